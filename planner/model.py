@@ -1,0 +1,97 @@
+"""Plain data shared by every part of the planner: frozen dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class LatLon:
+    """A WGS-84 point, always (lat, lon); GeoJSON's (lon, lat) is converted only at its edge."""
+
+    lat: float
+    lon: float
+
+    def __post_init__(self) -> None:
+        if not -90.0 <= self.lat <= 90.0:
+            raise ValueError(f"latitude {self.lat} out of range [-90, 90]")
+        if not -180.0 <= self.lon <= 180.0:
+            raise ValueError(f"longitude {self.lon} out of range [-180, 180]")
+
+
+@dataclass(frozen=True)
+class LocalizedName:
+    """A name in the three languages of the app."""
+
+    zh: str
+    ru: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The name in *lang*, falling back to English."""
+        return getattr(self, lang, None) or self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "ru": self.ru, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from, what it supports, and when it was last checked."""
+
+    url: str
+    supports: str
+    checked: date
+
+    def as_dict(self) -> dict[str, str]:
+        return {"url": self.url, "supports": self.supports, "checked": self.checked.isoformat()}
+
+
+@dataclass(frozen=True)
+class Fare:
+    """A price in a currency; amount None means unknown."""
+
+    amount: float | None
+    currency: str
+    note: str = ""
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+
+
+COORD_CONFIDENCE = ("high", "medium", "low", "estimated")
+KINDS = ("attraction", "day_trip", "event", "transport")
+
+
+@dataclass(frozen=True)
+class Attraction:
+    """One place of the catalogue (data/attractions.geojson), as the planner sees it.
+
+    Unknown facts stay None and are shown as unknown; they are never filled with a guess.
+    """
+
+    id: str
+    city: str  # "heihe" | "blagoveshchensk"
+    kind: str  # one of KINDS
+    category: str  # museum, church, temple, monument, square, park, embankment, market, ...
+    name: LocalizedName
+    location: LatLon
+    coord_confidence: str  # one of COORD_CONFIDENCE
+    coord_uncertainty_m: int  # radius that holds the true point; large for estimates
+    coord_method: str  # how the point was obtained (source, conversion, estimate method)
+    opening_hours: str | None  # OSM opening_hours syntax; None = hours not verified
+    hours_verified: bool
+    visit_minutes: int
+    price: float | None  # None = unknown; 0 = free
+    currency: str  # "CNY" | "RUB"
+    indoor: bool | None
+    months: tuple[int, ...]  # months (1-12) the place can be visited; all twelve when unlimited
+    popularity: int  # 1 (obscure) .. 10 (must-see), the base of the planner's score
+    interests: tuple[str, ...]  # history, architecture, religion, nature, food, shopping, ...
+    address: str  # in the local language
+    tags: dict[str, str]  # OpenStreetMap-style tags as stored
+    sources: tuple[Source, ...]
+    notes: str = ""  # disagreements between sources, caveats shown to the user
+
+    @property
+    def is_estimated(self) -> bool:
+        return self.coord_confidence == "estimated"

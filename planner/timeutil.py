@@ -1,0 +1,56 @@
+"""The two clocks of the twin cities, and guards that keep every datetime aware.
+
+Heihe runs on Beijing time (UTC+8) and Blagoveshchensk on Yakutsk time (UTC+9); a naive
+datetime across the river is always a bug, so every public function here refuses one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+HEIHE_TZ = ZoneInfo("Asia/Shanghai")
+BLAGOVESHCHENSK_TZ = ZoneInfo("Asia/Yakutsk")
+
+CITIES: tuple[str, ...] = ("heihe", "blagoveshchensk")
+CITY_TZ: dict[str, ZoneInfo] = {"heihe": HEIHE_TZ, "blagoveshchensk": BLAGOVESHCHENSK_TZ}
+CITY_COUNTRY: dict[str, str] = {"heihe": "CN", "blagoveshchensk": "RU"}
+
+
+class NaiveDatetimeError(ValueError):
+    """A datetime without a UTC offset was given where the city matters."""
+
+
+def require_aware(value: datetime, what: str = "time") -> datetime:
+    """Return *value* unchanged if it carries an offset, else raise NaiveDatetimeError."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(f"{what} must carry a UTC offset (e.g. 2027-01-20T09:00+08:00)")
+    return value
+
+
+def city_zone(city: str) -> ZoneInfo:
+    """The IANA zone of *city* ('heihe' or 'blagoveshchensk')."""
+    try:
+        return CITY_TZ[city]
+    except KeyError:
+        raise ValueError(f"unknown city {city!r}: expected one of {', '.join(CITIES)}") from None
+
+
+def to_city(value: datetime, city: str) -> datetime:
+    """*value* shown on *city*'s clock."""
+    return require_aware(value).astimezone(city_zone(city))
+
+
+def other_city(city: str) -> str:
+    """The city across the river."""
+    city_zone(city)
+    return "blagoveshchensk" if city == "heihe" else "heihe"
+
+
+def parse_aware(text: str, what: str = "time") -> datetime:
+    """Parse ISO 8601 text that must include its offset ('Z' accepted)."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not an ISO 8601 date-time") from None
+    return require_aware(value, what)

@@ -1,0 +1,50 @@
+# make run: set up and start the app; make test: set up and run lint + the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup run test lint format translations-update translations-compile bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP) translations-compile
+	$(PY) -m planner setup
+
+translations-compile: $(STAMP)
+	$(VENV)/bin/pybabel compile -d translations
+
+# Extract every UI string and merge it into the zh/ru/en catalogues (then translate the .po files).
+translations-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+
+run: setup
+	$(PY) run.py --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/toptw.py
+	$(PY) bench/plan.py
+
+clean:
+	rm -rf $(VENV) static/vendor

@@ -1,0 +1,56 @@
+"""The web app: an app factory and thin blueprints over the pure planning core."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The key generated at set-up in instance/secret_key (made now if set-up was skipped)."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(
+        DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite3'}",
+        TILE_URL="",
+        TILE_ATTRIBUTION="",
+        CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        BABEL_DEFAULT_LOCALE="en",
+        JSON_SORT_KEYS=False,
+    )
+    # PLANNER_TILE_URL, PLANNER_DATABASE_URL, ... from the environment (see README).
+    app.config.from_prefixed_env("PLANNER")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+
+    from planner.web import api, errors, i18n, pages, security
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app

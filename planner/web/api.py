@@ -1,0 +1,42 @@
+"""The JSON API under /api/v1: the same core calls as the pages, one envelope."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from planner.browse import Filters, filter_attractions
+from planner.catalogue import to_feature, to_feature_collection
+from planner.web import data
+from planner.web.errors import ApiError
+from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _choice(name: str, allowed) -> str:  # noqa: ANN001
+    value = request.args.get(name, "")
+    if value and value not in allowed:
+        raise ApiError(f"{name} must be one of: {', '.join(allowed)}", 400)
+    return value
+
+
+@bp.get("/attractions")
+def attractions():  # noqa: ANN201
+    """GeoJSON FeatureCollection of the catalogue, optionally filtered."""
+    filters = Filters(
+        city=_choice("city", CITY_LABELS),
+        group=_choice("group", GROUP_LABELS),
+        kind=_choice("kind", KIND_LABELS),
+        q=request.args.get("q", ""),
+    )
+    places = filter_attractions(data.catalogue().attractions, filters)
+    return jsonify({"ok": True, **to_feature_collection(places)})
+
+
+@bp.get("/attractions/<attraction_id>")
+def attraction(attraction_id: str):  # noqa: ANN201
+    try:
+        place = data.catalogue().get(attraction_id)
+    except KeyError:
+        raise ApiError(f"no attraction with id {attraction_id!r}", 404) from None
+    return jsonify({"ok": True, **to_feature(place)})

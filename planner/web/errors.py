@@ -1,0 +1,52 @@
+"""Errors: the JSON envelope under /api/, an HTML page elsewhere; never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class ApiError(Exception):
+    """A client error with a message (and optional field errors) for the JSON envelope."""
+
+    def __init__(self, message: str, status: int = 400, errors: list[str] | None = None):
+        super().__init__(message)
+        self.message, self.status, self.errors = message, status, errors or []
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def envelope(message: str, status: int, errors: list[str] | None = None):  # noqa: ANN201
+    body = {"ok": False, "error": message, "status": status}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError):  # noqa: ANN202
+        if wants_json():
+            return envelope(exc.message, exc.status, exc.errors)
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        status = exc.code or 500
+        message = {404: _("Not found"), 405: _("Method not allowed")}.get(
+            status, exc.description or exc.name
+        )
+        if wants_json():
+            return envelope(str(exc.description if status not in (404,) else message), status)
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # noqa: ANN202
+        app.logger.exception("unhandled error")
+        message = _("Something went wrong on our side. Your saved data is safe.")
+        if wants_json():
+            return envelope(InternalServerError.description, 500)
+        return render_template("error.html", status=500, message=message), 500

@@ -1,0 +1,53 @@
+"""Locale choice: ?lang= (remembered in a cookie), then the cookie, then Accept-Language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, g, request
+from flask_babel import Babel
+
+LANGUAGES: dict[str, str] = {"zh": "中文", "ru": "Русский", "en": "English"}
+HTML_LANG = {"zh": "zh-Hans", "ru": "ru", "en": "en"}
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        g.set_lang_cookie = asked
+        return asked
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(list(LANGUAGES), default="en") or "en"
+
+
+def current_lang() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def lang_query(args, code: str) -> str:  # noqa: ANN001 - request.args
+    """The current query string with lang replaced, for the language switcher links."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k != "lang"] + [("lang", code)]
+    return urlencode(pairs)
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["lang_query"] = lang_query
+
+    @app.after_request
+    def remember_language(response):  # noqa: ANN001, ANN202
+        lang = g.get("set_lang_cookie")
+        if lang:
+            response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def language_context() -> dict:
+        lang = current_lang()
+        return {"languages": LANGUAGES, "lang": lang, "html_lang": HTML_LANG.get(lang, lang)}

@@ -1,0 +1,99 @@
+"""HTML pages. Each parses its input, calls the core, and renders; nothing is computed here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from planner import maps
+from planner.browse import Filters, filter_attractions
+from planner.web import data
+from planner.web.i18n import current_lang
+from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS, plain
+
+bp = Blueprint("pages", __name__)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A rendered map made safe for the template (Markup here, no |safe in templates)."""
+
+    html: Markup
+    script: Markup
+    scripts: tuple[str, ...]
+    styles: tuple[str, ...]
+
+
+def _map_view(fmap) -> MapView:  # noqa: ANN001 - folium.Map
+    rendered = maps.render(fmap)
+    return MapView(
+        Markup(rendered.html), Markup(rendered.script), rendered.scripts, rendered.styles
+    )
+
+
+@bp.get("/")
+def index():  # noqa: ANN201
+    places = data.catalogue().attractions
+    counts = {
+        city: sum(1 for p in places if p.city == city and p.kind != "transport")
+        for city in CITY_LABELS
+    }
+    return render_template("index.html", counts=counts, city_labels=CITY_LABELS)
+
+
+@bp.get("/attractions")
+def attractions():  # noqa: ANN201
+    filters = Filters(
+        city=request.args.get("city", "") if request.args.get("city") in CITY_LABELS else "",
+        group=request.args.get("group", "") if request.args.get("group") in GROUP_LABELS else "",
+        kind=request.args.get("kind", "") if request.args.get("kind") in KIND_LABELS else "",
+        q=request.args.get("q", "")[:100],
+    )
+    lang = current_lang()
+    places = filter_attractions(data.catalogue().attractions, filters)
+    fmap = maps.attractions_map(
+        places,
+        lang,
+        _,
+        tiles=data.tiles(),
+        group_labels=plain(GROUP_LABELS),
+        city_labels=plain(CITY_LABELS),
+        detail_url=lambda p: url_for("pages.attraction", attraction_id=p.id),
+    )
+    return render_template(
+        "attractions.html",
+        places=places,
+        filters=filters,
+        map=_map_view(fmap),
+        group_of=maps.group_of,
+        city_labels=CITY_LABELS,
+        group_labels=GROUP_LABELS,
+        kind_labels=KIND_LABELS,
+    )
+
+
+@bp.get("/attractions/<attraction_id>")
+def attraction(attraction_id: str):  # noqa: ANN201
+    try:
+        place = data.catalogue().get(attraction_id)
+    except KeyError:
+        abort(404)
+    lang = current_lang()
+    fmap = maps.attractions_map(
+        [place], lang, _, tiles=data.tiles(), group_labels=plain(GROUP_LABELS),
+        city_labels=plain(CITY_LABELS),
+    )
+    fmap.location = [place.location.lat, place.location.lon]
+    fmap.options["zoom"] = 15
+    return render_template(
+        "attraction.html",
+        place=place,
+        map=_map_view(fmap),
+        city_labels=CITY_LABELS,
+        group_labels=GROUP_LABELS,
+        kind_labels=KIND_LABELS,
+        group_of=maps.group_of,
+    )

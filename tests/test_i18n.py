@@ -1,0 +1,36 @@
+"""Every UI string is translated in all three languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru", "en"])
+def test_catalogue_has_no_untranslated_or_fuzzy_entry(lang):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    template_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    with open(TRANSLATIONS / "messages.pot", "rb") as fh:
+        pot_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    assert pot_ids <= template_ids, f"run make translations-update: {pot_ids - template_ids}"
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            problems.append(message.id)
+    assert not problems, f"{lang}: untranslated or fuzzy: {problems}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_translated_strings_are_not_left_in_english(lang):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    same = [m.id for m in catalog if m.id and isinstance(m.id, str) and m.string == m.id]
+    assert not same, f"{lang}: copied English: {same}"

@@ -1,0 +1,132 @@
+"""Pages and the attractions API, read as a user or a client program would."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+
+class _Text(HTMLParser):
+    """Visible text and every external reference of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.refs: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style"):
+            self._skip += 1
+        for key in ("src", "href"):
+            if attrs.get(key):
+                self.refs.append(attrs[key])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.text.append(data.strip())
+
+
+def parse(response) -> _Text:
+    parser = _Text()
+    parser.feed(response.get_data(as_text=True))
+    return parser
+
+
+@pytest.mark.parametrize("path", ["/", "/attractions", "/attractions?city=heihe"])
+@pytest.mark.parametrize("lang", ["en", "zh", "ru"])
+def test_pages_load_nothing_from_outside_the_app(client, path, lang):
+    response = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+    assert response.status_code == 200
+    page = parse(response)
+    external = [r for r in page.refs if re.match(r"^(https?:)?//", r)]
+    # Source links in the list are plain <a> to the cited pages, never scripts or styles.
+    body = response.get_data(as_text=True)
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"(https?:)?//", body), external
+
+
+def test_language_choice_is_remembered_in_a_cookie(client):
+    first = client.get("/?lang=ru")
+    assert "Благовещенск" in " ".join(parse(first).text)
+    assert "lang=ru" in first.headers.get("Set-Cookie", "")
+    again = client.get("/")
+    assert 'lang="ru"' in again.get_data(as_text=True)
+
+
+def test_accept_language_picks_chinese(client):
+    response = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert 'lang="zh-Hans"' in response.get_data(as_text=True)
+
+
+def test_attractions_list_shows_both_cities_and_three_names(client, app):
+    response = client.get("/attractions?lang=en")
+    text = " ".join(parse(response).text)
+    assert "Triumphal Arch" in text
+    assert "Триумфальная арка" in text
+    assert "Aihui" in text
+
+
+def test_city_filter_keeps_only_that_city(client):
+    text = " ".join(parse(client.get("/attractions?city=heihe&lang=en")).text)
+    assert "Aihui" in text
+    assert "Triumphal Arch" not in text
+
+
+def test_attraction_page_shows_sources_with_dates(client):
+    response = client.get("/attractions/triumphal-arch?lang=en")
+    assert response.status_code == 200
+    text = " ".join(parse(response).text)
+    assert "Sources" in text
+    assert re.search(r"20\d\d-\d\d-\d\d", text)
+
+
+def test_unknown_attraction_page_is_404_html(client):
+    response = client.get("/attractions/no-such-place")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_api_lists_geojson_features(client):
+    body = client.get("/api/v1/attractions").get_json()
+    assert body["ok"] is True and body["type"] == "FeatureCollection"
+    cities = {f["properties"]["city"] for f in body["features"]}
+    assert cities == {"heihe", "blagoveshchensk"}
+    lon, lat = body["features"][0]["geometry"]["coordinates"]
+    assert 45 < lat < 55 and 120 < lon < 135
+
+
+def test_api_unknown_id_is_404_envelope(client):
+    response = client.get("/api/v1/attractions/nope")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["ok"] is False and body["status"] == 404 and "nope" in body["error"]
+
+
+def test_api_bad_filter_is_400_with_message(client):
+    response = client.get("/api/v1/attractions?city=moscow")
+    assert response.status_code == 400
+    assert "city" in response.get_json()["error"]
+
+
+def test_api_unknown_route_is_json_404(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.get_json()["ok"] is False
+
+
+def test_hostile_search_text_is_escaped(client):
+    response = client.get("/attractions?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_pages_send_a_content_security_policy_with_nonce(client):
+    response = client.get("/attractions")
+    csp = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'nonce="{nonce}"' in response.get_data(as_text=True)

@@ -1,0 +1,100 @@
+"""Iterated local search for the TOPTW (Vansteenwegen et al. 2009) with restarts from the best.
+
+One iteration: shake (remove `size` consecutive visits from every route, starting at
+`start`), then greedy re-insertion. The shake parameters walk through the routes as in
+the paper; after a run of iterations without improvement the search returns to the best
+solution, so the walk does not drift far from good regions.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from planner.solver.construct import construct
+from planner.solver.instance import Instance
+from planner.solver.result import Result
+from planner.solver.state import Problem, Routes
+from planner.solver.stop import StoppingCriterion
+
+
+def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
+    """Choose and order visits to maximise the total score.
+
+    Parameters
+    ----------
+    instance:
+        The problem, in integers.
+    stop:
+        Asked once per iteration (after the construction) whether to stop; reset first.
+    seed:
+        Seeds the only source of randomness; with an iteration-based stop the result is the
+        same for the same seed. With `MaxRuntime` the number of iterations depends on speed.
+
+    Returns
+    -------
+    Result
+        Routes (visits only), their score and start times, iterations, runtime and the
+        mandatory nodes that could not be placed.
+    """
+    started = time.perf_counter()
+    stop.reset()
+    rng = random.Random(seed)
+    problem = Problem(instance)
+    state = Routes(problem)
+    construct(state)
+    best = state.snapshot()
+    iterations = 0
+    size, start, stale = 1, 0, 0
+    max_size = max(1, problem.U // (3 * problem.R))
+    while not stop(best.value):
+        iterations += 1
+        _shake(state, start, size)
+        state.fill()
+        if state.value > best.value:
+            best = state.snapshot()
+            size, stale = 1, 0
+        else:
+            stale += 1
+        start += size
+        size += 1
+        smallest = min(len(nd) - 2 for nd in state.nodes)
+        if smallest > 0:
+            start %= smallest
+        else:
+            start = 0
+        if size > max_size:
+            size = 1
+        if stale and stale % 100 == 0:
+            state.restore(best)
+            start = rng.randrange(max(1, smallest))
+    state.restore(best)
+    routes = [nd[1:-1] for nd in state.nodes]
+    starts = [st[1:-1] for st in state.st]
+    visited = {j for route in routes for j in route}
+    score = sum(instance.scores[j] for j in visited)
+    return Result(
+        routes=routes,
+        score=score,
+        start_times=starts,
+        iterations=iterations,
+        runtime_s=time.perf_counter() - started,
+        unplaced_mandatory=frozenset(instance.mandatory - visited),
+        feasible=True,
+    )
+
+
+def _shake(state: Routes, start: int, size: int) -> None:
+    """Remove `size` consecutive non-mandatory visits from each route from position `start`."""
+    mandatory = state.p.is_mandatory
+    removals: dict[int, list[int]] = {}
+    for r, nd in enumerate(state.nodes):
+        visits = len(nd) - 2
+        if visits == 0:
+            continue
+        first = 1 + start % visits
+        positions = [i for i in range(first, min(first + size, visits + 1)) if not mandatory[nd[i]]]
+        if positions:
+            removals[r] = positions
+    if removals:
+        state.remove_many(removals)

@@ -1,0 +1,343 @@
+"""The search state: routes with their schedules and cached insertion costs.
+
+Each route keeps the earliest-start schedule plus, per position, the wait and the maxShift
+(how far service could start later without breaking anything downstream). With these an
+insertion is checked in O(1); the checks of all free nodes against all positions of a route
+are one vectorised numpy pass, redone only for the routes that changed.
+
+maxShift is taken inside the window a node is currently served in, which is conservative
+when a node has several windows (a delay may jump to its next window and still be fine).
+Positions followed by such a node are therefore re-checked exactly by simulation.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.solver.instance import Instance
+
+INF = np.int64(2**60)
+
+
+@dataclass
+class Snapshot:
+    """A solution kept aside (the best, or an elite one): visits per route and its value."""
+
+    routes: list[list[int]]
+    value: int
+
+
+class Problem:
+    """Read-only arrays derived from the instance once per solve."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        n = instance.num_nodes
+        self.n = n
+        self.R = instance.num_routes
+        self.T: list[list[int]] = [list(row) for row in instance.travel]
+        tn = np.array(instance.travel, dtype=np.int64).reshape(n, n)
+        self.svc: list[int] = list(instance.service)
+        terminals = instance.terminals
+        mandatory = instance.mandatory
+        # Mandatory nodes outrank any amount of ordinary score (lexicographic objective).
+        self.bonus = sum(instance.scores) + 1
+        self.value: list[int] = [
+            s + (self.bonus if i in mandatory else 0) for i, s in enumerate(instance.scores)
+        ]
+        self.specs = [(s.start_node, s.end_node, s.start_time, s.end_time) for s in instance.routes]
+        cand = [
+            i
+            for i in range(n)
+            if i not in terminals
+            and (instance.scores[i] > 0 or i in mandatory)
+            and any(instance.windows[i][r] for r in range(self.R))
+        ]
+        self.cand = np.array(cand, dtype=np.int64)
+        self.cand_list = cand
+        self.U = len(cand)
+        self.cidx = [-1] * n
+        for u, i in enumerate(cand):
+            self.cidx[i] = u
+        # win[r][i]: the windows of node i in route r, as a list of pairs.
+        self.win: list[list[list[tuple[int, int]]]] = [
+            [list(instance.windows[i][r]) for i in range(n)] for r in range(self.R)
+        ]
+        self.multi: list[list[bool]] = [[len(w) > 1 for w in self.win[r]] for r in range(self.R)]
+        self.K: list[int] = []
+        self.E: list[np.ndarray] = []
+        self.L: list[np.ndarray] = []
+        for r in range(self.R):
+            k = max([len(self.win[r][i]) for i in cand] + [1])
+            e = np.full((self.U, k), INF, dtype=np.int64)
+            la = np.full((self.U, k), -1, dtype=np.int64)
+            for u, i in enumerate(cand):
+                for w, (a, b) in enumerate(self.win[r][i]):
+                    e[u, w] = a
+                    la[u, w] = b
+            self.K.append(k)
+            self.E.append(e)
+            self.L.append(la)
+        # t_in[u, i] = travel i -> cand[u]; t_out[u, k] = travel cand[u] -> k.
+        self.t_in = np.ascontiguousarray(tn[:, self.cand].T) if cand else np.zeros((0, n))
+        self.t_out = np.ascontiguousarray(tn[self.cand, :]) if cand else np.zeros((0, n))
+        self.svc_c = np.array([self.svc[i] for i in cand], dtype=np.int64)[:, None]
+        self.val2 = np.array([float(self.value[i]) ** 2 for i in cand], dtype=np.float64)
+        self.is_mandatory = [i in mandatory for i in range(n)]
+        # Added to the ratio of a mandatory node: more than any ordinary ratio can reach.
+        top = float(self.val2.max()) if cand else 0.0
+        self.prio = np.array(
+            [2.0 * top + 1.0 if i in mandatory else 0.0 for i in cand], dtype=np.float64
+        )
+
+
+class Routes:
+    """The mutable solution: visits per route with their schedule and insertion tables."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.p = problem
+        R = problem.R
+        self.nodes: list[list[int]] = []
+        for start, end, _, _ in problem.specs:
+            self.nodes.append([start, end])
+        self.arr: list[list[int]] = [[] for _ in range(R)]
+        self.st: list[list[int]] = [[] for _ in range(R)]
+        self.dep: list[list[int]] = [[] for _ in range(R)]
+        self.slack: list[list[int]] = [[] for _ in range(R)]  # wait + maxShift
+        self.multi_after: list[list[bool]] = [[] for _ in range(R)]
+        self.where: list[int] = [-1] * problem.n
+        self.value = 0
+        # cost[r][u]: cheapest feasible insertion shift of cand[u] into route r (INF if none).
+        self.cost: list[np.ndarray] = [np.full(problem.U, INF) for _ in range(R)]
+        self.pos: list[np.ndarray] = [np.zeros(problem.U, dtype=np.int64) for _ in range(R)]
+        self.free = np.ones(problem.U, dtype=bool)
+        for r in range(R):
+            self.schedule(r)
+            self.table(r)
+
+    # -- schedule -------------------------------------------------------------------------
+    def schedule(self, r: int) -> bool:
+        """Earliest-start schedule, then the backward maxShift pass; False if infeasible."""
+        p = self.p
+        T = p.T
+        svc = p.svc
+        win = p.win[r]
+        multi = p.multi[r]
+        nd = self.nodes[r]
+        _, _, t0, t1 = p.specs[r]
+        arr = [t0]
+        st = [t0]
+        dep = [t0]
+        lat = [t1]
+        ok = True
+        prev = nd[0]
+        t = t0
+        last = len(nd) - 1
+        for idx in range(1, last):
+            j = nd[idx]
+            a = t + T[prev][j]
+            begin = -1
+            latest = -1
+            for e, la in win[j]:
+                if a <= la:
+                    begin = a if a > e else e
+                    latest = la
+                    break
+            if begin < 0:
+                ok = False
+                begin = a
+                latest = a
+            arr.append(a)
+            st.append(begin)
+            lat.append(latest)
+            t = begin + svc[j]
+            dep.append(t)
+            prev = j
+        a = t + T[prev][nd[last]]
+        arr.append(a)
+        st.append(a)
+        dep.append(a)
+        lat.append(t1)
+        if a > t1:
+            ok = False
+        slack = [0] * (last + 1)
+        ms = t1 - a
+        slack[last] = ms
+        flags = [False] * (last + 1)
+        seen_multi = False
+        for idx in range(last - 1, 0, -1):
+            nxt = slack[idx + 1]
+            room = lat[idx] - st[idx]
+            ms = room if room < nxt else nxt
+            slack[idx] = st[idx] - arr[idx] + ms
+            flags[idx] = seen_multi
+            if multi[nd[idx]]:
+                seen_multi = True
+        flags[0] = seen_multi
+        self.arr[r] = arr
+        self.st[r] = st
+        self.dep[r] = dep
+        self.slack[r] = slack
+        self.multi_after[r] = flags
+        return ok
+
+    def table(self, r: int) -> None:
+        """Cheapest feasible insertion of every candidate into every position of route r."""
+        p = self.p
+        if p.U == 0:
+            return
+        nd = self.nodes[r]
+        prev = nd[:-1]
+        nxt = nd[1:]
+        dep_prev = np.array(self.dep[r][:-1], dtype=np.int64)
+        arr_next = np.array(self.arr[r][1:], dtype=np.int64)
+        slack_next = np.array(self.slack[r][1:], dtype=np.int64)
+        a = p.t_in[:, prev] + dep_prev
+        if p.K[r] == 1:
+            e = p.E[r]
+            begin = np.maximum(a, e)
+            ok = a <= p.L[r]
+        else:
+            begin = np.full(a.shape, INF, dtype=np.int64)
+            for k in range(p.K[r] - 1, -1, -1):
+                e = p.E[r][:, k : k + 1]
+                la = p.L[r][:, k : k + 1]
+                begin = np.where(a <= la, np.maximum(a, e), begin)
+            ok = begin < INF
+        shift = begin + p.svc_c + p.t_out[:, nxt] - arr_next
+        feas = ok & (shift <= slack_next)
+        cost = np.where(feas, shift, INF)
+        if any(self.multi_after[r]):
+            self._exact_fallback(r, cost, ok & ~feas, begin)
+        best = cost.argmin(axis=1)
+        self.pos[r] = best
+        self.cost[r] = cost[np.arange(p.U), best]
+
+    def _exact_fallback(
+        self, r: int, cost: np.ndarray, maybe: np.ndarray, begin: np.ndarray
+    ) -> None:
+        """Re-check by simulation the positions where a later multi-window node may still fit."""
+        flags = self.multi_after[r]
+        cols = [i for i in range(len(flags) - 1) if flags[i]]
+        if not cols:
+            return
+        sub = maybe[:, cols]
+        for u, c in zip(*np.nonzero(sub), strict=True):
+            pos = cols[int(c)]
+            j = self.p.cand_list[int(u)]
+            shift = self.simulate_insert(r, pos, j, int(begin[u, pos]))
+            if shift is not None:
+                cost[u, pos] = shift
+
+    def simulate_insert(self, r: int, pos: int, j: int, begin: int) -> int | None:
+        """Exact check of j served from `begin` after position pos; returns the shift or None."""
+        p = self.p
+        T = p.T
+        win = p.win[r]
+        nd = self.nodes[r]
+        t = begin + p.svc[j]
+        prev = j
+        arr = self.arr[r]
+        last = len(nd) - 1
+        first_shift = t + T[j][nd[pos + 1]] - arr[pos + 1]
+        for idx in range(pos + 1, last):
+            k = nd[idx]
+            a = t + T[prev][k]
+            if a <= arr[idx]:
+                return first_shift  # not later than before: the rest is unchanged
+            found = False
+            for e, la in win[k]:
+                if a <= la:
+                    t = (a if a > e else e) + p.svc[k]
+                    found = True
+                    break
+            if not found:
+                return None
+            prev = k
+        a = t + T[prev][nd[last]]
+        return first_shift if a <= p.specs[r][3] else None
+
+    # -- moves ----------------------------------------------------------------------------
+    def insert(self, r: int, u: int) -> None:
+        """Insert candidate index u at its cached best position of route r."""
+        j = self.p.cand_list[u]
+        self.nodes[r].insert(int(self.pos[r][u]) + 1, j)
+        self.where[j] = r
+        self.free[u] = False
+        self.value += self.p.value[j]
+        self.schedule(r)
+        self.table(r)
+
+    def remove_many(self, removals: dict[int, list[int]]) -> None:
+        """Remove the given positions from each route, then refresh the touched routes."""
+        p = self.p
+        for r, positions in removals.items():
+            nd = self.nodes[r]
+            for idx in sorted(positions, reverse=True):
+                j = nd.pop(idx)
+                self.where[j] = -1
+                self.free[p.cidx[j]] = True
+                self.value -= p.value[j]
+        for r in range(p.R):
+            if r in removals:
+                self.schedule(r)
+        # A freed node may fit any route, so every table is refreshed.
+        for r in range(p.R):
+            self.table(r)
+
+    def fill(self, rng: random.Random | None = None, noise: float = 0.0) -> int:
+        """Greedy insertion by value^2 / shift until nothing fits; returns how many went in."""
+        p = self.p
+        if p.U == 0:
+            return 0
+        count = 0
+        R = p.R
+        val2 = p.val2
+        prio = p.prio
+        while True:
+            best_ratio = 0.0
+            best_r = -1
+            best_u = -1
+            factor = None
+            if noise and rng is not None:
+                factor = 1.0 + noise * np.array(
+                    [rng.random() for _ in range(p.U)], dtype=np.float64
+                )
+            for r in range(R):
+                cost = self.cost[r]
+                ratio = val2 / np.maximum(cost, 1)
+                if factor is not None:
+                    ratio *= factor
+                ratio += prio
+                ratio[~self.free] = 0.0
+                ratio[cost >= INF] = 0.0
+                u = int(ratio.argmax())
+                if ratio[u] > best_ratio:
+                    best_ratio = float(ratio[u])
+                    best_r = r
+                    best_u = u
+            if best_r < 0:
+                return count
+            self.insert(best_r, best_u)
+            count += 1
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot([nd[1:-1] for nd in self.nodes], self.value)
+
+    def restore(self, snap: Snapshot) -> None:
+        p = self.p
+        self.where = [-1] * p.n
+        self.free[:] = True
+        self.value = snap.value
+        for r, visits in enumerate(snap.routes):
+            start, end, _, _ = p.specs[r]
+            self.nodes[r] = [start, *visits, end]
+            for j in visits:
+                self.where[j] = r
+                self.free[p.cidx[j]] = False
+        for r in range(p.R):
+            self.schedule(r)
+            self.table(r)

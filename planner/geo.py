@@ -1,0 +1,174 @@
+"""Datum conversions for points copied from Chinese map services, and a few geometry helpers.
+
+Amap, Tencent and most Chinese web maps publish GCJ-02 ("Mars") coordinates; Baidu publishes
+BD-09, a further offset of GCJ-02. Both differ from WGS-84 by several hundred metres near Heihe,
+so every point copied from them is converted here before it is stored in data/.
+
+The forward formulas (WGS-84 -> GCJ-02 -> BD-09) are the widely published open
+re-implementations; the inverses are solved by fixed-point iteration, which converges to
+well under a millimetre in a few rounds. All functions take and return (lat, lon) in degrees,
+the order used everywhere in the planner.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Krasovsky 1940 ellipsoid, as used by the GCJ-02 obfuscation.
+_A = 6378245.0
+_EE = 0.00669342162296594323
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def _transform_lat(x: float, y: float) -> float:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _transform_lon(x: float, y: float) -> float:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return ret
+
+
+def out_of_china(lat: float, lon: float) -> bool:
+    """True where GCJ-02 equals WGS-84 (the obfuscation applies only inside a box around China)."""
+    return not (72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271)
+
+
+def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """WGS-84 -> GCJ-02 (the forward 'Mars' offset)."""
+    if out_of_china(lat, lon):
+        return lat, lon
+    dlat = _transform_lat(lon - 105.0, lat - 35.0)
+    dlon = _transform_lon(lon - 105.0, lat - 35.0)
+    radlat = lat / 180.0 * math.pi
+    magic = 1 - _EE * math.sin(radlat) ** 2
+    sqrtmagic = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * math.pi)
+    dlon = (dlon * 180.0) / (_A / sqrtmagic * math.cos(radlat) * math.pi)
+    return lat + dlat, lon + dlon
+
+
+def gcj02_to_bd09(lat: float, lon: float) -> tuple[float, float]:
+    """GCJ-02 -> BD-09 (Baidu's additional rotation and offset)."""
+    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
+
+
+def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """BD-09 -> GCJ-02 (the published closed-form inverse, then refined by iteration)."""
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    glat, glon = z * math.sin(theta), z * math.cos(theta)
+    # The closed form is only approximate (~1e-6 deg); a few Newton-free corrections fix it.
+    for _ in range(10):
+        blat, blon = gcj02_to_bd09(glat, glon)
+        dlat, dlon = lat - blat, lon - blon
+        glat, glon = glat + dlat, glon + dlon
+        if abs(dlat) < 1e-12 and abs(dlon) < 1e-12:
+            break
+    return glat, glon
+
+
+def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """GCJ-02 -> WGS-84, inverting the forward offset by fixed-point iteration."""
+    if out_of_china(lat, lon):
+        return lat, lon
+    wlat, wlon = lat, lon
+    for _ in range(30):
+        glat, glon = wgs84_to_gcj02(wlat, wlon)
+        dlat, dlon = lat - glat, lon - glon
+        wlat, wlon = wlat + dlat, wlon + dlon
+        if abs(dlat) < 1e-12 and abs(dlon) < 1e-12:
+            break
+    return wlat, wlon
+
+
+def wgs84_to_bd09(lat: float, lon: float) -> tuple[float, float]:
+    """WGS-84 -> BD-09."""
+    return gcj02_to_bd09(*wgs84_to_gcj02(lat, lon))
+
+
+def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """BD-09 -> WGS-84."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lat, lon))
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (sphere R = 6,371 km); good to ~0.5 % for checks."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+# --- Which bank of the Amur a point lies on -------------------------------------------------
+#
+# The Amur is the border from the Argun confluence to beyond Jiayin: its left bank (looking
+# downstream) is Russia, its right bank China. A catalogue point is judged by the side of this
+# simplified main-channel polyline it falls on (sign of the cross product with the nearest
+# segment). Through the twin cities the vertices lie mid-way between catalogue points known to be
+# on opposite banks (the Blagoveshchensk embankment guide points, the Heihe port and the Baidu
+# marker of Big Heihe Island, the bridge midpoint), so the Chinese island and the Russian
+# embankment, ~750 m apart, fall on the right sides. Away from the cities the vertices are the
+# river positions of riverside towns, good to a few kilometres: enough to tell a day trip in
+# Russia from one in China, not to draw a border. Points are (lat, lon).
+AMUR_MAIN_CHANNEL: tuple[tuple[float, float], ...] = (
+    (53.33, 121.50),  # Argun and Shilka meet: the Amur begins
+    (53.30, 124.10),  # below Albazino (Russian left bank)
+    (51.73, 126.72),  # east of Huma (Chinese right bank)
+    (50.60, 127.30),
+    (50.32, 127.40),  # upstream of the twin cities
+    (50.262, 127.47),
+    (50.2545, 127.50),  # off the Zeya mouth, north of the western tip of Big Heihe Island
+    (50.2525, 127.52),  # between the island's market end and the Triumphal Arch
+    (50.2520, 127.535),  # between the Heihe port (island) and Lenin Square
+    (50.2510, 127.550),  # between the island's eastern end and the OKTs
+    (50.2435, 127.568),  # south-west of Pervomaisky Park
+    (50.2011, 127.60046),  # Blagoveshchensk-Heihe road bridge, midpoint
+    (49.98, 127.53),  # east of Aihui town (Chinese right bank)
+    (49.60, 128.48),  # off Xunke (Chinese right bank)
+    (48.90, 130.45),  # off Jiayin (Chinese right bank)
+    (47.90, 130.95),
+    (48.45, 135.05),  # Khabarovsk, where the border leaves the main channel
+)
+
+
+def _segment_side(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]):
+    """(squared distance to segment a-b, cross product sign) in a local equirectangular plane."""
+    k = math.cos(math.radians((a[0] + b[0]) / 2))
+    ax, ay, bx, by, px, py = a[1] * k, a[0], b[1] * k, b[0], p[1] * k, p[0]
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+    cx, cy = ax + t * dx, ay + t * dy
+    cross = dx * (py - ay) - dy * (px - ax)
+    return (px - cx) ** 2 + (py - cy) ** 2, cross
+
+
+def amur_bank(lat: float, lon: float) -> str:
+    """'RU' for the left (Russian) bank of the Amur, 'CN' for the right (Chinese) bank."""
+    best: tuple[float, float] | None = None
+    for a, b in zip(AMUR_MAIN_CHANNEL, AMUR_MAIN_CHANNEL[1:], strict=False):
+        d2, cross = _segment_side((lat, lon), a, b)
+        if best is None or d2 < best[0]:
+            best = (d2, cross)
+    assert best is not None
+    # Looking downstream (a -> b), a positive cross product is on the left.
+    return "RU" if best[1] > 0 else "CN"
+
+
+def distance_to_channel_m(lat: float, lon: float) -> float:
+    """Approximate distance from the simplified channel line, in metres."""
+    d2 = min(
+        _segment_side((lat, lon), a, b)[0]
+        for a, b in zip(AMUR_MAIN_CHANNEL, AMUR_MAIN_CHANNEL[1:], strict=False)
+    )
+    return math.sqrt(d2) * 111_195.0

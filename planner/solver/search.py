@@ -8,14 +8,30 @@ solution, so the walk does not drift far from good regions.
 
 from __future__ import annotations
 
+import math
+import os
 import random
 import time
+
+import numpy as np
 
 from planner.solver.construct import construct
 from planner.solver.instance import Instance
 from planner.solver.result import Result
 from planner.solver.state import Problem, Routes
 from planner.solver.stop import StoppingCriterion
+
+PARAMS = {
+    "noise": 0.0,
+    "shake": "seq",
+    "accept": "walk",
+    "restart": 100,
+    "temp": 0.0,
+}
+for _key in list(PARAMS):
+    _env = os.environ.get(f"TOPTW_{_key.upper()}")
+    if _env is not None:
+        PARAMS[_key] = type(PARAMS[_key])(_env)
 
 
 def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
@@ -40,33 +56,50 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
     started = time.perf_counter()
     stop.reset()
     rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
     problem = Problem(instance)
     state = Routes(problem)
     construct(state)
     best = state.snapshot()
+    current = best
     iterations = 0
     size, start, stale = 1, 0, 0
     max_size = max(1, problem.U // (3 * problem.R))
+    noise = float(PARAMS["noise"])
+    shake_mode = PARAMS["shake"]
+    accept = PARAMS["accept"]
+    restart = int(PARAMS["restart"])
+    temp0 = float(PARAMS["temp"])
     while not stop(best.value):
         iterations += 1
-        _shake(state, start, size)
-        state.fill()
+        if shake_mode == "seq":
+            _shake(state, start, size)
+        else:
+            _shake_random(state, rng, max_size)
+        factor = 1.0 + noise * nprng.random(problem.U) if noise else None
+        state.fill(factor)
         if state.value > best.value:
             best = state.snapshot()
+            current = best
             size, stale = 1, 0
         else:
             stale += 1
+            if accept == "sa":
+                temp = temp0 * max(best.value, 1) / 100.0
+                delta = state.value - current.value
+                if delta >= 0 or (temp > 0 and rng.random() < math.exp(delta / temp)):
+                    current = state.snapshot()
+                else:
+                    state.restore(current)
         start += size
         size += 1
         smallest = min(len(nd) - 2 for nd in state.nodes)
-        if smallest > 0:
-            start %= smallest
-        else:
-            start = 0
+        start = start % smallest if smallest > 0 else 0
         if size > max_size:
             size = 1
-        if stale and stale % 100 == 0:
+        if stale and stale % restart == 0:
             state.restore(best)
+            current = best
             start = rng.randrange(max(1, smallest))
     state.restore(best)
     routes = [nd[1:-1] for nd in state.nodes]
@@ -93,6 +126,23 @@ def _shake(state: Routes, start: int, size: int) -> None:
         if visits == 0:
             continue
         first = 1 + start % visits
+        positions = [i for i in range(first, min(first + size, visits + 1)) if not mandatory[nd[i]]]
+        if positions:
+            removals[r] = positions
+    if removals:
+        state.remove_many(removals)
+
+
+def _shake_random(state: Routes, rng: random.Random, max_size: int) -> None:
+    """Remove a random run of consecutive non-mandatory visits from each route."""
+    mandatory = state.p.is_mandatory
+    removals: dict[int, list[int]] = {}
+    for r, nd in enumerate(state.nodes):
+        visits = len(nd) - 2
+        if visits == 0:
+            continue
+        size = rng.randint(1, max(1, min(max_size, visits // 2 + 1)))
+        first = rng.randint(1, visits)
         positions = [i for i in range(first, min(first + size, visits + 1)) if not mandatory[nd[i]]]
         if positions:
             removals[r] = positions

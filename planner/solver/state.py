@@ -12,7 +12,6 @@ Positions followed by such a node are therefore re-checked exactly by simulation
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,24 +66,27 @@ class Problem:
             [list(instance.windows[i][r]) for i in range(n)] for r in range(self.R)
         ]
         self.multi: list[list[bool]] = [[len(w) > 1 for w in self.win[r]] for r in range(self.R)]
+        # E[r][k][u], L[r][k][u]: k-th window of cand[u] in route r (padded: never open).
         self.K: list[int] = []
         self.E: list[np.ndarray] = []
         self.L: list[np.ndarray] = []
         for r in range(self.R):
             k = max([len(self.win[r][i]) for i in cand] + [1])
-            e = np.full((self.U, k), INF, dtype=np.int64)
-            la = np.full((self.U, k), -1, dtype=np.int64)
+            e = np.full((k, self.U), INF, dtype=np.int64)
+            la = np.full((k, self.U), -1, dtype=np.int64)
             for u, i in enumerate(cand):
                 for w, (a, b) in enumerate(self.win[r][i]):
-                    e[u, w] = a
-                    la[u, w] = b
+                    e[w, u] = a
+                    la[w, u] = b
             self.K.append(k)
             self.E.append(e)
             self.L.append(la)
-        # t_in[u, i] = travel i -> cand[u]; t_out[u, k] = travel cand[u] -> k.
-        self.t_in = np.ascontiguousarray(tn[:, self.cand].T) if cand else np.zeros((0, n))
-        self.t_out = np.ascontiguousarray(tn[self.cand, :]) if cand else np.zeros((0, n))
-        self.svc_c = np.array([self.svc[i] for i in cand], dtype=np.int64)[:, None]
+        # to_cand[i, u] = travel i -> cand[u]; from_cand[k, u] = service of cand[u] + travel
+        # cand[u] -> k. Row gathers of these are contiguous, hence fast.
+        svc_c = np.array([self.svc[i] for i in cand], dtype=np.int64)
+        self.to_cand = np.ascontiguousarray(tn[:, self.cand])
+        self.from_cand = np.ascontiguousarray(tn[self.cand, :].T) + svc_c
+        self.arange = np.arange(self.U)
         self.val2 = np.array([float(self.value[i]) ** 2 for i in cand], dtype=np.float64)
         self.is_mandatory = [i in mandatory for i in range(n)]
         # Added to the ratio of a mandatory node: more than any ordinary ratio can reach.
@@ -185,36 +187,41 @@ class Routes:
         return ok
 
     def table(self, r: int) -> None:
-        """Cheapest feasible insertion of every candidate into every position of route r."""
+        """Cheapest feasible insertion of every candidate into every position of route r.
+
+        Arrays are (positions x candidates) so that gathers are whole contiguous rows.
+        Entries of nodes that are not free are meaningless and masked wherever read.
+        """
         p = self.p
         if p.U == 0:
             return
         nd = self.nodes[r]
-        prev = nd[:-1]
-        nxt = nd[1:]
-        dep_prev = np.array(self.dep[r][:-1], dtype=np.int64)
-        arr_next = np.array(self.arr[r][1:], dtype=np.int64)
-        slack_next = np.array(self.slack[r][1:], dtype=np.int64)
-        a = p.t_in[:, prev] + dep_prev
+        dep_prev = np.array(self.dep[r][:-1], dtype=np.int64)[:, None]
+        arr_next = np.array(self.arr[r][1:], dtype=np.int64)[:, None]
+        slack_next = np.array(self.slack[r][1:], dtype=np.int64)[:, None]
+        a = p.to_cand[nd[:-1]] + dep_prev
         if p.K[r] == 1:
-            e = p.E[r]
-            begin = np.maximum(a, e)
-            ok = a <= p.L[r]
+            begin = np.maximum(a, p.E[r][0])
+            ok = a <= p.L[r][0]
         else:
             begin = np.full(a.shape, INF, dtype=np.int64)
             for k in range(p.K[r] - 1, -1, -1):
-                e = p.E[r][:, k : k + 1]
-                la = p.L[r][:, k : k + 1]
-                begin = np.where(a <= la, np.maximum(a, e), begin)
+                begin = np.where(a <= p.L[r][k], np.maximum(a, p.E[r][k]), begin)
             ok = begin < INF
-        shift = begin + p.svc_c + p.t_out[:, nxt] - arr_next
-        feas = ok & (shift <= slack_next)
-        cost = np.where(feas, shift, INF)
+        shift = begin + p.from_cand[nd[1:]]
+        shift -= arr_next
+        feas = shift <= slack_next
+        feas &= ok
+        cost = shift
         if any(self.multi_after[r]):
-            self._exact_fallback(r, cost, ok & ~feas, begin)
-        best = cost.argmin(axis=1)
+            maybe = ok & ~feas
+            cost[~feas] = INF
+            self._exact_fallback(r, cost, maybe, begin)
+        else:
+            cost[~feas] = INF
+        best = cost.argmin(axis=0)
         self.pos[r] = best
-        self.cost[r] = cost[np.arange(p.U), best]
+        self.cost[r] = cost[best, p.arange]
 
     def _exact_fallback(
         self, r: int, cost: np.ndarray, maybe: np.ndarray, begin: np.ndarray
@@ -224,13 +231,13 @@ class Routes:
         cols = [i for i in range(len(flags) - 1) if flags[i]]
         if not cols:
             return
-        sub = maybe[:, cols]
-        for u, c in zip(*np.nonzero(sub), strict=True):
+        sub = maybe[cols] & self.free
+        for c, u in zip(*np.nonzero(sub), strict=True):
             pos = cols[int(c)]
             j = self.p.cand_list[int(u)]
-            shift = self.simulate_insert(r, pos, j, int(begin[u, pos]))
+            shift = self.simulate_insert(r, pos, j, int(begin[pos, u]))
             if shift is not None:
-                cost[u, pos] = shift
+                cost[pos, u] = shift
 
     def simulate_insert(self, r: int, pos: int, j: int, begin: int) -> int | None:
         """Exact check of j served from `begin` after position pos; returns the shift or None."""
@@ -281,15 +288,16 @@ class Routes:
                 self.where[j] = -1
                 self.free[p.cidx[j]] = True
                 self.value -= p.value[j]
-        for r in range(p.R):
-            if r in removals:
-                self.schedule(r)
-        # A freed node may fit any route, so every table is refreshed.
-        for r in range(p.R):
+        # Tables hold every candidate, assigned or not, so untouched routes stay valid.
+        for r in removals:
+            self.schedule(r)
             self.table(r)
 
-    def fill(self, rng: random.Random | None = None, noise: float = 0.0) -> int:
-        """Greedy insertion by value^2 / shift until nothing fits; returns how many went in."""
+    def fill(self, factor: np.ndarray | None = None) -> int:
+        """Greedy insertion by value^2 / shift until nothing fits; returns how many went in.
+
+        `factor` (one per candidate) perturbs the ratios, so repeated repairs differ.
+        """
         p = self.p
         if p.U == 0:
             return 0
@@ -301,11 +309,6 @@ class Routes:
             best_ratio = 0.0
             best_r = -1
             best_u = -1
-            factor = None
-            if noise and rng is not None:
-                factor = 1.0 + noise * np.array(
-                    [rng.random() for _ in range(p.U)], dtype=np.float64
-                )
             for r in range(R):
                 cost = self.cost[r]
                 ratio = val2 / np.maximum(cost, 1)

@@ -1,0 +1,158 @@
+"""The shipped catalogue loads, is complete enough, and puts its landmarks where they belong."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from geopy.distance import geodesic
+
+from planner.catalogue import (
+    DEFAULT_PATH,
+    Catalogue,
+    load_catalogue,
+    to_feature,
+    to_feature_collection,
+)
+from planner.geo import amur_bank
+
+VISITABLE = ("attraction", "day_trip", "event")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def test_shipped_data_loads_sorted_by_id(catalogue):
+    ids = [a.id for a in catalogue.attractions]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("city", ["heihe", "blagoveshchensk"])
+def test_each_city_has_at_least_30_places_to_visit(catalogue, city):
+    visitable = [a for a in catalogue.by_city(city) if a.kind in VISITABLE]
+    assert len(visitable) >= 30
+
+
+@pytest.mark.parametrize("city", ["heihe", "blagoveshchensk"])
+def test_each_city_has_its_transport_points(catalogue, city):
+    categories = Counter(a.category for a in catalogue.by_city(city) if a.kind == "transport")
+    assert categories["airport"] == 1
+    assert categories["railway_station"] == 1
+    assert categories["border_crossing"] >= 2
+
+
+def test_every_place_has_three_names_and_a_dated_source(catalogue):
+    for a in catalogue.attractions:
+        assert a.name.zh.strip() and a.name.ru.strip() and a.name.en.strip(), a.id
+        assert a.sources, a.id
+        assert all(s.url and s.supports and s.checked.year >= 2020 for s in a.sources), a.id
+
+
+def test_every_place_lies_on_its_own_bank(catalogue):
+    country = {"heihe": "CN", "blagoveshchensk": "RU"}
+    for a in catalogue.attractions:
+        assert amur_bank(a.location.lat, a.location.lon) == country[a.city], a.id
+
+
+def test_estimated_points_say_how_and_how_far(catalogue):
+    for a in catalogue.attractions:
+        if a.is_estimated:
+            assert a.coord_method.strip() and a.coord_uncertainty_m > 0, a.id
+
+
+def test_unknown_hours_are_never_marked_verified(catalogue):
+    for a in catalogue.attractions:
+        if a.hours_verified:
+            assert a.opening_hours is not None, a.id
+
+
+def _km(catalogue, a: str, b: str) -> float:
+    pa, pb = catalogue.get(a).location, catalogue.get(b).location
+    return geodesic((pa.lat, pa.lon), (pb.lat, pb.lon)).km
+
+
+HEIHE_CENTRE = (50.245, 127.48167)  # ru.wikipedia, independent of the catalogue's points
+
+
+def test_triumphal_arch_is_on_the_embankment(catalogue):
+    assert _km(catalogue, "triumphal-arch", "amur-embankment") < 0.3
+
+
+def test_aihui_museum_is_about_30_km_south_of_heihe(catalogue):
+    museum = catalogue.get("aihui-history-museum").location
+    distance = geodesic(HEIHE_CENTRE, (museum.lat, museum.lon)).km
+    assert 27 < distance < 33
+    assert museum.lat < HEIHE_CENTRE[0] - 0.2
+
+
+def test_heihe_airport_is_about_15_km_from_the_centre(catalogue):
+    airport = catalogue.get("heihe-aihui-airport").location
+    assert 12 < geodesic(HEIHE_CENTRE, (airport.lat, airport.lon)).km < 18
+
+
+def test_blagoveshchensk_airport_is_north_west_of_the_centre(catalogue):
+    # en/de.wikipedia: ~15-20 km NW of the centre (by road); straight line is shorter.
+    assert 12 < _km(catalogue, "blagoveshchensk-ignatyevo-airport", "lenin-square") < 22
+
+
+def test_the_river_between_the_cities_is_under_a_kilometre_and_a_half(catalogue):
+    # The river is ~750 m wide between Big Heihe Island and the embankment.
+    assert 0.5 < _km(catalogue, "heihe-river-port", "lenin-square") < 1.5
+
+
+def test_bridge_checkpoints_face_each_other(catalogue):
+    assert _km(catalogue, "kani-kurgan-checkpoint", "heihe-highway-port") < 1.5
+    assert 7 < _km(catalogue, "kani-kurgan-checkpoint", "triumphal-arch") < 10
+
+
+def test_big_heihe_island_is_chinese_and_the_embankment_russian():
+    assert amur_bank(50.248557, 127.509961) == "CN"
+    assert amur_bank(50.25606, 127.52458) == "RU"
+
+
+def test_get_unknown_id_raises_key_error(catalogue):
+    with pytest.raises(KeyError):
+        catalogue.get("no-such-place")
+
+
+def test_by_city_rejects_an_unknown_city(catalogue):
+    with pytest.raises(ValueError):
+        catalogue.by_city("harbin")
+
+
+def test_categories_are_sorted_and_distinct(catalogue):
+    cats = catalogue.categories()
+    assert list(cats) == sorted(set(cats)) and "museum" in cats
+
+
+def test_feature_round_trips_the_file_properties(catalogue):
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    stored = {f["properties"]["id"]: f for f in raw["features"]}
+    for a in catalogue.attractions:
+        feature = to_feature(a)
+        assert feature["geometry"] == stored[a.id]["geometry"]
+        for key, value in stored[a.id]["properties"].items():
+            assert feature["properties"][key] == value, (a.id, key)
+        assert feature["properties"]["is_estimated"] == a.is_estimated
+
+
+def test_feature_collection_is_geojson_in_lon_lat_order(catalogue):
+    fc = to_feature_collection(catalogue.by_city("heihe"))
+    assert fc["type"] == "FeatureCollection"
+    museum = next(f for f in fc["features"] if f["id"] == "aihui-history-museum")
+    assert museum["geometry"]["coordinates"] == [127.493286, 49.979516]
+
+
+def test_loading_is_cached_until_the_file_changes(tmp_path):
+    copy = tmp_path / "copy.geojson"
+    copy.write_bytes(DEFAULT_PATH.read_bytes())
+    first = load_catalogue(copy)
+    assert load_catalogue(copy) is first
+    data = json.loads(copy.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:3]
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    assert len(load_catalogue(copy)) == 3

@@ -109,7 +109,10 @@ def _descendants(element: Element) -> Iterable[Element]:
 
 def new_map(tiles: TileConfig | None, location=TWIN_CITIES_CENTER, zoom: int = 13) -> folium.Map:
     """A folium map with our tile server, or a blank background when none is configured."""
-    fmap = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True)
+    fmap = folium.Map(
+        location=list(location), zoom_start=zoom, tiles=None, control_scale=True
+    )
+    fmap.options["maxZoom"] = 19  # marker clustering needs it; folium sets it only with tiles
     if tiles is not None:
         folium.TileLayer(tiles=tiles.url, attr=map_text(tiles.attribution), name="base").add_to(
             fmap

@@ -80,7 +80,9 @@ def asset_paths(names: list[str]) -> list[str]:
     paths: list[str] = []
     for name in names:
         if name not in FOLIUM_ASSETS:
-            raise UnknownAssetError(f"folium asset {name!r} is not vendored (see planner/assets.py)")
+            raise UnknownAssetError(
+                f"folium asset {name!r} is not vendored (see planner/assets.py)"
+            )
         target = FOLIUM_ASSETS[name]
         if target is not None:
             path = vendor_url_path(*target)

@@ -109,9 +109,7 @@ def _descendants(element: Element) -> Iterable[Element]:
 
 def new_map(tiles: TileConfig | None, location=TWIN_CITIES_CENTER, zoom: int = 13) -> folium.Map:
     """A folium map with our tile server, or a blank background when none is configured."""
-    fmap = folium.Map(
-        location=list(location), zoom_start=zoom, tiles=None, control_scale=True
-    )
+    fmap = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True)
     fmap.options["maxZoom"] = 19  # marker clustering needs it; folium sets it only with tiles
     if tiles is not None:
         folium.TileLayer(tiles=tiles.url, attr=map_text(tiles.attribution), name="base").add_to(
@@ -194,12 +192,13 @@ def attractions_map(
 
     A place whose point is an estimate is drawn as a circle of its uncertainty, not a pin.
     """
+    places = list(attractions)
     fmap = new_map(tiles)
     layers: dict[tuple[str, str], folium.FeatureGroup] = {}
     clusters: dict[tuple[str, str], MarkerCluster] = {}
     group_labels = group_labels or {}
     city_labels = city_labels or {}
-    for place in sorted(attractions, key=lambda a: (a.city, group_of(a), a.id)):
+    for place in sorted(places, key=lambda a: (a.city, group_of(a), a.id)):
         key = (place.city, group_of(place))
         if key not in layers:
             name = f"{city_labels.get(key[0], key[0])}: {group_labels.get(key[1], key[1])}"
@@ -222,5 +221,19 @@ def attractions_map(
             ).add_to(layers[key])
         else:
             folium.Marker(point, popup=popup, tooltip=tooltip).add_to(clusters[key])
+    near = [
+        (p.location.lat, p.location.lon)
+        for p in places
+        if abs(p.location.lat - TWIN_CITIES_CENTER[0]) < 0.35
+        and abs(p.location.lon - TWIN_CITIES_CENTER[1]) < 0.5
+    ]
+    if len(near) >= 2:
+        # Frame the two cities (and Aihui); far day trips stay one zoom-out away.
+        fmap.fit_bounds(
+            [
+                [min(a for a, _ in near), min(b for _, b in near)],
+                [max(a for a, _ in near), max(b for _, b in near)],
+            ]
+        )
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        raise RuntimeError(
+            f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)"
+        )
     pytest.skip("Chromium not installed", allow_module_level=True)
 
 
@@ -72,7 +74,9 @@ def visit(browser, url: str, screenshot: str | None = None):
     page.route("**/*", guard)
     page.goto(url, wait_until="networkidle")
     text = page.inner_text("body")
-    markers = page.locator(".leaflet-marker-icon, .marker-cluster, path.leaflet-interactive").count()
+    markers = page.locator(
+        ".leaflet-marker-icon, .marker-cluster, path.leaflet-interactive"
+    ).count()
     shots = os.environ.get("SCREENSHOT_DIR")
     if shots and screenshot:
         Path(shots).mkdir(parents=True, exist_ok=True)

@@ -83,7 +83,11 @@ def attraction(attraction_id: str):  # noqa: ANN201
         abort(404)
     lang = current_lang()
     fmap = maps.attractions_map(
-        [place], lang, _, tiles=data.tiles(), group_labels=plain(GROUP_LABELS),
+        [place],
+        lang,
+        _,
+        tiles=data.tiles(),
+        group_labels=plain(GROUP_LABELS),
         city_labels=plain(CITY_LABELS),
     )
     fmap.location = [place.location.lat, place.location.lon]

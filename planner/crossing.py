@@ -1030,6 +1030,12 @@ def entry_decision(
         horizon = max(data.expiry_warning_days, rule.max_stay_days or 0)
         if end is not None and (end - day).days < horizon:
             after = rule.after_end_text or "a visa is needed"
+            later = [e for e in rule.extensions if e.valid_until > end]
+            if later:
+                after = (
+                    f"{later[0].text} (confidence {later[0].confidence}: verify); otherwise {after}"
+                )
+                sources.append(later[0].sources)
             warnings.append(
                 f"entry rule {rule.id} ends on {end.isoformat()}, within a "
                 f"{rule.max_stay_days or horizon}-day stay: after that {after}"

@@ -1,0 +1,374 @@
+"""The border-crossing model as a table of dated scenarios, plus its guards, data checks and CLI."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, datetime
+
+import pytest
+
+from planner.cli import cli
+from planner.crossing import (
+    DEFAULT_PATH,
+    CrossingDataError,
+    answer_to_json,
+    crossing_options,
+    last_safe_return,
+    load_crossing_data,
+    options_on_day,
+    parse_crossing_data,
+)
+from planner.timeutil import NaiveDatetimeError
+
+DATA = load_crossing_data()
+RAW = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def modes_of(answer) -> set[str]:
+    return {option.mode for option in answer.options}
+
+
+# id, direction, after, nationality, party, permits, expected modes (exact set) or None for "none"
+SCENARIOS = [
+    (
+        "summer-weekday",
+        "blagoveshchensk",
+        "2027-07-14T08:00+09:00",
+        "RU",
+        1,
+        (),
+        {"ship", "bridge_bus"},
+    ),
+    ("freeze-up-no-ships", "heihe", "2026-11-20T08:00+08:00", "RU", 1, (), {"hovercraft"}),
+    (
+        "january-pontoon-or-bridge",
+        "blagoveshchensk",
+        "2027-01-20T07:00+09:00",
+        "RU",
+        1,
+        (),
+        {"pontoon_bus", "bridge_bus"},
+    ),
+    (
+        "spring-break-up",
+        "blagoveshchensk",
+        "2027-04-20T08:00+09:00",
+        "RU",
+        1,
+        (),
+        {"hovercraft", "bridge_bus"},
+    ),
+    ("chinese-new-year-2026", "heihe", "2026-02-17T09:00+08:00", "RU", 1, (), None),
+    (
+        "russian-before-regime-end",
+        "blagoveshchensk",
+        "2026-07-15T08:00+09:00",
+        "RU",
+        1,
+        (),
+        {"ship", "bridge_bus"},
+    ),
+    (
+        "russian-in-reported-extension",
+        "blagoveshchensk",
+        "2027-07-15T08:00+09:00",
+        "RU",
+        1,
+        (),
+        {"ship", "bridge_bus"},
+    ),
+    ("russian-after-all-ends", "blagoveshchensk", "2028-07-12T08:00+09:00", "RU", 1, (), None),
+    (
+        "russian-after-end-with-visa",
+        "blagoveshchensk",
+        "2028-07-12T08:00+09:00",
+        "RU",
+        1,
+        ("CN",),
+        {"ship", "bridge_bus"},
+    ),
+    ("chinese-before-regime-end", "heihe", "2026-07-15T08:00+08:00", "CN", 1, (), {"ship"}),
+    ("chinese-after-regime-end", "heihe", "2026-10-01T08:00+08:00", "CN", 1, (), None),
+    ("chinese-group-after-regime-end", "heihe", "2026-10-01T08:00+08:00", "CN", 6, (), {"ship"}),
+    ("third-country-no-visa", "heihe", "2027-07-14T08:00+08:00", "DE", 1, (), None),
+    ("third-country-with-visa", "heihe", "2027-07-14T08:00+08:00", "DE", 1, ("RU",), {"ship"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("direction", "after", "nationality", "party", "permits", "expected"),
+    [pytest.param(*row[1:], id=row[0]) for row in SCENARIOS],
+)
+def test_dated_scenarios_offer_the_right_modes(
+    direction, after, nationality, party, permits, expected
+):
+    answer = crossing_options(
+        direction, at(after), nationality, party, limit=50, entry_permits=permits
+    )
+    if expected is None:
+        assert answer.options == ()
+        assert answer.reasons
+    else:
+        assert modes_of(answer) == expected
+    departs = [option.depart for option in answer.options]
+    assert departs == sorted(departs)
+
+
+def test_chinese_new_year_closure_gives_no_option_and_says_holiday():
+    answer = crossing_options("heihe", at("2026-02-17T09:00+08:00"), "RU")
+    assert answer.options == ()
+    assert any("holiday" in reason for reason in answer.reasons)
+    assert any("2026-02-16 to 2026-02-19" in reason for reason in answer.reasons)
+
+
+def test_spring_festival_pattern_for_an_unpublished_year_is_an_estimate():
+    # 2027: Spring Festival 6 Feb, eve 5 Feb -> estimated closure 5-8 Feb (holidays package).
+    answer = options_on_day("blagoveshchensk", date(2027, 2, 6), "RU")
+    assert answer.options == ()
+    assert any("estimated 2027-02-05 to 2027-02-08" in r for r in answer.reasons)
+    assert options_on_day("blagoveshchensk", date(2027, 2, 9), "RU").options
+
+
+def test_dated_kani_kurgan_closure_removes_only_the_bridge_bus():
+    # Before China's visa-free trial (Sep 2025) a Russian crosses with a group tour (5-50).
+    answer = options_on_day("blagoveshchensk", date(2025, 5, 8), "RU", party_size=6)
+    assert modes_of(answer) == {"hovercraft"}
+    assert any("grid maintenance" in reason for reason in answer.reasons)
+
+
+def test_request_after_the_last_departure_shows_next_morning():
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T16:30+09:00"), "RU")
+    assert answer.options
+    assert all(option.depart.date() == date(2027, 7, 15) for option in answer.options)
+    assert answer.options[0].depart.hour < 12
+    assert any("next morning" in reason for reason in answer.reasons)
+
+
+def test_freeze_up_hovercraft_carry_ice_and_estimate_warnings():
+    answer = crossing_options("heihe", at("2026-11-20T08:00+08:00"), "RU")
+    assert all(option.mode != "ship" for option in answer.options)
+    warnings = " ".join(answer.options[0].warnings)
+    assert "ice-risk period (freeze-up)" in warnings
+    assert "season estimated" in warnings
+
+
+def test_times_are_on_each_sides_own_clock():
+    option = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU").options[0]
+    assert str(option.depart.tzinfo) == "Asia/Yakutsk"
+    assert str(option.arrive.tzinfo) == "Asia/Shanghai"
+    assert option.minutes == int((option.arrive - option.report_by).total_seconds() // 60)
+
+
+def test_one_hour_shift_30_minute_crossing_leaving_1600_heihe_arrives_1730_blagoveshchensk():
+    raw = copy.deepcopy(RAW)
+    raw["policy"]["buffer_minutes"] = 0
+    raw["checkpoint_minutes"]["heihe"] = {"exit": 0, "entry": 0}
+    raw["checkpoint_minutes"]["blagoveshchensk"] = {"exit": 0, "entry": 0}
+    ship = raw["modes"]["ship"]
+    ship["timetables"]["heihe"]["times"] = ["16:00"]
+    ship["ride"]["minutes"] = 30
+    data = parse_crossing_data(raw, "test-data")
+    answer = crossing_options("heihe", at("2027-07-14T15:00+08:00"), "RU", data=data)
+    ship_option = next(option for option in answer.options if option.mode == "ship")
+    assert ship_option.depart.isoformat() == "2027-07-14T16:00:00+08:00"
+    assert ship_option.arrive.isoformat() == "2027-07-14T17:30:00+09:00"
+    assert ship_option.minutes == 30
+
+
+def test_last_safe_return_is_a_deadline_abroad():
+    deadline = last_safe_return("heihe", date(2027, 7, 14), "RU")
+    # last derived ship from Heihe 15:00 Beijing time minus 30 min exit and 15 min buffer
+    assert deadline == at("2027-07-14T14:15+08:00")
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU")
+    assert answer.last_return == deadline
+    assert last_safe_return("heihe", date(2026, 2, 17), "RU") is None
+
+
+def test_last_crossing_of_the_day_is_flagged():
+    answer = options_on_day("blagoveshchensk", date(2027, 7, 14), "RU")
+    last = answer.options[-1]
+    assert any(w.startswith("last crossing of the day") for w in last.warnings)
+    assert not any(w.startswith("last crossing") for w in answer.options[0].warnings)
+
+
+def test_reported_extension_is_applied_with_low_confidence_warning():
+    option = crossing_options("blagoveshchensk", at("2027-07-15T08:00+09:00"), "RU").options[0]
+    assert any("confidence low, verify" in w for w in option.warnings)
+
+
+def test_rule_expiring_within_a_stay_is_warned():
+    option = crossing_options("blagoveshchensk", at("2026-09-01T08:00+09:00"), "RU").options[0]
+    expiring = [w for w in option.warnings if "ends on 2026-09-14" in w]
+    assert expiring and "31 Dec 2027" in expiring[0] and "verify" in expiring[0]
+    option = crossing_options("blagoveshchensk", at("2027-12-20T08:00+09:00"), "RU").options[0]
+    assert any("ends on 2027-12-31" in w for w in option.warnings)
+
+
+def test_every_option_number_carries_sources_with_checked_dates():
+    for after in ("2027-07-14T08:00+09:00", "2027-01-20T07:00+09:00", "2027-04-20T08:00+09:00"):
+        for option in crossing_options("blagoveshchensk", at(after), "RU", limit=50).options:
+            supports = " ".join(s.supports for s in option.sources)
+            assert option.sources and all(s.checked <= date(2026, 11, 29) for s in option.sources)
+            assert option.fare.sources and option.fare.currency in ("RUB", "CNY")
+            if option.fare.amount is None:
+                assert any(w.startswith("fare unknown") for w in option.warnings)
+            else:
+                assert f"{int(option.fare.amount):,}" in supports, option.mode
+            assert any("min" in s.supports for s in option.sources)  # time on the way
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param({"after": datetime(2027, 1, 20, 9)}, "UTC offset", id="naive-datetime"),
+        pytest.param({"direction_from": "harbin"}, "unknown city", id="unknown-city"),
+        pytest.param({"nationality": "XX"}, "unknown nationality", id="unknown-nationality"),
+        pytest.param({"nationality": "RUS"}, "unknown nationality", id="alpha3-rejected"),
+        pytest.param({"party_size": 0}, "party size", id="party-zero"),
+    ],
+)
+def test_bad_input_is_a_value_error(kwargs, message):
+    args = {
+        "direction_from": "heihe",
+        "after": at("2027-01-20T09:00+08:00"),
+        "nationality": "RU",
+        "party_size": 1,
+    }
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        crossing_options(**args)
+
+
+def test_naive_datetime_is_the_timeutil_error():
+    with pytest.raises(NaiveDatetimeError):
+        crossing_options("heihe", datetime(2027, 1, 20, 9), "RU")
+
+
+def test_lower_case_and_any_iso_code_are_accepted():
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "ru")
+    assert answer.nationality == "RU"
+    assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "BR").options == ()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["fares"]["heihe"].pop("sources"),
+            "modes.ship.fares.heihe.sources",
+            id="fare-without-source",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["seasons"][0].update(sources=[]),
+            "modes.ship.seasons[0].sources",
+            id="season-with-empty-sources",
+        ),
+        pytest.param(
+            lambda raw: raw["points"][0]["sources"][0].update(checked="yesterday"),
+            "points[0].sources[0].checked",
+            id="bad-checked-date",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["hovercraft"]["timetables"]["heihe"].update(times=["25:00"]),
+            "modes.hovercraft.timetables.heihe.times[0]",
+            id="bad-time",
+        ),
+        pytest.param(
+            lambda raw: raw["entry_rules"][1].pop("valid_from"),
+            "entry_rules[1].valid_from",
+            id="rule-without-start",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["bridge_bus"]["points"].update(heihe="nowhere"),
+            "modes.bridge_bus.points.heihe",
+            id="unknown-point",
+        ),
+    ],
+)
+def test_broken_data_names_the_file_and_field(tmp_path, mutate, field):
+    raw = copy.deepcopy(RAW)
+    mutate(raw)
+    broken = tmp_path / "crossing.json"
+    broken.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(CrossingDataError) as info:
+        load_crossing_data(broken)
+    assert any(str(broken) in p and field in p for p in info.value.problems), info.value.problems
+
+
+def test_invalid_json_is_reported_with_the_file(tmp_path):
+    broken = tmp_path / "crossing.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(CrossingDataError, match="invalid JSON"):
+        load_crossing_data(broken)
+
+
+def test_answer_to_json_has_the_api_keys_and_offsets():
+    answer = crossing_options("heihe", at("2027-01-20T09:00+08:00"), "RU", limit=3)
+    payload = answer_to_json(answer)
+    assert payload["ok"] is True
+    assert set(payload) >= {"ok", "options", "last_return", "reasons"}
+    option = payload["options"][0]
+    keys = {"mode", "depart", "arrive", "minutes", "fare", "from_point", "to_point"}
+    assert keys | {"documents", "warnings", "sources"} <= set(option)
+    assert option["depart"].endswith("+08:00") and option["depart_zone"] == "Asia/Shanghai"
+    assert option["arrive"].endswith("+09:00") and option["arrive_zone"] == "Asia/Yakutsk"
+    assert set(option["fare"]) == {"amount", "currency"}
+    assert set(option["from_point"]["name"]) == {"zh", "ru", "en"}
+    assert payload["last_return"].endswith("+09:00")
+    assert all(set(s) == {"url", "supports", "checked"} for s in option["sources"])
+    json.dumps(payload)
+
+
+def test_cli_prints_text_options(runner):
+    result = runner.invoke(
+        cli,
+        [
+            "crossings",
+            "--from",
+            "heihe",
+            "--after",
+            "2027-01-20T09:00+08:00",
+            "--nationality",
+            "RU",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "pontoon_bus" in result.output
+    assert "Last safe return" in result.output
+    assert "source: " in result.output
+
+
+def test_cli_prints_json(runner):
+    args = ["crossings", "--from", "blagoveshchensk", "--after", "2027-07-14T08:00+09:00"]
+    result = runner.invoke(cli, [*args, "--nationality", "RU", "--limit", "2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["ok"] is True and len(payload["options"]) == 2
+    assert payload["options"][0]["depart"] == "2027-07-14T10:00+09:00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--from", "mars"], "unknown city", id="unknown-city"),
+        pytest.param(["--after", "2027-01-20T09:00"], "UTC offset", id="naive-time"),
+        pytest.param(["--after", "tomorrow"], "not an ISO 8601", id="not-a-time"),
+        pytest.param(["--nationality", "QQ"], "unknown nationality", id="bad-nationality"),
+        pytest.param(["--party", "0"], "party size", id="bad-party"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_non_zero(runner, args, message):
+    base = {"--from": "heihe", "--after": "2027-01-20T09:00+08:00", "--nationality": "RU"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    argv = ["crossings"] + [part for pair in base.items() for part in pair]
+    result = runner.invoke(cli, argv)
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.output

@@ -29,6 +29,8 @@ class ModeParams:
     overhead_s: int
     circuity: float
     max_km: float | None
+    town_km: float | None = None  # beyond this many km a vehicle runs at open_road_kmh
+    open_road_kmh: float | None = None
 
 
 @lru_cache(maxsize=4)
@@ -43,6 +45,8 @@ def load_params(path: Path = DATA) -> dict[str, ModeParams]:
             overhead_s=int(spec["overhead_min"]) * 60,
             circuity=float(raw["circuity"][kind]["value"]),
             max_km=spec.get("max_km"),
+            town_km=spec.get("town_km"),
+            open_road_kmh=spec.get("open_road_kmh"),
         )
     return params
 
@@ -82,7 +86,12 @@ def leg_matrix(points: list[LatLon], modes: tuple[str, ...]) -> LegMatrix:
     for mode in modes:
         p = params[mode]
         km = direct * p.circuity
-        secs = np.rint(km / p.speed_kmh * 3600).astype(np.int64) + p.overhead_s
+        if p.town_km is not None and p.open_road_kmh:
+            town = np.minimum(km, p.town_km)
+            hours = town / p.speed_kmh + (km - town) / p.open_road_kmh
+        else:
+            hours = km / p.speed_kmh
+        secs = np.rint(hours * 3600).astype(np.int64) + p.overhead_s
         if p.max_km is not None and len(modes) > 1:
             secs = np.where(direct <= p.max_km, secs, np.iinfo(np.int64).max)
         better = secs < best

@@ -133,14 +133,18 @@ class Instance:
             raise ValueError(f"windows has {len(self.windows)} entries, scores has {n}")
         windows: list[NodeWindows] = []
         for i, per_route in enumerate(self.windows):
-            if len(per_route) != len(routes):
+            if not isinstance(per_route, Sequence) or len(per_route) != len(routes):
                 raise ValueError(f"windows[{i}] needs one entry per route ({len(routes)})")
             node_windows: list[tuple[Window, ...]] = []
             for r, pairs in enumerate(per_route):
                 clean: list[Window] = []
+                if not isinstance(pairs, Sequence):
+                    raise ValueError(f"windows[{i}][{r}] must be a tuple of (earliest, latest)")
                 for pair in pairs:
-                    if len(pair) != 2:
-                        raise ValueError(f"windows[{i}][{r}] holds {pair!r}, not a pair")
+                    if not isinstance(pair, Sequence) or len(pair) != 2:
+                        raise ValueError(
+                            f"windows[{i}][{r}] holds {pair!r}, not an (earliest, latest) pair"
+                        )
                     e = _as_int(pair[0], f"windows[{i}][{r}] earliest")
                     la = _as_int(pair[1], f"windows[{i}][{r}] latest")
                     if e < 0 or e > la:

@@ -1,0 +1,181 @@
+"""plan_trip(): what a traveller notices in the plan it returns."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from planner import hours
+from planner.catalogue import Catalogue, load_catalogue
+from planner.cli import cli
+from planner.planning import PlanningError, TripRequest, itinerary_to_json, plan_trip
+from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
+
+
+def _request(**changes) -> TripRequest:
+    base = TripRequest(
+        arrive=datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ),
+        depart=datetime(2027, 7, 12, 18, 0, tzinfo=HEIHE_TZ),
+        stay=("heihe",),
+        interests=("history", "architecture"),
+        nationality="CN",
+        visas=("RU",),  # Russia's visa-free regime for CN ended 2026-09-14 (extension unverified)
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture(scope="module")
+def summer_plan():
+    return plan_trip(_request(), time_limit=0.3, seed=1)
+
+
+def test_every_visit_falls_inside_its_opening_hours(summer_plan):
+    for day in summer_plan.days:
+        for stop in day.stops:
+            intervals = hours.open_intervals(stop.attraction, stop.arrive.date())
+            if intervals is None:
+                continue  # hours not verified: the plan warns instead
+            assert any(a <= stop.arrive and stop.depart <= b for a, b in intervals), stop
+
+
+def test_times_are_aware_and_in_the_local_zone_of_each_city(summer_plan):
+    zones = {"heihe": HEIHE_TZ, "blagoveshchensk": BLAGOVESHCHENSK_TZ}
+    for day in summer_plan.days:
+        for stop in day.stops:
+            assert stop.arrive.tzinfo is not None
+            assert stop.arrive.utcoffset() == zones[stop.attraction.city].utcoffset(stop.arrive)
+
+
+def test_visits_of_a_day_do_not_overlap_and_keep_the_day_window(summer_plan):
+    for day in summer_plan.days:
+        times = sorted((s.arrive, s.depart) for s in day.stops)
+        for (a0, d0), (a1, _) in zip(times, times[1:], strict=False):
+            assert d0 <= a1
+        for s in day.stops:
+            assert s.arrive < s.depart
+
+
+def test_three_day_trip_visits_both_cities_and_crosses_back(summer_plan):
+    cities = {s.attraction.city for d in summer_plan.days for s in d.stops}
+    assert cities == {"heihe", "blagoveshchensk"}
+    for day in summer_plan.days:
+        if any(s.attraction.city == "blagoveshchensk" for s in day.stops):
+            directions = [c.direction_from for c in day.crossings]
+            assert directions == ["heihe", "blagoveshchensk"], "stranded abroad"
+
+
+def test_crossing_leaves_at_a_departure_the_border_model_offers(summer_plan):
+    from planner import crossing
+
+    for day in summer_plan.days:
+        for c in day.crossings:
+            opt = c.option
+            answer = crossing.crossing_options(
+                c.direction_from,
+                opt.report_by - timedelta(minutes=1),
+                "CN",
+                limit=3,
+                entry_permits=("RU",),
+            )
+            assert any(o.depart == opt.depart and o.mode == opt.mode for o in answer.options)
+
+
+def test_museum_closed_on_the_only_day_is_left_out_as_closed():
+    cat = load_catalogue()
+    museum = cat.get("amur-regional-museum")
+    closed_monday = replace(museum, opening_hours="Tu-Su 10:00-18:00", hours_verified=True)
+    patched = Catalogue(
+        attractions=tuple(closed_monday if a.id == museum.id else a for a in cat.attractions),
+        path=cat.path,
+    )
+    monday = datetime(2027, 7, 12, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ)
+    request = _request(
+        arrive=monday,
+        depart=monday + timedelta(hours=10),
+        stay=("blagoveshchensk",),
+        nationality="RU",
+    )
+    plan = plan_trip(request, catalogue=patched, time_limit=0.2)
+    reasons = {x.attraction.id: x.reason for x in plan.left_out}
+    assert reasons[museum.id] == "closed"
+    assert all(s.attraction.id != museum.id for d in plan.days for s in d.stops)
+
+
+def test_too_short_a_trip_leaves_places_out_for_lack_of_time():
+    arrive = datetime(2027, 7, 10, 10, 0, tzinfo=HEIHE_TZ)
+    plan = plan_trip(_request(arrive=arrive, depart=arrive + timedelta(hours=5)), time_limit=0.2)
+    no_time = [x for x in plan.left_out if x.reason == "no_time"]
+    assert len(no_time) > 10
+    assert sum(len(d.stops) for d in plan.days) >= 1
+
+
+def test_excluded_place_is_never_visited_and_says_so():
+    plan = plan_trip(_request(exclude=("aihui-history-museum",)), time_limit=0.2)
+    reasons = {x.attraction.id: x.reason for x in plan.left_out}
+    assert reasons["aihui-history-museum"] == "excluded"
+
+
+def test_must_see_place_is_visited():
+    plan = plan_trip(_request(must_see=("aihui-history-museum",)), time_limit=0.3)
+    visited = {s.attraction.id for d in plan.days for s in d.stops}
+    assert "aihui-history-museum" in visited
+
+
+def test_same_seed_gives_the_same_plan():
+    a = itinerary_to_json(plan_trip(_request(), time_limit=0.2, seed=7))
+    b = itinerary_to_json(plan_trip(_request(), time_limit=0.2, seed=7))
+    assert [[s["attraction_id"] for s in d["stops"]] for d in a["days"]] == [
+        [s["attraction_id"] for s in d["stops"]] for d in b["days"]
+    ]
+
+
+def test_no_crossing_is_planned_on_a_border_closure_day():
+    # Heihe checkpoints were closed 16-19 Feb 2026 for the Spring Festival.
+    arrive = datetime(2026, 2, 17, 9, 0, tzinfo=HEIHE_TZ)
+    plan = plan_trip(_request(arrive=arrive, depart=arrive + timedelta(hours=9)), time_limit=0.2)
+    assert all(not d.crossings for d in plan.days)
+    reasons = {x.attraction.id: x.reason for x in plan.left_out}
+    assert reasons["triumphal-arch"] == "not_reachable"
+
+
+def test_naive_time_is_refused():
+    with pytest.raises(ValueError, match="offset"):
+        plan_trip(_request(arrive=datetime(2027, 7, 10, 9, 0)))  # noqa: DTZ001
+
+
+def test_unknown_place_is_refused_with_its_id():
+    with pytest.raises(PlanningError, match="no-such-place"):
+        plan_trip(_request(must_see=("no-such-place",)))
+
+
+def test_cli_plan_prints_json_with_offsets():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "plan",
+            "--arrive",
+            "2027-07-10T09:00+08:00",
+            "--depart",
+            "2027-07-11T18:00+08:00",
+            "--stay",
+            "heihe",
+            "--interests",
+            "history",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"arrive": "2027-07-1' in result.output and "+0" in result.output
+
+
+def test_cli_plan_bad_time_is_one_line_error():
+    result = CliRunner().invoke(
+        cli,
+        ["plan", "--arrive", "tomorrow", "--depart", "2027-07-11T18:00+08:00", "--stay", "heihe"],
+    )
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output and "tomorrow" in result.output

@@ -22,11 +22,14 @@ from planner.solver.state import Problem, Routes
 from planner.solver.stop import StoppingCriterion
 
 PARAMS = {
-    "noise": 0.0,
-    "shake": "seq",
-    "accept": "walk",
+    "noise": 0.3,
+    "shake": "rand",
+    "accept": "sa",
     "restart": 100,
-    "temp": 0.0,
+    "temp": 0.3,
+    "ls": 1,
+    "seqfill": 0.2,
+    "tabu": 0.3,
 }
 for _key in list(PARAMS):
     _env = os.environ.get(f"TOPTW_{_key.upper()}")
@@ -70,14 +73,29 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
     accept = PARAMS["accept"]
     restart = int(PARAMS["restart"])
     temp0 = float(PARAMS["temp"])
+    ls = int(PARAMS["ls"])
+    seqfill = float(PARAMS["seqfill"])
+    tabu = float(PARAMS["tabu"])
     while not stop(best.value):
         iterations += 1
         if shake_mode == "seq":
-            _shake(state, start, size)
+            removed = _shake(state, start, size)
         else:
-            _shake_random(state, rng, max_size)
+            removed = _shake_random(state, rng, max_size)
         factor = 1.0 + noise * nprng.random(problem.U) if noise else None
-        state.fill(factor)
+        if tabu and removed and rng.random() < tabu:
+            # The removed visits go back last, so the repair cannot simply undo the shake.
+            if factor is None:
+                factor = np.ones(problem.U)
+            factor[removed] *= 1e-3
+        if seqfill and rng.random() < seqfill:
+            order = list(range(problem.R))
+            rng.shuffle(order)
+            state.fill(factor, order)
+        else:
+            state.fill(factor)
+        if ls:
+            _local_search(state)
         if state.value > best.value:
             best = state.snapshot()
             current = best
@@ -117,7 +135,7 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
     )
 
 
-def _shake(state: Routes, start: int, size: int) -> None:
+def _shake(state: Routes, start: int, size: int) -> list[int]:
     """Remove `size` consecutive non-mandatory visits from each route from position `start`."""
     mandatory = state.p.is_mandatory
     removals: dict[int, list[int]] = {}
@@ -129,11 +147,10 @@ def _shake(state: Routes, start: int, size: int) -> None:
         positions = [i for i in range(first, min(first + size, visits + 1)) if not mandatory[nd[i]]]
         if positions:
             removals[r] = positions
-    if removals:
-        state.remove_many(removals)
+    return state.remove_many(removals) if removals else []
 
 
-def _shake_random(state: Routes, rng: random.Random, max_size: int) -> None:
+def _shake_random(state: Routes, rng: random.Random, max_size: int) -> list[int]:
     """Remove a random run of consecutive non-mandatory visits from each route."""
     mandatory = state.p.is_mandatory
     removals: dict[int, list[int]] = {}
@@ -146,5 +163,22 @@ def _shake_random(state: Routes, rng: random.Random, max_size: int) -> None:
         positions = [i for i in range(first, min(first + size, visits + 1)) if not mandatory[nd[i]]]
         if positions:
             removals[r] = positions
-    if removals:
-        state.remove_many(removals)
+    return state.remove_many(removals) if removals else []
+
+
+def _local_search(state: Routes, limit: int = 1000) -> int:
+    """Swap visits for better free nodes (then refill) until no swap improves; returns moves."""
+    moves = 0
+    while moves < limit:
+        best: tuple[float, int, int, int] | None = None
+        for r in range(state.p.R):
+            move = state.best_replace(r)
+            if move is not None and (best is None or move[0] > best[0]):
+                best = (move[0], r, move[1], move[2])
+        if best is None:
+            return moves
+        _, r, pos, u = best
+        state.replace(r, pos, u)
+        state.fill()
+        moves += 1
+    return moves

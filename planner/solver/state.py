@@ -88,6 +88,10 @@ class Problem:
         self.from_cand = np.ascontiguousarray(tn[self.cand, :].T) + svc_c
         self.arange = np.arange(self.U)
         self.val2 = np.array([float(self.value[i]) ** 2 for i in cand], dtype=np.float64)
+        self.val_c = np.array([float(self.value[i]) for i in cand], dtype=np.float64)
+        horizon = max([t1 - t0 for _, _, t0, t1 in self.specs] + [1])
+        # One unit of time is worth less than any score difference in move comparisons.
+        self.time_weight = 1.0 / (4.0 * horizon + 4.0)
         self.is_mandatory = [i in mandatory for i in range(n)]
         # Added to the ratio of a mandatory node: more than any ordinary ratio can reach.
         top = float(self.val2.max()) if cand else 0.0
@@ -278,13 +282,16 @@ class Routes:
         self.schedule(r)
         self.table(r)
 
-    def remove_many(self, removals: dict[int, list[int]]) -> None:
-        """Remove the given positions from each route, then refresh the touched routes."""
+    def remove_many(self, removals: dict[int, list[int]]) -> list[int]:
+        """Remove the given positions from each route, refresh the touched routes, and return
+        the candidate indices of the removed nodes."""
         p = self.p
+        removed: list[int] = []
         for r, positions in removals.items():
             nd = self.nodes[r]
             for idx in sorted(positions, reverse=True):
                 j = nd.pop(idx)
+                removed.append(p.cidx[j])
                 self.where[j] = -1
                 self.free[p.cidx[j]] = True
                 self.value -= p.value[j]
@@ -292,40 +299,107 @@ class Routes:
         for r in removals:
             self.schedule(r)
             self.table(r)
+        return removed
 
-    def fill(self, factor: np.ndarray | None = None) -> int:
+    def fill(self, factor: np.ndarray | None = None, order: list[int] | None = None) -> int:
         """Greedy insertion by value^2 / shift until nothing fits; returns how many went in.
 
         `factor` (one per candidate) perturbs the ratios, so repeated repairs differ.
+        `order` fills those routes one after the other instead of taking the best insertion
+        over all routes: a different repair that moves visits between routes.
         """
         p = self.p
         if p.U == 0:
             return 0
         count = 0
-        R = p.R
-        val2 = p.val2
-        prio = p.prio
-        while True:
-            best_ratio = 0.0
-            best_r = -1
-            best_u = -1
-            for r in range(R):
-                cost = self.cost[r]
-                ratio = val2 / np.maximum(cost, 1)
-                if factor is not None:
-                    ratio *= factor
-                ratio += prio
-                ratio[~self.free] = 0.0
-                ratio[cost >= INF] = 0.0
-                u = int(ratio.argmax())
-                if ratio[u] > best_ratio:
-                    best_ratio = float(ratio[u])
-                    best_r = r
-                    best_u = u
-            if best_r < 0:
-                return count
-            self.insert(best_r, best_u)
-            count += 1
+        groups = [[r] for r in order] if order is not None else [list(range(p.R))]
+        ratios: list[np.ndarray | None] = [None] * p.R
+        for group in groups:
+            while True:
+                best_ratio = 0.0
+                best_r = -1
+                best_u = -1
+                for r in group:
+                    ratio = ratios[r]
+                    if ratio is None:
+                        cost = self.cost[r]
+                        ratio = p.val2 / np.maximum(cost, 1)
+                        if factor is not None:
+                            ratio *= factor
+                        ratio += p.prio
+                        ratio[~self.free] = 0.0
+                        ratio[cost >= INF] = 0.0
+                        ratios[r] = ratio
+                    u = int(ratio.argmax())
+                    if ratio[u] > best_ratio:
+                        best_ratio = float(ratio[u])
+                        best_r = r
+                        best_u = u
+                if best_r < 0:
+                    break
+                self.insert(best_r, best_u)
+                ratios[best_r] = None
+                for ratio in ratios:
+                    if ratio is not None:
+                        ratio[best_u] = 0.0
+                count += 1
+        return count
+
+    def best_replace(self, r: int) -> tuple[float, int, int] | None:
+        """Best swap of a visit of route r for a free node served in its place.
+
+        Checked in O(1) per pair with the same schedule data as insertions; a move counts
+        when it gains score, or keeps the score and saves time (key > 0).
+        Returns (key, position, candidate index) or None.
+        """
+        p = self.p
+        nd = self.nodes[r]
+        if len(nd) < 3 or p.U == 0:
+            return None
+        dep_prev = np.array(self.dep[r][:-2], dtype=np.int64)[:, None]
+        arr_next = np.array(self.arr[r][2:], dtype=np.int64)[:, None]
+        slack_next = np.array(self.slack[r][2:], dtype=np.int64)[:, None]
+        a = p.to_cand[nd[:-2]] + dep_prev
+        if p.K[r] == 1:
+            begin = np.maximum(a, p.E[r][0])
+            ok = a <= p.L[r][0]
+        else:
+            begin = np.full(a.shape, INF, dtype=np.int64)
+            for k in range(p.K[r] - 1, -1, -1):
+                begin = np.where(a <= p.L[r][k], np.maximum(a, p.E[r][k]), begin)
+            ok = begin < INF
+        shift = begin + p.from_cand[nd[2:]]
+        shift -= arr_next
+        ok &= shift <= slack_next
+        ok &= self.free
+        visits = nd[1:-1]
+        out_val = np.array(
+            [-1e18 if p.is_mandatory[v] else float(p.value[v]) for v in visits], dtype=np.float64
+        )[:, None]
+        key = p.val_c - out_val - shift * p.time_weight
+        key[~ok] = -1.0
+        flat = int(key.argmax())
+        i, u = divmod(flat, p.U)
+        best = float(key[i, u])
+        if best <= 0.0:
+            return None
+        return best, i + 1, u
+
+    def replace(self, r: int, pos: int, u: int) -> None:
+        """Put candidate u at position pos of route r, freeing the visit that was there."""
+        p = self.p
+        nd = self.nodes[r]
+        old = nd[pos]
+        j = p.cand_list[u]
+        nd[pos] = j
+        self.where[old] = -1
+        self.free[p.cidx[old]] = True
+        self.value -= p.value[old]
+        self.where[j] = r
+        self.free[u] = False
+        self.value += p.value[j]
+        self.schedule(r)
+        self.table(r)
 
     def snapshot(self) -> Snapshot:
         return Snapshot([nd[1:-1] for nd in self.nodes], self.value)

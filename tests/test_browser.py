@@ -110,3 +110,15 @@ def test_attraction_detail_page_has_no_errors(server, browser):
         browser, f"{server}/attractions/triumphal-arch?lang=ru", "detail-ru.png"
     )
     assert not errors and not outside and markers > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ru"])
+def test_crossing_page_draws_points_without_errors(server, browser, lang):
+    text, errors, outside, markers = visit(
+        browser,
+        f"{server}/crossing?date=2027-07-11&nationality=RU&lang={lang}",
+        f"crossing-{lang}.png",
+    )
+    assert not errors and not outside
+    assert markers > 0
+    assert "Crossing the border" not in text or lang == "en"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from planner import crossing
 from planner.browse import Filters, filter_attractions
 from planner.catalogue import to_feature, to_feature_collection
+from planner.timeutil import parse_aware
 from planner.web import data
 from planner.web.errors import ApiError
 from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS
@@ -40,3 +42,27 @@ def attraction(attraction_id: str):  # noqa: ANN201
     except KeyError:
         raise ApiError(f"no attraction with id {attraction_id!r}", 404) from None
     return jsonify({"ok": True, **to_feature(place)})
+
+
+@bp.get("/crossings")
+def crossings():  # noqa: ANN201
+    """Crossing options after a time: the border model's answer, as JSON."""
+    args = request.args
+    missing = [name for name in ("from", "after", "nationality") if not args.get(name)]
+    if missing:
+        raise ApiError(f"missing parameter(s): {', '.join(missing)}", 400)
+    try:
+        limit = int(args.get("limit", "10"))
+        party = int(args.get("party", "1"))
+        visas = tuple(v.strip().upper() for v in args.get("visa", "").split(",") if v.strip())
+        answer = crossing.crossing_options(
+            args["from"],
+            parse_aware(args["after"], "after"),
+            args["nationality"],
+            party_size=party,
+            limit=limit,
+            entry_permits=visas,
+        )
+    except ValueError as exc:
+        raise ApiError(str(exc), 400) from None
+    return jsonify(crossing.answer_to_json(answer))

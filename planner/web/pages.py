@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+import folium
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner import maps
+from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
+from planner.timeutil import city_zone
 from planner.web import data
 from planner.web.i18n import current_lang
 from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS, plain
@@ -100,4 +103,50 @@ def attraction(attraction_id: str):  # noqa: ANN201
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
         group_of=maps.group_of,
+    )
+
+
+@bp.get("/crossing")
+def crossing_page():  # noqa: ANN201
+    """A day's crossing options, on a map of the crossing points, with their sources."""
+    args = request.args
+    direction = args.get("from", "heihe")
+    nationality = (args.get("nationality") or "CN").upper()
+    error = None
+    answer = None
+    if direction not in CITY_LABELS:
+        error = _("Choose Heihe or Blagoveshchensk.")
+        direction = "heihe"
+    day_text = args.get("date") or datetime.now(city_zone(direction)).date().isoformat()
+    try:
+        day = datetime.fromisoformat(day_text).date()
+        answer = crossing.crossing_options(
+            direction,
+            datetime.combine(day, datetime.min.time(), city_zone(direction)),
+            nationality,
+            limit=20,
+        )
+    except ValueError as exc:
+        error = str(exc)
+    data_ = crossing.load_crossing_data()
+    fmap = maps.new_map(data.tiles(), zoom=11)
+    for point in data_.points.values():
+        if point.location is None:
+            continue
+        label = maps.map_text(point.name.get(current_lang()))
+        folium.Marker(
+            [point.location.lat, point.location.lon],
+            tooltip=label,
+            popup=folium.Popup(label, max_width=260),
+        ).add_to(fmap)
+    return render_template(
+        "crossing.html",
+        answer=answer,
+        error=error,
+        direction=direction,
+        nationality=nationality,
+        day=day_text,
+        points=[p for p in data_.points.values()],
+        map=_map_view(fmap),
+        city_labels=CITY_LABELS,
     )

@@ -5,7 +5,7 @@ Knows nothing of cities, dates or Flask: `planner.planning` builds an `Instance`
 
 from planner.solver.instance import Instance, RouteSpec
 from planner.solver.result import CheckReport, Result, check
-from planner.solver.search import solve
+from planner.solver.search import SearchParams, solve
 from planner.solver.stop import FirstOf, MaxIterations, MaxRuntime, NoImprovement, StoppingCriterion
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "NoImprovement",
     "Result",
     "RouteSpec",
+    "SearchParams",
     "StoppingCriterion",
     "check",
     "solve",

@@ -1,43 +1,53 @@
-"""Iterated local search for the TOPTW (Vansteenwegen et al. 2009) with restarts from the best.
+"""Iterated local search for the TOPTW, grown from Vansteenwegen et al. (2009).
 
-One iteration: shake (remove `size` consecutive visits from every route, starting at
-`start`), then greedy re-insertion. The shake parameters walk through the routes as in
-the paper; after a run of iterations without improvement the search returns to the best
-solution, so the walk does not drift far from good regions.
+One iteration: shake (remove a segment of consecutive visits from every route), repair
+(greedy insertion by value^2 / time shift, with ratios perturbed by noise, sometimes route
+by route, sometimes with the removed visits held back), then local search (swap a visit for
+a better free node served in its place, refill), then simulated-annealing acceptance.
+After `restart` iterations without a new best the search goes back to the best solution.
+What each part is worth was measured with bench/toptw.py (bench/README.md).
+
+Determinism: all randomness comes from `seed`; with an iteration-based stop the result is
+reproducible, with `MaxRuntime` it depends on how many iterations the machine completes.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import random
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from planner.solver.construct import construct
 from planner.solver.instance import Instance
-from planner.solver.result import Result
+from planner.solver.result import Result, check
 from planner.solver.state import Problem, Routes
 from planner.solver.stop import StoppingCriterion
 
-PARAMS = {
-    "noise": 0.3,
-    "shake": "rand",
-    "accept": "sa",
-    "restart": 100,
-    "temp": 0.3,
-    "ls": 1,
-    "seqfill": 0.2,
-    "tabu": 0.3,
-}
-for _key in list(PARAMS):
-    _env = os.environ.get(f"TOPTW_{_key.upper()}")
-    if _env is not None:
-        PARAMS[_key] = type(PARAMS[_key])(_env)
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Knobs of the search; the defaults are the ones measured best on the benchmark
+    (bench/toptw.py, see bench/README.md). Changing them is for experiments."""
+
+    noise: float = 0.3  # repair ratios are multiplied by U(1, 1 + noise)
+    shake: str = "rand"  # "rand": random segments; "seq": the paper's sliding segments
+    accept: str = "sa"  # "sa": simulated-annealing acceptance; "walk": always accept
+    temp: float = 0.3  # SA temperature, in percent of the best score
+    restart: int = 100  # back to the best after this many iterations without improvement
+    local_search: bool = True  # replace moves after each repair
+    seqfill: float = 0.2  # probability of a route-by-route repair
+    tabu: float = 0.3  # probability that the removed visits are re-inserted last
 
 
-def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
+def solve(
+    instance: Instance,
+    stop: StoppingCriterion,
+    seed: int = 0,
+    params: SearchParams | None = None,
+) -> Result:
     """Choose and order visits to maximise the total score.
 
     Parameters
@@ -49,6 +59,8 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
     seed:
         Seeds the only source of randomness; with an iteration-based stop the result is the
         same for the same seed. With `MaxRuntime` the number of iterations depends on speed.
+    params:
+        Search knobs; the defaults are the measured best.
 
     Returns
     -------
@@ -68,17 +80,15 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
     iterations = 0
     size, start, stale = 1, 0, 0
     max_size = max(1, problem.U // (3 * problem.R))
-    noise = float(PARAMS["noise"])
-    shake_mode = PARAMS["shake"]
-    accept = PARAMS["accept"]
-    restart = int(PARAMS["restart"])
-    temp0 = float(PARAMS["temp"])
-    ls = int(PARAMS["ls"])
-    seqfill = float(PARAMS["seqfill"])
-    tabu = float(PARAMS["tabu"])
+    params = params or SearchParams()
+    noise = params.noise
+    tabu = params.tabu
+    seqfill = params.seqfill
+    # The temperature follows the real score, not the mandatory bonus in `value`.
+    temp_scale = params.temp / 100.0
     while not stop(best.value):
         iterations += 1
-        if shake_mode == "seq":
+        if params.shake == "seq":
             removed = _shake(state, start, size)
         else:
             removed = _shake_random(state, rng, max_size)
@@ -94,7 +104,7 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
             state.fill(factor, order)
         else:
             state.fill(factor)
-        if ls:
+        if params.local_search:
             _local_search(state)
         if state.value > best.value:
             best = state.snapshot()
@@ -102,8 +112,8 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
             size, stale = 1, 0
         else:
             stale += 1
-            if accept == "sa":
-                temp = temp0 * max(best.value, 1) / 100.0
+            if params.accept == "sa":
+                temp = temp_scale * max(1, best.value % problem.bonus)
                 delta = state.value - current.value
                 if delta >= 0 or (temp > 0 and rng.random() < math.exp(delta / temp)):
                     current = state.snapshot()
@@ -115,7 +125,7 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
         start = start % smallest if smallest > 0 else 0
         if size > max_size:
             size = 1
-        if stale and stale % restart == 0:
+        if stale and stale % params.restart == 0:
             state.restore(best)
             current = best
             start = rng.randrange(max(1, smallest))
@@ -131,7 +141,7 @@ def solve(instance: Instance, stop: StoppingCriterion, seed: int = 0) -> Result:
         iterations=iterations,
         runtime_s=time.perf_counter() - started,
         unplaced_mandatory=frozenset(instance.mandatory - visited),
-        feasible=True,
+        feasible=check(instance, routes).feasible,
     )
 
 

@@ -339,3 +339,17 @@ def test_instance_is_frozen_and_hashable() -> None:
     with pytest.raises(AttributeError):
         instance.scores = (0,)  # type: ignore[misc]
     assert hash(instance) == hash(instance)
+
+
+def test_instance_without_places_gives_empty_routes() -> None:
+    instance = Instance(
+        scores=(0, 0),
+        service=(0, 0),
+        travel=[[0, 5], [5, 0]],
+        windows=((((0, 50),), ((0, 50),)), (((0, 50),), ((0, 50),))),
+        routes=(RouteSpec(0, 1, 0, 50), RouteSpec(1, 0, 0, 50)),
+    )
+    result = solve(instance, MaxIterations(3))
+    assert result.routes == [[], []]
+    assert result.score == 0
+    assert result.feasible

@@ -40,6 +40,8 @@ class SearchParams:
     local_search: bool = True  # replace moves after each repair
     seqfill: float = 0.2  # probability of a route-by-route repair
     tabu: float = 0.3  # probability that the removed visits are re-inserted last
+    alpha: float = 2.0  # repair ratio: value ** alpha / time shift
+    max_shake: int = 0  # cap on the visits removed per route (0: candidates / (3 routes))
 
 
 def solve(
@@ -69,10 +71,11 @@ def solve(
         mandatory nodes that could not be placed.
     """
     started = time.perf_counter()
+    params = params or SearchParams()
     stop.reset()
     rng = random.Random(seed)
     nprng = np.random.default_rng(seed)
-    problem = Problem(instance)
+    problem = Problem(instance, alpha=params.alpha)
     state = Routes(problem)
     construct(state)
     best = state.snapshot()
@@ -80,7 +83,8 @@ def solve(
     iterations = 0
     size, start, stale = 1, 0, 0
     max_size = max(1, problem.U // (3 * problem.R))
-    params = params or SearchParams()
+    if params.max_shake:
+        max_size = min(max_size, params.max_shake)
     noise = params.noise
     tabu = params.tabu
     seqfill = params.seqfill

@@ -32,7 +32,7 @@ class Snapshot:
 class Problem:
     """Read-only arrays derived from the instance once per solve."""
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, alpha: float = 2.0) -> None:
         self.instance = instance
         n = instance.num_nodes
         self.n = n
@@ -87,7 +87,7 @@ class Problem:
         self.to_cand = np.ascontiguousarray(tn[:, self.cand])
         self.from_cand = np.ascontiguousarray(tn[self.cand, :].T) + svc_c
         self.arange = np.arange(self.U)
-        self.val2 = np.array([float(self.value[i]) ** 2 for i in cand], dtype=np.float64)
+        self.val2 = np.array([float(self.value[i]) ** alpha for i in cand], dtype=np.float64)
         self.val_c = np.array([float(self.value[i]) for i in cand], dtype=np.float64)
         horizon = max([t1 - t0 for _, _, t0, t1 in self.specs] + [1])
         # One unit of time is worth less than any score difference in move comparisons.
@@ -112,6 +112,7 @@ class Routes:
         self.arr: list[list[int]] = [[] for _ in range(R)]
         self.st: list[list[int]] = [[] for _ in range(R)]
         self.dep: list[list[int]] = [[] for _ in range(R)]
+        self.lat: list[list[int]] = [[] for _ in range(R)]  # latest start, current window
         self.slack: list[list[int]] = [[] for _ in range(R)]  # wait + maxShift
         self.multi_after: list[list[bool]] = [[] for _ in range(R)]
         self.where: list[int] = [-1] * problem.n
@@ -120,13 +121,21 @@ class Routes:
         self.cost: list[np.ndarray] = [np.full(problem.U, INF) for _ in range(R)]
         self.pos: list[np.ndarray] = [np.zeros(problem.U, dtype=np.int64) for _ in range(R)]
         self.free = np.ones(problem.U, dtype=bool)
+        # version[r] changes with every new schedule of route r; caches compare against it.
+        self.version: list[int] = [0] * R
+        self.rep_version: list[int] = [-1] * R
+        self.rep_key: list[np.ndarray] = [np.zeros(0) for _ in range(R)]
         for r in range(R):
             self.schedule(r)
             self.table(r)
 
     # -- schedule -------------------------------------------------------------------------
-    def schedule(self, r: int) -> bool:
-        """Earliest-start schedule, then the backward maxShift pass; False if infeasible."""
+    def schedule(self, r: int, first: int = 1) -> bool:
+        """Earliest-start schedule, then the backward maxShift pass; False if infeasible.
+
+        Positions before `first` are known unchanged (same nodes as when last scheduled),
+        so the forward pass starts there.
+        """
         p = self.p
         T = p.T
         svc = p.svc
@@ -134,15 +143,22 @@ class Routes:
         multi = p.multi[r]
         nd = self.nodes[r]
         _, _, t0, t1 = p.specs[r]
-        arr = [t0]
-        st = [t0]
-        dep = [t0]
-        lat = [t1]
+        if first > 1:
+            arr = self.arr[r][:first]
+            st = self.st[r][:first]
+            dep = self.dep[r][:first]
+            lat = self.lat[r][:first]
+        else:
+            first = 1
+            arr = [t0]
+            st = [t0]
+            dep = [t0]
+            lat = [t1]
         ok = True
-        prev = nd[0]
-        t = t0
+        prev = nd[first - 1]
+        t = dep[-1]
         last = len(nd) - 1
-        for idx in range(1, last):
+        for idx in range(first, last):
             j = nd[idx]
             a = t + T[prev][j]
             begin = -1
@@ -186,8 +202,10 @@ class Routes:
         self.arr[r] = arr
         self.st[r] = st
         self.dep[r] = dep
+        self.lat[r] = lat
         self.slack[r] = slack
         self.multi_after[r] = flags
+        self.version[r] += 1
         return ok
 
     def table(self, r: int) -> None:
@@ -275,11 +293,12 @@ class Routes:
     def insert(self, r: int, u: int) -> None:
         """Insert candidate index u at its cached best position of route r."""
         j = self.p.cand_list[u]
-        self.nodes[r].insert(int(self.pos[r][u]) + 1, j)
+        at = int(self.pos[r][u]) + 1
+        self.nodes[r].insert(at, j)
         self.where[j] = r
         self.free[u] = False
         self.value += self.p.value[j]
-        self.schedule(r)
+        self.schedule(r, at)
         self.table(r)
 
     def remove_many(self, removals: dict[int, list[int]]) -> list[int]:
@@ -287,8 +306,10 @@ class Routes:
         the candidate indices of the removed nodes."""
         p = self.p
         removed: list[int] = []
+        first: dict[int, int] = {}
         for r, positions in removals.items():
             nd = self.nodes[r]
+            first[r] = min(positions)
             for idx in sorted(positions, reverse=True):
                 j = nd.pop(idx)
                 removed.append(p.cidx[j])
@@ -297,7 +318,7 @@ class Routes:
                 self.value -= p.value[j]
         # Tables hold every candidate, assigned or not, so untouched routes stay valid.
         for r in removals:
-            self.schedule(r)
+            self.schedule(r, first[r])
             self.table(r)
         return removed
 
@@ -356,6 +377,22 @@ class Routes:
         nd = self.nodes[r]
         if len(nd) < 3 or p.U == 0:
             return None
+        if self.rep_version[r] != self.version[r]:
+            self.rep_key[r] = self._replace_keys(r)
+            self.rep_version[r] = self.version[r]
+        key = np.where(self.free, self.rep_key[r], -1.0)
+        flat = int(key.argmax())
+        i, u = divmod(flat, p.U)
+        best = float(key[i, u])
+        if best <= 0.0:
+            return None
+        return best, i + 1, u
+
+    def _replace_keys(self, r: int) -> np.ndarray:
+        """Value of serving each candidate in place of each visit (-1: infeasible), ignoring
+        whether the candidate is free; cached until route r changes."""
+        p = self.p
+        nd = self.nodes[r]
         dep_prev = np.array(self.dep[r][:-2], dtype=np.int64)[:, None]
         arr_next = np.array(self.arr[r][2:], dtype=np.int64)[:, None]
         slack_next = np.array(self.slack[r][2:], dtype=np.int64)[:, None]
@@ -371,19 +408,13 @@ class Routes:
         shift = begin + p.from_cand[nd[2:]]
         shift -= arr_next
         ok &= shift <= slack_next
-        ok &= self.free
-        visits = nd[1:-1]
         out_val = np.array(
-            [-1e18 if p.is_mandatory[v] else float(p.value[v]) for v in visits], dtype=np.float64
+            [-1e18 if p.is_mandatory[v] else float(p.value[v]) for v in nd[1:-1]],
+            dtype=np.float64,
         )[:, None]
         key = p.val_c - out_val - shift * p.time_weight
         key[~ok] = -1.0
-        flat = int(key.argmax())
-        i, u = divmod(flat, p.U)
-        best = float(key[i, u])
-        if best <= 0.0:
-            return None
-        return best, i + 1, u
+        return key
 
     def replace(self, r: int, pos: int, u: int) -> None:
         """Put candidate u at position pos of route r, freeing the visit that was there."""
@@ -398,7 +429,7 @@ class Routes:
         self.where[j] = r
         self.free[u] = False
         self.value += p.value[j]
-        self.schedule(r)
+        self.schedule(r, pos)
         self.table(r)
 
     def snapshot(self) -> Snapshot:

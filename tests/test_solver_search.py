@@ -353,3 +353,17 @@ def test_instance_without_places_gives_empty_routes() -> None:
     assert result.routes == [[], []]
     assert result.score == 0
     assert result.feasible
+
+
+def test_check_names_a_place_put_on_a_day_it_is_closed() -> None:
+    instance = Instance(
+        scores=(0, 4),
+        service=(0, 1),
+        travel=[[0, 1], [1, 0]],
+        windows=((((0, 50),), ((50, 100),)), ((), ((50, 100),))),
+        routes=(RouteSpec(0, 0, 0, 50), RouteSpec(0, 0, 50, 100)),
+    )
+    report = check(instance, [[1], []])
+    assert not report.feasible
+    assert report.violations == ("route 0: node 1 cannot be served in this route",)
+    assert check(instance, [[], [1]]).feasible

@@ -88,10 +88,13 @@ def check(instance: Instance, routes: Sequence[Sequence[int]]) -> CheckReport:
                     begin = max(arrival, earliest)
                     break
             if begin is None:
-                violations.append(
-                    f"route {k}: node {node} reached at {arrival}, after its last window "
-                    f"{instance.windows[node][k]!r}"
-                )
+                if instance.windows[node][k]:
+                    violations.append(
+                        f"route {k}: node {node} reached at {arrival}, after its last window "
+                        f"{instance.windows[node][k]!r}"
+                    )
+                else:
+                    violations.append(f"route {k}: node {node} cannot be served in this route")
                 begin = arrival
             starts.append(begin)
             score += instance.scores[node]

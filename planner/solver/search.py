@@ -40,6 +40,7 @@ class SearchParams:
     local_search: bool = True  # replace moves after each repair
     seqfill: float = 0.2  # probability of a route-by-route repair
     tabu: float = 0.3  # probability that the removed visits are re-inserted last
+    shake_share: float = 0.5  # probability that a route is shaken (at least one is)
     alpha: float = 2.0  # repair ratio: value ** alpha / time shift
     max_shake: int = 0  # cap on the visits removed per route (0: candidates / (3 routes))
 
@@ -95,7 +96,7 @@ def solve(
         if params.shake == "seq":
             removed = _shake(state, start, size)
         else:
-            removed = _shake_random(state, rng, max_size)
+            removed = _shake_random(state, rng, max_size, params.shake_share)
         factor = 1.0 + noise * nprng.random(problem.U) if noise else None
         if tabu and removed and rng.random() < tabu:
             # The removed visits go back last, so the repair cannot simply undo the shake.
@@ -164,11 +165,19 @@ def _shake(state: Routes, start: int, size: int) -> list[int]:
     return state.remove_many(removals) if removals else []
 
 
-def _shake_random(state: Routes, rng: random.Random, max_size: int) -> list[int]:
-    """Remove a random run of consecutive non-mandatory visits from each route."""
+def _shake_random(
+    state: Routes, rng: random.Random, max_size: int, share: float = 1.0
+) -> list[int]:
+    """Remove a random run of consecutive non-mandatory visits from each route (from each
+    route with probability `share`, at least one route)."""
     mandatory = state.p.is_mandatory
     removals: dict[int, list[int]] = {}
-    for r, nd in enumerate(state.nodes):
+    R = len(state.nodes)
+    chosen = [r for r in range(R) if share >= 1.0 or rng.random() < share]
+    if not chosen:
+        chosen = [rng.randrange(R)]
+    for r in chosen:
+        nd = state.nodes[r]
         visits = len(nd) - 2
         if visits == 0:
             continue

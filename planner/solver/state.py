@@ -119,7 +119,8 @@ class Routes:
         self.value = 0
         # cost[r][u]: cheapest feasible insertion shift of cand[u] into route r (INF if none).
         self.cost: list[np.ndarray] = [np.full(problem.U, INF) for _ in range(R)]
-        self.pos: list[np.ndarray] = [np.zeros(problem.U, dtype=np.int64) for _ in range(R)]
+        # costmat[r][pos, u]: insertion shift of cand[u] after position pos (INF: infeasible).
+        self.costmat: list[np.ndarray] = [np.full((1, problem.U), INF) for _ in range(R)]
         self.free = np.ones(problem.U, dtype=bool)
         # version[r] changes with every new schedule of route r; caches compare against it.
         self.version: list[int] = [0] * R
@@ -241,9 +242,9 @@ class Routes:
             self._exact_fallback(r, cost, maybe, begin)
         else:
             cost[~feas] = INF
-        best = cost.argmin(axis=0)
-        self.pos[r] = best
-        self.cost[r] = cost[best, p.arange]
+        # The position is only needed for the node actually inserted: found then, in its column.
+        self.costmat[r] = cost
+        self.cost[r] = cost.min(axis=0)
 
     def _exact_fallback(
         self, r: int, cost: np.ndarray, maybe: np.ndarray, begin: np.ndarray
@@ -291,9 +292,9 @@ class Routes:
 
     # -- moves ----------------------------------------------------------------------------
     def insert(self, r: int, u: int) -> None:
-        """Insert candidate index u at its cached best position of route r."""
+        """Insert candidate index u at its cheapest feasible position of route r."""
         j = self.p.cand_list[u]
-        at = int(self.pos[r][u]) + 1
+        at = int(self.costmat[r][:, u].argmin()) + 1
         self.nodes[r].insert(at, j)
         self.where[j] = r
         self.free[u] = False

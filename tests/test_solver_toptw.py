@@ -153,3 +153,12 @@ def test_instance_from_reader_is_an_ordinary_instance() -> None:
     assert isinstance(loaded.instance, Instance)
     assert loaded.vertex_ids == (0, 1)
     assert loaded.instance.num_routes == 3
+
+
+@needs_data
+def test_command_is_registered_in_the_planner_group() -> None:
+    from planner.cli import cli
+
+    result = CliRunner().invoke(cli, ["solve-toptw", str(C101), "--time-limit", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["instance"] == "c101"

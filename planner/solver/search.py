@@ -1,9 +1,10 @@
 """Iterated local search for the TOPTW, grown from Vansteenwegen et al. (2009).
 
-One iteration: shake (remove a segment of consecutive visits from every route), repair
-(greedy insertion by value^2 / time shift, with ratios perturbed by noise, sometimes route
-by route, sometimes with the removed visits held back), then local search (swap a visit for
-a better free node served in its place, refill), then simulated-annealing acceptance.
+One iteration: shake (remove a random segment of consecutive visits from about half of the
+routes; mandatory visits are never removed), repair (greedy insertion by value^2 / time
+shift, with ratios perturbed by noise, sometimes route by route, sometimes with the removed
+visits held back), then local search (swap a visit for a better free node served in its
+place, refill), then simulated-annealing acceptance.
 After `restart` iterations without a new best the search goes back to the best solution.
 What each part is worth was measured with bench/toptw.py (bench/README.md).
 

@@ -19,9 +19,10 @@ Modelling choices, in short:
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -183,15 +184,12 @@ def interest_score(place: Attraction, interests: Sequence[str]) -> int:
 
 @dataclass
 class _Point:
-    """A node of the instance: a place, a hotel, a terminal, a crossing or a meal."""
+    """A node of the instance: a place, a segment's start or end, or a meal."""
 
-    kind: str  # place | start | end | crossing | meal
-    city: str  # the bank it is on (for a crossing: the bank it leaves from)
+    kind: str  # place | start | end | meal
+    city: str  # the bank it is on ("" for a meal, which happens wherever the traveller is)
     location: LatLon | None
-    exit_city: str = ""
-    exit_location: LatLon | None = None
     attraction: Attraction | None = None
-    crossing: Crossing | None = None
     meal: str = ""
     route: int = -1
 
@@ -205,7 +203,6 @@ class _DaySpec:
     end_loc: LatLon
     start: datetime
     end: datetime
-    abroad: bool = False
 
 
 class _Builder:
@@ -601,27 +598,26 @@ def plan_trip(
             lead = out.option.report_by - timedelta(minutes=45)
             if lead < days[k].start:
                 days[k] = replace(days[k], start=lead)
-        # a move day keeps its earliest, a middle and its last departure as alternatives:
-        variants = [crossings]
-        for k, items in crossings_needed.items():
-            picks = [items[0], items[len(items) // 2], items[-1]]
-            new = []
-            for var in variants:
-                for pick in dict.fromkeys(id(p) for p in picks):
-                    chosen = next(p for p in picks if id(p) == pick)
-                    v = dict(var)
-                    v[k] = [chosen]
-                    new.append(v)
-            variants = new
-        best = None
-        for var in variants:
-            instance, points, segments = builder.build(days, var, base)
+        # A move day tries its earliest, a middle and its last departure.
+        move_days = list(crossings_needed)
+        choices = [
+            list(dict.fromkeys((items[0], items[len(items) // 2], items[-1])))
+            for items in crossings_needed.values()
+        ]
+        variants = []
+        for picks in itertools.product(*choices):
+            variant = dict(crossings)
+            variant.update({k: [pick] for k, pick in zip(move_days, picks, strict=True)})
+            variants.append(variant)
+        best: _Solved | None = None
+        for variant in variants:
+            instance, points, segments = builder.build(days, variant, base)
             stop = FirstOf(MaxRuntime(limit / len(variants)), NoImprovement(400))
             result = solve(instance, stop, seed)
             if not check(instance, result.routes).feasible:
                 continue  # e.g. the terminal cannot be reached by the report time
-            if best is None or result.score > best[0].score:
-                best = (result, instance, points, segments, days)
+            if best is None or result.score > best.result.score:
+                best = _Solved(result, instance, points, segments, days)
         return best
 
     # Compare variants: no day abroad, then more days abroad in order of attractiveness.
@@ -644,48 +640,77 @@ def plan_trip(
     for count in range(0 if not must_away else 1, max_abroad + 1):
         outcome = run(ranked[:count], budget)
         if outcome is not None:
-            tried.append((outcome[0].score, count, outcome))
+            tried.append((outcome.result.score, count, outcome))
     if not tried:
         raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
     tried.sort(key=lambda t: (-t[0], t[1]))
-    _, _, (result, instance, points, segments, specs) = tried[0]
-    return _decode(
-        req,
-        cat,
-        specs,
-        result,
-        instance,
-        points,
-        segments,
-        base,
-        left,
-        candidates,
-        blocked_reason,
-        warnings,
-        builder,
-    )
+    solved = tried[0][2]
+    return _decode(req, solved, builder, base, left, blocked_reason, warnings)
+
+
+def _over_daily_budget(req: TripRequest, solved: _Solved, builder: _Builder) -> set[int]:
+    """Paid visits to drop so each day's tickets fit the daily budget (lowest value first).
+
+    The solver has no budget constraint, so the day's total is enforced here; crossing fares
+    are not counted (they are shown with each crossing).
+    """
+    if req.daily_budget is None:
+        return set()
+    drop: set[int] = set()
+    for k in range(len(solved.specs)):
+        paid = []
+        for r, seg in enumerate(solved.segments):
+            if seg.day != k:
+                continue
+            for node in solved.result.routes[r]:
+                place = solved.points[node].attraction
+                if place is not None and place.price:
+                    cost = _to_currency(
+                        place.price * req.party_size, place.currency, req.budget_currency
+                    )
+                    paid.append((solved.instance.scores[node] / cost, cost, node, place.id))
+        spent = sum(cost for _, cost, _, _ in paid)
+        must = set(req.must_see)
+        for _, cost, node, pid in sorted(paid):
+            if spent <= req.daily_budget:
+                break
+            if pid not in must:
+                drop.add(node)
+                spent -= cost
+    return drop
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """One solved variant: the solver's answer and what is needed to read it back."""
+
+    result: Any
+    instance: Instance
+    points: list[_Point]
+    segments: list[_Segment]
+    specs: list[_DaySpec]
 
 
 def _decode(
-    req,
-    cat,
-    specs,
-    result,
-    instance,
-    points,
-    segments,
-    base,
-    left,
-    candidates,
-    blocked_reason,
-    warnings,
-    builder,
+    req: TripRequest,
+    solved: _Solved,
+    builder: _Builder,
+    base: int,
+    left: dict[str, LeftOut],
+    blocked_reason: dict[str, str],
+    warnings: list[str],
 ) -> Itinerary:
     """Turn solver routes into days with aware times, re-timed with the real legs."""
+    result, instance, points = solved.result, solved.instance, solved.points
+    segments, specs, candidates = solved.segments, solved.specs, builder.candidates
 
     def at(seconds: int, city: str) -> datetime:
         return datetime.fromtimestamp(seconds + base, UTC).astimezone(city_zone(city))
 
+    over_budget = _over_daily_budget(req, solved, builder)
+    for node in over_budget:
+        place = points[node].attraction
+        left[place.id] = LeftOut(place, "over_budget", "the day's tickets would exceed the budget")
     days: list[DayPlan] = []
     visited: set[str] = set()
     total = 0
@@ -710,6 +735,8 @@ def _decode(
                         Meal(pt.meal, at(begin, seg.city), at(begin + length, seg.city), seg.city)
                     )
                     clock = begin + length
+                    continue
+                if node in over_budget:
                     continue
                 place = pt.attraction
                 leg = builder.leg(seg.city, where, place.location)
@@ -746,7 +773,7 @@ def _decode(
     home = {s.start_city for s in specs} | {s.end_city for s in specs}
     reachable = home | crossed_to
     for place in candidates:
-        if place.id in visited:
+        if place.id in visited or place.id in left:
             continue
         if place.city not in reachable:
             why = (
@@ -843,6 +870,3 @@ def itinerary_to_json(it: Itinerary) -> dict[str, Any]:
         "warnings": list(it.warnings),
         "score": it.score,
     }
-
-
-Formatter = Callable[[Itinerary], str]

@@ -179,3 +179,55 @@ def test_cli_plan_bad_time_is_one_line_error():
     )
     assert result.exit_code != 0
     assert "Traceback" not in result.output and "tomorrow" in result.output
+
+
+def test_place_dearer_than_the_daily_budget_is_left_out_as_over_budget():
+    monday = datetime(2027, 7, 13, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ)
+    request = _request(
+        arrive=monday,
+        depart=monday + timedelta(hours=10),
+        stay=("blagoveshchensk",),
+        nationality="RU",
+        daily_budget=10,
+        budget_currency="CNY",
+    )
+    plan = plan_trip(request, time_limit=0.2)
+    reasons = {x.attraction.id: x.reason for x in plan.left_out}
+    assert reasons["amur-regional-museum"] == "over_budget"
+
+
+def test_each_day_s_tickets_stay_within_the_daily_budget():
+    arrive = datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ)
+    one_day = _request(arrive=arrive, depart=arrive + timedelta(hours=11), visas=())
+    cat = load_catalogue()
+    free_plan = plan_trip(one_day, catalogue=cat, time_limit=0.2)
+    priced = {s.attraction.id for s in free_plan.days[0].stops}
+    assert len(priced) >= 2
+    patched = Catalogue(
+        attractions=tuple(
+            replace(a, price=60.0, currency="CNY") if a.id in priced else a for a in cat.attractions
+        ),
+        path=cat.path,
+    )
+    plan = plan_trip(replace(one_day, daily_budget=100), catalogue=patched, time_limit=0.2)
+    spent = sum(s.attraction.price or 0 for s in plan.days[0].stops if s.attraction.id in priced)
+    assert spent <= 100
+    assert any(x.reason == "over_budget" for x in plan.left_out)
+
+
+def test_arriving_on_the_other_bank_starts_with_a_crossing_to_the_hotel():
+    arrive = datetime(2027, 7, 10, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ)
+    plan = plan_trip(
+        _request(
+            arrive=arrive,
+            depart=arrive + timedelta(days=1, hours=8),
+            stay=("heihe",),
+            arrive_place="blagoveshchensk-ignatyevo-airport",
+            nationality="RU",
+            visas=(),
+        ),
+        time_limit=0.2,
+    )
+    first = plan.days[0]
+    assert [c.direction_from for c in first.crossings] == ["blagoveshchensk"]
+    assert first.city_end == "heihe"

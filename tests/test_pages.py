@@ -130,3 +130,8 @@ def test_pages_send_a_content_security_policy_with_nonce(client):
     csp = response.headers["Content-Security-Policy"]
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+
+
+def test_detail_page_translates_the_coordinate_confidence(client):
+    text = " ".join(parse(client.get("/attractions/triumphal-arch?lang=ru")).text)
+    assert "средняя" in text and "medium" not in text

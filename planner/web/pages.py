@@ -15,7 +15,7 @@ from planner.browse import Filters, filter_attractions
 from planner.timeutil import city_zone
 from planner.web import data
 from planner.web.i18n import current_lang
-from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS, plain
+from planner.web.labels import CITY_LABELS, CONFIDENCE_LABELS, GROUP_LABELS, KIND_LABELS, plain
 
 bp = Blueprint("pages", __name__)
 
@@ -98,6 +98,7 @@ def attraction(attraction_id: str):  # noqa: ANN201
     return render_template(
         "attraction.html",
         place=place,
+        confidence_labels=CONFIDENCE_LABELS,
         map=_map_view(fmap),
         city_labels=CITY_LABELS,
         group_labels=GROUP_LABELS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 import opening_hours
 
+from planner.errors import DataProblems
 from planner.geo import amur_bank
 from planner.model import COORD_CONFIDENCE, KINDS, Attraction, LatLon, LocalizedName, Source
 from planner.timeutil import CITIES, CITY_COUNTRY
@@ -60,14 +61,10 @@ FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DataProblems):
     """The catalogue file is unreadable or invalid; `problems` lists every problem found."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the catalogue:\n"
-        super().__init__(head + "\n".join(f"  - {p}" for p in self.problems))
+    what = "the catalogue"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -21,6 +21,7 @@ from typing import Any
 import holidays
 from babel import Locale
 
+from planner.errors import DataProblems
 from planner.model import Fare, LatLon, LocalizedName, Source
 from planner.timeutil import CITIES, CITY_COUNTRY, city_zone, other_city, require_aware
 
@@ -44,14 +45,10 @@ ISO_ALPHA2: frozenset[str] = frozenset(
 )
 
 
-class CrossingDataError(ValueError):
+class CrossingDataError(DataProblems):
     """data/crossing.json is unreadable or invalid; `problems` names the file and field of each."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the crossing data:\n"
-        super().__init__(head + "\n".join(f"  - {p}" for p in self.problems))
+    what = "the crossing data"
 
 
 # --------------------------------------------------------------------------- the data, typed

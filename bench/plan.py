@@ -1,8 +1,8 @@
 """Speed of plan_trip(): 20 varied 3-day requests over the whole catalogue.
 
 Prints each request's wall time and score, then p50/p95/max. The target is p95 < 1 s.
-As a quality peer in the same run, each request is also planned with the solver limited to
-its construction (MaxIterations-like tiny budget) and the score ratio is printed.
+As a quality peer in the same run, each request is also planned with a ten times longer solver
+budget; the printed ratio is our score over that score (1.0 = nothing lost by planning fast).
 
     .venv/bin/python bench/plan.py [--time-limit 0.25]
 """
@@ -67,14 +67,14 @@ def main() -> None:
     times, ratios = [], []
     print(
         f"{'#':>2} {'stay':16} {'start':10} {'pace':8} {'nat':3} {'secs':>6} {'score':>6} "
-        f"{'stops':>5} {'vs quick':>8}"
+        f"{'stops':>5} {'vs 10x':>8}"
     )
     for i, req in enumerate(requests()):
         t0 = time.perf_counter()
         plan = plan_trip(req, catalogue=cat, time_limit=args.time_limit, seed=i)
         elapsed = time.perf_counter() - t0
-        quick = plan_trip(req, catalogue=cat, time_limit=0.01, seed=i)
-        ratio = plan.score / quick.score if quick.score else float("nan")
+        slow = plan_trip(req, catalogue=cat, time_limit=args.time_limit * 10, seed=i)
+        ratio = plan.score / slow.score if slow.score else float("nan")
         times.append(elapsed)
         ratios.append(ratio)
         stops = sum(len(d.stops) for d in plan.days)
@@ -88,7 +88,10 @@ def main() -> None:
         f"\nplan_trip over {len(times)} requests: p50 {statistics.median(times):.3f} s, "
         f"p95 {p95:.3f} s, max {times[-1]:.3f} s (target p95 < 1 s)"
     )
-    print(f"score ratio against a 0.01 s solve (same run): mean {statistics.fmean(ratios):.3f}")
+    print(
+        f"score over a {args.time_limit * 10:g} s-budget plan (same run): "
+        f"mean {statistics.fmean(ratios):.3f}, min {min(ratios):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ CITY_CENTRES: dict[str, LatLon] = {
 
 def interest_score(place: Attraction, interests: Sequence[str]) -> int:
     """Score of a place for this traveller: its popularity, weighted by shared interests."""
-    base = max(1, place.popularity) * 10
+    base = max(1, place.popularity) ** 2  # squared: one landmark outweighs several minor stops
     if not interests:
         return base
     shared = len(set(place.interests) & set(interests))
@@ -191,7 +191,10 @@ class _Point:
     location: LatLon | None
     attraction: Attraction | None = None
     meal: str = ""
-    route: int = -1
+    route: int = -1  # for a meal: its day
+    window: tuple[int, int] = (0, 0)  # for a meal: earliest and latest start
+    service: int = 0  # for a meal: seconds reserved, including `slack`
+    slack: int = 0  # for a meal with no place: allowance for the leg it hides
 
 
 @dataclass
@@ -235,7 +238,13 @@ class _Builder:
                 out.append((a, b))
         return out
 
-    def build(self, days: list[_DaySpec], crossings: dict[int, list[Crossing]], base: int):
+    def build(
+        self,
+        days: list[_DaySpec],
+        crossings: dict[int, list[Crossing]],
+        base: int,
+        meal_places: dict[tuple[int, str], tuple[str, LatLon]] | None = None,
+    ):
         """Instance whose routes are the day segments between fixed crossings.
 
         A day with no crossing is one route; a day with crossings is split at each one: the
@@ -271,9 +280,16 @@ class _Builder:
         meal_nodes = []
         for k, spec in enumerate(days):
             for kind, lo, hi, length in self._meals(spec, base):
-                node = _Point("meal", "", None, meal=kind, route=k)
-                node.window = (lo, hi)  # type: ignore[attr-defined]
-                node.service = length  # type: ignore[attr-defined]
+                where = (meal_places or {}).get((k, kind))
+                if where is None:  # a pause wherever the traveller is; slack covers a short leg
+                    node = _Point("meal", "", None, meal=kind, route=k)
+                    node.slack = MEAL_SLACK_S
+                else:  # eaten at a known place, so the legs around it are real
+                    node = _Point("meal", where[0], where[1], meal=kind, route=k)
+                    node.slack = 0
+                    length -= MEAL_SLACK_S
+                node.window = (lo, hi)
+                node.service = length
                 meal_nodes.append(len(points))
                 points.append(node)
         n = len(points)
@@ -307,10 +323,10 @@ class _Builder:
                 )
         for i in meal_nodes:
             pt = points[i]
-            lo, hi = pt.window  # type: ignore[attr-defined]
-            service[i] = pt.service  # type: ignore[attr-defined]
+            lo, hi = pt.window
+            service[i] = pt.service
             for r, seg in enumerate(segments):
-                if seg.day != pt.route:
+                if seg.day != pt.route or (pt.city and pt.city != seg.city):
                     continue
                 a, b = route_specs[r].start_time, route_specs[r].end_time - service[i]
                 if max(lo, a) <= min(hi, b):
@@ -617,7 +633,7 @@ def plan_trip(
             if not check(instance, result.routes).feasible:
                 continue  # e.g. the terminal cannot be reached by the report time
             if best is None or result.score > best.result.score:
-                best = _Solved(result, instance, points, segments, days)
+                best = _Solved(result, instance, points, segments, days, variant)
         return best
 
     # Compare variants: no day abroad, then more days abroad in order of attractiveness.
@@ -645,7 +661,34 @@ def plan_trip(
         raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
     tried.sort(key=lambda t: (-t[0], t[1]))
     solved = tried[0][2]
-    return _decode(req, solved, builder, base, left, blocked_reason, warnings)
+    plan = _decode(req, solved, builder, base, dict(left), blocked_reason, list(warnings))
+    if plan.stats["dropped_on_retiming"]:
+        # A meal hid a long leg. Solve again with each meal fixed where the first answer had it,
+        # so the legs around meals are real, and keep the better of the two plans.
+        meals = _meal_places(solved)
+        instance, points, segments = builder.build(solved.specs, solved.crossings, base, meals)
+        stop = FirstOf(MaxRuntime(time_limit / 2), NoImprovement(400))
+        result = solve(instance, stop, seed)
+        if check(instance, result.routes).feasible:
+            again = _Solved(result, instance, points, segments, solved.specs, solved.crossings)
+            second = _decode(req, again, builder, base, dict(left), blocked_reason, list(warnings))
+            if second.score > plan.score:
+                plan = second
+    return plan
+
+
+def _meal_places(solved: _Solved) -> dict[tuple[int, str], tuple[str, LatLon]]:
+    """Where each meal of a solved plan happens: at the stop before it (or the segment start)."""
+    places = {}
+    for r, seg in enumerate(solved.segments):
+        where = seg.start_loc
+        for node in solved.result.routes[r]:
+            pt = solved.points[node]
+            if pt.kind == "meal":
+                places[(seg.day, pt.meal)] = (seg.city, where)
+            elif pt.attraction is not None:
+                where = pt.attraction.location
+    return places
 
 
 def _over_daily_budget(req: TripRequest, solved: _Solved, builder: _Builder) -> set[int]:
@@ -689,6 +732,7 @@ class _Solved:
     points: list[_Point]
     segments: list[_Segment]
     specs: list[_DaySpec]
+    crossings: dict[int, list[Crossing]]
 
 
 def _decode(
@@ -714,6 +758,7 @@ def _decode(
     days: list[DayPlan] = []
     visited: set[str] = set()
     total = 0
+    dropped = 0
     for k, spec in enumerate(specs):
         stops: list[Visit] = []
         crossings: list[Crossing] = []
@@ -729,8 +774,11 @@ def _decode(
                 pt = points[node]
                 if pt.kind == "meal":
                     lo, _hi = instance.windows[node][r][0]
+                    if pt.location is not None:
+                        clock += builder.leg(seg.city, where, pt.location).minutes * 60
+                        where = pt.location
                     begin = max(clock, lo)
-                    length = instance.service[node] - MEAL_SLACK_S
+                    length = instance.service[node] - pt.slack
                     meals.append(
                         Meal(pt.meal, at(begin, seg.city), at(begin + length, seg.city), seg.city)
                     )
@@ -744,10 +792,12 @@ def _decode(
                 wins = instance.windows[node][r]
                 begin = next((max(arrive, a) for a, b in wins if max(arrive, a) <= b), None)
                 if begin is None:
+                    dropped += 1
                     continue  # the real leg made it late: leave it out
                 end = begin + instance.service[node]
                 back = builder.leg(seg.city, place.location, seg.end_loc)
                 if end + back.minutes * 60 > seg_end:
+                    dropped += 1
                     continue  # it would make the traveller late for the crossing or the night
                 stops.append(Visit(place, at(begin, place.city), at(end, place.city), leg))
                 visited.add(place.id)
@@ -817,7 +867,11 @@ def _decode(
         tuple(sorted(left.values(), key=lambda x: x.attraction.id)),
         tuple(dict.fromkeys(warnings)),
         total,
-        {"solver_iterations": result.iterations, "runtime_s": result.runtime_s},
+        {
+            "solver_iterations": result.iterations,
+            "runtime_s": result.runtime_s,
+            "dropped_on_retiming": dropped,
+        },
     )
 
 

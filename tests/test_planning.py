@@ -231,3 +231,14 @@ def test_arriving_on_the_other_bank_starts_with_a_crossing_to_the_hotel():
     first = plan.days[0]
     assert [c.direction_from for c in first.crossings] == ["blagoveshchensk"]
     assert first.city_end == "heihe"
+
+
+def test_each_leg_is_travelled_before_the_next_visit_even_after_a_meal(summer_plan):
+    for day in summer_plan.days:
+        ends = [(m.start, m.end) for m in day.meals]
+        ends += [(s.arrive, s.depart) for s in day.stops]
+        ends += [(c.option.report_by, c.option.arrive) for c in day.crossings]
+        for stop in day.stops:
+            before = [end for start, end in ends if start < stop.arrive]
+            if before:
+                assert max(before) + timedelta(minutes=stop.leg.minutes) <= stop.arrive, stop

@@ -223,14 +223,7 @@ class Routes:
         arr_next = np.array(self.arr[r][1:], dtype=np.int64)[:, None]
         slack_next = np.array(self.slack[r][1:], dtype=np.int64)[:, None]
         a = p.to_cand[nd[:-1]] + dep_prev
-        if p.K[r] == 1:
-            begin = np.maximum(a, p.E[r][0])
-            ok = a <= p.L[r][0]
-        else:
-            begin = np.full(a.shape, INF, dtype=np.int64)
-            for k in range(p.K[r] - 1, -1, -1):
-                begin = np.where(a <= p.L[r][k], np.maximum(a, p.E[r][k]), begin)
-            ok = begin < INF
+        begin, ok = _earliest_begin(p, r, a)
         shift = begin + p.from_cand[nd[1:]]
         shift -= arr_next
         feas = shift <= slack_next
@@ -398,14 +391,7 @@ class Routes:
         arr_next = np.array(self.arr[r][2:], dtype=np.int64)[:, None]
         slack_next = np.array(self.slack[r][2:], dtype=np.int64)[:, None]
         a = p.to_cand[nd[:-2]] + dep_prev
-        if p.K[r] == 1:
-            begin = np.maximum(a, p.E[r][0])
-            ok = a <= p.L[r][0]
-        else:
-            begin = np.full(a.shape, INF, dtype=np.int64)
-            for k in range(p.K[r] - 1, -1, -1):
-                begin = np.where(a <= p.L[r][k], np.maximum(a, p.E[r][k]), begin)
-            ok = begin < INF
+        begin, ok = _earliest_begin(p, r, a)
         shift = begin + p.from_cand[nd[2:]]
         shift -= arr_next
         ok &= shift <= slack_next
@@ -450,3 +436,14 @@ class Routes:
         for r in range(p.R):
             self.schedule(r)
             self.table(r)
+
+
+def _earliest_begin(p: Problem, r: int, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Earliest service start of each candidate arriving at `a` in route r, and whether any
+    of its windows there is still open (vectorised over the arrival array)."""
+    if p.K[r] == 1:
+        return np.maximum(a, p.E[r][0]), a <= p.L[r][0]
+    begin = np.full(a.shape, INF, dtype=np.int64)
+    for k in range(p.K[r] - 1, -1, -1):
+        begin = np.where(a <= p.L[r][k], np.maximum(a, p.E[r][k]), begin)
+    return begin, begin < INF

@@ -242,3 +242,30 @@ def test_each_leg_is_travelled_before_the_next_visit_even_after_a_meal(summer_pl
             before = [end for start, end in ends if start < stop.arrive]
             if before:
                 assert max(before) + timedelta(minutes=stop.leg.minutes) <= stop.arrive, stop
+
+
+def test_cli_unknown_transport_mode_is_refused():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "plan",
+            "--arrive",
+            "2027-07-10T09:00+08:00",
+            "--depart",
+            "2027-07-10T18:00+08:00",
+            "--stay",
+            "heihe",
+            "--transport-heihe",
+            "walk,plane",
+        ],
+    )
+    assert result.exit_code == 1 and "walk, taxi, bus" in result.output
+
+
+def test_bus_only_traveller_never_takes_a_taxi():
+    plan = plan_trip(
+        _request(transport=(("heihe", ("walk", "bus")), ("blagoveshchensk", ("walk", "bus")))),
+        time_limit=0.2,
+    )
+    modes = {s.leg.mode for d in plan.days for s in d.stops}
+    assert modes <= {"walk", "bus"}

@@ -16,14 +16,14 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def _text(data: dict) -> str:
+def _text(data: dict, lang: str = "en") -> str:
     lines: list[str] = []
     for day in data["days"]:
         lines.append(f"== {day['date']} ({day['city_start']} -> {day['city_end']})")
         events = [
             (
                 s["arrive"],
-                f"{s['arrive'][11:16]}-{s['depart'][11:16]}  {s['name']['en']}"
+                f"{s['arrive'][11:16]}-{s['depart'][11:16]}  {s['name'][lang]}"
                 f"  [{s['leg']['mode']} {s['leg']['minutes']} min]",
             )
             for s in day["stops"]
@@ -63,6 +63,13 @@ def _text(data: dict) -> str:
 @click.option("--must-see", default="", help="comma-separated catalogue ids")
 @click.option("--exclude", default="", help="comma-separated catalogue ids")
 @click.option("--transport", default="walk,taxi", help=f"modes among {','.join(MODES)}")
+@click.option("--transport-heihe", default=None, help="modes in Heihe (default: --transport)")
+@click.option(
+    "--transport-blagoveshchensk",
+    default=None,
+    help="modes in Blagoveshchensk (default: --transport)",
+)
+@click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="names in text")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
 @click.option("--time-limit", type=float, default=0.25, help="solver seconds")
@@ -81,6 +88,9 @@ def command(
     must_see,
     exclude,
     transport,
+    transport_heihe,
+    transport_blagoveshchensk,
+    lang,
     daily_budget,
     budget_currency,
     time_limit,
@@ -102,7 +112,14 @@ def command(
             party_size=party_size,
             must_see=_csv(must_see),
             exclude=_csv(exclude),
-            transport=(("heihe", modes), ("blagoveshchensk", modes)),
+            transport=(
+                ("heihe", _csv(transport_heihe) if transport_heihe else modes),
+                (
+                    "blagoveshchensk",
+                    _csv(transport_blagoveshchensk) if transport_blagoveshchensk else modes,
+                ),
+            ),
+            language=lang,
             daily_budget=daily_budget,
             budget_currency=budget_currency,
         )
@@ -112,4 +129,4 @@ def command(
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(_text(data))
+        click.echo(_text(data, lang))

@@ -5,16 +5,18 @@ opening hours, the travel-time model and the border crossing into an integer `In
 solver, solves it, re-times the answer with the real legs, and explains every place left out.
 
 Modelling choices, in short:
-- a route per calendar day, from where the traveller wakes (or arrives) to where they sleep
-  (or leave); one absolute time axis in seconds, so the one-hour shift across the river is only
-  a matter of display;
-- points on different banks are unreachable from each other except through a crossing node,
-  which stands for one real departure returned by the border model: it is entered at the
-  departure terminal, left at the arrival terminal, and its window is that departure only;
-- a day that must change bank (a new hotel, an arrival or departure abroad) gets one mandatory
-  crossing; a day spent abroad from the hotel gets a pair (out in the morning, back by the last
-  safe return); which days go abroad is chosen by comparing a few solved variants;
-- meals are mandatory pauses where the traveller is (no travel in or out).
+- one absolute time axis in seconds, so the one-hour shift across the river is only a matter
+  of display;
+- each day is cut into segments at its crossings, and each segment is one solver route on one
+  bank: from where the traveller wakes (or arrives, or lands off a crossing) to the next departure
+  terminal by its report time, or to where they sleep (or leave). Places of the other bank get no
+  window in it, so nothing can hop the river; each crossing is a real departure of the border
+  model;
+- a day that must change bank (a new hotel, an arrival or departure abroad) gets one crossing; a day
+  spent abroad from the hotel gets a pair (out in the morning, back by the last safe return); which
+  days go abroad is chosen by comparing a few solved variants;
+- meals are mandatory pauses; when a pause hid a long leg, the plan is solved again with each
+  meal fixed where it fell.
 """
 
 from __future__ import annotations
@@ -209,11 +211,10 @@ class _DaySpec:
 
 
 class _Builder:
-    """Builds and decodes the solver instance for one choice of crossings."""
+    """Builds the solver instance for one choice of crossings, and measures its legs."""
 
-    def __init__(self, req: TripRequest, cat: Catalogue, candidates: list[Attraction]) -> None:
+    def __init__(self, req: TripRequest, candidates: list[Attraction]) -> None:
         self.req = req
-        self.cat = cat
         self.candidates = candidates
         self.pace = PACES[req.pace]
 
@@ -563,7 +564,7 @@ def plan_trip(
                 continue
         candidates.append(place)
 
-    builder = _Builder(req, cat, candidates)
+    builder = _Builder(req, candidates)
 
     # Which banks can the traveller reach, day by day?
     home_cities = {s.start_city for s in specs} | {s.end_city for s in specs}

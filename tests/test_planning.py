@@ -151,23 +151,13 @@ def test_unknown_place_is_refused_with_its_id():
         plan_trip(_request(must_see=("no-such-place",)))
 
 
+def _cli_plan(depart: str, *extra: str):
+    args = ["plan", "--arrive", "2027-07-10T09:00+08:00", "--depart", depart, "--stay", "heihe"]
+    return CliRunner().invoke(cli, [*args, *extra])
+
+
 def test_cli_plan_prints_json_with_offsets():
-    result = CliRunner().invoke(
-        cli,
-        [
-            "plan",
-            "--arrive",
-            "2027-07-10T09:00+08:00",
-            "--depart",
-            "2027-07-11T18:00+08:00",
-            "--stay",
-            "heihe",
-            "--interests",
-            "history",
-            "--format",
-            "json",
-        ],
-    )
+    result = _cli_plan("2027-07-11T18:00+08:00", "--interests", "history", "--format", "json")
     assert result.exit_code == 0, result.output
     assert '"arrive": "2027-07-1' in result.output and "+0" in result.output
 
@@ -245,20 +235,7 @@ def test_each_leg_is_travelled_before_the_next_visit_even_after_a_meal(summer_pl
 
 
 def test_cli_unknown_transport_mode_is_refused():
-    result = CliRunner().invoke(
-        cli,
-        [
-            "plan",
-            "--arrive",
-            "2027-07-10T09:00+08:00",
-            "--depart",
-            "2027-07-10T18:00+08:00",
-            "--stay",
-            "heihe",
-            "--transport-heihe",
-            "walk,plane",
-        ],
-    )
+    result = _cli_plan("2027-07-10T18:00+08:00", "--transport-heihe", "walk,plane")
     assert result.exit_code == 1 and "walk, taxi, bus" in result.output
 
 

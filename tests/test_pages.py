@@ -135,3 +135,8 @@ def test_pages_send_a_content_security_policy_with_nonce(client):
 def test_detail_page_translates_the_coordinate_confidence(client):
     text = " ".join(parse(client.get("/attractions/triumphal-arch?lang=ru")).text)
     assert "средняя" in text and "medium" not in text
+
+
+def test_start_page_gives_each_city_its_other_two_names(client):
+    html = client.get("/?lang=zh").get_data(as_text=True)
+    assert '<span class="alt">Хэйхэ · Heihe</span>' in html

@@ -1,8 +1,10 @@
 """folium maps of the catalogue (and later of itineraries), rendered for our own templates.
 
 folium escapes nothing we can rely on: popups are HTML inserted through a JS template literal,
-tooltips are raw. Every text that reaches a map goes through `map_text`, which HTML-escapes and
-also neutralises the characters that end or interpolate a template literal (` $ \\).
+tooltips are raw, and branca renders each element's text a second time as a Jinja template on the
+server (so `{{ ... }}` in a catalogue name would run there). Every text that reaches a map goes
+through `map_text`, which HTML-escapes and also turns into entities the characters that end or
+interpolate a template literal (` $ \\) and every brace, so no Jinja delimiter survives.
 We take only the map's html and script parts and load the assets from static/vendor/.
 """
 
@@ -61,10 +63,19 @@ def group_of(attraction: Attraction) -> str:
     return CATEGORY_GROUPS.get(attraction.category, "other")
 
 
+# After HTML escaping (which emits no brace, backtick, dollar or backslash of its own).
+_MAP_ENTITIES = str.maketrans(
+    {"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"}
+)
+
+
 def map_text(value: object) -> str:
-    """Text made safe for a folium popup, tooltip or layer name."""
-    escaped = html.escape(str(value), quote=True)
-    return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    """Text made safe for a folium popup, tooltip or layer name.
+
+    Inert for HTML (escaped), for JavaScript template literals (` $ \\ as entities) and for the
+    Jinja pass branca makes over rendered elements (every brace, so `{{`, `{%` and `{#` are gone).
+    """
+    return html.escape(str(value), quote=True).translate(_MAP_ENTITIES)
 
 
 def safe_href(url: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from planner.errors import DataProblems
 from planner.web import create_app
 
 
@@ -13,7 +14,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args()
-    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    try:
+        app = create_app()
+    except DataProblems as exc:
+        raise SystemExit(f"The app cannot start: {exc}") from None
+    app.run(host=args.host, port=args.port, debug=args.debug)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-class DataProblems(ValueError):
+class DataProblems(Exception):
     """A data file is unreadable or invalid; `problems` lists every problem found.
 
     Each message names the file, the record and the field, so one run of `check-data` can show
-    them all instead of stopping at the first.
+    them all instead of stopping at the first. Deliberately not a ValueError: a broken data file
+    is the operator's problem, never to be reported as the user's bad input.
     """
 
     what = "the data"

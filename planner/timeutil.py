@@ -6,7 +6,7 @@ datetime across the river is always a bug, so every public function here refuses
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 HEIHE_TZ = ZoneInfo("Asia/Shanghai")
@@ -17,15 +17,44 @@ CITY_TZ: dict[str, ZoneInfo] = {"heihe": HEIHE_TZ, "blagoveshchensk": BLAGOVESHC
 CITY_COUNTRY: dict[str, str] = {"heihe": "CN", "blagoveshchensk": "RU"}
 
 
+# Dates a trip can be planned for. Far outside it, date arithmetic (a day later, another
+# zone) overflows Python's calendar, and no timetable or rule in data/ means anything there.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
 class NaiveDatetimeError(ValueError):
     """A datetime without a UTC offset was given where the city matters."""
 
 
+class DateOutOfRangeError(ValueError):
+    """A date far outside the years the planner knows about (and can compute with)."""
+
+
+def require_in_range(value: date, what: str = "date") -> date:
+    """Return *value* unchanged if its year is within FIRST_YEAR..LAST_YEAR, else raise."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise DateOutOfRangeError(
+            f"{what} {value.isoformat()} is out of range: "
+            f"dates from {FIRST_YEAR} to {LAST_YEAR} are supported"
+        )
+    return value
+
+
 def require_aware(value: datetime, what: str = "time") -> datetime:
-    """Return *value* unchanged if it carries an offset, else raise NaiveDatetimeError."""
+    """Return *value* unchanged if it carries an offset and lies in the supported years."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetimeError(f"{what} must carry a UTC offset (e.g. 2027-01-20T09:00+08:00)")
+    require_in_range(value, what)
     return value
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """Parse an ISO 8601 calendar date (YYYY-MM-DD) within the supported years."""
+    try:
+        value = date.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        raise ValueError(f"{what} {text!r} is not a date YYYY-MM-DD") from None
+    return require_in_range(value, what)
 
 
 def city_zone(city: str) -> ZoneInfo:
@@ -51,6 +80,6 @@ def parse_aware(text: str, what: str = "time") -> datetime:
     """Parse ISO 8601 text that must include its offset ('Z' accepted)."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+    except (AttributeError, ValueError):
         raise ValueError(f"{what} {text!r} is not an ISO 8601 date-time") from None
     return require_aware(value, what)

@@ -79,9 +79,7 @@ def _write_hostile_catalogue(path: Path) -> tuple[str, str]:
 def hostile(tmp_path):
     catalogue = tmp_path / "hostile.geojson"
     pin, area = _write_hostile_catalogue(catalogue)
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "test-only", "CATALOGUE_PATH": str(catalogue)}
-    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-only", "CATALOGUE_PATH": str(catalogue)})
     return app.test_client(), pin, area
 
 

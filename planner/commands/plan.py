@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from planner.errors import DataProblems
 from planner.planning import PACES, PlanningError, TripRequest, itinerary_to_json, plan_trip
 from planner.timeutil import parse_aware
 from planner.travel import MODES
@@ -124,6 +125,8 @@ def command(
             budget_currency=budget_currency,
         )
         data = itinerary_to_json(plan_trip(request, time_limit=time_limit, seed=seed))
+    except DataProblems as exc:
+        raise click.ClickException(str(exc)) from None
     except (PlanningError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":

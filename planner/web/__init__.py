@@ -21,6 +21,18 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _check_data(app: Flask) -> None:
+    """Load every data file once at start-up, so a broken file stops the app with its problems
+    named (file, feature, field) instead of failing request by request."""
+    from planner.catalogue import load_catalogue
+    from planner.crossing import load_crossing_data
+    from planner.travel import load_params
+
+    load_catalogue(Path(app.config["CATALOGUE_PATH"]))
+    load_crossing_data()
+    load_params()
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
     app = Flask(
@@ -37,7 +49,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
-        JSON_SORT_KEYS=False,
     )
     # PLANNER_TILE_URL, PLANNER_DATABASE_URL, ... from the environment (see README).
     app.config.from_prefixed_env("PLANNER")
@@ -46,6 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
+    # Flask 3 ignores JSON_SORT_KEYS; the provider keeps the documented key order.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    _check_data(app)
+
     from planner.web import api, errors, i18n, pages, security
 
     i18n.init_app(app)
@@ -53,4 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+
+    @app.get("/favicon.ico")
+    def favicon():  # noqa: ANN202 - browsers and crawlers ask for it without reading the page
+        return app.send_static_file("favicon.svg")
+
     return app

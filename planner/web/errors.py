@@ -6,6 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from planner.errors import DataProblems
+
 
 class ApiError(Exception):
     """A client error with a message (and optional field errors) for the JSON envelope."""
@@ -42,6 +44,15 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return envelope(str(exc.description if status not in (404,) else message), status)
         return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(DataProblems)
+    def data_unavailable(exc: DataProblems):  # noqa: ANN202
+        # The details (server paths, fields) are for the operator's log, not the client.
+        app.logger.error("data file problem: %s", exc)
+        message = _("The data is unavailable at the moment. Please try again later.")
+        if wants_json():
+            return envelope("data unavailable", 503)
+        return render_template("error.html", status=503, message=message), 503
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202

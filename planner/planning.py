@@ -25,7 +25,7 @@ import itertools
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +46,17 @@ from planner.solver import (
 )
 from planner.timeutil import CITIES, city_zone, require_aware
 from planner.travel import MODES, leg_matrix
+from planner.trip import (
+    Crossing,
+    DayPlan,
+    Itinerary,
+    LeftOut,
+    Leg,
+    Meal,
+    PlanningError,
+    TripRequest,
+    Visit,
+)
 
 PACES: dict[str, dict[str, Any]] = {
     # day start/end (local), visit-length factor, lunch and dinner minutes
@@ -60,96 +71,6 @@ UNKNOWN_HOURS = (time(10, 0), time(17, 0))  # assumed when a place's hours are n
 DEPART_BUFFER_S = 60 * 60  # be at the departure place this long before leaving town
 BIG = 10**8
 RATES_PATH = Path(__file__).resolve().parent.parent / "data" / "travel.json"
-
-
-class PlanningError(ValueError):
-    """The request cannot be planned as given (the message says why)."""
-
-
-@dataclass(frozen=True)
-class TripRequest:
-    """What a traveller asks for. Times are aware; places are catalogue ids."""
-
-    arrive: datetime
-    depart: datetime
-    stay: tuple[str, ...]  # city of each night; one entry means every night
-    arrive_place: str | None = None
-    depart_place: str | None = None
-    interests: tuple[str, ...] = ()
-    pace: str = "normal"
-    nationality: str = "CN"
-    party_size: int = 1
-    must_see: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    transport: tuple[tuple[str, tuple[str, ...]], ...] = (
-        ("heihe", ("walk", "taxi")),
-        ("blagoveshchensk", ("walk", "taxi")),
-    )
-    daily_budget: float | None = None
-    budget_currency: str = "CNY"
-    language: str = "en"
-    hotels: tuple[tuple[str, LatLon], ...] = ()  # city -> hotel point; default: city centre
-    visas: tuple[str, ...] = ()  # countries (CN, RU) the traveller holds a visa for
-
-    def modes_in(self, city: str) -> tuple[str, ...]:
-        return dict(self.transport).get(city, ("walk", "taxi"))
-
-
-@dataclass(frozen=True)
-class Leg:
-    mode: str
-    minutes: int
-    km: float
-
-
-@dataclass(frozen=True)
-class Visit:
-    attraction: Attraction
-    arrive: datetime
-    depart: datetime
-    leg: Leg
-
-
-@dataclass(frozen=True)
-class Crossing:
-    option: Any  # planner.crossing.CrossingOption
-    direction_from: str
-
-
-@dataclass(frozen=True)
-class Meal:
-    kind: str  # lunch | dinner
-    start: datetime
-    end: datetime
-    city: str
-
-
-@dataclass(frozen=True)
-class DayPlan:
-    date: date
-    city_start: str
-    city_end: str
-    stops: tuple[Visit, ...]
-    crossings: tuple[Crossing, ...]
-    meals: tuple[Meal, ...]
-    end_leg: Leg | None = None
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    attraction: Attraction
-    reason: str  # excluded | season | closed | over_budget | not_reachable | no_time
-    detail: str
-
-
-@dataclass(frozen=True)
-class Itinerary:
-    request: TripRequest
-    days: tuple[DayPlan, ...]
-    left_out: tuple[LeftOut, ...]
-    warnings: tuple[str, ...]
-    score: int = 0
-    stats: dict[str, Any] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- helpers

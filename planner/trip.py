@@ -1,0 +1,120 @@
+"""The trip request and the itinerary that answers it: plain typed data, no behaviour.
+
+`plan_trip()` (planner/planning.py) turns a TripRequest into an Itinerary; the web pages, the API,
+the command line and the exports read these types and nothing of the planner's internals. Every
+datetime is aware and shown on the clock of the city where it happens (Asia/Shanghai for Heihe,
+Asia/Yakutsk for Blagoveshchensk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from planner.crossing import CrossingOption
+from planner.model import Attraction, LatLon
+
+
+class PlanningError(ValueError):
+    """The request cannot be planned as given (the message says why)."""
+
+
+@dataclass(frozen=True)
+class TripRequest:
+    """What a traveller asks for. Times are aware; places are catalogue ids."""
+
+    arrive: datetime  # when the traveller is at `arrive_place` (or in the first city)
+    depart: datetime  # when they leave from `depart_place` (or the last city)
+    stay: tuple[str, ...]  # city of each night; one entry means every night
+    arrive_place: str | None = None  # catalogue id (airport, station, crossing point, hotel)
+    depart_place: str | None = None
+    interests: tuple[str, ...] = ()  # history, architecture, religion, nature, food, ...
+    pace: str = "normal"  # relaxed | normal | packed
+    nationality: str = "CN"  # ISO 3166-1 alpha-2 code of the passport
+    party_size: int = 1  # 5-50 in a tour opens the group visa-free regime
+    must_see: tuple[str, ...] = ()  # catalogue ids scheduled whenever they can be
+    exclude: tuple[str, ...] = ()  # catalogue ids never scheduled
+    transport: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("heihe", ("walk", "taxi")),
+        ("blagoveshchensk", ("walk", "taxi")),
+    )  # modes allowed per city
+    daily_budget: float | None = None  # entry fees per day for the whole party
+    budget_currency: str = "CNY"
+    language: str = "en"  # zh | ru | en
+    hotels: tuple[tuple[str, LatLon], ...] = ()  # city -> hotel point; default: city centre
+    visas: tuple[str, ...] = ()  # countries (CN, RU) the traveller holds a visa for
+
+    def modes_in(self, city: str) -> tuple[str, ...]:
+        return dict(self.transport).get(city, ("walk", "taxi"))
+
+
+@dataclass(frozen=True)
+class Leg:
+    """The way to a stop: mode (walk, taxi, bus), whole minutes, great-circle km x circuity."""
+
+    mode: str
+    minutes: int
+    km: float
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A place visited: arrival and departure on the local clock, and the leg that led there."""
+
+    attraction: Attraction
+    arrive: datetime
+    depart: datetime
+    leg: Leg
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A crossing of the river on a real departure of the border model."""
+
+    option: CrossingOption
+    direction_from: str  # heihe | blagoveshchensk
+
+
+@dataclass(frozen=True)
+class Meal:
+    """Lunch or dinner, on the clock of the city where it is eaten."""
+
+    kind: str  # lunch | dinner
+    start: datetime
+    end: datetime
+    city: str
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One calendar day: where it starts and ends, the stops, crossings and meals in it."""
+
+    date: date
+    city_start: str
+    city_end: str
+    stops: tuple[Visit, ...]
+    crossings: tuple[Crossing, ...]
+    meals: tuple[Meal, ...]
+    end_leg: Leg | None = None  # from the last stop to where the day ends
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A place not scheduled, with the reason code and a detail for the traveller."""
+
+    attraction: Attraction
+    reason: str  # excluded | season | closed | over_budget | not_reachable | no_time
+    detail: str
+
+
+@dataclass(frozen=True)
+class Itinerary:
+    """The answer to a TripRequest: the days, the places left out and the warnings."""
+
+    request: TripRequest
+    days: tuple[DayPlan, ...]
+    left_out: tuple[LeftOut, ...]
+    warnings: tuple[str, ...]
+    score: int = 0  # the solver's objective value
+    stats: dict[str, Any] = field(default_factory=dict)  # variant, runtime, ...

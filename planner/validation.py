@@ -132,5 +132,7 @@ def field_name(loc: Iterable[str | int]) -> str:
     """('sources', 0, 'checked') -> 'sources[0].checked'."""
     name = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad key of a mapping
+            continue
         name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
     return name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planner.maps import group_of
+from planner.catalogue import group_of
 from planner.model import Attraction
 
 

@@ -1,6 +1,7 @@
 """The catalogue of places (data/attractions.geojson): loaded, validated and cached.
 
-Every problem found while loading is collected, so one run of `python -m planner check-data`
+The file's shape is a set of pydantic models (geojson-pydantic for the FeatureCollection, the
+Feature and the Point). Every problem is collected, so one run of `python -m planner check-data`
 lists them all; each message names the file, the feature (id, else its index) and the field.
 The format and the editorial conventions are described in docs/data.md.
 """
@@ -9,48 +10,47 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import opening_hours
+from geojson_pydantic import Feature, FeatureCollection, Point
+from geojson_pydantic.types import Position2D
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from planner.errors import DataProblems
 from planner.geo import amur_bank
-from planner.model import COORD_CONFIDENCE, KINDS, Attraction, LatLon, LocalizedName, Source
+from planner.model import COORD_CONFIDENCE, KINDS, Attraction, LatLon, LocalizedName
 from planner.timeutil import CITIES, CITY_COUNTRY
+from planner.validation import (
+    CurrencyCode,
+    SourceEntry,
+    Text,
+    between,
+    error_message,
+    field_name,
+    json_type,
+    one_of,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "data" / "attractions.geojson"
+PATH_ENV = "PLANNER_CATALOGUE_PATH"  # the same setting the web app reads as CATALOGUE_PATH
 
 CURRENCIES: dict[str, str] = {"heihe": "CNY", "blagoveshchensk": "RUB"}
-
-# Properties that are the planner's own fields; every other string property is an OSM-style tag.
-PLANNER_FIELDS = frozenset(
-    {
-        "id",
-        "city",
-        "kind",
-        "category",
-        "visit_minutes",
-        "price",
-        "currency",
-        "indoor",
-        "months",
-        "popularity",
-        "interests",
-        "address",
-        "coord_confidence",
-        "coord_uncertainty_m",
-        "coord_method",
-        "hours_verified",
-        "notes",
-        "sources",
-    }
-)
 
 # A fact is "sourced" when some source's `supports` text names it with one of these words.
 FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -59,6 +59,30 @@ FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "price": ("price",),
     "visit_minutes": ("visit_minutes",),
 }
+
+# Broad groups of categories: the map's layers and the list's filter.
+CATEGORY_GROUPS: dict[str, str] = {
+    category: group
+    for group, categories in {
+        "history": ("museum", "historic", "monument", "memorial", "historic_site"),
+        "religion": ("church", "temple"),
+        "nature": ("park", "nature", "embankment", "viewpoint", "beach"),
+        "city": ("square", "street", "architecture"),
+        "shopping": ("market", "shopping", "food"),
+        "culture": ("theatre", "culture", "event", "theme_park"),
+        "transport": ("transport", "border"),
+    }.items()
+    for category in categories
+}
+
+
+def group_of(attraction: Attraction) -> str:
+    """Broad layer group of a place; 'other' when its category has no group."""
+    if attraction.kind == "transport":
+        return "transport"
+    if attraction.kind == "day_trip":
+        return "day_trip"
+    return CATEGORY_GROUPS.get(attraction.category, "other")
 
 
 class CatalogueError(DataProblems):
@@ -102,24 +126,218 @@ class Catalogue:
         return tuple(sorted({a.category for a in self.attractions}))
 
 
+# --- the file's shape --------------------------------------------------------------------------
+# Validated from the JSON text in strict mode: no string is read as a number, no number as text.
+# Cross-field checks are field validators that read the fields declared before them
+# (`info.data`), so they still run when an unrelated field of the same feature is broken.
+
+
+def _months(value: list[int]) -> list[int]:
+    if any(not 1 <= m <= 12 for m in value) or len(set(value)) != len(value):
+        raise ValueError(f"{value} must be distinct month numbers 1-12")
+    return value
+
+
+def _covered(sources: list[SourceEntry], fact: str) -> bool:
+    supports = " ".join(s.supports.lower() for s in sources)
+    return any(word in supports for word in FACT_KEYWORDS[fact])
+
+
+def _sourced(info: ValidationInfo, fact: str) -> bool:
+    """True unless the sources were read and none of them names *fact*."""
+    sources = info.data.get("sources")
+    return sources is None or _covered(sources, fact)
+
+
+class PlaceProperties(BaseModel):
+    """A Feature's properties: the planner's fields, plus OSM-style tags (any other text)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, str | None]  # the tags; a tag that is not text is an error
+
+    # Order matters: the checks below read fields declared above them.
+    id: Text
+    city: Annotated[str, one_of(CITIES)]
+    sources: Annotated[list[SourceEntry], Field(min_length=1)]
+    coord_confidence: Annotated[str, one_of(COORD_CONFIDENCE)]
+    kind: Annotated[str, one_of(KINDS)]
+    category: Text
+    name_zh: Text = Field(alias="name:zh")
+    name_ru: Text = Field(alias="name:ru")
+    name_en: Text = Field(alias="name:en")
+    coord_uncertainty_m: Annotated[int, between(0, 1_000_000)]
+    coord_method: str
+    opening_hours: str | None = None
+    hours_verified: bool
+    visit_minutes: Annotated[int, between(1, 24 * 60 * 7)]
+    price: float | None
+    currency: CurrencyCode
+    indoor: bool | None
+    months: Annotated[list[int], Field(min_length=1), AfterValidator(_months)]
+    popularity: Annotated[int, between(1, 10)]
+    interests: list[Text]
+    address: Text
+    notes: str = ""
+
+    @field_validator("coord_confidence")
+    @classmethod
+    def _coordinates_sourced(cls, value: str, info: ValidationInfo) -> str:
+        if value != "estimated" and not _sourced(info, "coordinates"):
+            # Reported under 'sources' (the fix is there); raised here so that a missing
+            # source of the point does not hide the other facts' sources from their checks.
+            raise PydanticCustomError(
+                "unsourced",
+                f"no source supports the coordinates (confidence {value!r}); "
+                "name 'coordinates' in a source's supports, or mark the point estimated",
+                {"field": "sources"},
+            )
+        return value
+
+    @field_validator("coord_uncertainty_m")
+    @classmethod
+    def _estimate_has_uncertainty(cls, value: int, info: ValidationInfo) -> int:
+        if info.data.get("coord_confidence") == "estimated" and value <= 0:
+            raise ValueError("an estimated point needs an uncertainty > 0 m")
+        return value
+
+    @field_validator("coord_method")
+    @classmethod
+    def _estimate_has_method(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("coord_confidence") == "estimated" and not value.strip():
+            raise ValueError("an estimated point must say how it was estimated")
+        return value
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _hours_parse_and_are_sourced(cls, value: str | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("expected OSM opening_hours text or null")
+        if not opening_hours.validate(value):
+            raise ValueError(f"cannot parse {value!r} as OSM opening_hours")
+        if not _sourced(info, "opening_hours"):
+            raise ValueError("no source supports the hours ('hours' in supports)")
+        return value
+
+    @field_validator("hours_verified")
+    @classmethod
+    def _verified_hours_exist(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and "opening_hours" in info.data and info.data["opening_hours"] is None:
+            raise ValueError("true, but opening_hours is null")
+        return value
+
+    @field_validator("visit_minutes")
+    @classmethod
+    def _visit_is_sourced(cls, value: int, info: ValidationInfo) -> int:
+        if not _sourced(info, "visit_minutes"):
+            raise ValueError(
+                "no source names visit_minutes (say whose default it is in a source's supports)"
+            )
+        return value
+
+    @field_validator("price")
+    @classmethod
+    def _price_is_a_sourced_price(cls, value: float | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{value} is not a price (must be 0 or more)")
+        if not _sourced(info, "price"):
+            raise ValueError("no source supports the price ('price' in supports)")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_of_the_city(cls, value: str, info: ValidationInfo) -> str:
+        city = info.data.get("city")
+        if city in CURRENCIES and value != CURRENCIES[city]:
+            raise ValueError(f"{value!r} is not the currency of {city} ({CURRENCIES[city]})")
+        return value
+
+    def to_attraction(self, location: LatLon) -> Attraction:
+        tags = {k: v for k, v in (self.model_extra or {}).items() if v is not None}
+        return Attraction(
+            id=self.id,
+            city=self.city,
+            kind=self.kind,
+            category=self.category,
+            name=LocalizedName(zh=self.name_zh, ru=self.name_ru, en=self.name_en),
+            location=location,
+            coord_confidence=self.coord_confidence,
+            coord_uncertainty_m=self.coord_uncertainty_m,
+            coord_method=self.coord_method,
+            opening_hours=self.opening_hours,
+            hours_verified=self.hours_verified,
+            visit_minutes=self.visit_minutes,
+            price=self.price,
+            currency=self.currency,
+            indoor=self.indoor,
+            months=tuple(sorted(self.months)),
+            popularity=self.popularity,
+            interests=tuple(self.interests),
+            address=self.address,
+            tags=tags,
+            sources=tuple(s.to_source() for s in self.sources),
+            notes=self.notes,
+        )
+
+
+class PlacePoint(Point):
+    """A WGS-84 point, `[longitude, latitude]`, on the globe."""
+
+    coordinates: Position2D
+
+    @field_validator("coordinates")
+    @classmethod
+    def _on_the_globe(cls, value: Position2D) -> Position2D:
+        problems = []
+        if not (math.isfinite(value.latitude) and -90.0 <= value.latitude <= 90.0):
+            problems.append(f"latitude {value.latitude} out of range [-90, 90]")
+        if not (math.isfinite(value.longitude) and -180.0 <= value.longitude <= 180.0):
+            problems.append(f"longitude {value.longitude} out of range [-180, 180]")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+
+class PlaceFeature(Feature[PlacePoint, PlaceProperties]):
+    """One place: a Point and its properties (neither may be null)."""
+
+    geometry: PlacePoint
+    properties: PlaceProperties
+
+
+class CatalogueFile(FeatureCollection[PlaceFeature]):
+    """The whole file; foreign members such as `metadata` are read from the raw JSON."""
+
+
 # --- loading -----------------------------------------------------------------------------------
 
 _cache: dict[Path, tuple[int, int, Catalogue]] = {}
 _cache_lock = threading.Lock()
 
 
-def load_catalogue(path: Path | None = None) -> Catalogue:
+def catalogue_path(path: Path | str | None = None) -> Path:
+    """The file to read: *path*, else $PLANNER_CATALOGUE_PATH, else data/attractions.geojson."""
+    if path is None:
+        path = os.environ.get(PATH_ENV) or DEFAULT_PATH
+    return Path(path).resolve()
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
     """Load and validate the catalogue; cached per path and file version (mtime and size).
 
     Parameters
     ----------
-    path: the GeoJSON file; data/attractions.geojson under the repository root by default.
+    path: the GeoJSON file; by default $PLANNER_CATALOGUE_PATH when set, else
+        data/attractions.geojson under the repository root.
 
     Returns
     -------
     The validated Catalogue. Raises CatalogueError listing every problem found.
     """
-    resolved = Path(path if path is not None else DEFAULT_PATH).resolve()
+    resolved = catalogue_path(path)
     try:
         stat = resolved.stat()
     except OSError as exc:
@@ -137,15 +355,16 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 
 def _load_uncached(path: Path) -> Catalogue:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
     except OSError as exc:
         raise CatalogueError([f"{path}: cannot read the file ({exc.strerror})"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CatalogueError([f"{path}: not valid JSON ({exc})"]) from None
-    attractions, problems = parse_feature_collection(data, str(path))
+    attractions, problems = parse_feature_collection(text, data, str(path))
     if problems:
         raise CatalogueError(problems)
-    metadata = data.get("metadata", {}) if isinstance(data, dict) else {}
+    metadata = data.get("metadata", {})
     return Catalogue(
         attractions=tuple(sorted(attractions, key=lambda a: a.id)),
         path=path,
@@ -153,337 +372,107 @@ def _load_uncached(path: Path) -> Catalogue:
     )
 
 
-def parse_feature_collection(data: Any, filename: str) -> tuple[list[Attraction], list[str]]:
-    """Parse a decoded GeoJSON FeatureCollection; returns the places and every problem found."""
+def parse_feature_collection(
+    text: str, data: Any, filename: str
+) -> tuple[list[Attraction], list[str]]:
+    """Validate a GeoJSON text (*data* is the same, decoded); the places and every problem."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return [], [f"{filename}: top level: expected a GeoJSON FeatureCollection"]
     features = data.get("features")
     if not isinstance(features, list):
         return [], [f"{filename}: top level: field 'features': expected a list"]
-    attractions: list[Attraction] = []
-    problems: list[str] = []
+    places: list[tuple[Position2D, PlaceProperties]] = []
+    errors: list[Any] = []
+    try:
+        collection = CatalogueFile.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    else:
+        places = [(f.geometry.coordinates, f.properties) for f in collection.features]
+    found: list[tuple[int, str]] = []  # (feature index, message), sorted by feature below
+    broken_points: set[int] = set()
+    for error in errors:
+        loc = error["loc"]
+        if len(loc) < 2 or loc[0] != "features":
+            found.append(
+                (-1, f"{filename}: top level: field '{field_name(loc)}': {error_message(error)}")
+            )
+            continue
+        index = loc[1]
+        name, message = _feature_field(loc[2:], error)
+        if name == "geometry" or len(loc) == 2:
+            broken_points.add(index)
+        where = f"{filename}: {_feature_label(features, index)}"
+        found.append((index, f"{where}: field '{name}': {message}"))
+    found.extend(_cross_checks(features, filename, broken_points))
+    found.sort(key=lambda item: item[0])
+    problems = list(dict.fromkeys(message for _, message in found))
+    if problems:
+        return [], problems
+    return [props.to_attraction(LatLon(pos.latitude, pos.longitude)) for pos, props in places], []
+
+
+def _feature_label(features: list[Any], index: int) -> str:
+    feature = features[index]
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    ident = props.get("id") if isinstance(props, dict) else None
+    if isinstance(ident, str) and ident:
+        return f"feature {ident!r} (index {index})"
+    return f"feature at index {index}"
+
+
+def _feature_field(loc: tuple[str | int, ...], error: Mapping[str, Any]) -> tuple[str, str]:
+    """The field a feature's error is about, and its message ('geometry' for all of a point)."""
+    if not loc:
+        return "type", "expected a GeoJSON Feature"
+    if loc[0] == "geometry":
+        if error["type"] == "value_error":
+            return "geometry", error_message(error)
+        if loc[1:2] == ("coordinates",):
+            return "geometry", "coordinates must be [longitude, latitude] numbers"
+        return "geometry", "expected a GeoJSON Point"
+    if loc[0] == "id":
+        return "id", f"expected text, got {json_type(error.get('input'))}"
+    if loc == ("properties",):
+        return "properties", f"expected an object, got {json_type(error.get('input'))}"
+    if loc[0] == "properties":
+        name = (error.get("ctx") or {}).get("field") or field_name(loc[1:])
+        return name, error_message(error)
+    return field_name(loc), error_message(error)
+
+
+def _cross_checks(
+    features: list[Any], filename: str, broken_points: set[int]
+) -> list[tuple[int, str]]:
+    """Checks across a feature and across features: ids, and the bank of the Amur."""
+    found: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for index, feature in enumerate(features):
-        checker = _FeatureChecker(filename, index, feature)
-        attraction = checker.parse()
-        problems.extend(checker.problems)
-        ident = checker.ident
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            continue
+        where = f"{filename}: {_feature_label(features, index)}"
+        ident = props.get("id")
         if isinstance(ident, str) and ident:
+            if feature.get("id") not in (None, ident):
+                message = f"feature id {feature.get('id')!r} differs from properties.id"
+                found.append((index, f"{where}: field 'id': {message}"))
             if ident in seen:
-                problems.append(
-                    f"{filename}: feature {ident!r} (index {index}): field 'id': duplicate id "
-                    f"(first used by the feature at index {seen[ident]})"
-                )
+                message = f"duplicate id (first used by the feature at index {seen[ident]})"
+                found.append((index, f"{where}: field 'id': {message}"))
             else:
                 seen[ident] = index
-        if attraction is not None and not checker.problems:
-            attractions.append(attraction)
-    return attractions, problems
-
-
-class _FeatureChecker:
-    """Reads one feature, recording a message for every bad field instead of stopping."""
-
-    def __init__(self, filename: str, index: int, feature: Any) -> None:
-        self.filename = filename
-        self.index = index
-        self.feature = feature
-        self.problems: list[str] = []
-        self.ident: Any = None
-        self.props: dict[str, Any] = {}
-
-    def where(self) -> str:
-        if isinstance(self.ident, str) and self.ident:
-            return f"{self.filename}: feature {self.ident!r} (index {self.index})"
-        return f"{self.filename}: feature at index {self.index}"
-
-    def fail(self, fieldname: str, message: str) -> None:
-        self.problems.append(f"{self.where()}: field '{fieldname}': {message}")
-
-    # typed getters: each returns None (and records a problem) when the value is unusable
-    def _get(self, name: str, required: bool = True) -> Any:
-        if name not in self.props:
-            if required:
-                self.fail(name, "missing")
-            return None
-        return self.props[name]
-
-    def text(self, name: str, required: bool = True, empty_ok: bool = False) -> str | None:
-        value = self._get(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.fail(name, f"expected text, got {type(value).__name__}")
-            return None
-        if not empty_ok and not value.strip():
-            self.fail(name, "must not be empty")
-            return None
-        return value
-
-    def integer(self, name: str, low: int, high: int) -> int | None:
-        value = self._get(name)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, f"expected a whole number, got {type(value).__name__}")
-            return None
-        if not low <= value <= high:
-            self.fail(name, f"{value} out of range [{low}, {high}]")
-            return None
-        return value
-
-    def choice(self, name: str, allowed: Iterable[str]) -> str | None:
-        value = self.text(name)
-        allowed = tuple(allowed)
-        if value is not None and value not in allowed:
-            self.fail(name, f"unknown value {value!r}: expected one of {', '.join(allowed)}")
-            return None
-        return value
-
-    def parse(self) -> Attraction | None:
-        feature = self.feature
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            self.problems.append(f"{self.where()}: field 'type': expected a GeoJSON Feature")
-            return None
-        props = feature.get("properties")
-        if not isinstance(props, dict):
-            self.problems.append(f"{self.where()}: field 'properties': expected an object")
-            return None
-        self.props = props
-        self.ident = props.get("id")
-        ident = self.text("id")
-        if ident is not None and feature.get("id") not in (None, ident):
-            self.fail("id", f"feature id {feature.get('id')!r} differs from properties.id")
-
-        location = self.location(feature.get("geometry"))
-        city = self.choice("city", CITIES)
-        kind = self.choice("kind", KINDS)
-        category = self.text("category")
-        name = self.names()
-        confidence = self.choice("coord_confidence", COORD_CONFIDENCE)
-        uncertainty = self.integer("coord_uncertainty_m", 0, 1_000_000)
-        method = self.text("coord_method", required=True, empty_ok=True)
-        if confidence == "estimated":
-            if not method or not method.strip():
-                self.fail("coord_method", "an estimated point must say how it was estimated")
-            if uncertainty is not None and uncertainty <= 0:
-                self.fail("coord_uncertainty_m", "an estimated point needs an uncertainty > 0 m")
-        hours = self.hours()
-        hours_verified = self.boolean("hours_verified")
-        if hours_verified and props.get("opening_hours") is None:
-            self.fail("hours_verified", "true, but opening_hours is null")
-        visit = self.integer("visit_minutes", 1, 24 * 60 * 7)
-        price = self.price()
-        currency = self.text("currency")
-        if city in CURRENCIES and currency is not None and currency != CURRENCIES[city]:
-            expected = CURRENCIES[city]
-            self.fail("currency", f"{currency!r} is not the currency of {city} ({expected})")
-        indoor = self.boolean("indoor", nullable=True)
-        months = self.months()
-        popularity = self.integer("popularity", 1, 10)
-        interests = self.string_list("interests")
-        address = self.text("address")
-        notes = self.text("notes", required=False, empty_ok=True) or ""
-        sources = self.sources()
-        tags = self.tags()
-
-        if location is not None and city in CITY_COUNTRY:
-            bank = amur_bank(location.lat, location.lon)
+        city = props.get("city")
+        if index not in broken_points and city in CITY_COUNTRY:
+            lon, lat = feature["geometry"]["coordinates"]
+            bank = amur_bank(lat, lon)
             if bank != CITY_COUNTRY[city]:
                 side = "Russian" if bank == "RU" else "Chinese"
-                self.fail(
-                    "geometry",
-                    f"({location.lat}, {location.lon}) lies on the {side} bank of the Amur, "
-                    f"but the city is {city}",
+                message = (
+                    f"({lat}, {lon}) lies on the {side} bank of the Amur, but the city is {city}"
                 )
-        if sources is not None:
-            self.facts_have_sources(sources, confidence, hours, price)
-
-        if self.problems:
-            return None
-        assert ident and city and kind and category and name and location and confidence
-        assert uncertainty is not None and method is not None and visit and currency
-        assert months and popularity and interests is not None and address and sources
-        return Attraction(
-            id=ident,
-            city=city,
-            kind=kind,
-            category=category,
-            name=name,
-            location=location,
-            coord_confidence=confidence,
-            coord_uncertainty_m=uncertainty,
-            coord_method=method,
-            opening_hours=hours,
-            hours_verified=bool(hours_verified),
-            visit_minutes=visit,
-            price=price,
-            currency=currency,
-            indoor=indoor,
-            months=months,
-            popularity=popularity,
-            interests=interests,
-            address=address,
-            tags=tags,
-            sources=sources,
-            notes=notes,
-        )
-
-    def location(self, geometry: Any) -> LatLon | None:
-        if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-            self.fail("geometry", "expected a GeoJSON Point")
-            return None
-        coords = geometry.get("coordinates")
-        if (
-            not isinstance(coords, list)
-            or len(coords) != 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
-        ):
-            self.fail("geometry", "coordinates must be [longitude, latitude] numbers")
-            return None
-        lon, lat = float(coords[0]), float(coords[1])
-        ok = True
-        if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-            self.fail("geometry", f"latitude {coords[1]} out of range [-90, 90]")
-            ok = False
-        if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-            self.fail("geometry", f"longitude {coords[0]} out of range [-180, 180]")
-            ok = False
-        return LatLon(lat, lon) if ok else None
-
-    def names(self) -> LocalizedName | None:
-        zh, ru, en = (self.text(f"name:{lang}") for lang in ("zh", "ru", "en"))
-        if zh is None or ru is None or en is None:
-            return None
-        return LocalizedName(zh=zh, ru=ru, en=en)
-
-    def boolean(self, name: str, nullable: bool = False) -> bool | None:
-        value = self._get(name)
-        if value is None:
-            if not nullable and name in self.props:
-                self.fail(name, "expected true or false, got null")
-            return None
-        if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, got {type(value).__name__}")
-            return None
-        return value
-
-    def hours(self) -> str | None:
-        value = self.props.get("opening_hours")
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail("opening_hours", "expected OSM opening_hours text or null")
-            return None
-        if not opening_hours.validate(value):
-            self.fail("opening_hours", f"cannot parse {value!r} as OSM opening_hours")
-            return None
-        return value
-
-    def price(self) -> float | None:
-        value = self._get("price")
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail("price", f"expected a number or null, got {type(value).__name__}")
-            return None
-        if not math.isfinite(value) or value < 0:
-            self.fail("price", f"{value} is not a price (must be 0 or more)")
-            return None
-        return float(value)
-
-    def months(self) -> tuple[int, ...] | None:
-        value = self._get("months")
-        if value is None:
-            return None
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(m, int) and not isinstance(m, bool) for m in value)
-        ):
-            self.fail("months", "expected a non-empty list of month numbers 1-12")
-            return None
-        if any(not 1 <= m <= 12 for m in value) or len(set(value)) != len(value):
-            self.fail("months", f"{value} must be distinct month numbers 1-12")
-            return None
-        return tuple(sorted(value))
-
-    def string_list(self, name: str) -> tuple[str, ...] | None:
-        value = self._get(name)
-        if value is None:
-            return None
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.fail(name, "expected a list of words")
-            return None
-        return tuple(value)
-
-    def sources(self) -> tuple[Source, ...] | None:
-        value = self._get("sources")
-        if value is None:
-            return None
-        if not isinstance(value, list) or not value:
-            self.fail("sources", "expected a non-empty list of sources")
-            return None
-        result: list[Source] = []
-        for i, item in enumerate(value):
-            label = f"sources[{i}]"
-            if not isinstance(item, dict):
-                self.fail(label, "expected an object with url, supports and checked")
-                continue
-            url, supports, checked = item.get("url"), item.get("supports"), item.get("checked")
-            bad = False
-            for key, val in (("url", url), ("supports", supports), ("checked", checked)):
-                if not isinstance(val, str) or not val.strip():
-                    self.fail(f"{label}.{key}", "missing or empty")
-                    bad = True
-            if bad:
-                continue
-            try:
-                when = date.fromisoformat(checked)
-            except ValueError:
-                self.fail(f"{label}.checked", f"{checked!r} is not an ISO date (YYYY-MM-DD)")
-                continue
-            result.append(Source(url=url, supports=supports, checked=when))
-        return tuple(result) if len(result) == len(value) else None
-
-    def tags(self) -> dict[str, str]:
-        tags: dict[str, str] = {}
-        for key, value in self.props.items():
-            if key in PLANNER_FIELDS or value is None:
-                continue
-            if not isinstance(value, str):
-                self.fail(key, f"OSM-style tag must be text, got {type(value).__name__}")
-                continue
-            tags[key] = value
-        return tags
-
-    def facts_have_sources(
-        self,
-        sources: tuple[Source, ...],
-        confidence: str | None,
-        hours: str | None,
-        price: float | None,
-    ) -> None:
-        supports = " ".join(s.supports.lower() for s in sources)
-
-        def covered(fact: str) -> bool:
-            return any(word in supports for word in FACT_KEYWORDS[fact])
-
-        if confidence not in (None, "estimated") and not covered("coordinates"):
-            self.fail(
-                "sources",
-                f"no source supports the coordinates (confidence {confidence!r}); "
-                "name 'coordinates' in a source's supports, or mark the point estimated",
-            )
-        if hours is not None and not covered("opening_hours"):
-            self.fail("opening_hours", "no source supports the hours ('hours' in supports)")
-        if price is not None and not covered("price"):
-            self.fail("price", "no source supports the price ('price' in supports)")
-        if "visit_minutes" in self.props and not covered("visit_minutes"):
-            self.fail(
-                "visit_minutes",
-                "no source names visit_minutes (say whose default it is in a source's supports)",
-            )
+                found.append((index, f"{where}: field 'geometry': {message}"))
+    return found
 
 
 # --- GeoJSON out -------------------------------------------------------------------------------

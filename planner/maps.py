@@ -20,47 +20,12 @@ from branca.element import Element
 from folium.plugins import MarkerCluster
 
 from planner.assets import asset_paths
+from planner.catalogue import group_of
 from planner.model import Attraction
 
 Gettext = Callable[[str], str]
 
 TWIN_CITIES_CENTER = (50.2530, 127.5270)  # mid-river between the two embankments
-
-CATEGORY_GROUPS: dict[str, str] = {
-    "museum": "history",
-    "historic": "history",
-    "monument": "history",
-    "memorial": "history",
-    "historic_site": "history",
-    "church": "religion",
-    "temple": "religion",
-    "park": "nature",
-    "nature": "nature",
-    "embankment": "nature",
-    "viewpoint": "nature",
-    "beach": "nature",
-    "square": "city",
-    "street": "city",
-    "architecture": "city",
-    "market": "shopping",
-    "shopping": "shopping",
-    "food": "shopping",
-    "theatre": "culture",
-    "culture": "culture",
-    "event": "culture",
-    "theme_park": "culture",
-    "transport": "transport",
-    "border": "transport",
-}
-
-
-def group_of(attraction: Attraction) -> str:
-    """Broad layer group of a place; the category itself when no group is known."""
-    if attraction.kind == "transport":
-        return "transport"
-    if attraction.kind == "day_trip":
-        return "day_trip"
-    return CATEGORY_GROUPS.get(attraction.category, "other")
 
 
 # After HTML escaping (which emits no brace, backtick, dollar or backslash of its own).

@@ -11,14 +11,113 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from planner.errors import DataProblems
 from planner.model import LatLon
+from planner.validation import (
+    CurrencyCode,
+    IsoDate,
+    SourceEntry,
+    Text,
+    error_message,
+    field_name,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "travel.json"
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy uses
 MODES = ("walk", "taxi", "bus")
+BASE_CURRENCY = "CNY"  # exchange rates are CNY per unit of each currency
+NEEDED_CURRENCIES = ("CNY", "RUB")  # the catalogue's prices are in these
+
+
+class TravelDataError(DataProblems):
+    """data/travel.json is unreadable or invalid; `problems` names the file and field of each."""
+
+    what = "the travel data"
+
+
+# --- the file's shape --------------------------------------------------------------------------
+# Every object is closed (an unknown or misspelt key is an error) and every figure has sources.
+
+Speed = Annotated[float, Field(gt=0, le=150)]  # km/h
+Distance = Annotated[float, Field(gt=0, le=500)]  # km
+Sources = Annotated[list[SourceEntry], Field(min_length=1)]
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Circuity(_Closed):
+    """Network distance per straight-line distance, with where the figure comes from."""
+
+    value: Annotated[float, Field(ge=1, le=3)]
+    status: Text
+    note: Text | None = None
+    sources: Sources
+
+
+class CircuityByNetwork(_Closed):
+    road: Circuity
+    walk: Circuity
+
+
+class Mode(_Closed):
+    """One way of moving: speed, the fixed minutes of starting it, and its limits."""
+
+    speed_kmh: Speed
+    overhead_min: Annotated[int, Field(ge=0, le=120)]
+    max_km: Distance | None = None  # walking: beyond this straight-line distance, take a vehicle
+    town_km: Distance | None = None  # beyond this many km a vehicle runs at open_road_kmh
+    open_road_kmh: Speed | None = None
+    status: Text
+    note: Text | None = None
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _town_and_open_road_together(self) -> Mode:
+        if (self.town_km is None) != (self.open_road_kmh is None):
+            raise ValueError("town_km and open_road_kmh go together: give both or neither")
+        return self
+
+
+class Modes(_Closed):
+    walk: Mode
+    taxi: Mode
+    bus: Mode
+
+
+class Exchange(_Closed):
+    """Approximate rates for budgets: CNY per unit of each currency."""
+
+    cny_per_unit: dict[CurrencyCode, Annotated[float, Field(gt=0)]]
+    status: Text
+    note: Text | None = None
+    sources: Sources
+
+    @field_validator("cny_per_unit")
+    @classmethod
+    def _base_and_needed_currencies(cls, rates: dict[str, float]) -> dict[str, float]:
+        missing = [code for code in NEEDED_CURRENCIES if code not in rates]
+        if missing:
+            raise ValueError(f"no rate for {', '.join(missing)} (the catalogue's prices use it)")
+        if rates[BASE_CURRENCY] != 1.0:
+            raise ValueError(f"{BASE_CURRENCY} is the base currency: its rate must be 1.0")
+        return rates
+
+
+class TravelData(_Closed):
+    """The whole of data/travel.json."""
+
+    about: Text
+    checked: IsoDate
+    circuity: CircuityByNetwork
+    modes: Modes
+    exchange: Exchange
 
 
 @dataclass(frozen=True)
@@ -33,20 +132,52 @@ class ModeParams:
     open_road_kmh: float | None = None
 
 
+def load_travel_data(path: Path | str | None = None) -> TravelData:
+    """Read and validate the travel-time parameters (not cached; check-data uses it).
+
+    Parameters
+    ----------
+    path: the JSON file; data/travel.json under the repository root by default.
+
+    Returns
+    -------
+    The validated TravelData. Raises TravelDataError listing every problem found.
+    """
+    path = Path(path) if path is not None else DATA
+    try:
+        text = path.read_text(encoding="utf-8")
+        json.loads(text)  # for the line and column of a syntax error
+    except OSError as exc:
+        raise TravelDataError([f"{path}: cannot read the file ({exc.strerror})"]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TravelDataError([f"{path}: not valid JSON ({exc})"]) from None
+    try:
+        return TravelData.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        problems = [
+            f"{path}: field '{field_name(e['loc'])}': {error_message(e)}"
+            if e["loc"]
+            else f"{path}: top level: {error_message(e)}"
+            for e in exc.errors(include_url=False)
+        ]
+        raise TravelDataError(problems) from None
+
+
 @lru_cache(maxsize=4)
 def load_params(path: Path = DATA) -> dict[str, ModeParams]:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    """Each mode's parameters, from the validated file (cached per path)."""
+    data = load_travel_data(path)
     params = {}
     for mode in MODES:
-        spec = raw["modes"][mode]
-        kind = "walk" if mode == "walk" else "road"
+        spec: Mode = getattr(data.modes, mode)
+        circuity = data.circuity.walk if mode == "walk" else data.circuity.road
         params[mode] = ModeParams(
-            speed_kmh=float(spec["speed_kmh"]),
-            overhead_s=int(spec["overhead_min"]) * 60,
-            circuity=float(raw["circuity"][kind]["value"]),
-            max_km=spec.get("max_km"),
-            town_km=spec.get("town_km"),
-            open_road_kmh=spec.get("open_road_kmh"),
+            speed_kmh=spec.speed_kmh,
+            overhead_s=spec.overhead_min * 60,
+            circuity=circuity.value,
+            max_km=spec.max_km,
+            town_km=spec.town_km,
+            open_road_kmh=spec.open_road_kmh,
         )
     return params
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -10,7 +12,10 @@ from geopy.distance import geodesic
 
 from planner.catalogue import (
     DEFAULT_PATH,
+    PATH_ENV,
+    REPO_ROOT,
     Catalogue,
+    group_of,
     load_catalogue,
     to_feature,
     to_feature_collection,
@@ -156,3 +161,35 @@ def test_loading_is_cached_until_the_file_changes(tmp_path):
     data["features"] = data["features"][:3]
     copy.write_text(json.dumps(data), encoding="utf-8")
     assert len(load_catalogue(copy)) == 3
+
+
+def test_catalogue_path_setting_is_honoured_when_no_path_is_given(tmp_path, monkeypatch):
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    feature = next(f for f in data["features"] if f["id"] == "triumphal-arch")
+    feature["properties"]["name:en"] = "Arch of the Test"
+    copy = tmp_path / "mine.geojson"
+    copy.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv(PATH_ENV, str(copy))
+    catalogue = load_catalogue()
+    assert catalogue.path == copy.resolve()
+    assert catalogue.get("triumphal-arch").name.en == "Arch of the Test"
+
+
+def test_default_file_is_used_when_the_setting_is_unset(monkeypatch):
+    monkeypatch.delenv(PATH_ENV, raising=False)
+    assert load_catalogue().path == DEFAULT_PATH.resolve()
+
+
+def test_every_place_has_a_group_and_transport_is_its_own(catalogue):
+    groups = {a.id: group_of(a) for a in catalogue.attractions}
+    assert all(groups.values())
+    assert all(groups[a.id] == "transport" for a in catalogue.attractions if a.kind == "transport")
+    assert groups["aihui-history-museum"] == "history"
+
+
+def test_browsing_the_catalogue_does_not_import_folium():
+    code = "import sys, planner.browse; sys.exit(1 if 'folium' in sys.modules else 0)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr or "planner.browse imported folium"

@@ -1,51 +1,24 @@
-"""`python -m planner check-data`: validate data/ and summarise it, or list every problem."""
+"""`python -m planner check-data`: validate data/ and summarise it, or list every problem.
+
+Each file goes through the loader the app itself uses, so a file that passes here loads in the
+planner, and every problem of every file is listed in one run.
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from planner.catalogue import DEFAULT_PATH, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
+from planner.catalogue import PATH_ENV, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
+from planner.crossing import CrossingDataError, load_crossing_data
 from planner.model import COORD_CONFIDENCE, KINDS
 from planner.timeutil import CITIES
+from planner.travel import DATA as TRAVEL_PATH
+from planner.travel import TravelData, TravelDataError, load_travel_data
 
-CROSSING_PATH = REPO_ROOT / "data" / "crossing.json"
-# planner/crossing.py is written alongside this command; accept the loader names it may use.
-CROSSING_LOADERS = ("load_crossing", "load_crossing_data", "load_border", "load")
-
-
-def _crossing_loader() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("planner.crossing")
-    except ImportError:
-        return None
-    for name in CROSSING_LOADERS:
-        loader = getattr(module, name, None)
-        if callable(loader):
-            return loader
-    return None
-
-
-def check_crossing(path: Path) -> tuple[str | None, list[str]]:
-    """(summary line or None when skipped, problems) for the border-crossing data file."""
-    if not path.exists():
-        return None, []
-    loader = _crossing_loader()
-    if loader is None:
-        return f"{path.name}: present, not checked (planner.crossing has no loader yet)", []
-    try:
-        loader(path)
-    except Exception as exc:  # any failure of the other module's loader is a data problem here
-        problems = getattr(exc, "problems", None)
-        if problems:
-            return None, [str(p) for p in problems]
-        return None, [f"{path}: {exc}"]
-    return f"{path.name}: OK", []
+CROSSING_PATH = REPO_ROOT / "data" / "crossing.json"  # planner.crossing's default too
 
 
 def summarise(catalogue: Catalogue) -> list[str]:
@@ -67,28 +40,65 @@ def summarise(catalogue: Catalogue) -> list[str]:
     return lines
 
 
+def summarise_travel(path: Path, data: TravelData) -> str:
+    """One line: each mode's speed and the currencies with an exchange rate."""
+    modes = data.modes
+    speeds = ", ".join(
+        f"{name} {mode.speed_kmh:g} km/h"
+        for name, mode in (("walk", modes.walk), ("taxi", modes.taxi), ("bus", modes.bus))
+    )
+    rates = ", ".join(sorted(data.exchange.cny_per_unit))
+    return f"{path}: OK ({speeds}; rates for {rates})"
+
+
+_FILE = click.Path(path_type=Path, dir_okay=False)
+
+
 @click.command("check-data")
 @click.option(
+    "--catalogue",
     "--path",
-    "path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    "catalogue_path",
+    type=_FILE,
     default=None,
-    help=f"catalogue file (default {DEFAULT_PATH.relative_to(REPO_ROOT)})",
+    help=f"places file (default: ${PATH_ENV}, else data/attractions.geojson)",
 )
-def command(path: Path | None) -> None:
-    """Validate the catalogue (and data/crossing.json when present); exit 1 on any problem."""
+@click.option(
+    "--crossing",
+    "crossing_path",
+    type=_FILE,
+    default=None,
+    help="border-crossing file (default: data/crossing.json)",
+)
+@click.option(
+    "--travel",
+    "travel_path",
+    type=_FILE,
+    default=None,
+    help="travel-time parameters (default: data/travel.json)",
+)
+def command(
+    catalogue_path: Path | None, crossing_path: Path | None, travel_path: Path | None
+) -> None:
+    """Validate the catalogue, the crossing data and the travel parameters; exit 1 on a problem."""
     problems: list[str] = []
     lines: list[str] = []
     try:
-        catalogue = load_catalogue(path)
+        lines.extend(summarise(load_catalogue(catalogue_path)))
     except CatalogueError as exc:
         problems.extend(exc.problems)
+    crossing = crossing_path or CROSSING_PATH
+    try:
+        load_crossing_data(crossing)
+    except CrossingDataError as exc:
+        problems.extend(exc.problems)
     else:
-        lines.extend(summarise(catalogue))
-    crossing_line, crossing_problems = check_crossing(CROSSING_PATH)
-    problems.extend(crossing_problems)
-    if crossing_line:
-        lines.append(crossing_line)
+        lines.append(f"{crossing}: OK")
+    travel = travel_path or TRAVEL_PATH
+    try:
+        lines.append(summarise_travel(travel, load_travel_data(travel)))
+    except TravelDataError as exc:
+        problems.extend(exc.problems)
     if problems:
         click.echo(f"{len(problems)} problem(s) found:", err=True)
         for problem in problems:

@@ -19,7 +19,7 @@ from planner.crossing import (
     options_on_day,
     parse_crossing_data,
 )
-from planner.messages import english
+from planner.messages import Message, english, render
 from planner.serialize import answer_to_json
 from planner.timeutil import NaiveDatetimeError
 
@@ -405,3 +405,122 @@ def test_cli_bad_input_is_one_line_and_non_zero(runner, args, message):
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.output
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "words"),
+    [
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["timetables"]["heihe"]["times"].__setitem__(
+                2, "25:00"
+            ),
+            "modes.ship.timetables.heihe.times[2]",
+            "expected a time HH:MM, got '25:00'",
+            id="bad-time",
+        ),
+        pytest.param(
+            lambda raw: raw["closures"]["dated"][0]["points"].append("no-such-port"),
+            "closures.dated[0].points[2]",
+            "unknown point id 'no-such-port'",
+            id="unknown-point-id",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["points"].update(heihe="blagoveshchensk-river-port"),
+            "modes.ship.points.heihe",
+            "is not in heihe",
+            id="point-in-the-wrong-city",
+        ),
+        pytest.param(
+            lambda raw: raw["entry_rules"][0].update(sources=[]),
+            "entry_rules[0].sources",
+            "a fact needs at least one source",
+            id="missing-sources",
+        ),
+        pytest.param(
+            lambda raw: raw["policy"].update(buffer_minutes="15"),
+            "policy.buffer_minutes",
+            "expected a whole number, got '15'",
+            id="wrong-type",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"].update(rowing_boat=raw["modes"]["ship"]),
+            "modes.rowing_boat",
+            "unknown mode",
+            id="unknown-mode",
+        ),
+        pytest.param(
+            lambda raw: raw["points"][1].update(colour="red"),
+            "points[1].colour",
+            "unknown field",
+            id="extra-field",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["hovercraft"]["timetables"].pop("heihe"),
+            "modes.hovercraft.timetables.heihe",
+            "missing",
+            id="mode-in-service-without-timetable",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["typical"][0].update(end="13-40"),
+            "modes.ship.typical[0].end",
+            "expected a month-day MM-DD",
+            id="bad-month-day",
+        ),
+        pytest.param(
+            lambda raw: raw["entry_rules"][0].update(nationalities=["DE"]),
+            "entry_rules[0].nationalities[0]",
+            "'DE'",
+            id="bad-rule-nationality",
+        ),
+    ],
+)
+def test_validator_names_file_field_and_problem(tmp_path, mutate, field, words):
+    raw = copy.deepcopy(RAW)
+    mutate(raw)
+    broken = tmp_path / "crossing.json"
+    broken.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(CrossingDataError) as info:
+        load_crossing_data(broken)
+    wanted = f"{broken}: {field}: "
+    hits = [p for p in info.value.problems if p.startswith(wanted)]
+    assert hits and words in hits[0], info.value.problems
+
+
+def test_validator_reports_every_problem_at_once():
+    raw = copy.deepcopy(RAW)
+    raw["modes"]["ship"]["timetables"]["heihe"]["times"][0] = "9am"
+    raw["points"][0]["sources"][0]["checked"] = "soon"
+    with pytest.raises(CrossingDataError) as info:
+        parse_crossing_data(raw, "crossing.json")
+    assert len(info.value.problems) == 2
+    assert all(p.startswith("crossing.json: ") for p in info.value.problems)
+
+
+def test_render_uses_the_given_language_and_translated_words():
+    from babel.support import Translations
+
+    from planner.commands.crossings import TRANSLATIONS
+
+    zh = Translations.load(str(TRANSLATIONS), ["zh"]).gettext
+    message = Message(
+        "last_crossing_of_day", {"city": "heihe", "mode": "pontoon_bus", "time": "16:00"}
+    )
+    text = render(message, zh)
+    assert "黑河" in text and "16:00" in text and "pontoon_bus" not in text
+    assert english(message) == (
+        "last crossing of the day from Heihe (bus over the pontoon bridge at 16:00)"
+    )
+    assert render(Message("no_such_code", {"a": 1}), zh).startswith("no_such_code")
+
+
+@pytest.mark.parametrize(("lang", "pattern"), [("zh", r"[\u4e00-\u9fff]"), ("ru", r"[а-я]")])
+def test_cli_renders_in_the_chosen_language(runner, lang, pattern):
+    import re
+
+    args = ["crossings", "--from", "heihe", "--after", "2027-01-20T09:00+08:00"]
+    result = runner.invoke(cli, [*args, "--nationality", "RU", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert "pontoon_bus" not in result.output and "bridge_bus" not in result.output
+    reasons = [line for line in result.output.splitlines() if line.strip().startswith("!")]
+    assert reasons and all(re.search(pattern, line) for line in reasons[:5])
+    assert "Last safe return" not in result.output

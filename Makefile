@@ -24,7 +24,7 @@ translations-compile: $(STAMP)
 
 # Extract every UI string and merge it into the zh/ru/en catalogues (then translate the .po files).
 translations-update: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 run: setup

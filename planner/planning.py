@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from planner import crossing as border
-from planner import hours
+from planner import hours, serialize
 from planner.catalogue import Catalogue, load_catalogue
+from planner.messages import english
 from planner.model import Attraction, LatLon
 from planner.solver import (
     FirstOf,
@@ -369,6 +370,11 @@ def _validate(req: TripRequest, cat: Catalogue) -> None:
         raise PlanningError("a place cannot be both must-see and excluded")
     if req.daily_budget is not None and req.daily_budget < 0:
         raise PlanningError("daily budget cannot be negative")
+    for code in (req.nationality, *req.visas):
+        try:
+            border.normalize_nationality(code)
+        except ValueError as exc:
+            raise PlanningError(str(exc)) from None
 
 
 def _nights(req: TripRequest) -> list[str]:
@@ -457,6 +463,12 @@ def plan_trip(
     """
     cat = catalogue or load_catalogue()
     _validate(req, cat)
+    # The one place a trip's passport and visa codes are normalised for the border model.
+    req = replace(
+        req,
+        nationality=border.normalize_nationality(req.nationality),
+        visas=tuple(border.normalize_nationality(v) for v in req.visas),
+    )
     nights = _nights(req)
     specs = _day_specs(req, cat, nights)
     warnings: list[str] = []
@@ -496,7 +508,7 @@ def plan_trip(
             if not opts:
                 raise PlanningError(
                     f"no border crossing on {spec.day.isoformat()} from {spec.start_city}: "
-                    + "; ".join(answer.reasons or ["no departure that day"])
+                    + "; ".join([english(r) for r in answer.reasons] or ["no departure that day"])
                 )
             crossings_needed[k] = [Crossing(o, spec.start_city) for o in opts]
 
@@ -516,12 +528,16 @@ def plan_trip(
             early = spec.start
         out_opts, out_answer = _options(req, home, early, spec.end)
         if not out_opts:
-            blocked_reason.setdefault(away, "; ".join(out_answer.reasons) or "no crossing")
+            blocked_reason.setdefault(
+                away, "; ".join(map(english, out_answer.reasons)) or "no crossing"
+            )
             continue
         first = out_opts[0]
         back_opts, back_answer = _options(req, away, first.arrive, spec.end)
         if not back_opts:
-            blocked_reason.setdefault(away, "; ".join(back_answer.reasons) or "no return")
+            blocked_reason.setdefault(
+                away, "; ".join(map(english, back_answer.reasons)) or "no return"
+            )
             continue
         back = back_opts[-1]  # the border model's last option already keeps a safety margin
         if (back.report_by - first.arrive) < timedelta(hours=2):
@@ -774,7 +790,7 @@ def _decode(
     for d in days:
         for c in d.crossings:
             for w in c.option.warnings:
-                warnings.append(f"{d.date.isoformat()} {c.option.mode}: {w}")
+                warnings.append(f"{d.date.isoformat()} {c.option.mode}: {english(w)}")
         if d.date.month in (11, 12, 1, 2):
             late = [s for s in d.stops if s.attraction.indoor is False and s.depart.hour >= 16]
             if late:
@@ -828,7 +844,7 @@ def itinerary_to_json(it: Itinerary) -> dict[str, Any]:
                     }
                     for s in d.stops
                 ],
-                "crossings": [border.option_to_json(c.option) for c in d.crossings],
+                "crossings": [serialize.option_to_json(c.option, english) for c in d.crossings],
                 "meals": [
                     {"kind": m.kind, "start": t(m.start), "end": t(m.end), "city": m.city}
                     for m in d.meals

@@ -12,13 +12,15 @@ from planner.cli import cli
 from planner.crossing import (
     DEFAULT_PATH,
     CrossingDataError,
-    answer_to_json,
     crossing_options,
     last_safe_return,
     load_crossing_data,
+    normalize_nationality,
     options_on_day,
     parse_crossing_data,
 )
+from planner.messages import Message, english, render
+from planner.serialize import answer_to_json
 from planner.timeutil import NaiveDatetimeError
 
 DATA = load_crossing_data()
@@ -31,6 +33,10 @@ def at(text: str) -> datetime:
 
 def modes_of(answer) -> set[str]:
     return {option.mode for option in answer.options}
+
+
+def coded(messages, code: str) -> list:
+    return [m for m in messages if m.code == code]
 
 
 # id, direction, after, nationality, party, permits, expected modes (exact set) or None for "none"
@@ -122,15 +128,22 @@ def test_dated_scenarios_offer_the_right_modes(
 def test_chinese_new_year_closure_gives_no_option_and_says_holiday():
     answer = crossing_options("heihe", at("2026-02-17T09:00+08:00"), "RU")
     assert answer.options == ()
-    assert any("holiday" in reason for reason in answer.reasons)
-    assert any("2026-02-16 to 2026-02-19" in reason for reason in answer.reasons)
+    closures = coded(answer.reasons, "holiday_closure")
+    assert closures and all(m.params["estimated"] is False for m in closures)
+    assert (closures[0].params["start"], closures[0].params["end"]) == ("2026-02-16", "2026-02-19")
+    assert "2026-02-16 to 2026-02-19" in english(closures[0])
 
 
 def test_spring_festival_pattern_for_an_unpublished_year_is_an_estimate():
     # 2027: Spring Festival 6 Feb, eve 5 Feb -> estimated closure 5-8 Feb (holidays package).
     answer = options_on_day("blagoveshchensk", date(2027, 2, 6), "RU")
     assert answer.options == ()
-    assert any("estimated 2027-02-05 to 2027-02-08" in r for r in answer.reasons)
+    estimated = coded(answer.reasons, "holiday_closure_estimated")
+    assert estimated and estimated[0].params["estimated"] is True
+    assert (estimated[0].params["start"], estimated[0].params["end"]) == (
+        "2027-02-05",
+        "2027-02-08",
+    )
     assert options_on_day("blagoveshchensk", date(2027, 2, 9), "RU").options
 
 
@@ -138,7 +151,9 @@ def test_dated_kani_kurgan_closure_removes_only_the_bridge_bus():
     # Before China's visa-free trial (Sep 2025) a Russian crosses with a group tour (5-50).
     answer = options_on_day("blagoveshchensk", date(2025, 5, 8), "RU", party_size=6)
     assert modes_of(answer) == {"hovercraft"}
-    assert any("grid maintenance" in reason for reason in answer.reasons)
+    closed = coded(answer.reasons, "checkpoint_closed")
+    assert closed and closed[0].params["mode"] == "bridge_bus"
+    assert "grid maintenance" in closed[0].params["reason"]
 
 
 def test_request_after_the_last_departure_shows_next_morning():
@@ -146,15 +161,18 @@ def test_request_after_the_last_departure_shows_next_morning():
     assert answer.options
     assert all(option.depart.date() == date(2027, 7, 15) for option in answer.options)
     assert answer.options[0].depart.hour < 12
-    assert any("next morning" in reason for reason in answer.reasons)
+    (late,) = coded(answer.reasons, "no_more_crossings_today")
+    assert late.params["city"] == "blagoveshchensk" and late.params["after"] == "16:30"
+    assert "next morning" in english(late)
 
 
 def test_freeze_up_hovercraft_carry_ice_and_estimate_warnings():
     answer = crossing_options("heihe", at("2026-11-20T08:00+08:00"), "RU")
     assert all(option.mode != "ship" for option in answer.options)
-    warnings = " ".join(answer.options[0].warnings)
-    assert "ice-risk period (freeze-up)" in warnings
-    assert "season estimated" in warnings
+    warnings = answer.options[0].warnings
+    assert [m.params["period"] for m in coded(warnings, "ice_risk")] == ["freeze-up"]
+    assert coded(warnings, "season_estimated")
+    assert "ice-risk period (freeze-up)" in " ".join(map(english, warnings))
 
 
 def test_times_are_on_each_sides_own_clock():
@@ -192,21 +210,25 @@ def test_last_safe_return_is_a_deadline_abroad():
 def test_last_crossing_of_the_day_is_flagged():
     answer = options_on_day("blagoveshchensk", date(2027, 7, 14), "RU")
     last = answer.options[-1]
-    assert any(w.startswith("last crossing of the day") for w in last.warnings)
-    assert not any(w.startswith("last crossing") for w in answer.options[0].warnings)
+    assert coded(last.warnings, "last_crossing_of_day")
+    assert not coded(answer.options[0].warnings, "last_crossing_of_day")
 
 
 def test_reported_extension_is_applied_with_low_confidence_warning():
     option = crossing_options("blagoveshchensk", at("2027-07-15T08:00+09:00"), "RU").options[0]
-    assert any("confidence low, verify" in w for w in option.warnings)
+    (extension,) = coded(option.warnings, "entry_rule_extension")
+    assert extension.params["confidence"] == "low" and extension.params["verify"] is True
+    assert "confidence low, verify" in english(extension)
 
 
 def test_rule_expiring_within_a_stay_is_warned():
     option = crossing_options("blagoveshchensk", at("2026-09-01T08:00+09:00"), "RU").options[0]
-    expiring = [w for w in option.warnings if "ends on 2026-09-14" in w]
-    assert expiring and "31 Dec 2027" in expiring[0] and "verify" in expiring[0]
+    (expiring,) = coded(option.warnings, "entry_rule_ends_extension_reported")
+    assert expiring.params["end"] == "2026-09-14" and "31 Dec 2027" in expiring.params["extension"]
+    assert "verify" in english(expiring)
     option = crossing_options("blagoveshchensk", at("2027-12-20T08:00+09:00"), "RU").options[0]
-    assert any("ends on 2027-12-31" in w for w in option.warnings)
+    ends = coded(option.warnings, "entry_rule_ends")
+    assert [m.params["end"] for m in ends] == ["2027-12-31"]
 
 
 def test_every_option_number_carries_sources_with_checked_dates():
@@ -216,7 +238,7 @@ def test_every_option_number_carries_sources_with_checked_dates():
             assert option.sources and all(s.checked <= date(2026, 11, 29) for s in option.sources)
             assert option.fare.sources and option.fare.currency in ("RUB", "CNY")
             if option.fare.amount is None:
-                assert any(w.startswith("fare unknown") for w in option.warnings)
+                assert coded(option.warnings, "fare_unknown")
             else:
                 assert f"{int(option.fare.amount):,}" in supports, option.mode
             assert any("min" in s.supports for s in option.sources)  # time on the way
@@ -249,10 +271,18 @@ def test_naive_datetime_is_the_timeutil_error():
         crossing_options("heihe", datetime(2027, 1, 20, 9), "RU")
 
 
-def test_lower_case_and_any_iso_code_are_accepted():
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "ru")
+def test_the_edge_normalises_lower_case_and_any_iso_code():
+    assert normalize_nationality(" ru ") == "RU"
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU")
     assert answer.nationality == "RU"
     assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "BR").options == ()
+    with pytest.raises(ValueError, match="unknown nationality"):
+        normalize_nationality("XK")  # not ISO 3166-1 (pycountry), though CLDR knows it
+
+
+def test_the_core_takes_normalised_codes_only():
+    with pytest.raises(ValueError, match="normalize_nationality"):
+        crossing_options("heihe", at("2027-07-14T08:00+08:00"), "ru")
 
 
 @pytest.mark.parametrize(
@@ -310,8 +340,8 @@ def test_invalid_json_is_reported_with_the_file(tmp_path):
 def test_answer_to_json_has_the_api_keys_and_offsets():
     answer = crossing_options("heihe", at("2027-01-20T09:00+08:00"), "RU", limit=3)
     payload = answer_to_json(answer)
-    assert payload["ok"] is True
-    assert set(payload) >= {"ok", "options", "last_return", "reasons"}
+    assert "ok" not in payload  # the envelope is the API's
+    assert set(payload) >= {"options", "last_return", "reasons"}
     option = payload["options"][0]
     keys = {"mode", "depart", "arrive", "minutes", "fare", "from_point", "to_point"}
     assert keys | {"documents", "warnings", "sources"} <= set(option)
@@ -321,6 +351,7 @@ def test_answer_to_json_has_the_api_keys_and_offsets():
     assert set(option["from_point"]["name"]) == {"zh", "ru", "en"}
     assert payload["last_return"].endswith("+09:00")
     assert all(set(s) == {"url", "supports", "checked"} for s in option["sources"])
+    assert all(set(w) == {"code", "params"} for w in option["warnings"] + option["documents"])
     json.dumps(payload)
 
 
@@ -338,7 +369,8 @@ def test_cli_prints_text_options(runner):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "pontoon_bus" in result.output
+    assert DATA.modes["pontoon_bus"].name.en in result.output
+    assert "pontoon_bus" not in result.output
     assert "Last safe return" in result.output
     assert "source: " in result.output
 
@@ -348,7 +380,8 @@ def test_cli_prints_json(runner):
     result = runner.invoke(cli, [*args, "--nationality", "RU", "--limit", "2", "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert payload["ok"] is True and len(payload["options"]) == 2
+    assert "ok" not in payload and len(payload["options"]) == 2
+    assert all("text" in w for w in payload["options"][0]["warnings"])
     assert payload["options"][0]["depart"] == "2027-07-14T10:00+09:00"
 
 
@@ -372,3 +405,122 @@ def test_cli_bad_input_is_one_line_and_non_zero(runner, args, message):
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.output
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "words"),
+    [
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["timetables"]["heihe"]["times"].__setitem__(
+                2, "25:00"
+            ),
+            "modes.ship.timetables.heihe.times[2]",
+            "expected a time HH:MM, got '25:00'",
+            id="bad-time",
+        ),
+        pytest.param(
+            lambda raw: raw["closures"]["dated"][0]["points"].append("no-such-port"),
+            "closures.dated[0].points[2]",
+            "unknown point id 'no-such-port'",
+            id="unknown-point-id",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["points"].update(heihe="blagoveshchensk-river-port"),
+            "modes.ship.points.heihe",
+            "is not in heihe",
+            id="point-in-the-wrong-city",
+        ),
+        pytest.param(
+            lambda raw: raw["entry_rules"][0].update(sources=[]),
+            "entry_rules[0].sources",
+            "a fact needs at least one source",
+            id="missing-sources",
+        ),
+        pytest.param(
+            lambda raw: raw["policy"].update(buffer_minutes="15"),
+            "policy.buffer_minutes",
+            "expected a whole number, got '15'",
+            id="wrong-type",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"].update(rowing_boat=raw["modes"]["ship"]),
+            "modes.rowing_boat",
+            "unknown mode",
+            id="unknown-mode",
+        ),
+        pytest.param(
+            lambda raw: raw["points"][1].update(colour="red"),
+            "points[1].colour",
+            "unknown field",
+            id="extra-field",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["hovercraft"]["timetables"].pop("heihe"),
+            "modes.hovercraft.timetables.heihe",
+            "missing",
+            id="mode-in-service-without-timetable",
+        ),
+        pytest.param(
+            lambda raw: raw["modes"]["ship"]["typical"][0].update(end="13-40"),
+            "modes.ship.typical[0].end",
+            "expected a month-day MM-DD",
+            id="bad-month-day",
+        ),
+        pytest.param(
+            lambda raw: raw["entry_rules"][0].update(nationalities=["DE"]),
+            "entry_rules[0].nationalities[0]",
+            "'DE'",
+            id="bad-rule-nationality",
+        ),
+    ],
+)
+def test_validator_names_file_field_and_problem(tmp_path, mutate, field, words):
+    raw = copy.deepcopy(RAW)
+    mutate(raw)
+    broken = tmp_path / "crossing.json"
+    broken.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(CrossingDataError) as info:
+        load_crossing_data(broken)
+    wanted = f"{broken}: {field}: "
+    hits = [p for p in info.value.problems if p.startswith(wanted)]
+    assert hits and words in hits[0], info.value.problems
+
+
+def test_validator_reports_every_problem_at_once():
+    raw = copy.deepcopy(RAW)
+    raw["modes"]["ship"]["timetables"]["heihe"]["times"][0] = "9am"
+    raw["points"][0]["sources"][0]["checked"] = "soon"
+    with pytest.raises(CrossingDataError) as info:
+        parse_crossing_data(raw, "crossing.json")
+    assert len(info.value.problems) == 2
+    assert all(p.startswith("crossing.json: ") for p in info.value.problems)
+
+
+def test_render_uses_the_given_language_and_translated_words():
+    from babel.support import Translations
+
+    from planner.commands.crossings import TRANSLATIONS
+
+    zh = Translations.load(str(TRANSLATIONS), ["zh"]).gettext
+    message = Message(
+        "last_crossing_of_day", {"city": "heihe", "mode": "pontoon_bus", "time": "16:00"}
+    )
+    text = render(message, zh)
+    assert "黑河" in text and "16:00" in text and "pontoon_bus" not in text
+    assert english(message) == (
+        "last crossing of the day from Heihe (bus over the pontoon bridge at 16:00)"
+    )
+    assert render(Message("no_such_code", {"a": 1}), zh).startswith("no_such_code")
+
+
+@pytest.mark.parametrize(("lang", "pattern"), [("zh", r"[\u4e00-\u9fff]"), ("ru", r"[а-я]")])
+def test_cli_renders_in_the_chosen_language(runner, lang, pattern):
+    import re
+
+    args = ["crossings", "--from", "heihe", "--after", "2027-01-20T09:00+08:00"]
+    result = runner.invoke(cli, [*args, "--nationality", "RU", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert "pontoon_bus" not in result.output and "bridge_bus" not in result.output
+    reasons = [line for line in result.output.splitlines() if line.strip().startswith("!")]
+    assert reasons and all(re.search(pattern, line) for line in reasons[:5])
+    assert "Last safe return" not in result.output

@@ -2,7 +2,57 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+INTERNAL_IDS = (
+    "pontoon_bus",
+    "bridge_bus",
+    "heihe-river-port",
+    "cn-visa-free-ru",
+    "ru-visa-free-cn",
+)
+VOID = {"br", "img", "input", "meta", "link", "hr"}
+
+
+class _Classes(HTMLParser):
+    """Visible text, and the text inside each element class (e.g. every 'warn' div)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.visible: list[str] = []
+        self.by_class: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        self.stack.append((tag, dict(attrs).get("class") or ""))
+        for cls in self.stack[-1][1].split():
+            self.by_class.setdefault(cls, []).append("")
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if any(tag in ("script", "style") for tag, _ in self.stack):
+            return
+        self.visible.append(data)
+        if self.stack:
+            for cls in self.stack[-1][1].split():
+                self.by_class[cls][-1] += data
+
+
+def page(client, url: str) -> _Classes:
+    parser = _Classes()
+    parser.feed(client.get(url).get_data(as_text=True))
+    return parser
 
 
 def test_api_returns_options_with_offsets(client):
@@ -38,7 +88,9 @@ def test_api_spring_festival_has_no_option_and_says_why(client):
         "/api/v1/crossings?from=heihe&after=2026-02-17T09:00%2B08:00&nationality=RU&limit=2"
     ).get_json()
     assert all(not o["depart"].startswith("2026-02-17") for o in body["options"])
-    assert any("holiday" in r.lower() or "festival" in r.lower() for r in body["reasons"])
+    closures = [r for r in body["reasons"] if r["code"] == "holiday_closure"]
+    assert closures and closures[0]["params"]["start"] == "2026-02-16"
+    assert "holiday" in closures[0]["text"]  # English by default
 
 
 def test_page_and_api_show_the_same_departures(client):
@@ -64,3 +116,39 @@ def test_crossing_page_bad_date_is_a_message_not_an_error(client):
     response = client.get("/crossing?date=not-a-date")
     assert response.status_code == 200
     assert "not-a-date" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "script"), [("zh", HAN), ("ru", CYRILLIC)])
+def test_api_renders_messages_in_the_requested_language(client, lang, script):
+    body = client.get(
+        "/api/v1/crossings?from=blagoveshchensk&after=2027-01-20T07:00%2B09:00&nationality=RU"
+        f"&limit=3&lang={lang}"
+    ).get_json()
+    assert body["ok"] is True and body["lang"] == lang
+    coded = [w for w in body["options"][0]["warnings"] if w["code"] != "data_note"]
+    assert coded and all({"code", "params", "text"} <= set(w) for w in coded)
+    for warning in coded:
+        assert script.search(warning["text"]), warning
+        assert not any(word in warning["text"] for word in INTERNAL_IDS), warning
+
+
+def test_api_unknown_lang_is_400(client):
+    response = client.get(
+        "/api/v1/crossings?from=heihe&after=2027-01-20T09:00%2B08:00&nationality=RU&lang=fr"
+    )
+    assert response.status_code == 400 and "lang" in response.get_json()["error"]
+
+
+def test_crossing_page_shows_reasons_in_chinese_without_internal_ids(client):
+    parsed = page(client, "/crossing?from=blagoveshchensk&date=2027-01-20&nationality=RU&lang=zh")
+    warnings = parsed.by_class.get("warn", [])
+    assert warnings and any(HAN.search(w) for w in warnings)
+    visible = " ".join(parsed.visible)
+    assert not any(word in visible for word in INTERNAL_IDS)
+
+
+def test_crossing_page_reasons_for_a_closed_day_are_translated(client):
+    parsed = page(client, "/crossing?from=heihe&date=2026-02-17&nationality=RU&lang=ru")
+    reasons = [r for r in parsed.by_class.get("method", []) if r.strip()]
+    assert reasons and all(CYRILLIC.search(r) for r in reasons)
+    assert not any("pontoon_bus" in r or "ship:" in r for r in reasons)

@@ -1,71 +1,115 @@
 """`python -m planner crossings …`: the crossing options from one bank, as text or JSON.
 
-A thin adapter: it parses input, calls planner.crossing.crossing_options() and renders; bad input
-is a one-line error with a non-zero exit, never a traceback.
+A thin adapter: it parses input (the nationality is normalised here, once), calls
+planner.crossing.crossing_options() and renders in --lang; bad input is a one-line error with a
+non-zero exit, never a traceback. JSON is the data of planner/serialize.py without an envelope.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import click
+from babel.support import Translations
 
 from planner.crossing import (
-    CITY_NAMES,
     CrossingAnswer,
     CrossingDataError,
     CrossingOption,
-    answer_to_json,
     crossing_options,
     load_crossing_data,
+    normalize_nationality,
 )
+from planner.messages import CITY_LABELS, render
+from planner.serialize import answer_to_json
 from planner.timeutil import parse_aware
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+Gettext = Callable[[str], str]
 
 
 def _fmt(value: datetime) -> str:
-    return value.isoformat(sep=" ", timespec="minutes")
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
-def _fare(option: CrossingOption) -> str:
+def _fare(option: CrossingOption, _: Gettext) -> str:
     if option.fare.amount is None:
-        return f"unknown ({option.fare.currency})"
-    return f"{option.fare.amount:,.0f} {option.fare.currency} per person"
+        return _("unknown (%(currency)s)") % {"currency": option.fare.currency}
+    amount = f"{option.fare.amount:,.0f}"
+    return _("%(amount)s %(currency)s per person") % {
+        "amount": amount,
+        "currency": option.fare.currency,
+    }
 
 
-def render_text(answer: CrossingAnswer) -> str:
-    """The answer as plain text: one block per option, then the deadline and the reasons."""
+def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> str:
+    """The answer as plain text in *lang*: one block per option, then the deadline and reasons."""
+
+    def city(code: str) -> str:
+        return _(CITY_LABELS[code])
+
+    def say(message) -> str:  # noqa: ANN001 - a planner.messages.Message
+        return render(message, _)
+
     lines = [
-        f"{CITY_NAMES[answer.direction_from]} -> {CITY_NAMES[answer.direction_to]} "
-        f"from {_fmt(answer.after)}, nationality {answer.nationality}, "
-        f"party of {answer.party_size}"
+        _("%(from)s -> %(to)s from %(after)s, nationality %(nationality)s, party of %(party)s")
+        % {
+            "from": city(answer.direction_from),
+            "to": city(answer.direction_to),
+            "after": _fmt(answer.after),
+            "nationality": answer.nationality,
+            "party": answer.party_size,
+        }
     ]
     if not answer.options:
-        lines.append("No crossing option: do not plan a crossing in this window.")
+        lines.append(_("No crossing option: do not plan a crossing in this window."))
     for number, option in enumerate(answer.options, start=1):
         lines += [
             "",
-            f"{number}. {option.mode} ({option.mode_name.en})",
-            f"   be at {option.from_point.name.en} by {_fmt(option.report_by)}",
-            f"   depart {_fmt(option.depart)} {option.depart.tzinfo}",
-            f"   arrive {_fmt(option.arrive)} {option.arrive.tzinfo} at {option.to_point.name.en}",
-            f"   door to door {option.minutes} min; fare {_fare(option)}",
+            f"{number}. {option.mode_name.get(lang)}",
+            "   "
+            + _("be at %(place)s by %(time)s")
+            % {"place": option.from_point.name.get(lang), "time": _fmt(option.report_by)},
+            "   "
+            + _("depart %(time)s %(zone)s")
+            % {"time": _fmt(option.depart), "zone": option.depart.tzinfo},
+            "   "
+            + _("arrive %(time)s %(zone)s at %(place)s")
+            % {
+                "time": _fmt(option.arrive),
+                "zone": option.arrive.tzinfo,
+                "place": option.to_point.name.get(lang),
+            },
+            "   "
+            + _("door to door %(minutes)s min; fare %(fare)s")
+            % {"minutes": option.minutes, "fare": _fare(option, _)},
         ]
-        lines += [f"   document: {doc}" for doc in option.documents]
-        lines += [f"   ! {warning}" for warning in option.warnings]
+        lines += ["   " + _("document: %(text)s") % {"text": say(d)} for d in option.documents]
+        lines += [f"   ! {say(warning)}" for warning in option.warnings]
         lines += [
-            f"   source: {s.url} (checked {s.checked.isoformat()}): {s.supports}"
+            "   "
+            + _("source: %(url)s (checked %(checked)s): %(supports)s")
+            % {"url": s.url, "checked": s.checked.isoformat(), "supports": s.supports}
             for s in option.sources
         ]
     lines.append("")
     if answer.last_return is not None:
         lines.append(
-            f"Last safe return from {CITY_NAMES[answer.direction_to]}: be at the port by "
-            f"{_fmt(answer.last_return)} {answer.last_return.tzinfo}"
+            _("Last safe return from %(city)s: be at the port by %(time)s %(zone)s")
+            % {
+                "city": city(answer.direction_to),
+                "time": _fmt(answer.last_return),
+                "zone": answer.last_return.tzinfo,
+            }
         )
     else:
-        lines.append(f"No crossing back from {CITY_NAMES[answer.direction_to]} that day.")
-    lines += [f"Reason: {reason}" for reason in answer.reasons]
+        lines.append(
+            _("No crossing back from %(city)s that day.") % {"city": city(answer.direction_to)}
+        )
+    lines += [_("Reason: %(text)s") % {"text": say(reason)} for reason in answer.reasons]
     return "\n".join(lines)
 
 
@@ -80,6 +124,13 @@ def render_text(answer: CrossingAnswer) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "ru", "en"]),
+    default="en",
+    show_default=True,
+    help="language of the text (and of the JSON messages' text)",
+)
 def command(
     direction_from: str,
     after: str,
@@ -89,6 +140,7 @@ def command(
     until: str | None,
     visas: tuple[str, ...],
     fmt: str,
+    lang: str,
 ) -> None:
     """Crossing options across the Amur from one city, with deadlines, sources and reasons."""
     try:
@@ -98,18 +150,20 @@ def command(
         answer = crossing_options(
             direction_from.strip().lower(),
             start,
-            nationality,
+            normalize_nationality(nationality),
             party_size,
             limit,
             data,
             until=end,
-            entry_permits=visas,
+            entry_permits=tuple(normalize_nationality(v) for v in visas),
         )
     except CrossingDataError as exc:
         raise click.ClickException(" | ".join(exc.problems)) from None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
     if fmt == "json":
-        click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
+        payload = answer_to_json(answer, lambda message: render(message, _))
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(answer))
+        click.echo(render_text(answer, lang, _))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import force_locale, gettext
 
 from planner import crossing
 from planner.browse import Filters, filter_attractions
 from planner.catalogue import to_feature, to_feature_collection
+from planner.messages import render
+from planner.serialize import answer_to_json
 from planner.timeutil import parse_aware
 from planner.web import data
 from planner.web.errors import ApiError
+from planner.web.i18n import LANGUAGES
 from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -46,23 +50,31 @@ def attraction(attraction_id: str):  # noqa: ANN201
 
 @bp.get("/crossings")
 def crossings():  # noqa: ANN201
-    """Crossing options after a time: the border model's answer, as JSON."""
+    """Crossing options after a time: the border model's answer, messages rendered in ?lang=."""
     args = request.args
     missing = [name for name in ("from", "after", "nationality") if not args.get(name)]
     if missing:
         raise ApiError(f"missing parameter(s): {', '.join(missing)}", 400)
+    lang = args.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise ApiError(f"lang must be one of: {', '.join(LANGUAGES)}", 400)
     try:
         limit = int(args.get("limit", "10"))
         party = int(args.get("party", "1"))
-        visas = tuple(v.strip().upper() for v in args.get("visa", "").split(",") if v.strip())
+        nationality = crossing.normalize_nationality(args["nationality"])
+        visas = tuple(
+            crossing.normalize_nationality(v) for v in args.get("visa", "").split(",") if v.strip()
+        )
         answer = crossing.crossing_options(
             args["from"],
             parse_aware(args["after"], "after"),
-            args["nationality"],
+            nationality,
             party_size=party,
             limit=limit,
             entry_permits=visas,
         )
     except ValueError as exc:
         raise ApiError(str(exc), 400) from None
-    return jsonify(crossing.answer_to_json(answer))
+    with force_locale(lang):
+        payload = answer_to_json(answer, lambda message: render(message, gettext))
+    return jsonify({"ok": True, "lang": lang, **payload})

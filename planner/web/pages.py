@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
+from planner.messages import render
 from planner.timeutil import city_zone
 from planner.web import data
 from planner.web.i18n import current_lang
@@ -112,7 +113,8 @@ def crossing_page():  # noqa: ANN201
     """A day's crossing options, on a map of the crossing points, with their sources."""
     args = request.args
     direction = args.get("from", "heihe")
-    nationality = (args.get("nationality") or "CN").upper()
+    typed = args.get("nationality") or "CN"
+    nationality = typed.strip().upper()
     error = None
     answer = None
     if direction not in CITY_LABELS:
@@ -121,6 +123,7 @@ def crossing_page():  # noqa: ANN201
     day_text = args.get("date") or datetime.now(city_zone(direction)).date().isoformat()
     try:
         day = datetime.fromisoformat(day_text).date()
+        nationality = crossing.normalize_nationality(typed)
         answer = crossing.crossing_options(
             direction,
             datetime.combine(day, datetime.min.time(), city_zone(direction)),
@@ -150,4 +153,5 @@ def crossing_page():  # noqa: ANN201
         points=[p for p in data_.points.values()],
         map=_map_view(fmap),
         city_labels=CITY_LABELS,
+        say=lambda message: render(message, _),
     )

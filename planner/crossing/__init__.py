@@ -1,0 +1,96 @@
+"""The border crossing Heihe <-> Blagoveshchensk, read from data/crossing.json.
+
+Pure Python (no Flask). Four rooms: `facts` (the frozen dataclasses of the data and of the
+answers), `schema` + `load` (the file's format as pydantic models, and reading it), `entry`
+(who may enter, nationality codes) and `options` (seasons, closures, timetables -> options).
+Their JSON is in planner/serialize.py; their sentences in planner/messages.py. Format of the
+data: docs/crossing.md. Callers import from here.
+"""
+
+from planner.crossing.entry import (
+    COUNTRY_NAMES,
+    ISO_ALPHA2,
+    Nationality,
+    entry_decision,
+    normalize_nationality,
+    require_nationality,
+)
+from planner.crossing.facts import (
+    CITY_NAMES,
+    COORD_CONFIDENCE,
+    MODES,
+    TIMETABLE_STATUSES,
+    CheckpointMinutes,
+    Closure,
+    CrossingAnswer,
+    CrossingData,
+    CrossingOption,
+    EntryDecision,
+    EntryRule,
+    Extension,
+    HolidayNote,
+    IceRisk,
+    Mode,
+    Note,
+    Point,
+    PortHours,
+    Ride,
+    SpringFestivalRule,
+    Timetable,
+    Window,
+)
+from planner.crossing.load import (
+    DEFAULT_PATH,
+    CrossingDataError,
+    load_crossing_data,
+    parse_crossing_data,
+)
+from planner.crossing.options import (
+    ClosureHit,
+    closures_on,
+    crossing_options,
+    last_return_option,
+    last_safe_return,
+    options_on_day,
+)
+
+__all__ = [
+    "CITY_NAMES",
+    "COORD_CONFIDENCE",
+    "COUNTRY_NAMES",
+    "DEFAULT_PATH",
+    "ISO_ALPHA2",
+    "MODES",
+    "TIMETABLE_STATUSES",
+    "CheckpointMinutes",
+    "Closure",
+    "ClosureHit",
+    "CrossingAnswer",
+    "CrossingData",
+    "CrossingDataError",
+    "CrossingOption",
+    "EntryDecision",
+    "EntryRule",
+    "Extension",
+    "HolidayNote",
+    "IceRisk",
+    "Mode",
+    "Nationality",
+    "Note",
+    "Point",
+    "PortHours",
+    "Ride",
+    "SpringFestivalRule",
+    "Timetable",
+    "Window",
+    "closures_on",
+    "crossing_options",
+    "entry_decision",
+    "last_return_option",
+    "last_safe_return",
+    "load_crossing_data",
+    "normalize_nationality",
+    "options_on_day",
+    "parse_crossing_data",
+    "require_nationality",
+]

@@ -1,0 +1,466 @@
+"""The format of data/crossing.json as pydantic models: types, formats and cross-references.
+
+Strict types (no "5" for 5), closed objects (`extra="forbid"`: a misspelt key is an error, not
+a silently ignored fact), and every fact needs at least one source {url, supports, checked}.
+Point ids are checked against the file's own points through the validation context
+(`{"points": {id: city}}`), so a wrong id is reported at the field that holds it.
+load.py turns a ValidationError into CrossingDataError messages and the models into facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+ModeId = Literal["ship", "hovercraft", "pontoon_bus", "bridge_bus", "cableway"]
+City = Literal["heihe", "blagoveshchensk"]
+Country = Literal["CN", "RU"]
+TimetableStatus = Literal["published", "ambiguous", "derived", "estimated", "unknown"]
+CoordConfidence = Literal["high", "medium", "low", "estimated", "unknown"]
+Confidence = Literal["high", "medium", "low"]
+
+
+class FieldProblems(ValueError):
+    """Problems found by a validator below the field it runs on: (sub-path, message) each."""
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = items
+        super().__init__("; ".join(f"{path}: {message}" for path, message in items))
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("missing or not a non-empty string")
+    return value
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _month_day(value: Any) -> tuple[int, int]:
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        month, day = (int(part) for part in value.split("-"))
+        date(2000, month, day)  # a leap year, so 02-29 is accepted
+        return (month, day)
+    except ValueError:
+        raise ValueError(f"expected a month-day MM-DD, got {value!r}") from None
+
+
+def _minute(value: Any) -> int:
+    """'HH:MM' as minutes after midnight; '24:00' is allowed as a closing time."""
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        hours, minutes = (int(part) for part in value.split(":"))
+        if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
+            raise ValueError
+        return hours * 60 + minutes
+    except ValueError:
+        raise ValueError(f"expected a time HH:MM, got {value!r}") from None
+
+
+def _departure(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    minute = _minute(value)
+    if minute >= 24 * 60:
+        raise ValueError("a departure time must be before 24:00")
+    return time(minute // 60, minute % 60)
+
+
+def _known_point(value: str, info: ValidationInfo) -> str:
+    points = (info.context or {}).get("points")
+    if points is not None and value not in points:
+        raise ValueError(f"unknown point id {value!r}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+MonthDay = Annotated[tuple[int, int], BeforeValidator(_month_day)]
+Minute = Annotated[int, BeforeValidator(_minute)]
+Departure = Annotated[time, BeforeValidator(_departure)]
+Count = Annotated[int, Field(ge=0)]
+PointId = Annotated[str, AfterValidator(_known_point)]
+
+
+class Closed(BaseModel):
+    """A JSON object of the format: strict types, no unknown keys, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class SourceModel(Closed):
+    url: Text
+    supports: Text
+    checked: IsoDate
+
+
+Sources = Annotated[list[SourceModel], Field(min_length=1)]
+
+
+class Name(Closed):
+    zh: Text
+    ru: Text
+    en: Text
+
+
+class Location(Closed):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class PointModel(Closed):
+    id: Text
+    city: City
+    kind: Text
+    name: Name
+    location: Location | None = None
+    coord_confidence: CoordConfidence
+    coord_uncertainty_m: Count | None = None
+    coord_method: Text
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _coordinate_is_qualified(self) -> PointModel:
+        problems = []
+        if self.location is None and self.coord_confidence != "unknown":
+            problems.append(("coord_confidence", "a point without location must say 'unknown'"))
+        estimated = self.coord_confidence in ("estimated", "low")
+        if self.location is not None and estimated and self.coord_uncertainty_m is None:
+            problems.append(
+                ("coord_uncertainty_m", "an estimated coordinate needs its uncertainty")
+            )
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
+class SideMap(Closed):
+    """A point id for each bank; the point must exist and stand in that city."""
+
+    heihe: PointId
+    blagoveshchensk: PointId
+
+    @field_validator("heihe", "blagoveshchensk")
+    @classmethod
+    def _point_in_city(cls, value: str, info: ValidationInfo) -> str:
+        points = (info.context or {}).get("points") or {}
+        if value in points and points[value] != info.field_name:
+            raise ValueError(f"point {value!r} is not in {info.field_name}")
+        return value
+
+
+class Range(Closed):
+    start: IsoDate
+    end: IsoDate | None = None
+
+
+class Season(Closed):
+    start: IsoDate
+    end: IsoDate | None = None
+    start_estimated: bool = False
+    end_estimated: bool = False
+    note: str = ""
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Season:
+        if self.end is not None and self.end < self.start:
+            raise FieldProblems([("end", "ends before it starts")])
+        return self
+
+
+class Typical(Closed):
+    start: MonthDay
+    end: MonthDay
+
+
+class Every(Closed):
+    first: Minute
+    last: Minute
+    minutes: Annotated[int, Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _in_one_day(self) -> Every:
+        if self.last < self.first or self.last >= 24 * 60:
+            raise ValueError("needs first <= last < 24:00 and minutes > 0")
+        return self
+
+
+class TimetableModel(Closed):
+    status: TimetableStatus
+    as_of: Count
+    times: list[Departure] = []
+    every: Every | None = None
+    note: str = ""
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _has_departures(self) -> TimetableModel:
+        if self.every is not None and self.times:
+            raise FieldProblems([("every", "give either times or every, not both")])
+        if self.status != "unknown" and not self.times and self.every is None:
+            raise FieldProblems(
+                [("times", "a timetable that is not 'unknown' needs departure times")]
+            )
+        return self
+
+
+class RideModel(Closed):
+    minutes: Count
+    includes_checkpoints: bool = False
+    estimated: bool = False
+    note: str = ""
+    sources: Sources
+
+
+class FareModel(Closed):
+    amount: Annotated[float, Field(ge=0)] | None = None
+    currency: Literal["CNY", "RUB"]
+    note: str = ""
+    sources: Sources
+
+
+class NoteModel(Closed):
+    text: Text
+    sources: Sources
+
+
+class ModeModel(Closed):
+    in_service: bool
+    status: str = ""
+    name: Name
+    points: SideMap
+    checkpoints: SideMap
+    explicit_range: Range
+    seasons: list[Season] = []
+    typical: list[Typical] = []
+    typical_sources: list[SourceModel] = []
+    timetables: dict[City, TimetableModel] = {}
+    ride: RideModel | None = None
+    fares: dict[City, FareModel] = {}
+    notes: list[NoteModel] = []
+    status_sources: list[SourceModel] = []
+
+    @model_validator(mode="after")
+    def _complete_for_its_service(self) -> ModeModel:
+        need_source = "a fact needs at least one source {url, supports, checked}"
+        problems: list[tuple[str, str]] = []
+        if self.typical and not self.typical_sources:
+            problems.append(("typical_sources", need_source))
+        if self.in_service:
+            for city in ("heihe", "blagoveshchensk"):
+                if city not in self.timetables:
+                    problems.append((f"timetables.{city}", "missing (use status 'unknown')"))
+                if city not in self.fares:
+                    problems.append((f"fares.{city}", "missing (use amount null for unknown)"))
+            if self.ride is None:
+                problems.append(("ride", "missing: a mode in service needs its time on the way"))
+            if not self.seasons and not self.typical:
+                problems.append(("seasons", "a mode in service needs a season"))
+        else:
+            if not self.status.strip():
+                problems.append(("status", "a mode not in service must say why"))
+            if not self.status_sources:
+                problems.append(("status_sources", need_source))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
+class Modes(Closed):
+    """Every mode of the model, each exactly once."""
+
+    ship: ModeModel
+    hovercraft: ModeModel
+    pontoon_bus: ModeModel
+    bridge_bus: ModeModel
+    cableway: ModeModel
+
+
+class Side(Closed):
+    exit: Count
+    entry: Count
+
+
+class CheckpointMinutesModel(Closed):
+    heihe: Side
+    blagoveshchensk: Side
+    estimated: bool = False
+    note: str = ""
+    sources: Sources
+
+
+class PortHoursModel(Closed):
+    point: PointId
+    modes: list[ModeId] = []
+    open: Minute
+    close: Minute
+    estimated: bool = False
+    note: str = ""
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> PortHoursModel:
+        if self.close < self.open:
+            raise FieldProblems([("close", "closes before it opens")])
+        return self
+
+
+class DatedClosure(Closed):
+    id: Text
+    kind: Text
+    start: IsoDate
+    end: IsoDate
+    points: list[PointId]
+    reason: Text
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> DatedClosure:
+        if self.end < self.start:
+            raise FieldProblems([("end", "ends before it starts")])
+        return self
+
+
+class SpringFestival(Closed):
+    first_offset_days: int
+    days: Count
+    points: list[PointId]
+    estimated: bool = True
+    note: str = ""
+    sources: Sources
+
+
+class Closures(Closed):
+    spring_festival: SpringFestival
+    dated: list[DatedClosure] = []
+
+
+class HolidayNoteModel(Closed):
+    names: list[Text]
+    text: Text
+    sources: Sources
+
+
+class Period(Closed):
+    start: MonthDay
+    end: MonthDay
+    label: Text
+
+
+class IceRiskModel(Closed):
+    periods: list[Period]
+    modes: list[ModeId]
+    estimated: bool = True
+    text: Text
+    sources: Sources
+
+
+class ExtensionModel(Closed):
+    valid_until: IsoDate
+    confidence: Confidence
+    verify: bool = False
+    text: Text
+    sources: Sources
+
+
+class AfterEnd(Closed):
+    status: Literal["visa_required", "unknown"]
+    text: Text
+
+
+class EntryRuleModel(Closed):
+    id: Text
+    enters: Annotated[list[Country], Field(min_length=1)]
+    nationalities: Annotated[list[Literal["CN", "RU", "other"]], Field(min_length=1)]
+    permits: bool
+    title: Text
+    valid_from: IsoDate
+    valid_until: IsoDate | None = None
+    party_min: Annotated[int, Field(ge=1)] = 1
+    party_max: Annotated[int, Field(ge=1)] | None = None
+    max_stay_days: Count | None = None
+    confidence: Confidence
+    documents: list[Text] = []
+    extensions: list[ExtensionModel] = []
+    after_end: AfterEnd | None = None
+    note: str = ""
+    sources: Sources
+
+
+class Policy(Closed):
+    buffer_minutes: Count
+    expiry_warning_days: Count
+    note: str = ""
+
+
+class CrossingFile(Closed):
+    """The whole file."""
+
+    format: Literal["amur-crossing/1"]
+    checked: IsoDate
+    about: str = ""
+    policy: Policy
+    points: list[PointModel]
+    modes: Modes
+    checkpoint_minutes: CheckpointMinutesModel
+    port_hours: list[PortHoursModel] = []
+    closures: Closures
+    holiday_notes: dict[Country, HolidayNoteModel] = {}
+    ice_risk: IceRiskModel
+    customs: dict[Country, NoteModel] = {}
+    documents: dict[str, NoteModel]
+    entry_rules: list[EntryRuleModel]
+
+    @field_validator("points")
+    @classmethod
+    def _unique_ids(cls, points: list[PointModel]) -> list[PointModel]:
+        seen: set[str] = set()
+        problems = []
+        for index, point in enumerate(points):
+            if point.id in seen:
+                problems.append((f"[{index}].id", f"duplicate id {point.id!r}"))
+            seen.add(point.id)
+        if problems:
+            raise FieldProblems(problems)
+        return points
+
+    @field_validator("documents")
+    @classmethod
+    def _documents_of_others(cls, documents: dict[str, NoteModel]) -> dict[str, NoteModel]:
+        if "other" not in documents:
+            raise FieldProblems([("other", "missing (documents of third-country travellers)")])
+        return documents
+
+
+def point_cities(raw: Any) -> dict[str, str]:
+    """{point id: city} read leniently from the raw file, the context for point references."""
+    points = raw.get("points") if isinstance(raw, dict) else None
+    if not isinstance(points, list):
+        return {}
+    return {
+        p["id"]: p.get("city")
+        for p in points
+        if isinstance(p, dict) and isinstance(p.get("id"), str)
+    }

@@ -1,0 +1,177 @@
+"""Messages the core hands to the adapters: a code with parameters, rendered to words at the edge.
+
+Pure Python (no Flask). The core never builds a sentence a user reads: it returns a `Message`,
+and the web, API and command line call `render(message, gettext)` in the traveller's language.
+Code filters on `message.code`, never on text. Every template below is wrapped in `N_()` so that
+`pybabel extract -k N_` puts it in the catalogues (see the Makefile's translations-update).
+Texts that come from the data file (notes, rule titles) travel in params and stay in English
+until the data itself is translated (issue #9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Union
+
+# A parameter: a plain value, a nested message (rendered in the same language), or several.
+Param = Union[str, int, float, bool, None, "Message", tuple["Message", ...]]
+
+
+def N_(text: str) -> str:  # noqa: N802 - the conventional name of the no-op marker
+    """Mark a string for extraction without translating it here."""
+    return text
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reason or warning: a stable `code` plus the values its sentence needs."""
+
+    code: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    def __hash__(self) -> int:  # params is a dict, so hash its items (messages are deduplicated)
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
+
+TEMPLATES: dict[str, str] = {
+    # why there is no option (reasons)
+    "entry_not_permitted": N_(
+        "entry to %(country)s is not permitted for %(nationality)s citizens on %(day)s without "
+        "a visa: %(details)s. Declare a visa for %(country)s to see the options"
+    ),
+    "no_visa_free_rule": N_("no visa-free rule for %(nationality)s citizens"),
+    "entry_rule_does_not_apply": N_("%(title)s; note: %(note)s"),
+    "entry_rule_party_size": N_("%(title)s: needs a party of %(min)s to %(max)s"),
+    "entry_rule_not_yet": N_("%(title)s: not in force before %(start)s"),
+    "entry_rule_ended": N_("%(title)s ended %(end)s: %(after)s"),
+    "mode_not_in_service": N_("%(mode)s: not in service (%(status)s)"),
+    "mode_not_running": N_("%(mode)s: not running on %(day)s (%(season)s)"),
+    "season_dates": N_("season %(start)s to %(end)s"),
+    "season_open_ended": N_("season from %(start)s, no end date"),
+    "season_none_dated": N_("no dated season covers this day"),
+    "season_typical": N_("typical season %(periods)s, estimated"),
+    "timetable_unknown": N_("%(mode)s from %(city)s: timetable unknown (%(note)s)"),
+    "checkpoint_closed": N_("%(mode)s: check-point closed: %(reason)s (%(start)s to %(end)s)"),
+    "holiday_closure": N_(
+        "%(mode)s: closed for a public holiday: %(reason)s (%(start)s to %(end)s)"
+    ),
+    "holiday_closure_estimated": N_(
+        "%(mode)s: closed for a public holiday: Chinese New Year (Spring Festival), estimated "
+        "%(start)s to %(end)s from the lunar calendar (no published notice yet: verify)"
+    ),
+    "no_more_crossings_today": N_(
+        "no more crossings from %(city)s on %(day)s after %(after)s: the last was the "
+        "%(last_mode)s at %(last_time)s; the next options are the next morning"
+    ),
+    "no_crossing_in_window": N_(
+        "no crossing from %(city)s between %(after)s and %(until)s: do not plan a crossing"
+    ),
+    # what to watch on an option (warnings)
+    "last_crossing_of_day": N_("last crossing of the day from %(city)s (%(mode)s at %(time)s)"),
+    "arrives_after_last_return": N_(
+        "arrives after the last safe return of the day (be at the port by %(time)s, "
+        "%(city)s time): plan to stay overnight"
+    ),
+    "no_return_that_day": N_("no crossing back from %(city)s on %(day)s: plan to stay overnight"),
+    "season_estimated": N_("%(mode)s: %(season)s; no published dates for %(year)s, verify"),
+    "timetable_status": N_("%(status)s timetable: %(note)s"),
+    "timetable_from_year": N_(
+        "schedule for %(year)s not yet published: times from the %(as_of)s timetable"
+    ),
+    "ride_estimated": N_("time on the way estimated: %(note)s"),
+    "checkpoint_minutes_estimated": N_(
+        "check-point times are estimates (%(exit)s min exit, %(entry)s min entry)"
+    ),
+    "fare_unknown": N_("fare unknown: %(note)s"),
+    "ice_risk": N_(
+        "ice-risk period (%(period)s): river crossings can stop at short notice for days; "
+        "avoid trips if you can, the bridge bus is the fallback"
+    ),
+    "holiday_note": N_("public holiday (%(holidays)s): %(text)s"),
+    "stay_limited": N_("stay in %(country)s limited to %(days)s days"),
+    "entry_rule_extension": N_(
+        "%(title)s: applied until %(end)s only because %(extension)s "
+        "(confidence %(confidence)s, verify)"
+    ),
+    "entry_rule_extension_verified": N_(
+        "%(title)s: applied until %(end)s because %(extension)s (confidence %(confidence)s)"
+    ),
+    "entry_rule_low_confidence": N_("%(title)s: low confidence, verify"),
+    "entry_rule_ends": N_(
+        "%(title)s ends on %(end)s, within a %(days)s-day stay: after that %(after)s"
+    ),
+    "entry_rule_ends_extension_reported": N_(
+        "%(title)s ends on %(end)s, within a %(days)s-day stay: after that %(extension)s "
+        "(confidence %(confidence)s: verify); otherwise %(after)s"
+    ),
+    "visa_needed": N_("a visa is needed"),
+    "declared_visa": N_("visa for %(country)s (declared by the traveller)"),
+}
+# A sentence of the data file, shown as recorded with its sources (no template to translate).
+DATA_NOTE = "data_note"
+
+MODE_LABELS: dict[str, str] = {
+    "ship": N_("passenger ship"),
+    "hovercraft": N_("hovercraft"),
+    "pontoon_bus": N_("bus over the pontoon bridge"),
+    "bridge_bus": N_("bus over the road bridge"),
+    "cableway": N_("cableway"),
+}
+CITY_LABELS: dict[str, str] = {"heihe": N_("Heihe"), "blagoveshchensk": N_("Blagoveshchensk")}
+COUNTRY_LABELS: dict[str, str] = {"CN": N_("China"), "RU": N_("Russia")}
+STATUS_LABELS: dict[str, str] = {
+    "published": N_("published"),
+    "ambiguous": N_("ambiguous"),
+    "derived": N_("derived"),
+    "estimated": N_("estimated"),
+    "unknown": N_("unknown"),
+}
+PERIOD_LABELS: dict[str, str] = {"freeze-up": N_("freeze-up"), "break-up": N_("break-up")}
+
+# Which params hold an id that must be shown as a translated word, never as the id itself.
+_WORDS: dict[str, Mapping[str, str]] = {
+    "mode": MODE_LABELS,
+    "last_mode": MODE_LABELS,
+    "city": CITY_LABELS,
+    "country": COUNTRY_LABELS,
+    "status": STATUS_LABELS,
+    "period": PERIOD_LABELS,
+}
+
+
+class _Values(dict):
+    """Params for %-formatting; a placeholder without a value shows as '?' instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def data_note(text: str) -> Message:
+    """A sentence taken from the data file."""
+    return Message(DATA_NOTE, {"text": text})
+
+
+def render(message: Message, gettext: Callable[[str], str]) -> str:
+    """The message as a sentence: its template and id-valued params translated by *gettext*."""
+    if message.code == DATA_NOTE:
+        return str(message.params.get("text", ""))
+    template = TEMPLATES.get(message.code)
+    values: dict[str, str] = _Values()
+    for key, value in message.params.items():
+        if isinstance(value, Message):
+            values[key] = render(value, gettext)
+        elif isinstance(value, tuple):
+            values[key] = "; ".join(render(item, gettext) for item in value)
+        elif key in _WORDS and isinstance(value, str) and value in _WORDS[key]:
+            values[key] = gettext(_WORDS[key][value])
+        else:
+            values[key] = "" if value is None else str(value)
+    if template is None:  # an unknown code still says something useful
+        return message.code + (f" {values}" if values else "")
+    return gettext(template) % values
+
+
+def english(message: Message) -> str:
+    """The message in English (the templates as written), for logs and English-only callers."""
+    return render(message, lambda text: text)

@@ -60,16 +60,54 @@ FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "visit_minutes": ("visit_minutes",),
 }
 
-# Broad groups of categories: the map's layers and the list's filter.
+# Broad groups of categories: the map's layers and the list's filter. Every category used in the
+# shipped catalogue has a group a tourist would filter by; 'other' is only a fallback for a new one.
 CATEGORY_GROUPS: dict[str, str] = {
     category: group
     for group, categories in {
-        "history": ("museum", "historic", "monument", "memorial", "historic_site"),
+        "history": (
+            "museum",
+            "historic",
+            "historic_building",
+            "historic_site",
+            "historic_town",
+            "monument",
+            "memorial",
+        ),
         "religion": ("church", "temple"),
-        "nature": ("park", "nature", "embankment", "viewpoint", "beach"),
+        "nature": (
+            "park",
+            "nature",
+            "natural_site",
+            "embankment",
+            "viewpoint",
+            "beach",
+            "camp_site",
+            "ski_resort",
+            "science_park",
+            "leisure",
+        ),
         "city": ("square", "street", "architecture"),
-        "shopping": ("market", "shopping", "food"),
-        "culture": ("theatre", "culture", "event", "theme_park"),
+        "shopping": (
+            "market",
+            "shopping",
+            "shopping_street",
+            "food",
+            "food_market",
+            "restaurant",
+            "trade_fair",
+        ),
+        "culture": (
+            "theatre",
+            "culture",
+            "culture_venue",
+            "event",
+            "festival",
+            "seasonal",
+            "commemoration",
+            "theme_park",
+            "village",
+        ),
         "transport": ("transport", "border"),
     }.items()
     for category in categories

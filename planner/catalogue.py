@@ -58,18 +58,57 @@ FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "opening_hours": ("hours",),
     "price": ("price",),
     "visit_minutes": ("visit_minutes",),
+    "return_km": ("return_km",),
 }
 
-# Broad groups of categories: the map's layers and the list's filter.
+# Broad groups of categories: the map's layers and the list's filter. Every category used in the
+# shipped catalogue has a group a tourist would filter by; 'other' is only a fallback for a new one.
 CATEGORY_GROUPS: dict[str, str] = {
     category: group
     for group, categories in {
-        "history": ("museum", "historic", "monument", "memorial", "historic_site"),
+        "history": (
+            "museum",
+            "historic",
+            "historic_building",
+            "historic_site",
+            "historic_town",
+            "monument",
+            "memorial",
+        ),
         "religion": ("church", "temple"),
-        "nature": ("park", "nature", "embankment", "viewpoint", "beach"),
+        "nature": (
+            "park",
+            "nature",
+            "natural_site",
+            "embankment",
+            "viewpoint",
+            "beach",
+            "camp_site",
+            "ski_resort",
+            "science_park",
+            "leisure",
+        ),
         "city": ("square", "street", "architecture"),
-        "shopping": ("market", "shopping", "food"),
-        "culture": ("theatre", "culture", "event", "theme_park"),
+        "shopping": (
+            "market",
+            "shopping",
+            "shopping_street",
+            "food",
+            "food_market",
+            "restaurant",
+            "trade_fair",
+        ),
+        "culture": (
+            "theatre",
+            "culture",
+            "culture_venue",
+            "event",
+            "festival",
+            "seasonal",
+            "commemoration",
+            "theme_park",
+            "village",
+        ),
         "transport": ("transport", "border"),
     }.items()
     for category in categories
@@ -178,6 +217,9 @@ class PlaceProperties(BaseModel):
     interests: list[Text]
     address: Text
     notes: str = ""
+    # Day trips: round-trip road distance from the city in km (sourced); the planner offers a day
+    # trip only within a configurable return distance. Optional; null or absent = unknown.
+    return_km: float | None = None
 
     @field_validator("coord_confidence")
     @classmethod
@@ -255,8 +297,23 @@ class PlaceProperties(BaseModel):
             raise ValueError(f"{value!r} is not the currency of {city} ({CURRENCIES[city]})")
         return value
 
+    @field_validator("return_km")
+    @classmethod
+    def _return_km_is_a_sourced_distance(cls, value: float | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{value} is not a distance (must be 0 km or more)")
+        if not _sourced(info, "return_km"):
+            raise ValueError("no source supports the distance ('return_km' in supports)")
+        return value
+
     def to_attraction(self, location: LatLon) -> Attraction:
-        tags = {k: v for k, v in (self.model_extra or {}).items() if v is not None}
+        tags: dict[str, Any] = {
+            k: v for k, v in (self.model_extra or {}).items() if v is not None
+        }
+        if self.return_km is not None:
+            tags["return_km"] = self.return_km  # read by the planner; a number, not text
         return Attraction(
             id=self.id,
             city=self.city,

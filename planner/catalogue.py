@@ -309,9 +309,7 @@ class PlaceProperties(BaseModel):
         return value
 
     def to_attraction(self, location: LatLon) -> Attraction:
-        tags: dict[str, Any] = {
-            k: v for k, v in (self.model_extra or {}).items() if v is not None
-        }
+        tags: dict[str, Any] = {k: v for k, v in (self.model_extra or {}).items() if v is not None}
         if self.return_km is not None:
             tags["return_km"] = self.return_km  # read by the planner; a number, not text
         return Attraction(

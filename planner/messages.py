@@ -14,8 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
+from planner.model import LocalizedName
+
 # A parameter: a plain value, a nested message (rendered in the same language), or several.
-Param = Union[str, int, float, bool, None, "Message", tuple["Message", ...]]
+Param = Union[
+    str, int, float, bool, None, "Message", LocalizedName, tuple["Message | LocalizedName", ...]
+]
 
 
 def N_(text: str) -> str:  # noqa: N802 - the conventional name of the no-op marker
@@ -107,6 +111,50 @@ TEMPLATES: dict[str, str] = {
     ),
     "visa_needed": N_("a visa is needed"),
     "declared_visa": N_("visa for %(country)s (declared by the traveller)"),
+    # plans: why a day abroad is not possible
+    "only_last_crossing_back": N_(
+        "only the day's last crossing back from %(city)s would leave enough time there; "
+        "allow the last crossing to plan such a day"
+    ),
+    "too_little_time_abroad": N_(
+        "the crossings leave less than %(hours)s hours in %(city)s on this day"
+    ),
+    # plans: warnings of a day
+    "last_crossing_used": N_(
+        "you come back from %(city)s on the day's last crossing (%(mode)s at %(time)s): if you "
+        "miss it, you spend the night there"
+    ),
+    "meal_missed": N_("no time was left for %(meal)s on this day"),
+    "position_unknown_must_see": N_(
+        "%(place)s: position known only to about %(km)s km; the way there is counted generously, "
+        "confirm it locally"
+    ),
+    "position_approximate": N_(
+        "approximate position for %(places)s: travel times there are estimates"
+    ),
+    "hours_unverified": N_("opening hours not verified for %(places)s: check before you go"),
+    "winter_daylight": N_(
+        "winter day: sunrise %(sunrise)s, sunset %(sunset)s (%(city)s time); outdoor visits are "
+        "planned in daylight, and severe cold is usual"
+    ),
+    "arrival_no_time": N_("you arrive at %(time)s: no time is left for visits on the first day"),
+    # plans: warnings of the trip
+    "must_see_missing": N_("must-see %(place)s could not be fitted: %(reason)s"),
+    "city_unreachable": N_("no day in %(city)s: %(reason)s"),
+    # plans: why a place is left out
+    "left_excluded": N_("excluded by you"),
+    "left_season": N_("not open in the months of the trip"),
+    "left_over_budget": N_("%(cost)s %(currency)s for the party, over the daily budget"),
+    "left_over_day_budget": N_("the day's tickets would exceed the budget"),
+    "left_position_unknown": N_(
+        "position known only to about %(km)s km, too rough to time a visit (add it as a must-see "
+        "to plan it anyway)"
+    ),
+    "left_too_far": N_("too far for a day trip (%(km)s km there and back)"),
+    "left_not_reachable": N_("no day of the trip is spent in %(city)s"),
+    "left_blocked": N_("%(reason)s"),
+    "left_closed": N_("closed on every day of the trip"),
+    "left_no_time": N_("not enough time for it"),
 }
 # A sentence of the data file, shown as recorded with its sources (no template to translate).
 DATA_NOTE = "data_note"
@@ -128,6 +176,7 @@ STATUS_LABELS: dict[str, str] = {
     "unknown": N_("unknown"),
 }
 PERIOD_LABELS: dict[str, str] = {"freeze-up": N_("freeze-up"), "break-up": N_("break-up")}
+MEAL_LABELS: dict[str, str] = {"lunch": N_("lunch"), "dinner": N_("dinner")}
 
 # Which params hold an id that must be shown as a translated word, never as the id itself.
 _WORDS: dict[str, Mapping[str, str]] = {
@@ -137,6 +186,7 @@ _WORDS: dict[str, Mapping[str, str]] = {
     "country": COUNTRY_LABELS,
     "status": STATUS_LABELS,
     "period": PERIOD_LABELS,
+    "meal": MEAL_LABELS,
 }
 
 
@@ -152,17 +202,28 @@ def data_note(text: str) -> Message:
     return Message(DATA_NOTE, {"text": text})
 
 
-def render(message: Message, gettext: Callable[[str], str]) -> str:
-    """The message as a sentence: its template and id-valued params translated by *gettext*."""
+def _text(value: object, gettext: Callable[[str], str], lang: str) -> str:
+    if isinstance(value, Message):
+        return render(value, gettext, lang)
+    if isinstance(value, LocalizedName):
+        return value.get(lang)
+    return "" if value is None else str(value)
+
+
+def render(message: Message, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """The message as a sentence: its template and id-valued params translated by *gettext*;
+    names (LocalizedName params) in *lang*."""
     if message.code == DATA_NOTE:
         return str(message.params.get("text", ""))
     template = TEMPLATES.get(message.code)
     values: dict[str, str] = _Values()
+    separator = "、" if lang == "zh" else ", "
     for key, value in message.params.items():
-        if isinstance(value, Message):
-            values[key] = render(value, gettext)
+        if isinstance(value, Message | LocalizedName):
+            values[key] = _text(value, gettext, lang)
         elif isinstance(value, tuple):
-            values[key] = "; ".join(render(item, gettext) for item in value)
+            joiner = "; " if value and isinstance(value[0], Message) else separator
+            values[key] = joiner.join(_text(item, gettext, lang) for item in value)
         elif key in _WORDS and isinstance(value, str) and value in _WORDS[key]:
             values[key] = gettext(_WORDS[key][value])
         else:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from planner.crossing import CrossingOption
+from planner.messages import Message
 from planner.model import Attraction, LatLon
 
 
@@ -44,6 +45,8 @@ class TripRequest:
     language: str = "en"  # zh | ru | en
     hotels: tuple[tuple[str, LatLon], ...] = ()  # city -> hotel point; default: city centre
     visas: tuple[str, ...] = ()  # countries (CN, RU) the traveller holds a visa for
+    group_tour: bool = False  # travelling as an organised tour group (group visa-free regime)
+    allow_last_crossing: bool = False  # may come back on the day's last crossing (risky)
 
     def modes_in(self, city: str) -> tuple[str, ...]:
         return dict(self.transport).get(city, ("walk", "taxi"))
@@ -74,6 +77,13 @@ class Crossing:
 
     option: CrossingOption
     direction_from: str  # heihe | blagoveshchensk
+    leg: Leg | None = None  # the way to the departure terminal, to be there by `report_by`
+    last_of_day: bool = False  # the day's last departure: no fallback if it is missed
+    back_by: datetime | None = None  # for the way out: when to be at the port to come back
+
+    @property
+    def report_by(self) -> datetime:
+        return self.option.report_by
 
 
 @dataclass(frozen=True)
@@ -84,19 +94,58 @@ class Meal:
     start: datetime
     end: datetime
     city: str
+    place: Attraction | None = None  # a food place of the catalogue; None: near the last stop
+    leg: Leg | None = None  # the way there (zero when eaten where the traveller already is)
+
+
+Item = Visit | Meal | Crossing
 
 
 @dataclass(frozen=True)
 class DayPlan:
-    """One calendar day: where it starts and ends, the stops, crossings and meals in it."""
+    """One calendar day: where it starts and ends, and its visits, meals and crossings in order.
+
+    `start` is when the day can begin (the arrival, or the pace's start at the hotel); `leave_at`
+    when the traveller actually sets off (later when the first place opens later); `end` is when
+    they must be where the day ends (the hotel, or the departure point with its margin).
+    """
 
     date: date
     city_start: str
     city_end: str
-    stops: tuple[Visit, ...]
-    crossings: tuple[Crossing, ...]
-    meals: tuple[Meal, ...]
+    items: tuple[Item, ...]
+    start: datetime
+    end: datetime
     end_leg: Leg | None = None  # from the last stop to where the day ends
+    leave_at: datetime | None = None
+    end_place: str = "hotel"  # hotel | departure
+    warnings: tuple[Notice, ...] = ()
+
+    @property
+    def stops(self) -> tuple[Visit, ...]:
+        return tuple(i for i in self.items if isinstance(i, Visit))
+
+    @property
+    def meals(self) -> tuple[Meal, ...]:
+        return tuple(i for i in self.items if isinstance(i, Meal))
+
+    @property
+    def crossings(self) -> tuple[Crossing, ...]:
+        return tuple(i for i in self.items if isinstance(i, Crossing))
+
+
+SEVERITIES = ("red", "amber", "info")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning for the traveller: a severity (red, amber, info) and a coded message.
+
+    Red: the plan is not safe as it stands (a missed departure is possible); amber: it holds,
+    with a risk worth knowing; info: good to know."""
+
+    severity: str
+    message: Message
 
 
 @dataclass(frozen=True)
@@ -104,8 +153,8 @@ class LeftOut:
     """A place not scheduled, with the reason code and a detail for the traveller."""
 
     attraction: Attraction
-    reason: str  # excluded | season | closed | over_budget | not_reachable | no_time
-    detail: str
+    reason: str  # excluded | season | closed | over_budget | not_reachable | no_time | ...
+    detail: Message
 
 
 @dataclass(frozen=True)
@@ -115,6 +164,6 @@ class Itinerary:
     request: TripRequest
     days: tuple[DayPlan, ...]
     left_out: tuple[LeftOut, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]  # about the whole trip; each day has its own list
     score: int = 0  # the solver's objective value
     stats: dict[str, Any] = field(default_factory=dict)  # variant, runtime, ...

@@ -1,4 +1,4 @@
-"""Measurable targets of the shipped catalogue (issue #11): positions, groups, day-trip distances."""
+"""Measurable targets of the shipped catalogue (issue #11): positions, groups, day trips."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from planner import hours
 from planner.catalogue import Catalogue, load_catalogue
 from planner.cli import cli
-from planner.planning import PlanningError, TripRequest, itinerary_to_json, plan_trip
+from planner.planning import PlanningError, TripRequest, plan_trip
+from planner.serialize import itinerary_to_json
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 
@@ -108,7 +109,7 @@ def test_too_short_a_trip_leaves_places_out_for_lack_of_time():
     arrive = datetime(2027, 7, 10, 10, 0, tzinfo=HEIHE_TZ)
     plan = plan_trip(_request(arrive=arrive, depart=arrive + timedelta(hours=5)), time_limit=0.2)
     no_time = [x for x in plan.left_out if x.reason == "no_time"]
-    assert len(no_time) > 10
+    assert len(no_time) >= 3  # (places with an unknown position are left out for that)
     assert sum(len(d.stops) for d in plan.days) >= 1
 
 

@@ -1,54 +1,131 @@
-"""`python -m planner plan`: an itinerary as JSON or as a readable day-by-day plan."""
+"""`python -m planner plan`: an itinerary as JSON or as a readable day-by-day plan.
+
+A thin adapter: it parses input, calls plan_trip() and renders. The text is in --lang, word for
+word, and every time carries the clock of the city it is read in ("10:00 Heihe (UTC+8)").
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import click
+from babel.dates import format_date
+from babel.support import Translations
 
 from planner.errors import DataProblems
-from planner.planning import PACES, PlanningError, TripRequest, itinerary_to_json, plan_trip
-from planner.timeutil import parse_aware
+from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, render
+from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
+from planner.serialize import itinerary_to_json
+from planner.timeutil import city_zone, parse_aware
 from planner.travel import MODES
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+Gettext = Callable[[str], str]
+SEVERITY_MARKS = {"red": "!!!", "amber": "!!", "info": "i"}
 
 
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def _text(data: dict, lang: str = "en") -> str:
+def clock(value: datetime, city: str, _: Gettext) -> str:
+    """'10:00 Heihe (UTC+8)': a time on the named city's clock."""
+    local = value.astimezone(city_zone(city))
+    hours = int(local.utcoffset().total_seconds() // 3600)
+    return f"{local:%H:%M} {_(CITY_LABELS[city])} (UTC+{hours})"
+
+
+def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
+    """The plan as text in *lang*: a heading per day, its items in order, then what was left out."""
+
+    def say(message) -> str:  # noqa: ANN001 - a Message
+        return render(message, _, lang)
+
+    def leg(value) -> str:  # noqa: ANN001 - a Leg or None
+        if value is None or value.minutes == 0:
+            return ""
+        mode = {"walk": _("walk"), "taxi": _("taxi"), "bus": _("bus")}[value.mode]
+        return "  · " + _("%(mode)s %(minutes)s min, %(km)s km") % {
+            "mode": mode,
+            "minutes": value.minutes,
+            "km": value.km,
+        }
+
+    def span(start: datetime, end: datetime, city: str) -> str:
+        return f"{clock(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
+
     lines: list[str] = []
-    for day in data["days"]:
-        lines.append(f"== {day['date']} ({day['city_start']} -> {day['city_end']})")
-        events = [
-            (
-                s["arrive"],
-                f"{s['arrive'][11:16]}-{s['depart'][11:16]}  {s['name'][lang]}"
-                f"  [{s['leg']['mode']} {s['leg']['minutes']} min]",
+    for day in it.days:
+        heading = format_date(day.date, format="full", locale=lang)
+        cities = _(CITY_LABELS[day.city_start])
+        if day.city_end != day.city_start:
+            cities += " → " + _(CITY_LABELS[day.city_end])
+        lines += ["", f"== {heading} · {cities} =="]
+        if day.leave_at is not None:
+            lines.append(
+                "  " + _("set off at %(time)s") % {"time": clock(day.leave_at, day.city_start, _)}
             )
-            for s in day["stops"]
-        ]
-        events += [
-            (m["start"], f"{m['start'][11:16]}-{m['end'][11:16]}  {m['kind']}")
-            for m in day["meals"]
-        ]
-        events += [
-            (
-                c["depart"],
-                f"{c['depart'][11:16]}  cross by {c['mode']}, arrive "
-                f"{c['arrive'][11:16]} ({c['arrive'][16:]})",
-            )
-            for c in day["crossings"]
-        ]
-        lines += [text for _, text in sorted(events, key=lambda e: datetime.fromisoformat(e[0]))]
-    if data["left_out"]:
-        lines.append("Left out:")
-        lines += [
-            f"  {x['attraction_id']}: {x['reason']} ({x['detail']})" for x in data["left_out"]
-        ]
-    lines += [f"! {w}" for w in data["warnings"]]
-    return "\n".join(lines)
+        for item in day.items:
+            if isinstance(item, Crossing):
+                o = item.option
+                frm, to = item.direction_from, o.to_point.city
+                lines.append(
+                    "  "
+                    + _("be at %(place)s by %(time)s")
+                    % {"place": o.from_point.name.get(lang), "time": clock(o.report_by, frm, _)}
+                    + leg(item.leg)
+                )
+                lines.append(
+                    "    "
+                    + _(
+                        "%(mode)s departs %(depart)s = %(depart_other)s, "
+                        "arrives %(arrive)s at %(place)s"
+                    )
+                    % {
+                        "mode": _(MODE_LABELS[o.mode]),
+                        "depart": clock(o.depart, frm, _),
+                        "depart_other": clock(o.depart, to, _),
+                        "arrive": clock(o.arrive, to, _),
+                        "place": o.to_point.name.get(lang),
+                    }
+                )
+                fare = (
+                    _("fare unknown")
+                    if o.fare.amount is None
+                    else f"{o.fare.amount:,.0f} {o.fare.currency}"
+                )
+                lines.append("    " + _("fare: %(fare)s") % {"fare": fare})
+                lines += ["    " + _("document: %(text)s") % {"text": say(d)} for d in o.documents]
+                continue
+            if isinstance(item, Meal):
+                where = item.place.name.get(lang) if item.place else _("near the last stop")
+                lines.append(
+                    f"  {span(item.start, item.end, item.city)}  "
+                    + _("%(meal)s: %(place)s") % {"meal": _(MEAL_LABELS[item.kind]), "place": where}
+                    + leg(item.leg)
+                )
+                continue
+            place = item.attraction
+            name = place.name.get(lang)
+            other = place.name.zh if place.city == "heihe" else place.name.ru
+            if other != name:
+                name = f"{name} ({other})"
+            lines.append(f"  {span(item.arrive, item.depart, place.city)}  " + name + leg(item.leg))
+        if day.end_leg is not None:
+            target = _("the departure") if day.end_place == "departure" else _("the hotel")
+            lines.append("  " + _("then to %(place)s") % {"place": target} + leg(day.end_leg))
+        for notice in day.warnings:
+            lines.append(f"  {SEVERITY_MARKS[notice.severity]} {say(notice.message)}")
+    if it.left_out:
+        lines += ["", _("Left out:")]
+        lines += [f"  {x.attraction.name.get(lang)}: {say(x.detail)}" for x in it.left_out]
+    if it.warnings:
+        lines += ["", _("Warnings:")]
+        lines += [f"  {SEVERITY_MARKS[n.severity]} {say(n.message)}" for n in it.warnings]
+    return "\n".join(lines).strip("\n")
 
 
 @click.command("plan")
@@ -60,7 +137,12 @@ def _text(data: dict, lang: str = "en") -> str:
 @click.option("--interests", default="", help="comma-separated, e.g. history,architecture")
 @click.option("--pace", type=click.Choice(list(PACES)), default="normal")
 @click.option("--nationality", default="CN", help="ISO 3166 alpha-2 code of the passport")
-@click.option("--party", "party_size", type=click.IntRange(min=1), default=1)
+@click.option("--visa", "visas", multiple=True, help="country you hold a visa for (CN or RU)")
+@click.option("--party", "party_size", type=click.IntRange(min=1, max=200), default=1)
+@click.option("--group-tour", is_flag=True, help="an organised tour group (group visa-free)")
+@click.option(
+    "--allow-last-crossing", is_flag=True, help="may come back on the day's last crossing"
+)
 @click.option("--must-see", default="", help="comma-separated catalogue ids")
 @click.option("--exclude", default="", help="comma-separated catalogue ids")
 @click.option("--transport", default="walk,taxi", help=f"modes among {','.join(MODES)}")
@@ -70,10 +152,10 @@ def _text(data: dict, lang: str = "en") -> str:
     default=None,
     help="modes in Blagoveshchensk (default: --transport)",
 )
-@click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="names in text")
+@click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
-@click.option("--time-limit", type=float, default=0.25, help="solver seconds")
+@click.option("--time-limit", type=click.FloatRange(min=0.01, max=60), default=0.25)
 @click.option("--seed", type=int, default=0)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 def command(
@@ -85,7 +167,10 @@ def command(
     interests,
     pace,
     nationality,
+    visas,
     party_size,
+    group_tour,
+    allow_last_crossing,
     must_see,
     exclude,
     transport,
@@ -109,7 +194,7 @@ def command(
             depart_place=depart_place,
             interests=_csv(interests),
             pace=pace,
-            nationality=nationality.upper(),
+            nationality=nationality,
             party_size=party_size,
             must_see=_csv(must_see),
             exclude=_csv(exclude),
@@ -123,13 +208,18 @@ def command(
             language=lang,
             daily_budget=daily_budget,
             budget_currency=budget_currency,
+            visas=tuple(v for value in visas for v in _csv(value)),
+            group_tour=group_tour,
+            allow_last_crossing=allow_last_crossing,
         )
-        data = itinerary_to_json(plan_trip(request, time_limit=time_limit, seed=seed))
+        itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
     except DataProblems as exc:
         raise click.ClickException(str(exc)) from None
     except (PlanningError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
     if fmt == "json":
+        data = itinerary_to_json(itinerary, lambda message: render(message, _, lang))
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(_text(data, lang))
+        click.echo(render_text(itinerary, lang, _))

@@ -1,0 +1,366 @@
+"""From a trip's days and chosen crossings to the solver's integer instance, and back to legs.
+
+One absolute time axis in seconds (from `base`), so the hour between the two clocks is only a
+matter of display. Each day is cut into segments at its crossings; each segment is one solver
+route on one bank, from where the traveller is to the next departure terminal by its report
+time, or to where the day ends. A place of the other bank gets no window in it, so nothing can
+hop the river.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+from planner import hours
+from planner.model import Attraction, LatLon
+from planner.planning.rules import (
+    EVENING_CATEGORIES,
+    MEAL_SLACK_S,
+    MEAL_WINDOWS,
+    MIN_LEG_S,
+    PACES,
+    SEASONAL_FACTOR,
+    UNKNOWN_HOURS,
+    daylight,
+    needs_daylight,
+    position_known,
+)
+from planner.solver import Instance, RouteSpec
+from planner.timeutil import CITIES, city_zone
+from planner.travel import MODES, leg_matrix, load_params
+from planner.trip import Crossing, Leg, TripRequest
+
+BIG = 10**8
+
+CITY_CENTRES: dict[str, LatLon] = {
+    # Hotels default to these points: Heihe centre per ru.wikipedia (dossier D, heihe-places.csv);
+    # Blagoveshchensk: Lenin Square (visitblg guide point, dossier A1).
+    "heihe": LatLon(50.245, 127.48167),
+    "blagoveshchensk": LatLon(50.25732, 127.53458),
+}
+
+
+def interest_score(place: Attraction, interests: Sequence[str]) -> int:
+    """Score of a place for this traveller: its popularity, weighted by shared interests.
+
+    Squared popularity, so one landmark outweighs several minor stops; a place open only in
+    some months is worth more in them (the rink in January, the fair in summer).
+    """
+    base = max(1, place.popularity) ** 2
+    if interests:
+        shared = len(set(place.interests) & set(interests))
+        base = base * (0.35 + 0.65 * min(shared, 2))
+    if len(set(place.months)) < 12:
+        base *= SEASONAL_FACTOR
+    return int(round(base))
+
+
+@dataclass(frozen=True)
+class DaySpec:
+    """A calendar day of the trip: where it starts and ends, and the time it may use."""
+
+    index: int
+    day: date
+    start_city: str
+    end_city: str
+    start_loc: LatLon
+    end_loc: LatLon
+    start: datetime
+    end: datetime
+    end_place: str = "hotel"  # hotel | departure
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Part of a day on one bank, between the day's ends and its crossings."""
+
+    day: int
+    city: str
+    start_loc: LatLon
+    start: datetime
+    end_loc: LatLon
+    end: datetime
+    crossing_after: Crossing | None
+
+
+@dataclass(frozen=True)
+class MealSpot:
+    """Where a meal is eaten in the second pass: a food place, or near the stop before it."""
+
+    city: str
+    location: LatLon
+    place: Attraction | None
+
+
+@dataclass
+class Node:
+    """A node of the instance: a place, a segment's start or end, or a meal."""
+
+    kind: str  # place | start | end | meal
+    city: str  # the bank it is on ("" for a meal that happens wherever the traveller is)
+    location: LatLon | None
+    attraction: Attraction | None = None
+    meal: str = ""
+    day: int = -1  # for a meal
+    length: int = 0  # for a meal: seconds at the table
+    slack: int = 0  # for a meal with no place: allowance for the leg it hides
+    spot: MealSpot | None = None
+
+
+@dataclass
+class Built:
+    """An instance with what is needed to read its routes back."""
+
+    instance: Instance
+    nodes: list[Node]
+    segments: list[Segment]
+    specs: list[DaySpec]
+    crossings: dict[int, list[Crossing]]
+    meta: dict = field(default_factory=dict)
+
+
+class Builder:
+    """Builds solver instances for one trip and measures its legs."""
+
+    def __init__(self, req: TripRequest, candidates: list[Attraction], base: int) -> None:
+        self.req = req
+        self.candidates = candidates
+        self.pace = PACES[req.pace]
+        self.base = base
+        self._windows: dict[tuple[str, date], list[tuple[int, int]]] = {}
+        self._points: list[LatLon] = []
+        self._index: dict[tuple[float, float], int] = {}
+        self._pad: dict[tuple[float, float], float] = {}  # km of uncertainty counted as distance
+        for place in candidates:
+            self._add_point(place.location, place)
+        for loc in CITY_CENTRES.values():
+            self._add_point(loc)
+        self._mats: dict[str, object] = {}
+
+    # ------------------------------------------------------------------ places and windows
+
+    def service_s(self, place: Attraction) -> int:
+        return int(place.visit_minutes * self.pace.visit * 60)
+
+    def windows_for(self, place: Attraction, day: date) -> list[tuple[int, int]]:
+        """Start windows (seconds from base) of a visit on *day*: open, in daylight if needed."""
+        key = (place.id, day)
+        if key in self._windows:
+            return self._windows[key]
+        out: list[tuple[int, int]] = []
+        if day.month in place.months:
+            zone = city_zone(place.city)
+            intervals = hours.open_intervals(place, day)
+            if intervals is None:
+                lo_t, hi_t = EVENING_CATEGORIES.get(place.category, UNKNOWN_HOURS)
+                lo = datetime.combine(day, lo_t, zone)
+                hi = datetime.combine(day, hi_t, zone)
+                if hi <= lo:
+                    hi += timedelta(days=1)
+                intervals = [(lo, hi)]
+            if needs_daylight(place, day):
+                rise, dusk = daylight(place.city, place.location, day)
+                intervals = [(max(a, rise), min(b, dusk)) for a, b in intervals]
+            service = self.service_s(place)
+            for opens, closes in intervals:
+                a = int(opens.timestamp()) - self.base
+                b = int(closes.timestamp()) - self.base - service
+                if b >= a:
+                    out.append((a, b))
+        self._windows[key] = out
+        return out
+
+    def meal_windows(self, kind: str, city: str, day: date, length: int) -> tuple[int, int]:
+        """(earliest, latest) start of a meal on *city*'s clock, so that it ends in its window."""
+        lo_t, hi_t = MEAL_WINDOWS[kind]
+        zone = city_zone(city)
+        lo = int(datetime.combine(day, lo_t, zone).timestamp()) - self.base
+        hi = int(datetime.combine(day, hi_t, zone).timestamp()) - self.base
+        return lo, hi - length
+
+    def meal_length(self, kind: str) -> int:
+        return (self.pace.lunch if kind == "lunch" else self.pace.dinner) * 60
+
+    # ------------------------------------------------------------------ the instance
+
+    def build(
+        self,
+        specs: list[DaySpec],
+        crossings: Mapping[int, list[Crossing]],
+        meal_spots: Mapping[tuple[int, str], MealSpot | None] | None = None,
+        allowed_days: Mapping[str, set[int]] | None = None,
+    ) -> Built:
+        """The instance for one choice of crossings.
+
+        *meal_spots* None: each meal is a pause wherever the traveller is, with a slack for the
+        leg it hides (first pass). Otherwise each (day, meal) is eaten at its spot, with real
+        legs there and on (second pass); a meal missing from the mapping is left out.
+        *allowed_days* restricts places (by id) to some days, so a cluster is one excursion.
+        """
+        nodes = [Node("place", p.city, p.location, attraction=p) for p in self.candidates]
+        n_places = len(nodes)
+        segments: list[Segment] = []
+        for spec in specs:
+            cuts = sorted(crossings.get(spec.index, []), key=lambda c: c.option.report_by)
+            city, loc, start = spec.start_city, spec.start_loc, spec.start
+            for c in cuts:
+                opt = c.option
+                from_loc = opt.from_point.location or CITY_CENTRES[opt.from_point.city]
+                segments.append(Segment(spec.index, city, loc, start, from_loc, opt.report_by, c))
+                city = opt.to_point.city
+                loc = opt.to_point.location or CITY_CENTRES[city]
+                start = opt.arrive
+            segments.append(Segment(spec.index, city, loc, start, spec.end_loc, spec.end, None))
+        routes = []
+        for r, seg in enumerate(segments):
+            s_node = len(nodes)
+            nodes.append(Node("start", seg.city, seg.start_loc, day=r))
+            e_node = len(nodes)
+            nodes.append(Node("end", seg.city, seg.end_loc, day=r))
+            begin = int(seg.start.timestamp()) - self.base
+            finish = max(begin, int(seg.end.timestamp()) - self.base)
+            routes.append(RouteSpec(s_node, e_node, begin, finish))
+        meal_nodes = []
+        for spec in specs:
+            for kind in MEAL_WINDOWS:
+                length = self.meal_length(kind)
+                if meal_spots is None:
+                    node = Node("meal", "", None, meal=kind, day=spec.index, length=length)
+                    node.slack = MEAL_SLACK_S
+                else:
+                    spot = meal_spots.get((spec.index, kind))
+                    if spot is None:
+                        continue
+                    node = Node(
+                        "meal", spot.city, spot.location, meal=kind, day=spec.index, length=length
+                    )
+                    node.spot = spot
+                    self._add_point(spot.location)
+                meal_nodes.append(len(nodes))
+                nodes.append(node)
+        n = len(nodes)
+        travel = self._travel(nodes)
+        scores = [0] * n
+        service = [0] * n
+        windows: list[list[tuple[tuple[int, int], ...]]] = [[() for _ in segments] for _ in nodes]
+        mandatory = set()
+        must = set(self.req.must_see)
+        allowed_days = allowed_days or {}
+        for i in range(n_places):
+            place = nodes[i].attraction
+            assert place is not None
+            scores[i] = interest_score(place, self.req.interests)
+            service[i] = self.service_s(place)
+            if place.id in must:
+                mandatory.add(i)
+            days_ok = allowed_days.get(place.id)
+            for r, seg in enumerate(segments):
+                if seg.city != place.city or (days_ok is not None and seg.day not in days_ok):
+                    continue
+                a, b = routes[r].start_time, routes[r].end_time
+                windows[i][r] = tuple(
+                    (max(lo, a), min(hi, b))
+                    for lo, hi in self.windows_for(place, specs[seg.day].day)
+                    if max(lo, a) <= min(hi, b)
+                )
+        for i in meal_nodes:
+            node = nodes[i]
+            service[i] = node.length + node.slack
+            for r, seg in enumerate(segments):
+                if seg.day != node.day or (node.city and node.city != seg.city):
+                    continue
+                lo, hi = self.meal_windows(node.meal, seg.city, specs[seg.day].day, node.length)
+                a, b = routes[r].start_time, routes[r].end_time - service[i]
+                if max(lo, a) <= min(hi, b):
+                    windows[i][r] = ((max(lo, a), min(hi, b)),)
+            if any(windows[i]):
+                mandatory.add(i)
+        instance = Instance(
+            scores=tuple(scores),
+            service=tuple(service),
+            travel=travel,
+            windows=tuple(tuple(w) for w in windows),
+            routes=tuple(routes),
+            mandatory=frozenset(mandatory),
+            name="trip",
+        )
+        return Built(
+            instance, nodes, segments, list(specs), {k: list(v) for k, v in crossings.items()}
+        )
+
+    # ------------------------------------------------------------------ legs
+
+    def _add_point(self, loc: LatLon, place: Attraction | None = None) -> None:
+        key = (loc.lat, loc.lon)
+        if key not in self._index:
+            self._index[key] = len(self._points)
+            self._points.append(loc)
+            self._mats = {}
+        if place is not None and not position_known(place):
+            # A must-see place known only roughly: its uncertainty counts as distance.
+            self._pad[key] = max(self._pad.get(key, 0.0), place.coord_uncertainty_m / 1000)
+
+    def _matrices(self) -> dict[str, object]:
+        if not self._mats:
+            pad = np.array([self._pad.get((p.lat, p.lon), 0.0) for p in self._points])
+            params = load_params()
+            for city in CITIES:
+                mat = leg_matrix(self._points, self.req.modes_in(city))
+                extra_km = pad[:, None] + pad[None, :]
+                if extra_km.any():
+                    speeds = np.array([params[m].speed_kmh for m in MODES])[mat.mode_index]
+                    extra_s = np.rint(extra_km / speeds * 3600).astype(np.int64)
+                    np.fill_diagonal(extra_s, 0)
+                    mat = type(mat)(mat.seconds + extra_s, mat.mode_index, mat.km + extra_km)
+                self._mats[city] = mat
+        return self._mats
+
+    def seconds(self, city: str, a: LatLon, b: LatLon) -> int:
+        """Whole minutes (in seconds) from a to b, never zero between two different points."""
+        if (a.lat, a.lon) == (b.lat, b.lon):
+            return 0
+        mat = self._matrices()[city]
+        i, j = self._index[(a.lat, a.lon)], self._index[(b.lat, b.lon)]
+        return max(MIN_LEG_S, int(math.ceil(int(mat.seconds[i, j]) / 60)) * 60)
+
+    def leg(self, city: str, a: LatLon, b: LatLon, distinct: bool = False) -> Leg:
+        """The leg from a to b; *distinct* places sharing one point are still a short walk."""
+        if (a.lat, a.lon) == (b.lat, b.lon):
+            return Leg(mode="walk", minutes=MIN_LEG_S // 60 if distinct else 0, km=0.0)
+        mat = self._matrices()[city]
+        i, j = self._index[(a.lat, a.lon)], self._index[(b.lat, b.lon)]
+        return Leg(
+            mode=MODES[int(mat.mode_index[i, j])],
+            minutes=self.seconds(city, a, b) // 60,
+            km=round(float(mat.km[i, j]), 2),
+        )
+
+    def _travel(self, nodes: list[Node]) -> list[list[int]]:
+        """Travel seconds by the traveller's modes on each bank; a pause-meal costs none."""
+        for node in nodes:
+            if node.location is not None:
+                self._add_point(node.location)
+        n = len(nodes)
+        travel = [[0] * n for _ in range(n)]
+        for i in range(n):
+            a = nodes[i].location
+            if a is None:
+                continue
+            row = travel[i]
+            city = nodes[i].city
+            for j in range(n):
+                b = nodes[j].location
+                if b is None or i == j:
+                    continue
+                if nodes[j].city != city:
+                    row[j] = BIG
+                elif (a.lat, a.lon) == (b.lat, b.lon):
+                    row[j] = MIN_LEG_S if nodes[i].kind == nodes[j].kind == "place" else 0
+                else:
+                    row[j] = self.seconds(city, a, b)
+        return travel

@@ -1,0 +1,208 @@
+"""The days of a trip and the crossings they may use.
+
+A day that must change bank (a new hotel, an arrival or a departure across the river) gets one
+crossing. A day at the hotel may go across and back: out on a departure that arrives in good time
+(not necessarily the first), back on the latest departure that is not the day's last, because
+purchases are inspected on the way back and a missed last run means a night abroad. The last one
+is used only when the traveller allows it, and then the plan says so in red.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from planner import crossing as border
+from planner.catalogue import Catalogue
+from planner.crossing import CrossingAnswer, CrossingOption
+from planner.messages import Message
+from planner.model import LatLon
+from planner.planning.builder import CITY_CENTRES, DaySpec
+from planner.planning.rules import EARLIEST, MIN_HOURS_ABROAD, PACES, depart_margin_minutes
+from planner.timeutil import city_zone, other_city
+from planner.trip import Crossing, PlanningError, TripRequest
+
+OUT_ARRIVAL_TARGET = time(10, 0)  # a day abroad is best begun around mid-morning, local time
+
+
+def nights(req: TripRequest) -> list[str]:
+    """The city of each night of the trip."""
+    zone = city_zone(req.stay[0])
+    n = (req.depart.astimezone(zone).date() - req.arrive.astimezone(zone).date()).days
+    if len(req.stay) == 1:
+        return [req.stay[0]] * n
+    if len(req.stay) != n:
+        raise PlanningError(f"the trip has {n} night(s) but {len(req.stay)} stay cities were given")
+    return list(req.stay)
+
+
+def _place(cat: Catalogue, pid: str | None, default: str) -> tuple[str, LatLon | None]:
+    if pid is None:
+        return default, None
+    place = cat.get(pid)
+    return place.city, place.location
+
+
+def day_specs(req: TripRequest, cat: Catalogue, stays: list[str]) -> list[DaySpec]:
+    """Each day's start and end: the arrival and the departure (with its margin) bound the ends.
+
+    A late arrival or an early departure leaves a short or empty day, never an error.
+    """
+    pace = PACES[req.pace]
+    hotels = dict(req.hotels)
+    first_city = stays[0] if stays else req.stay[0]
+    last_city = stays[-1] if stays else req.stay[0]
+    arrive_city, arrive_loc = _place(cat, req.arrive_place, first_city)
+    depart_city, depart_loc = _place(cat, req.depart_place, last_city)
+    margin = timedelta(
+        minutes=depart_margin_minutes(cat.get(req.depart_place) if req.depart_place else None)
+    )
+    ndays = len(stays) + 1
+    day0 = req.arrive.astimezone(city_zone(arrive_city)).date()
+    specs = []
+    for d in range(ndays):
+        day = day0 + timedelta(days=d)
+        start_city = arrive_city if d == 0 else stays[d - 1]
+        end_city = depart_city if d == ndays - 1 else stays[d]
+        hotel_start = hotels.get(start_city, CITY_CENTRES[start_city])
+        hotel_end = hotels.get(end_city, CITY_CENTRES[end_city])
+        start_loc = (arrive_loc or hotel_start) if d == 0 else hotel_start
+        end_loc = (depart_loc or hotel_end) if d == ndays - 1 else hotel_end
+        start = datetime.combine(day, pace.start, city_zone(start_city))
+        end = datetime.combine(day, pace.end, city_zone(end_city))
+        if d == 0:
+            start = max(start, req.arrive)
+        end_place = "hotel"
+        if d == ndays - 1:
+            end = min(end, req.depart - margin)
+            end_place = "departure"
+        end = max(end, start)  # an empty day: nothing fits, nothing fails
+        specs.append(
+            DaySpec(d, day, start_city, end_city, start_loc, end_loc, start, end, end_place)
+        )
+    return specs
+
+
+@dataclass(frozen=True)
+class Border:
+    """The border model, asked with the traveller's papers."""
+
+    req: TripRequest
+
+    @property
+    def party(self) -> int:
+        # The group regimes are for organised tours; a family of six is six individuals.
+        return self.req.party_size if self.req.group_tour else 1
+
+    def options(
+        self, city: str, after: datetime, before: datetime
+    ) -> tuple[list[CrossingOption], CrossingAnswer | None]:
+        """Departures from *city* whose report time is after *after* and arrival before *before*."""
+        if before <= after:
+            return [], None
+        answer = border.crossing_options(
+            city,
+            after,
+            self.req.nationality,
+            party_size=self.party,
+            limit=100,
+            until=before,
+            entry_permits=self.req.visas,
+        )
+        kept = [o for o in answer.options if after <= o.report_by and o.arrive <= before]
+        return kept, answer
+
+    def day_options(self, city: str, spec_day) -> list[CrossingOption]:  # noqa: ANN001 - a date
+        return list(
+            border.options_on_day(
+                city,
+                spec_day,
+                self.req.nationality,
+                party_size=self.party,
+                entry_permits=self.req.visas,
+            ).options
+        )
+
+
+def _reason(answer: CrossingAnswer | None) -> Message:
+    if answer is not None and answer.reasons:
+        return answer.reasons[0]
+    return Message("no_crossing_in_window", {})
+
+
+def move_options(b: Border, spec: DaySpec) -> tuple[list[Crossing], Message | None]:
+    """The crossings a day that changes bank may take (earliest to latest)."""
+    early = (
+        spec.start
+        if spec.index == 0
+        else max(
+            datetime.combine(spec.day, EARLIEST, spec.start.tzinfo), spec.start - timedelta(hours=2)
+        )
+    )
+    opts, answer = b.options(spec.start_city, early, spec.end)
+    if not opts:
+        return [], _reason(answer)
+    last = b.day_options(spec.start_city, spec.day)[-1:]
+    return [
+        Crossing(
+            o,
+            spec.start_city,
+            last_of_day=bool(last) and o.depart == last[0].depart and o.mode == last[0].mode,
+        )
+        for o in opts
+    ], None
+
+
+@dataclass(frozen=True)
+class Abroad:
+    """A day across the river and back, on chosen departures."""
+
+    day: int
+    out: Crossing
+    back: Crossing
+
+
+def abroad_options(b: Border, spec: DaySpec) -> tuple[list[Abroad], Message | None]:
+    """Ways to spend *spec*'s day on the other bank: out around mid-morning, back safely."""
+    home = spec.start_city
+    away = other_city(home)
+    early = (
+        spec.start
+        if spec.index == 0
+        else max(
+            datetime.combine(spec.day, EARLIEST, spec.start.tzinfo), spec.start - timedelta(hours=2)
+        )
+    )
+    outs, out_answer = b.options(home, early, spec.end)
+    if not outs:
+        return [], _reason(out_answer)
+    backs_all = b.day_options(away, spec.day)
+    if not backs_all:
+        return [], Message("no_return_that_day", {"city": away, "day": spec.day.isoformat()})
+    last = backs_all[-1]
+    target = datetime.combine(spec.day, OUT_ARRIVAL_TARGET, city_zone(away))
+    picks = [outs[0], min(outs, key=lambda o: abs((o.arrive - target).total_seconds()))]
+    choices: list[Abroad] = []
+    only_last = False
+    for out in dict.fromkeys(picks):
+        need = out.arrive + timedelta(hours=MIN_HOURS_ABROAD)
+        usable = [o for o in backs_all if o.report_by >= need and o.arrive <= spec.end]
+        safe = [o for o in usable if o is not last]
+        if safe:
+            back, is_last = safe[-1], False
+        elif usable and b.req.allow_last_crossing:
+            back, is_last = last, True
+        else:
+            only_last = only_last or bool(usable)
+            continue
+        choices.append(
+            Abroad(
+                spec.index,
+                Crossing(out, home, back_by=back.report_by),
+                Crossing(back, away, last_of_day=is_last),
+            )
+        )
+    if not choices:
+        code = "only_last_crossing_back" if only_last else "too_little_time_abroad"
+        return [], Message(code, {"city": away, "hours": MIN_HOURS_ABROAD})
+    return choices, None

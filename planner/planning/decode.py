@@ -1,0 +1,190 @@
+"""Solver routes back to days with aware times, re-timed with the real legs.
+
+The decoder is the authority on time: it walks each route with the legs a traveller will really
+take, keeps a visit or a meal only if the day's end (the hotel, the departure with its margin, or
+the crossing's report time) is still reached after it, and measures what makes a day good or
+poor (waiting, riding, border hours).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from planner.planning.builder import Builder, Built
+from planner.planning.rules import MEAL_WINDOWS
+from planner.timeutil import city_zone
+from planner.trip import Crossing, DayPlan, Item, Leg, Meal, TripRequest, Visit
+
+
+@dataclass
+class Decoded:
+    """Days of one solved variant and the measures the variants are compared by."""
+
+    days: list[DayPlan]
+    visited: set[str]
+    score: int = 0
+    idle_s: int = 0
+    travel_s: int = 0
+    border_s: int = 0
+    missed_meals: list[tuple[int, str]] = field(default_factory=list)
+    dropped: int = 0
+
+
+def _to_currency(amount: float, currency: str, target: str, rates: dict[str, float]) -> float:
+    return amount * rates[currency] / rates[target]
+
+
+def over_daily_budget(
+    req: TripRequest, built: Built, routes: list[list[int]], rates: dict[str, float]
+) -> set[int]:
+    """Paid visits to drop so each day's tickets fit the daily budget (lowest value first)."""
+    if req.daily_budget is None:
+        return set()
+    drop: set[int] = set()
+    must = set(req.must_see)
+    for spec in built.specs:
+        paid = []
+        for r, seg in enumerate(built.segments):
+            if seg.day != spec.index:
+                continue
+            for node in routes[r]:
+                place = built.nodes[node].attraction
+                if place is not None and place.price:
+                    cost = _to_currency(
+                        place.price * req.party_size, place.currency, req.budget_currency, rates
+                    )
+                    paid.append((built.instance.scores[node] / cost, cost, node, place.id))
+        spent = sum(cost for _, cost, _, _ in paid)
+        for _, cost, node, pid in sorted(paid):
+            if spent <= req.daily_budget:
+                break
+            if pid not in must:
+                drop.add(node)
+                spent -= cost
+    return drop
+
+
+def meal_needed(builder: Builder, kind: str, start: datetime, end: datetime, city: str) -> bool:
+    """Whether a day running from *start* to *end* spans a whole meal window."""
+    lo_t, hi_t = MEAL_WINDOWS[kind]
+    zone = city_zone(city)
+    lo = datetime.combine(start.astimezone(zone).date(), lo_t, zone)
+    hi = datetime.combine(start.astimezone(zone).date(), hi_t, zone)
+    length = timedelta(seconds=builder.meal_length(kind))
+    return start <= hi - length and end >= lo + length
+
+
+def decode(
+    req: TripRequest,
+    built: Built,
+    routes: list[list[int]],
+    builder: Builder,
+    drop: set[int],
+) -> Decoded:
+    """Walk every route with real legs; keep what still lets the traveller make the day's end."""
+    inst, nodes, base = built.instance, built.nodes, builder.base
+
+    def at(seconds: int, city: str) -> datetime:
+        return datetime.fromtimestamp(seconds + base, UTC).astimezone(city_zone(city))
+
+    out = Decoded(days=[], visited=set())
+    for spec in built.specs:
+        items: list[Item] = []
+        end_leg: Leg | None = None
+        starts: list[int] = []  # when each item begins (report time for a crossing)
+        legs: list[int] = []
+        waits: list[int] = []  # waiting before each item (for a place to open, a departure)
+        for r, seg in enumerate(built.segments):
+            if seg.day != spec.index:
+                continue
+            clock = inst.routes[r].start_time
+            seg_end = inst.routes[r].end_time
+            where = seg.start_loc
+            for node in routes[r]:
+                nd = nodes[node]
+                if nd.kind == "meal":
+                    spot = nd.spot
+                    loc = spot.location if spot else where
+                    leg = builder.leg(seg.city, where, loc, distinct=bool(spot and spot.place))
+                    arrive = clock + leg.minutes * 60
+                    lo, hi = builder.meal_windows(nd.meal, seg.city, spec.day, nd.length)
+                    begin = max(arrive, lo)
+                    finish = begin + nd.length
+                    home = builder.seconds(seg.city, loc, seg.end_loc)
+                    if begin > hi or finish + home > seg_end:
+                        continue  # counted as missed below
+                    items.append(
+                        Meal(
+                            nd.meal,
+                            at(begin, seg.city),
+                            at(finish, seg.city),
+                            seg.city,
+                            spot.place if spot else None,
+                            leg,
+                        )
+                    )
+                    starts.append(begin)
+                    legs.append(leg.minutes * 60)
+                    waits.append(begin - arrive)
+                    clock, where = finish, loc
+                    continue
+                place = nd.attraction
+                if place is None or node in drop:
+                    continue
+                leg = builder.leg(seg.city, where, place.location, distinct=True)
+                arrive = clock + leg.minutes * 60
+                begin = next(
+                    (max(arrive, a) for a, b in inst.windows[node][r] if max(arrive, a) <= b), None
+                )
+                if begin is None:
+                    out.dropped += 1
+                    continue  # the real leg made it late: leave it out
+                finish = begin + inst.service[node]
+                if finish + builder.seconds(seg.city, place.location, seg.end_loc) > seg_end:
+                    out.dropped += 1
+                    continue  # it would make the traveller late for the crossing or the night
+                items.append(Visit(place, at(begin, place.city), at(finish, place.city), leg))
+                starts.append(begin)
+                legs.append(leg.minutes * 60)
+                waits.append(begin - arrive)
+                out.visited.add(place.id)
+                out.score += inst.scores[node]
+                clock, where = finish, place.location
+            end_leg = builder.leg(seg.city, where, seg.end_loc)
+            if seg.crossing_after is not None:
+                c = seg.crossing_after
+                items.append(
+                    Crossing(c.option, c.direction_from, end_leg, c.last_of_day, c.back_by)
+                )
+                report = int(c.option.report_by.timestamp()) - base
+                starts.append(report)
+                legs.append(end_leg.minutes * 60)
+                waits.append(max(0, report - clock - end_leg.minutes * 60))
+                out.border_s += int((c.option.arrive - c.option.report_by).total_seconds())
+        out.travel_s += sum(legs) + (end_leg.minutes * 60 if end_leg else 0)
+        # Waiting before the first stop is absorbed by leaving later (not on the arrival day,
+        # when the traveller is already out and about).
+        leave = spec.start
+        if starts and spec.index > 0:
+            leave = at(starts[0] - legs[0], spec.start_city)
+            waits[0] = 0
+        out.idle_s += sum(waits)
+        for kind in MEAL_WINDOWS:
+            has = any(isinstance(i, Meal) and i.kind == kind for i in items)
+            if not has and meal_needed(builder, kind, spec.start, spec.end, spec.start_city):
+                out.missed_meals.append((spec.index, kind))
+        out.days.append(
+            DayPlan(
+                date=spec.day,
+                city_start=spec.start_city,
+                city_end=spec.end_city,
+                items=tuple(items),
+                start=spec.start,
+                end=spec.end,
+                end_leg=end_leg,
+                leave_at=leave,
+                end_place=spec.end_place,
+            )
+        )
+    return out

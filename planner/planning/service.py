@@ -1,0 +1,470 @@
+"""plan_trip(): a trip request in, a day-by-day itinerary across both cities out.
+
+The one service the web pages, the API and the command line call. It picks the places worth
+planning, asks the border model which crossings each day may use, builds a few variants (which
+day to spend across the river, which departures), solves each, re-times it with real legs, and
+keeps the variant that is best for a traveller: value seen, less waiting, riding and border time,
+a day on the other bank. Meals are first pauses wherever the traveller is; the best variant is
+then solved again with each meal at a real food place near the route.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time as clock
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from functools import lru_cache
+
+from planner import crossing as border
+from planner import hours
+from planner.catalogue import Catalogue, load_catalogue
+from planner.messages import Message, english
+from planner.model import Attraction
+from planner.planning.builder import (
+    CITY_CENTRES,
+    Builder,
+    Built,
+    DaySpec,
+    MealSpot,
+    interest_score,
+)
+from planner.planning.days import Abroad, Border, abroad_options, day_specs, move_options, nights
+from planner.planning.decode import Decoded, decode, over_daily_budget
+from planner.planning.notices import day_notices, trip_notices
+from planner.planning.rules import (
+    BORDER_PENALTY_PER_HOUR,
+    DAY_TRIP_MAX_RETURN_KM,
+    FOOD_DETOUR_S,
+    IDLE_PENALTY_PER_HOUR,
+    OTHER_CITY_BONUS,
+    PACES,
+    TRAVEL_PENALTY_PER_HOUR,
+    position_known,
+)
+from planner.solver import FirstOf, MaxRuntime, NoImprovement, check, solve
+from planner.timeutil import CITIES, other_city, require_aware
+from planner.travel import MODES, great_circle_km, load_travel_data
+from planner.trip import Crossing, Itinerary, LeftOut, Meal, PlanningError, TripRequest
+
+MISSED_MEAL_PENALTY = 60
+FOOD_CATEGORIES = frozenset({"restaurant", "food_market", "food", "cafe", "food_court"})
+CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
+CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
+
+
+def _validate(req: TripRequest, cat: Catalogue) -> TripRequest:
+    """Check the request; return it with its country codes normalised (once, here)."""
+    require_aware(req.arrive, "arrival time")
+    require_aware(req.depart, "departure time")
+    if req.depart <= req.arrive:
+        raise PlanningError("departure must be after arrival")
+    if req.depart - req.arrive > timedelta(days=14):
+        raise PlanningError("trips longer than 14 days are not supported")
+    if req.pace not in PACES:
+        raise PlanningError(f"pace must be one of: {', '.join(PACES)}")
+    if isinstance(req.party_size, bool) or not isinstance(req.party_size, int):
+        raise PlanningError("party size must be a whole number")
+    if not 1 <= req.party_size <= 200:
+        raise PlanningError("party size must be between 1 and 200")
+    if not req.stay:
+        raise PlanningError("say where you stay (heihe or blagoveshchensk)")
+    for city in req.stay:
+        if city not in CITIES:
+            raise PlanningError(f"unknown city {city!r}: expected heihe or blagoveshchensk")
+    for city, modes in req.transport:
+        if city not in CITIES or not modes or set(modes) - set(MODES):
+            raise PlanningError(f"transport for {city} must be among: {', '.join(MODES)}")
+    for pid in (*req.must_see, *req.exclude, req.arrive_place, req.depart_place):
+        if pid is None:
+            continue
+        try:
+            cat.get(pid)
+        except KeyError:
+            raise PlanningError(f"unknown place {pid!r}") from None
+    if set(req.must_see) & set(req.exclude):
+        raise PlanningError("a place cannot be both must-see and excluded")
+    if req.daily_budget is not None and req.daily_budget < 0:
+        raise PlanningError("daily budget cannot be negative")
+    if req.budget_currency not in ("CNY", "RUB"):
+        raise PlanningError("budget currency must be CNY or RUB")
+    return replace(
+        req,
+        nationality=border.normalize_nationality(req.nationality),
+        visas=tuple(border.normalize_nationality(v) for v in req.visas),
+    )
+
+
+@lru_cache(maxsize=1)
+def _rates() -> dict[str, float]:
+    """CNY per unit of each currency (data/travel.json), for budgets."""
+    return dict(load_travel_data().exchange.cny_per_unit)
+
+
+def _candidates(
+    req: TripRequest, cat: Catalogue, specs: list[DaySpec]
+) -> tuple[list[Attraction], dict[str, LeftOut]]:
+    """Places worth planning, and why each of the others is left out."""
+    pool = [a for a in cat.attractions if a.kind in ("attraction", "day_trip", "event")]
+    excluded, must = set(req.exclude), set(req.must_see)
+    months = {s.day.month for s in specs}
+    rates = _rates()
+    left: dict[str, LeftOut] = {}
+    out: list[Attraction] = []
+    for place in pool:
+        why: Message | None = None
+        reason = ""
+        return_km = place.tags.get("return_km")
+        if place.id in excluded:
+            reason, why = "excluded", Message("left_excluded")
+        elif not months & set(place.months):
+            reason, why = "season", Message("left_season")
+        elif not position_known(place) and place.id not in must:
+            km = round(place.coord_uncertainty_m / 1000, 1)
+            reason, why = "position_unknown", Message("left_position_unknown", {"km": km})
+        elif place.kind == "day_trip" and return_km and return_km > DAY_TRIP_MAX_RETURN_KM:
+            reason, why = "too_far", Message("left_too_far", {"km": round(return_km)})
+        elif req.daily_budget is not None and place.price:
+            cost = place.price * req.party_size * rates[place.currency] / rates[req.budget_currency]
+            if cost > req.daily_budget:
+                params = {"cost": f"{cost:.0f}", "currency": req.budget_currency}
+                reason, why = "over_budget", Message("left_over_budget", params)
+        if why is not None:
+            left[place.id] = LeftOut(place, reason, why)
+        else:
+            out.append(place)
+    return out, left
+
+
+def _clusters(places: list[Attraction], builder: Builder) -> list[list[Attraction]]:
+    """Groups of far-out places near each other (Aihui): each is planned as one excursion."""
+    far = []
+    for p in places:
+        km = great_circle_km([p.location, CITY_CENTRES[p.city]])[0, 1]
+        if km > CLUSTER_FAR_KM:
+            far.append(p)
+    groups: list[list[Attraction]] = []
+    for p in far:
+        for group in groups:
+            if group[0].city == p.city and any(
+                great_circle_km([p.location, q.location])[0, 1] <= CLUSTER_LINK_KM for q in group
+            ):
+                group.append(p)
+                break
+        else:
+            groups.append([p])
+    return [g for g in groups if len(g) >= 2]
+
+
+@dataclass
+class _Variant:
+    specs: list[DaySpec]
+    crossings: dict[int, list[Crossing]]
+    abroad: int  # days spent across the river and back
+
+
+@dataclass
+class _Outcome:
+    variant: _Variant
+    built: Built
+    decoded: Decoded
+    value: float
+
+
+def _value(dec: Decoded, abroad: int) -> float:
+    """What a traveller gains from a plan, in score points."""
+    return (
+        dec.score
+        - IDLE_PENALTY_PER_HOUR * dec.idle_s / 3600
+        - TRAVEL_PENALTY_PER_HOUR * dec.travel_s / 3600
+        - BORDER_PENALTY_PER_HOUR * dec.border_s / 3600
+        - MISSED_MEAL_PENALTY * len(dec.missed_meals)
+        + (OTHER_CITY_BONUS if abroad else 0)
+    )
+
+
+def _allowed_days(clusters: list[list[Attraction]], variant: _Variant) -> dict[str, set[int]]:
+    """Each excursion on one day: the longest day spent wholly in its city."""
+    out: dict[str, set[int]] = {}
+    for group in clusters:
+        city = group[0].city
+        days = [
+            s
+            for s in variant.specs
+            if s.start_city == s.end_city == city and not variant.crossings.get(s.index)
+        ]
+        if not days:
+            continue
+        best = max(days, key=lambda s: (s.end - s.start, -s.index))
+        for p in group:
+            out[p.id] = {best.index}
+    return out
+
+
+def _solve(
+    req: TripRequest,
+    builder: Builder,
+    variant: _Variant,
+    clusters: list[list[Attraction]],
+    seconds: float,
+    seed: int,
+    rates: dict[str, float],
+    deadline: float,
+    meal_spots: dict | None = None,
+) -> _Outcome | None:
+    allowed = _allowed_days(clusters, variant)
+    built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
+    left = max(0.0, deadline - clock.perf_counter())
+    stop = FirstOf(MaxRuntime(min(seconds, left)), NoImprovement(300))
+    result = solve(built.instance, stop, seed)
+    if not check(built.instance, result.routes).feasible:
+        return None
+    routes = [list(r) for r in result.routes]
+    drop = over_daily_budget(req, built, routes, rates)
+    dec = decode(req, built, routes, builder, drop)
+    dec.dropped_budget = drop  # type: ignore[attr-defined]
+    return _Outcome(variant, built, dec, _value(dec, variant.abroad))
+
+
+def _meal_spots(
+    outcome: _Outcome, builder: Builder, food: list[Attraction]
+) -> dict[tuple[int, str], MealSpot]:
+    """For each meal of a plan, the food place with the smallest detour, or near the last stop."""
+    spots: dict[tuple[int, str], MealSpot] = {}
+    for spec, day in zip(outcome.variant.specs, outcome.decoded.days, strict=True):
+        items = list(day.items)
+        where = spec.start_loc
+        for n, item in enumerate(items):
+            if isinstance(item, Meal):
+                nxt = next((i for i in items[n + 1 :]), None)
+                if nxt is None:
+                    after = spec.end_loc
+                elif isinstance(nxt, Crossing):
+                    after = nxt.option.from_point.location or where
+                elif isinstance(nxt, Meal):
+                    after = where
+                else:
+                    after = nxt.attraction.location
+                base = builder.seconds(item.city, where, after)
+                best: tuple[int, Attraction] | None = None
+                for place in food:
+                    if place.city != item.city or spec.day.month not in place.months:
+                        continue
+                    if hours.is_open(place, item.start) is False:
+                        continue
+                    builder._add_point(place.location)
+                    detour = (
+                        builder.seconds(item.city, where, place.location)
+                        + builder.seconds(item.city, place.location, after)
+                        - base
+                    )
+                    if detour <= FOOD_DETOUR_S and (best is None or detour < best[0]):
+                        best = (detour, place)
+                if best is not None:
+                    spots[(spec.index, item.kind)] = MealSpot(item.city, best[1].location, best[1])
+                else:
+                    spots[(spec.index, item.kind)] = MealSpot(item.city, where, None)
+            elif isinstance(item, Crossing):
+                where = item.option.to_point.location or where
+            else:
+                where = item.attraction.location
+    return spots
+
+
+def _variants(
+    specs: list[DaySpec],
+    moves: dict[int, list[Crossing]],
+    abroad: list[Abroad],
+    rank: dict[int, float],
+    must_away: bool,
+) -> list[_Variant]:
+    """Which days go across the river and on which departures: a few sensible combinations."""
+    move_days = sorted(moves)
+    move_picks = [
+        list(dict.fromkeys((opts[0], opts[len(opts) // 2], opts[-1])))
+        for opts in (moves[k] for k in move_days)
+    ]
+    by_day: dict[int, list[Abroad]] = {}
+    for a in abroad:
+        by_day.setdefault(a.day, []).append(a)
+    days = sorted(by_day, key=lambda k: -rank[k])[:2]
+    sets: list[list[Abroad]] = []
+    ndays = len(specs)
+    if not by_day or (ndays < 2 and not must_away):
+        sets.append([])
+    elif ndays < 2:
+        pass
+    for k in days:
+        sets.extend([a] for a in by_day[k])
+    if len(days) == 2 and ndays >= 4:
+        sets.append([by_day[days[0]][-1], by_day[days[1]][-1]])
+    if not sets:
+        sets.append([])
+    variants = []
+    for chosen in sets:
+        for picks in itertools.product(*move_picks) if move_picks else [()]:
+            crossings = {k: [pick] for k, pick in zip(move_days, picks, strict=True)}
+            day_list = list(specs)
+            for a in chosen:
+                crossings[a.day] = [a.out, a.back]
+                lead = a.out.option.report_by - timedelta(minutes=60)
+                if lead < day_list[a.day].start:
+                    day_list[a.day] = replace(day_list[a.day], start=lead)
+            for k in move_days:
+                lead = crossings[k][0].option.report_by - timedelta(minutes=60)
+                if k > 0 and lead < day_list[k].start:
+                    day_list[k] = replace(day_list[k], start=lead)
+            variants.append(_Variant(day_list, crossings, len(chosen)))
+    return variants[:12]
+
+
+def plan_trip(
+    req: TripRequest,
+    catalogue: Catalogue | None = None,
+    time_limit: float = 0.25,
+    seed: int = 0,
+) -> Itinerary:
+    """Plan the trip: choose, order and time the visits, meals and crossings of each day.
+
+    Raises PlanningError (a ValueError) with a message a user can act on for a request that
+    cannot be planned (an unknown place, a change of hotel across a closed border).
+    """
+    started = clock.perf_counter()
+    deadline = started + time_limit
+    cat = catalogue or load_catalogue()
+    req = _validate(req, cat)
+    specs = day_specs(req, cat, nights(req))
+    base = int(min(s.start for s in specs).timestamp()) - 2 * 86400
+    candidates, left = _candidates(req, cat, specs)
+    builder = Builder(req, candidates, base)
+    rates = _rates()
+    b = Border(req)
+
+    moves: dict[int, list[Crossing]] = {}
+    for spec in specs:
+        if spec.start_city != spec.end_city:
+            opts, why = move_options(b, spec)
+            if not opts:
+                raise PlanningError(
+                    f"no border crossing on {spec.day.isoformat()} from {spec.start_city} "
+                    f"to {spec.end_city}: {english(why) if why else 'no departure that day'}"
+                )
+            moves[spec.index] = opts
+    abroad: list[Abroad] = []
+    blocked: dict[str, Message] = {}
+    for spec in specs:
+        if spec.index in moves or spec.end <= spec.start:
+            continue
+        choices, why = abroad_options(b, spec)
+        if choices:
+            abroad.extend(choices)
+        elif why is not None:
+            blocked.setdefault(other_city(spec.start_city), why)
+
+    def open_value(day: int) -> float:
+        """What the other bank offers on that day: the value of its places open then."""
+        spec = specs[day]
+        away = other_city(spec.start_city)
+        return sum(
+            interest_score(p, req.interests)
+            for p in candidates
+            if p.city == away and builder.windows_for(p, spec.day)
+        )
+
+    rank = {a.day: open_value(a.day) for a in abroad}
+    home_cities = {s.start_city for s in specs} | {s.end_city for s in specs}
+    must_away = any(cat.get(m).city not in home_cities for m in req.must_see)
+    variants = _variants(specs, moves, abroad, rank, must_away)
+    clusters = _clusters(candidates, builder)
+    share = time_limit * 0.7 / len(variants)
+    best: _Outcome | None = None
+    for variant in variants:
+        outcome = _solve(req, builder, variant, clusters, share, seed, rates, deadline)
+        if outcome is not None and (best is None or outcome.value > best.value):
+            best = outcome
+    if best is None:
+        raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
+
+    food = [
+        p
+        for p in candidates
+        if p.category in FOOD_CATEGORIES or ("food" in p.interests and p.kind != "day_trip")
+    ]
+    spots = _meal_spots(best, builder, food)
+    if spots:
+        second = _solve(
+            req,
+            builder,
+            best.variant,
+            clusters,
+            max(0.02, time_limit * 0.3),
+            seed,
+            rates,
+            max(deadline, clock.perf_counter() + 0.02),
+            spots,
+        )
+        if (
+            second is not None
+            and len(second.decoded.missed_meals) <= len(best.decoded.missed_meals)
+            and second.decoded.score >= 0.9 * best.decoded.score
+        ):
+            best = second
+    return _itinerary(req, best, builder, candidates, left, blocked, specs, started)
+
+
+def _itinerary(
+    req: TripRequest,
+    outcome: _Outcome,
+    builder: Builder,
+    candidates: Sequence[Attraction],
+    left: dict[str, LeftOut],
+    blocked: dict[str, Message],
+    specs: list[DaySpec],
+    started: float,
+) -> Itinerary:
+    dec = outcome.decoded
+    for node in getattr(dec, "dropped_budget", ()):
+        place = outcome.built.nodes[node].attraction
+        left[place.id] = LeftOut(place, "over_budget", Message("left_over_day_budget"))
+    reachable = {d.city_start for d in dec.days} | {d.city_end for d in dec.days}
+    reachable |= {c.option.to_point.city for d in dec.days for c in d.crossings}
+    for place in candidates:
+        if place.id in dec.visited or place.id in left:
+            continue
+        if place.city not in reachable:
+            why = blocked.get(place.city)
+            detail = (
+                Message("left_blocked", {"reason": why})
+                if why is not None
+                else Message("left_not_reachable", {"city": place.city})
+            )
+            left[place.id] = LeftOut(place, "not_reachable", detail)
+            continue
+        open_days = [s for s in specs if builder.windows_for(place, s.day)]
+        if not open_days and place.opening_hours:
+            left[place.id] = LeftOut(place, "closed", Message("left_closed"))
+        else:
+            left[place.id] = LeftOut(place, "no_time", Message("left_no_time"))
+    days = [
+        replace(day, warnings=day_notices(req, day, spec, dec))
+        for day, spec in zip(dec.days, outcome.variant.specs, strict=True)
+    ]
+    notices = trip_notices(req, days, left, blocked, reachable)
+    return Itinerary(
+        req,
+        tuple(days),
+        tuple(sorted(left.values(), key=lambda x: x.attraction.id)),
+        notices,
+        dec.score,
+        {
+            "value": round(outcome.value, 1),
+            "idle_min": dec.idle_s // 60,
+            "travel_min": dec.travel_s // 60,
+            "border_min": dec.border_s // 60,
+            "missed_meals": len(dec.missed_meals),
+            "days_abroad": outcome.variant.abroad,
+            "dropped_on_retiming": dec.dropped,
+            "runtime_s": round(clock.perf_counter() - started, 3),
+        },
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -186,6 +186,21 @@ class Builder:
     def meal_length(self, kind: str) -> int:
         return (self.pace.lunch if kind == "lunch" else self.pace.dinner) * 60
 
+    def fit(self, spec: DaySpec) -> DaySpec:
+        """A day long enough for the way from its start to its end: a late arrival still
+        reaches the hotel (the day ends later), an early departure is still made (the day
+        starts earlier). Days that change bank are fitted around their crossing instead."""
+        if spec.start_city != spec.end_city:
+            return spec
+        self._add_point(spec.start_loc)
+        self._add_point(spec.end_loc)
+        need = timedelta(seconds=self.seconds(spec.start_city, spec.start_loc, spec.end_loc))
+        if spec.end - spec.start >= need:
+            return spec
+        if spec.end_place == "departure" and spec.index > 0:
+            return replace(spec, start=spec.end - need)
+        return replace(spec, end=spec.start + need)
+
     # ------------------------------------------------------------------ the instance
 
     def build(
@@ -233,14 +248,23 @@ class Builder:
                     node = Node("meal", "", None, meal=kind, day=spec.index, length=length)
                     node.slack = MEAL_SLACK_S
                 else:
-                    spot = meal_spots.get((spec.index, kind))
-                    if spot is None:
+                    if (spec.index, kind) not in meal_spots:
                         continue
-                    node = Node(
-                        "meal", spot.city, spot.location, meal=kind, day=spec.index, length=length
-                    )
-                    node.spot = spot
-                    self._add_point(spot.location)
+                    spot = meal_spots[(spec.index, kind)]
+                    if spot is None or spot.place is None:  # no food place near: a pause
+                        node = Node("meal", "", None, meal=kind, day=spec.index, length=length)
+                        node.slack = MEAL_SLACK_S
+                    else:
+                        node = Node(
+                            "meal",
+                            spot.city,
+                            spot.location,
+                            meal=kind,
+                            day=spec.index,
+                            length=length,
+                        )
+                        node.spot = spot
+                        self._add_point(spot.location)
                 meal_nodes.append(len(nodes))
                 nodes.append(node)
         n = len(nodes)

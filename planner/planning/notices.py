@@ -31,7 +31,17 @@ AMBER_CODES = frozenset(
         "holiday_closure_estimated",
     }
 )
-SKIP_CODES = frozenset({"last_crossing_of_day"})  # said in red by the plan when it matters
+# Said by the plan itself when it matters (the last run back in red), or moot in a plan that
+# already chose the way back; estimates the plan has already allowed for.
+SKIP_CODES = frozenset(
+    {
+        "last_crossing_of_day",
+        "arrives_after_last_return",
+        "no_return_that_day",
+        "checkpoint_minutes_estimated",
+        "ride_estimated",
+    }
+)
 
 
 def _ordered(notices: Iterable[Notice]) -> tuple[Notice, ...]:

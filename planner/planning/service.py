@@ -338,6 +338,7 @@ def plan_trip(
     base = int(min(s.start for s in specs).timestamp()) - 2 * 86400
     candidates, left = _candidates(req, cat, specs)
     builder = Builder(req, candidates, base)
+    specs = [builder.fit(spec) for spec in specs]
     rates = _rates()
     b = Border(req)
 
@@ -386,11 +387,7 @@ def plan_trip(
     if best is None:
         raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
 
-    food = [
-        p
-        for p in candidates
-        if p.category in FOOD_CATEGORIES or ("food" in p.interests and p.kind != "day_trip")
-    ]
+    food = [p for p in candidates if p.category in FOOD_CATEGORIES]
     spots = _meal_spots(best, builder, food)
     if spots:
         second = _solve(

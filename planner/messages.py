@@ -152,7 +152,6 @@ TEMPLATES: dict[str, str] = {
     ),
     "left_too_far": N_("too far for a day trip (%(km)s km there and back)"),
     "left_not_reachable": N_("no day of the trip is spent in %(city)s"),
-    "left_blocked": N_("%(reason)s"),
     "left_closed": N_("closed on every day of the trip"),
     "left_no_time": N_("not enough time for it"),
 }

@@ -431,11 +431,7 @@ def _itinerary(
             continue
         if place.city not in reachable:
             why = blocked.get(place.city)
-            detail = (
-                Message("left_blocked", {"reason": why})
-                if why is not None
-                else Message("left_not_reachable", {"city": place.city})
-            )
+            detail = why if why is not None else Message("left_not_reachable", {"city": place.city})
             left[place.id] = LeftOut(place, "not_reachable", detail)
             continue
         open_days = [s for s in specs if builder.windows_for(place, s.day)]

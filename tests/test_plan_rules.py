@@ -1,0 +1,290 @@
+"""The rules a guide checks before handing a plan over: margins, the way back, meals, daylight."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+
+import pytest
+
+from planner.catalogue import load_catalogue
+from planner.cli import cli
+from planner.planning import Crossing, Meal, TripRequest, plan_trip
+from planner.planning.rules import MEAL_WINDOWS, POSITION_KNOWN_M, daylight
+from planner.serialize import itinerary_to_json
+from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ, city_zone
+
+CAT = load_catalogue()
+
+
+def _request(**changes) -> TripRequest:
+    base = TripRequest(
+        arrive=datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ),
+        depart=datetime(2027, 7, 12, 18, 0, tzinfo=HEIHE_TZ),
+        stay=("heihe",),
+        interests=("history", "architecture"),
+        nationality="CN",
+        visas=("RU",),
+    )
+    return replace(base, **changes)
+
+
+def _end_of_day(day) -> datetime:  # noqa: ANN001 - a DayPlan
+    """When the traveller gets where the day ends: after the last item and the leg after it."""
+    last = day.items[-1] if day.items else None
+    if last is None:
+        finish = day.start
+    elif isinstance(last, Crossing):
+        finish = last.option.arrive
+    elif isinstance(last, Meal):
+        finish = last.end
+    else:
+        finish = last.depart
+    return finish + timedelta(minutes=day.end_leg.minutes if day.end_leg else 0)
+
+
+def test_a_flight_is_reached_ninety_minutes_before_departure():
+    depart = datetime(2027, 7, 12, 15, 0, tzinfo=BLAGOVESHCHENSK_TZ)
+    plan = plan_trip(
+        _request(
+            stay=("blagoveshchensk",),
+            arrive=datetime(2027, 7, 10, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            depart=depart,
+            depart_place="blagoveshchensk-ignatyevo-airport",
+        ),
+        time_limit=0.2,
+    )
+    last = plan.days[-1]
+    assert last.end_place == "departure"
+    assert _end_of_day(last) <= depart - timedelta(minutes=90)
+
+
+def test_an_evening_departure_is_reached_with_its_margin_after_dinner():
+    depart = datetime(2027, 7, 12, 20, 0, tzinfo=HEIHE_TZ)
+    plan = plan_trip(_request(depart=depart, depart_place="heihe-railway-station"), time_limit=0.2)
+    assert _end_of_day(plan.days[-1]) <= depart - timedelta(minutes=30)
+
+
+def test_a_day_abroad_does_not_come_back_on_the_days_last_crossing():
+    plan = plan_trip(_request(), time_limit=0.3)
+    backs = [c for d in plan.days for c in d.crossings if c.direction_from == "blagoveshchensk"]
+    assert backs, "a three-day summer trip from Heihe includes a day in Blagoveshchensk"
+    assert not any(c.last_of_day for c in backs)
+    assert not any(n.severity == "red" for d in plan.days for n in d.warnings)
+
+
+def test_coming_back_on_the_last_crossing_is_opted_into_and_said_in_red():
+    # Arriving on a later ship leaves only the last one back (a short day abroad).
+    req = _request(allow_last_crossing=True)
+    plan = plan_trip(req, time_limit=0.3)
+    for day in plan.days:
+        for c in day.crossings:
+            if c.last_of_day:
+                assert any(n.message.code == "last_crossing_used" for n in day.warnings)
+                assert any(n.severity == "red" for n in day.warnings)
+
+
+@pytest.mark.parametrize(
+    ("pace", "arrival"),
+    [
+        ("normal", time(19, 30)),
+        ("relaxed", time(18, 30)),
+        ("packed", time(21, 0)),
+        ("normal", time(23, 30)),
+    ],
+)
+def test_a_late_arrival_gives_a_shorter_plan_never_an_error(pace, arrival):
+    arrive = datetime.combine(datetime(2027, 7, 10).date(), arrival, HEIHE_TZ)
+    plan = plan_trip(
+        _request(arrive=arrive, pace=pace, arrive_place="heihe-aihui-airport"), time_limit=0.2
+    )
+    first = plan.days[0]
+    assert all(item_start(i) >= arrive for i in first.items)
+    assert sum(len(d.stops) for d in plan.days) >= 2
+
+
+def item_start(item) -> datetime:  # noqa: ANN001
+    if isinstance(item, Crossing):
+        return item.option.report_by
+    return item.start if isinstance(item, Meal) else item.arrive
+
+
+def test_meals_are_on_the_local_clock_of_the_city_where_they_are_eaten():
+    plan = plan_trip(_request(), time_limit=0.3)
+    meals = [m for d in plan.days for m in d.meals]
+    assert {m.city for m in meals} == {"heihe", "blagoveshchensk"}
+    for meal in meals:
+        zone = city_zone(meal.city)
+        lo, hi = MEAL_WINDOWS[meal.kind]
+        assert meal.start.utcoffset() == zone.utcoffset(meal.start)
+        assert lo <= meal.start.astimezone(zone).time()
+        assert meal.end.astimezone(zone).time() <= hi
+
+
+def test_every_full_day_has_lunch_and_dinner_or_says_why():
+    plan = plan_trip(_request(pace="relaxed"), time_limit=0.3)
+    middle = plan.days[1]
+    kinds = {m.kind for m in middle.meals}
+    missed = {n.message.params["meal"] for n in middle.warnings if n.message.code == "meal_missed"}
+    assert kinds | missed == {"lunch", "dinner"}
+
+
+def test_places_with_an_unknown_position_are_left_out_unless_must_see():
+    plan = plan_trip(_request(), time_limit=0.2)
+    visited = {s.attraction.id for d in plan.days for s in d.stops}
+    rough = [a for a in CAT.attractions if a.coord_uncertainty_m > POSITION_KNOWN_M]
+    assert rough
+    assert not visited & {a.id for a in rough}
+    reasons = {x.attraction.id: x.reason for x in plan.left_out}
+    assert any(reasons.get(a.id) == "position_unknown" for a in rough)
+
+
+def test_a_must_see_place_with_an_unknown_position_gets_a_generous_leg_and_a_red_warning():
+    rough = next(
+        a
+        for a in CAT.attractions
+        if a.city == "heihe"
+        and a.kind == "attraction"
+        and 1000 < a.coord_uncertainty_m <= 5000
+        and 7 in a.months
+    )
+    plan = plan_trip(_request(must_see=(rough.id,)), time_limit=0.3)
+    visits = [(d, s) for d in plan.days for s in d.stops if s.attraction.id == rough.id]
+    assert visits, "the must-see place is scheduled"
+    day, visit = visits[0]
+    assert visit.leg.minutes >= 5
+    codes = {n.message.code: n.severity for n in day.warnings}
+    assert codes.get("position_unknown_must_see") == "red"
+
+
+def test_outdoor_places_in_winter_are_visited_in_daylight():
+    req = _request(
+        stay=("blagoveshchensk",),
+        arrive=datetime(2027, 1, 15, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+        depart=datetime(2027, 1, 17, 18, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+        nationality="RU",
+        visas=(),
+    )
+    plan = plan_trip(req, time_limit=0.3)
+    outdoor = [
+        s
+        for d in plan.days
+        for s in d.stops
+        if s.attraction.indoor is False and s.attraction.opening_hours in (None, "24/7")
+    ]
+    assert outdoor
+    for stop in outdoor:
+        rise, dusk = daylight(stop.attraction.city, stop.attraction.location, stop.arrive.date())
+        assert rise <= stop.arrive and stop.depart <= dusk, stop.attraction.id
+
+
+def test_a_day_that_starts_with_a_place_opening_later_leaves_the_hotel_later():
+    plan = plan_trip(_request(pace="packed"), time_limit=0.3)
+    for day in plan.days[1:]:
+        if day.stops and not day.crossings:
+            first = day.items[0]
+            leave = day.leave_at
+            assert leave is not None and leave >= day.start
+            assert item_start(first) - leave <= timedelta(minutes=first.leg.minutes + 1)
+
+
+def test_a_chinese_tour_group_in_july_spends_a_day_in_blagoveshchensk():
+    req = _request(
+        arrive=datetime(2027, 7, 14, 8, 0, tzinfo=HEIHE_TZ),
+        depart=datetime(2027, 7, 15, 20, 0, tzinfo=HEIHE_TZ),
+        visas=(),
+        party_size=6,
+        group_tour=True,
+    )
+    plan = plan_trip(req, time_limit=0.3)
+    assert any(s.attraction.city == "blagoveshchensk" for d in plan.days for s in d.stops)
+    documents = {doc.code for d in plan.days for c in d.crossings for doc in c.option.documents}
+    assert documents
+
+
+def test_the_aihui_sites_are_one_excursion_on_one_day():
+    plan = plan_trip(_request(interests=("history",)), time_limit=0.3)
+    aihui_days = {
+        d.date
+        for d in plan.days
+        for s in d.stops
+        if s.attraction.id.startswith("aihui") or "aihui" in s.attraction.id
+    }
+    assert len(aihui_days) <= 1
+
+
+def test_warnings_of_a_day_are_unique_and_ordered_by_severity():
+    plan = plan_trip(_request(), time_limit=0.3)
+    order = {"red": 0, "amber": 1, "info": 2}
+    for day in plan.days:
+        assert len(set(day.warnings)) == len(day.warnings)
+        ranks = [order[n.severity] for n in day.warnings]
+        assert ranks == sorted(ranks)
+        weather = [n for n in day.warnings if n.message.code == "winter_daylight"]
+        assert len(weather) <= 1
+
+
+def test_plan_json_gives_each_crossing_its_report_time_ports_clocks_documents_and_fare():
+    data = itinerary_to_json(plan_trip(_request(), time_limit=0.3))
+    crossings = [c for d in data["days"] for c in d["crossings"]]
+    assert crossings
+    for c in crossings:
+        assert c["report_by"] and c["report_by_zone"] in ("Asia/Shanghai", "Asia/Yakutsk")
+        assert set(c["from_point"]["name"]) == {"zh", "ru", "en"}
+        assert set(c["clocks"]) == {"heihe", "blagoveshchensk"}
+        assert c["clocks"]["heihe"]["depart"]["zone"] == "Asia/Shanghai"
+        assert c["documents"] and "amount" in c["fare"]
+
+
+def test_plan_command_speaks_chinese_and_labels_every_clock(runner):
+    result = runner.invoke(
+        cli,
+        [
+            "plan",
+            "--arrive",
+            "2027-07-10T09:00+08:00",
+            "--depart",
+            "2027-07-12T18:00+08:00",
+            "--stay",
+            "heihe",
+            "--visa",
+            "RU",
+            "--lang",
+            "zh",
+            "--time-limit",
+            "0.2",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "黑河 (UTC+8)" in text and "布拉戈维申斯克（海兰泡） (UTC+9)" in text
+    assert "午餐" in text and "出发" in text
+    for english in ("lunch", "Left out", "cross by", "dinner", "walk "):
+        assert english not in text
+
+
+def test_plan_command_takes_visas_and_groups(runner):
+    args = [
+        "plan",
+        "--arrive",
+        "2027-07-14T08:00+08:00",
+        "--depart",
+        "2027-07-15T20:00+08:00",
+        "--stay",
+        "heihe",
+        "--nationality",
+        "DE",
+        "--visa",
+        "RU",
+        "--visa",
+        "CN",
+        "--format",
+        "json",
+        "--time-limit",
+        "0.2",
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert any(d["crossings"] for d in data["days"])

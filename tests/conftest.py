@@ -30,3 +30,22 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+def summer_request(**changes):
+    """A three-day July trip based in Heihe for a Chinese traveller holding a Russian visa."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from planner.planning import TripRequest
+    from planner.timeutil import HEIHE_TZ
+
+    base = TripRequest(
+        arrive=datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ),
+        depart=datetime(2027, 7, 12, 18, 0, tzinfo=HEIHE_TZ),
+        stay=("heihe",),
+        interests=("history", "architecture"),
+        nationality="CN",
+        visas=("RU",),  # Russia's visa-free regime for CN ended 2026-09-14 (extension unverified)
+    )
+    return replace(base, **changes)

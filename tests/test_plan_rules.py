@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import pytest
+from conftest import summer_request
 
 from planner.catalogue import load_catalogue
 from planner.cli import cli
-from planner.planning import Crossing, Meal, TripRequest, plan_trip
+from planner.planning import Crossing, Meal, plan_trip
 from planner.planning.rules import MEAL_WINDOWS, POSITION_KNOWN_M, daylight
 from planner.serialize import itinerary_to_json
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ, city_zone
@@ -18,16 +18,7 @@ from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ, city_zone
 CAT = load_catalogue()
 
 
-def _request(**changes) -> TripRequest:
-    base = TripRequest(
-        arrive=datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ),
-        depart=datetime(2027, 7, 12, 18, 0, tzinfo=HEIHE_TZ),
-        stay=("heihe",),
-        interests=("history", "architecture"),
-        nationality="CN",
-        visas=("RU",),
-    )
-    return replace(base, **changes)
+_request = summer_request
 
 
 def _end_of_day(day) -> datetime:  # noqa: ANN001 - a DayPlan

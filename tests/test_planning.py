@@ -7,25 +7,16 @@ from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from conftest import summer_request
 
 from planner import hours
 from planner.catalogue import Catalogue, load_catalogue
 from planner.cli import cli
-from planner.planning import PlanningError, TripRequest, plan_trip
+from planner.planning import PlanningError, plan_trip
 from planner.serialize import itinerary_to_json
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
-
-def _request(**changes) -> TripRequest:
-    base = TripRequest(
-        arrive=datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ),
-        depart=datetime(2027, 7, 12, 18, 0, tzinfo=HEIHE_TZ),
-        stay=("heihe",),
-        interests=("history", "architecture"),
-        nationality="CN",
-        visas=("RU",),  # Russia's visa-free regime for CN ended 2026-09-14 (extension unverified)
-    )
-    return replace(base, **changes)
+_request = summer_request
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,11 @@ place, refill), then simulated-annealing acceptance.
 After `restart` iterations without a new best the search goes back to the best solution.
 What each part is worth was measured with bench/toptw.py (bench/README.md).
 
+Invariants (tests/test_solver_invariants.py): a local-search move never lowers the value and
+never swaps out a mandatory visit, so the search ends at a local optimum, not at its move cap;
+the stop's `expired()` check is asked before every insertion and every move, so a time limit
+holds within one move whatever the instance size.
+
 Determinism: all randomness comes from `seed`; with an iteration-based stop the result is
 reproducible, with `MaxRuntime` it depends on how many iterations the machine completes.
 """

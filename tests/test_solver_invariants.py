@@ -172,7 +172,7 @@ def test_local_search_never_lowers_the_value_nor_drops_a_mandatory_visit(
     state = Routes(problem)
     construct(state)
     nprng = np.random.default_rng(seed)
-    for _ in range(15):  # local search from many states: after construction and after shakes
+    for k in range(15):  # local search from many states: after construction and after shakes
         before = state.value
         kept = visited(state) & instance.mandatory
         moves = _local_search(state)
@@ -182,7 +182,9 @@ def test_local_search_never_lowers_the_value_nor_drops_a_mandatory_visit(
         routes = [nd[1:-1] for nd in state.nodes]
         assert check(instance, routes).feasible
         _shake_random(state, rng, max_size=4, share=0.5)
-        state.fill(1.0 + 0.3 * nprng.random(problem.U))
+        # Every other repair is far from greedy, so that swaps have something to improve.
+        noisy = nprng.random(problem.U) ** 3 if k % 2 else 1.0 + 0.3 * nprng.random(problem.U)
+        state.fill(noisy)
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)

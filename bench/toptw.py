@@ -5,6 +5,10 @@ same time limit and the same integer scaling (distances truncated to 1 or 2 deci
 x10 / x100). Every route of both is re-checked with `planner.solver.check()`, which shares no
 code with either search. Figures go to stdout and to bench/out/toptw-<stamp>.{json,csv}.
 
+Two times per run: `search` is what the solver reports (ours: `Result.runtime_s`, from the
+start of `solve()`; OR-Tools: model building and search), `wall` is perf_counter around the
+whole case in the worker process, reading the file and any first import (OR-Tools) included.
+
     .venv/bin/python bench/toptw.py --time-limit 2 --jobs 2 > bench/out/run.txt 2>&1 &
 
 OR-Tools model: one vehicle per route, depot start and end, transit = service(i) + travel(i,j),
@@ -32,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from planner.solver import Instance, MaxRuntime, check, solve  # noqa: E402
 from planner.solver.toptw_io import read_toptw  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "toptw"
+DEFAULT_DATA = ROOT / "bench" / "instances"
 
 
 def run_ours(instance: Instance, time_limit: float, seed: int) -> tuple[list[list[int]], float]:
@@ -99,8 +103,10 @@ SOLVERS = {"ours": run_ours, "ortools": run_ortools}
 def run_case(task: tuple[str, str, int, float, int, str]) -> dict[str, object]:
     """One solver on one (instance, M); the check is done here, on the returned routes."""
     solver, path, m, time_limit, seed, _ = task
+    started = time.perf_counter()
     loaded = read_toptw(path, routes=m)
     routes, runtime = SOLVERS[solver](loaded.instance, time_limit, seed)
+    wall = time.perf_counter() - started
     report = check(loaded.instance, routes)
     return {
         "solver": solver,
@@ -110,6 +116,7 @@ def run_case(task: tuple[str, str, int, float, int, str]) -> dict[str, object]:
         "feasible": report.feasible,
         "violations": list(report.violations[:3]),
         "runtime_s": round(runtime, 3),
+        "wall_s": round(wall, 3),
         "routes": [[loaded.vertex_ids[j] for j in route] for route in routes],
     }
 
@@ -132,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     data_dir: Path = args.data_dir
-    files = sorted((data_dir / "instances").glob("*.txt"))
+    # The copy in bench/instances/ is flat; the upstream folder keeps them in instances/.
+    nested = data_dir / "instances"
+    files = sorted((nested if nested.is_dir() else data_dir).glob("*.txt"))
     if args.instances:
         wanted = set(args.instances.split(","))
         files = [f for f in files if f.stem in wanted]
@@ -156,14 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     by_case: dict[tuple[str, int], dict[str, dict[str, object]]] = {}
     for row in rows:
         by_case.setdefault((str(row["instance"]), int(row["m"])), {})[str(row["solver"])] = row
-    header = f"{'instance':9} {'m':>2} {'bks':>5} {'ours':>5} {'gap%':>6} {'time':>5}"
+    header = f"{'instance':9} {'m':>2} {'bks':>5} {'ours':>5} {'gap%':>6} {'search':>6} {'wall':>5}"
     if "ortools" in solvers:
-        header += f" {'ortools':>7} {'gap%':>6} {'time':>5} {'ratio':>6}"
+        header += f" {'ortools':>7} {'gap%':>6} {'search':>6} {'wall':>5} {'ratio':>6}"
     print(header)
     table: list[dict[str, object]] = []
     totals = {s: 0 for s in solvers}
     gaps: dict[str, list[float]] = {s: [] for s in solvers}
     infeasible = {s: 0 for s in solvers}
+    walls: dict[str, list[float]] = {s: [] for s in solvers}
     for (name, m), results in sorted(by_case.items()):
         best = bks.get((name, m))
         line = f"{name:9} {m:>2} {best if best is not None else '-':>5}"
@@ -176,9 +186,14 @@ def main(argv: list[str] | None = None) -> int:
             gaps[solver].append(gap)
             infeasible[solver] += 0 if res["feasible"] else 1
             flag = "" if res["feasible"] else "!"
-            line += f" {score:>5}{flag} {gap:>6.2f} {float(res['runtime_s']):>5.2f}"
+            walls[solver].append(float(res["wall_s"]))
+            line += (
+                f" {score:>5}{flag} {gap:>6.2f} {float(res['runtime_s']):>6.2f}"
+                f" {float(res['wall_s']):>5.2f}"
+            )
             record[solver] = {
-                k: res[k] for k in ("score", "feasible", "runtime_s", "violations", "routes")
+                k: res[k]
+                for k in ("score", "feasible", "runtime_s", "wall_s", "violations", "routes")
             }
             record[f"{solver}_gap_pct"] = round(gap, 3)
         if "ortools" in solvers:
@@ -198,15 +213,20 @@ def main(argv: list[str] | None = None) -> int:
     }
     for solver in solvers:
         mean_gap = sum(gaps[solver]) / len(gaps[solver]) if gaps[solver] else float("nan")
+        wall_mean = sum(walls[solver]) / len(walls[solver]) if walls[solver] else float("nan")
+        wall_max = max(walls[solver], default=0.0)
         print(
             f"{solver:8} total score {totals[solver]:>7}  mean gap {mean_gap:6.3f} %  "
-            f"max gap {max(gaps[solver], default=0):6.2f} %  infeasible {infeasible[solver]}"
+            f"max gap {max(gaps[solver], default=0):6.2f} %  infeasible {infeasible[solver]}  "
+            f"wall per run mean {wall_mean:.3f} s max {wall_max:.3f} s"
         )
         summary[solver] = {
             "total_score": totals[solver],
             "mean_gap_pct": round(mean_gap, 3),
             "max_gap_pct": round(max(gaps[solver], default=0.0), 3),
             "infeasible": infeasible[solver],
+            "wall_mean_s": round(wall_mean, 3),
+            "wall_max_s": round(wall_max, 3),
         }
     if "ortools" in solvers and totals["ortools"]:
         ratio = totals["ours"] / totals["ortools"]
@@ -235,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                 *[
                     f"{s}_{k}"
                     for s in solvers
-                    for k in ("score", "gap_pct", "runtime_s", "feasible")
+                    for k in ("score", "gap_pct", "runtime_s", "wall_s", "feasible")
                 ],
             ]
         )
@@ -249,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                         r[s]["score"],  # type: ignore[index]
                         r[f"{s}_gap_pct"],
                         r[s]["runtime_s"],  # type: ignore[index]
+                        r[s]["wall_s"],  # type: ignore[index]
                         r[s]["feasible"],  # type: ignore[index]
                     )
                 ]

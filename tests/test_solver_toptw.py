@@ -13,13 +13,10 @@ from planner.commands.solve_toptw import command
 from planner.solver import Instance, MaxIterations, RouteSpec, check, solve
 from planner.solver.toptw_io import TOPTWFormatError, parse_toptw, read_toptw
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "toptw"
-C101 = DATA / "instances" / "c101.txt"
-
-needs_data = pytest.mark.skipif(not C101.is_file(), reason="benchmark data not available")
+DATA = Path(__file__).resolve().parents[1] / "bench" / "instances"
+C101 = DATA / "c101.txt"
 
 
-@needs_data
 def test_c101_is_read_with_distances_truncated_to_one_decimal() -> None:
     loaded = read_toptw(C101, routes=2)
     inst = loaded.instance
@@ -35,9 +32,8 @@ def test_c101_is_read_with_distances_truncated_to_one_decimal() -> None:
     assert sum(inst.scores) == 1810
 
 
-@needs_data
 def test_cordeau_file_with_crlf_uses_two_decimals() -> None:
-    loaded = read_toptw(DATA / "instances" / "pr01.txt")
+    loaded = read_toptw(DATA / "pr01.txt")
     inst = loaded.instance
     assert loaded.scale == 100
     assert inst.num_nodes == 49
@@ -45,7 +41,6 @@ def test_cordeau_file_with_crlf_uses_two_decimals() -> None:
     assert sum(inst.scores) == 657
 
 
-@needs_data
 def test_published_optimal_c101_route_is_feasible_with_score_320() -> None:
     with open(DATA / "optw_m1_routes_righini_salani.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["instance"] == "c101")
@@ -58,7 +53,6 @@ def test_published_optimal_c101_route_is_feasible_with_score_320() -> None:
     assert report.start_times[0] == published
 
 
-@needs_data
 def test_check_rejects_a_route_that_arrives_after_a_window() -> None:
     loaded = read_toptw(C101, routes=1)
     report = check(loaded.instance, [[75, 57]])  # 75 is served last in the optimum
@@ -93,7 +87,6 @@ def test_small_text_instance_round_trips_through_the_solver() -> None:
 # -- the command ------------------------------------------------------------------------------
 
 
-@needs_data
 def test_command_prints_json_with_routes_in_file_ids() -> None:
     result = CliRunner().invoke(
         command, [str(C101), "--routes", "2", "--time-limit", "0.3", "--seed", "3"]
@@ -112,7 +105,6 @@ def test_command_prints_json_with_routes_in_file_ids() -> None:
     assert report.score == data["score"]
 
 
-@needs_data
 def test_command_text_format_lists_each_route() -> None:
     result = CliRunner().invoke(
         command, [str(C101), "-m", "2", "--time-limit", "0.2", "--format", "text"]
@@ -140,7 +132,6 @@ def test_malformed_file_is_a_one_line_error(tmp_path: Path) -> None:
     assert isinstance(result.exception, SystemExit)
 
 
-@needs_data
 def test_zero_routes_is_a_usage_error() -> None:
     result = CliRunner().invoke(command, [str(C101), "--routes", "0"])
     assert result.exit_code == 2
@@ -155,7 +146,6 @@ def test_instance_from_reader_is_an_ordinary_instance() -> None:
     assert loaded.instance.num_routes == 3
 
 
-@needs_data
 def test_command_is_registered_in_the_planner_group() -> None:
     from planner.cli import cli
 

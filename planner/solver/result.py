@@ -27,6 +27,8 @@ class Result:
     runtime_s: float
     unplaced_mandatory: frozenset[int] = field(default_factory=frozenset)
     feasible: bool = True
+    # Iterations whose local search was ended by its move cap (a safety net): expected 0.
+    local_search_capped: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ place, refill), then simulated-annealing acceptance.
 After `restart` iterations without a new best the search goes back to the best solution.
 What each part is worth was measured with bench/toptw.py (bench/README.md).
 
+Invariants (tests/test_solver_invariants.py): a local-search move never lowers the value and
+never swaps out a mandatory visit, so the search ends at a local optimum, not at its move cap;
+the stop's `expired()` check is asked before every insertion and every move, so a time limit
+holds within one move whatever the instance size.
+
 Determinism: all randomness comes from `seed`; with an iteration-based stop the result is
 reproducible, with `MaxRuntime` it depends on how many iterations the machine completes.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +31,11 @@ from planner.solver.construct import construct
 from planner.solver.instance import Instance
 from planner.solver.result import Result, check
 from planner.solver.state import Problem, Routes
-from planner.solver.stop import StoppingCriterion
+from planner.solver.stop import StoppingCriterion, expiry, never
+
+# Safety net against a cycle of equal-value, time-saving swaps; never reached in practice
+# (the tests assert it): each swap gains score or saves time, and a fill only adds score.
+MOVE_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,8 @@ def solve(
         The problem, in integers.
     stop:
         Asked once per iteration (after the construction) whether to stop; reset first.
+        Its `expired()` check, if it has one, is asked before every insertion and every
+        local-search move too, so a time limit also cuts the construction and an iteration.
     seed:
         Seeds the only source of randomness; with an iteration-based stop the result is the
         same for the same seed. With `MaxRuntime` the number of iterations depends on speed.
@@ -77,9 +89,10 @@ def solve(
     stop.reset()
     rng = random.Random(seed)
     nprng = np.random.default_rng(seed)
+    halt = expiry(stop)
     problem = Problem(instance, alpha=params.alpha)
     state = Routes(problem)
-    construct(state)
+    construct(state, halt)
     best = state.snapshot()
     current = best
     iterations = 0
@@ -92,7 +105,8 @@ def solve(
     seqfill = params.seqfill
     # The temperature follows the real score, not the mandatory bonus in `value`.
     temp_scale = params.temp / 100.0
-    while not stop(best.value):
+    capped = 0
+    while not halt() and not stop(best.value):
         iterations += 1
         if params.shake == "seq":
             removed = _shake(state, start, size)
@@ -107,11 +121,11 @@ def solve(
         if seqfill and rng.random() < seqfill:
             order = list(range(problem.R))
             rng.shuffle(order)
-            state.fill(factor, order)
+            state.fill(factor, order, halt)
         else:
-            state.fill(factor)
-        if params.local_search:
-            _local_search(state)
+            state.fill(factor, halt=halt)
+        if params.local_search and _local_search(state, halt) >= MOVE_CAP:
+            capped += 1
         if state.value > best.value:
             best = state.snapshot()
             current = best
@@ -148,6 +162,7 @@ def solve(
         runtime_s=time.perf_counter() - started,
         unplaced_mandatory=frozenset(instance.mandatory - visited),
         feasible=check(instance, routes).feasible,
+        local_search_capped=capped,
     )
 
 
@@ -190,10 +205,15 @@ def _shake_random(
     return state.remove_many(removals) if removals else []
 
 
-def _local_search(state: Routes, limit: int = 1000) -> int:
-    """Swap visits for better free nodes (then refill) until no swap improves; returns moves."""
+def _local_search(state: Routes, halt: Callable[[], bool] = never, limit: int = MOVE_CAP) -> int:
+    """Swap visits for better free nodes (then refill) until no swap improves; returns moves.
+
+    Never lowers `state.value` and never gives up a mandatory visit (see `_replace_keys`).
+    Ends at a local optimum, when `halt()` says so, or (a safety net) after `limit` moves:
+    a return value equal to `limit` means the cap ended it.
+    """
     moves = 0
-    while moves < limit:
+    while moves < limit and not halt():
         best: tuple[float, int, int, int] | None = None
         for r in range(state.p.R):
             move = state.best_replace(r)
@@ -203,6 +223,6 @@ def _local_search(state: Routes, limit: int = 1000) -> int:
             return moves
         _, r, pos, u = best
         state.replace(r, pos, u)
-        state.fill()
+        state.fill(halt=halt)
         moves += 1
     return moves

@@ -12,11 +12,13 @@ Positions followed by such a node are therefore re-checked exactly by simulation
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from planner.solver.instance import Instance
+from planner.solver.stop import never
 
 INF = np.int64(2**60)
 
@@ -316,12 +318,19 @@ class Routes:
             self.table(r)
         return removed
 
-    def fill(self, factor: np.ndarray | None = None, order: list[int] | None = None) -> int:
+    def fill(
+        self,
+        factor: np.ndarray | None = None,
+        order: list[int] | None = None,
+        halt: Callable[[], bool] = never,
+    ) -> int:
         """Greedy insertion by value^2 / shift until nothing fits; returns how many went in.
 
         `factor` (one per candidate) perturbs the ratios, so repeated repairs differ.
         `order` fills those routes one after the other instead of taking the best insertion
         over all routes: a different repair that moves visits between routes.
+        `halt` is asked before each insertion; when it says so the fill stops where it is
+        (every state it leaves is feasible).
         """
         p = self.p
         if p.U == 0:
@@ -330,7 +339,7 @@ class Routes:
         groups = [[r] for r in order] if order is not None else [list(range(p.R))]
         ratios: list[np.ndarray | None] = [None] * p.R
         for group in groups:
-            while True:
+            while not halt():
                 best_ratio = 0.0
                 best_r = -1
                 best_u = -1
@@ -383,8 +392,12 @@ class Routes:
         return best, i + 1, u
 
     def _replace_keys(self, r: int) -> np.ndarray:
-        """Value of serving each candidate in place of each visit (-1: infeasible), ignoring
-        whether the candidate is free; cached until route r changes."""
+        """Value of serving each candidate in place of each visit (-1: infeasible or a
+        mandatory visit), ignoring whether the candidate is free; cached until route r changes.
+
+        A positive key never lowers the state's value: the time term is worth less than one
+        point of score (`Problem.time_weight`), so it only breaks ties between equal values.
+        """
         p = self.p
         nd = self.nodes[r]
         dep_prev = np.array(self.dep[r][:-2], dtype=np.int64)[:, None]
@@ -395,10 +408,10 @@ class Routes:
         shift = begin + p.from_cand[nd[2:]]
         shift -= arr_next
         ok &= shift <= slack_next
-        out_val = np.array(
-            [-1e18 if p.is_mandatory[v] else float(p.value[v]) for v in nd[1:-1]],
-            dtype=np.float64,
-        )[:, None]
+        visits = nd[1:-1]
+        # A mandatory visit is never given up: its whole row is masked out, whatever it scores.
+        ok[[p.is_mandatory[v] for v in visits]] = False
+        out_val = np.array([float(p.value[v]) for v in visits], dtype=np.float64)[:, None]
         key = p.val_c - out_val - shift * p.time_weight
         key[~ok] = -1.0
         return key

@@ -21,7 +21,7 @@ import planner.commands
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-data": (
         "planner.commands.check_data",
-        "Validate the catalogue (and data/crossing.json when present); exit 1 on any problem.",
+        "Validate the catalogue, the crossing data and the travel parameters; exit 1 on a problem.",
     ),
     "crossings": (
         "planner.commands.crossings",

@@ -168,8 +168,9 @@ class Builder:
                 intervals = [(max(a, rise), min(b, dusk)) for a, b in intervals]
             service = self.service_s(place)
             for opens, closes in intervals:
-                a = int(opens.timestamp()) - self.base
-                b = int(closes.timestamp()) - self.base - service
+                # Whole minutes: a visit starts on the minute, at or after the opening.
+                a = math.ceil(opens.timestamp() / 60) * 60 - self.base
+                b = math.floor(closes.timestamp() / 60) * 60 - self.base - service
                 if b >= a:
                     out.append((a, b))
         self._windows[key] = out

@@ -43,7 +43,7 @@ from planner.planning.rules import (
     TRAVEL_PENALTY_PER_HOUR,
     position_known,
 )
-from planner.solver import FirstOf, MaxRuntime, NoImprovement, check, solve
+from planner.solver import FirstOf, MaxIterations, MaxRuntime, NoImprovement, check, solve
 from planner.timeutil import CITIES, other_city, require_aware
 from planner.travel import MODES, great_circle_km, load_travel_data
 from planner.trip import Crossing, Itinerary, LeftOut, Meal, PlanningError, TripRequest
@@ -210,13 +210,15 @@ def _solve(
     seconds: float,
     seed: int,
     rates: dict[str, float],
-    deadline: float,
     meal_spots: dict | None = None,
 ) -> _Outcome | None:
+    """Solve one variant for at most *seconds* of search; 0 means the construction only."""
     allowed = _allowed_days(clusters, variant)
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
-    left = max(0.0, deadline - clock.perf_counter())
-    stop = FirstOf(MaxRuntime(min(seconds, left)), NoImprovement(300))
+    if seconds > 0:
+        stop = FirstOf(MaxRuntime(seconds), NoImprovement(300))
+    else:
+        stop = MaxIterations(0)
     result = solve(built.instance, stop, seed)
     if not check(built.instance, result.routes).feasible:
         return None
@@ -381,7 +383,13 @@ def plan_trip(
     share = time_limit * 0.7 / len(variants)
     best: _Outcome | None = None
     for variant in variants:
-        outcome = _solve(req, builder, variant, clusters, share, seed, rates, deadline)
+        # The limit holds: no new variant once it is spent, except that the first one is always
+        # built (construction only if need be), so there is a plan to give.
+        remaining = deadline - clock.perf_counter()
+        if remaining <= 0 and best is not None:
+            break
+        seconds = max(0.0, min(share, remaining))
+        outcome = _solve(req, builder, variant, clusters, seconds, seed, rates)
         if outcome is not None and (best is None or outcome.value > best.value):
             best = outcome
     if best is None:
@@ -389,18 +397,9 @@ def plan_trip(
 
     food = [p for p in candidates if p.category in FOOD_CATEGORIES]
     spots = _meal_spots(best, builder, food)
-    if spots:
-        second = _solve(
-            req,
-            builder,
-            best.variant,
-            clusters,
-            max(0.02, time_limit * 0.3),
-            seed,
-            rates,
-            max(deadline, clock.perf_counter() + 0.02),
-            spots,
-        )
+    remaining = deadline - clock.perf_counter()
+    if spots and remaining > 0:
+        second = _solve(req, builder, best.variant, clusters, remaining, seed, rates, spots)
         if (
             second is not None
             and len(second.decoded.missed_meals) <= len(best.decoded.missed_meals)

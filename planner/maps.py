@@ -6,6 +6,10 @@ server (so `{{ ... }}` in a catalogue name would run there). Every text that rea
 through `map_text`, which HTML-escapes and also turns into entities the characters that end or
 interpolate a template literal (` $ \\) and every brace, so no Jinja delimiter survives.
 We take only the map's html and script parts and load the assets from static/vendor/.
+
+With tiles off every map still shows the Amur, the Zeya and the border (planner.basemap). When the
+tile server draws in GCJ-02 (Chinese services), points on the Chinese bank are shifted to that
+datum for display only; the catalogue stays WGS-84.
 """
 
 from __future__ import annotations
@@ -20,12 +24,15 @@ from branca.element import Element
 from folium.plugins import MarkerCluster
 
 from planner.assets import asset_paths
+from planner.basemap import ATTRIBUTION_URL, basemap_geojson
 from planner.catalogue import group_of
+from planner.geo import amur_bank, out_of_china, wgs84_to_gcj02
 from planner.model import Attraction
 
 Gettext = Callable[[str], str]
 
 TWIN_CITIES_CENTER = (50.2530, 127.5270)  # mid-river between the two embankments
+ESTIMATE_RADIUS_PX = 7  # an estimated position: a small ring of fixed size at any zoom
 
 
 # After HTML escaping (which emits no brace, backtick, dollar or backslash of its own).
@@ -50,12 +57,46 @@ def safe_href(url: str) -> str | None:
     return map_text(url)
 
 
+DATUMS = ("wgs84", "gcj02")
+
+
 @dataclass(frozen=True)
 class TileConfig:
-    """A tile server: URL template and the attribution its licence requires."""
+    """A tile server: URL template, the attribution its licence requires (plain text, with an
+    optional link), and the datum its tiles are drawn in (GCJ-02 for Chinese services)."""
 
     url: str
     attribution: str
+    attribution_url: str = ""
+    datum: str = "wgs84"
+
+    def __post_init__(self) -> None:
+        if self.datum not in DATUMS:
+            raise ValueError(f"tile datum {self.datum!r}: expected one of {', '.join(DATUMS)}")
+
+    def attribution_html(self) -> str:
+        """The attribution for Leaflet's control: escaped text, linked when the URL is http(s)."""
+        text = map_text(self.attribution)
+        href = safe_href(self.attribution_url) if self.attribution_url else None
+        return f'<a href="{href}" rel="noopener" target="_blank">{text}</a>' if href else text
+
+
+# folium's own default, and ours: OpenStreetMap's standard tiles (tile usage policy applies).
+OSM_TILES = TileConfig(
+    url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    attribution="© OpenStreetMap contributors",
+    attribution_url="https://www.openstreetmap.org/copyright",
+)
+
+# The page's stylesheet for base-map names and approximate markers (static/css/maps.css).
+MAP_CSS = "css/maps.css"
+
+_BASEMAP_STYLE = {
+    "land:CN": {"fillColor": "#f4efe1", "fillOpacity": 1, "stroke": False},
+    "land:RU": {"fillColor": "#eef0e6", "fillOpacity": 1, "stroke": False},
+    "water": {"fillColor": "#a9cbe8", "fillOpacity": 1, "color": "#7fa9d1", "weight": 1},
+    "border": {"color": "#8b3a2b", "weight": 2.5, "dashArray": "8 5", "opacity": 0.9},
+}
 
 
 @dataclass(frozen=True)
@@ -83,14 +124,83 @@ def _descendants(element: Element) -> Iterable[Element]:
         yield from _descendants(child)
 
 
-def new_map(tiles: TileConfig | None, location=TWIN_CITIES_CENTER, zoom: int = 13) -> folium.Map:
-    """A folium map with our tile server, or a blank background when none is configured."""
+def display_location(lat: float, lon: float, tiles: TileConfig | None) -> tuple[float, float]:
+    """Where to draw a WGS-84 point on *tiles*: shifted to GCJ-02 on the Chinese bank when the
+    tile server uses that datum (its streets are drawn there), unchanged everywhere else."""
+    if tiles is None or tiles.datum != "gcj02" or out_of_china(lat, lon):
+        return lat, lon
+    if amur_bank(lat, lon) != "CN":
+        return lat, lon
+    return wgs84_to_gcj02(lat, lon)
+
+
+def add_basemap(fmap: folium.Map, lang: str) -> None:
+    """Draw the offline base map (land tint, water, dashed border, names) under everything."""
+    # Own panes: the base map under the markers' overlay pane (400), its names above the
+    # shapes but under the markers (600); neither takes clicks.
+    folium.map.CustomPane("basemap", z_index=250).add_to(fmap)
+    folium.map.CustomPane("basemap-names", z_index=450).add_to(fmap)
+    data = basemap_geojson()
+    shapes = []
+    for feature in data["features"]:
+        props = feature["properties"]
+        if props["layer"] == "label":
+            continue
+        key = f"land:{props['country']}" if props["layer"] == "land" else props["layer"]
+        shapes.append(
+            {"type": "Feature", "properties": {"key": key}, "geometry": feature["geometry"]}
+        )
+    attribution = (
+        f'<a href="{map_text(ATTRIBUTION_URL)}" rel="noopener" target="_blank">'
+        f"{map_text('© OpenStreetMap contributors')}</a> (ODbL)"
+    )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": shapes},
+        style_function=lambda f: _BASEMAP_STYLE[f["properties"]["key"]],
+        control=False,
+        interactive=False,
+        pane="basemap",
+        attribution=attribution,
+    ).add_to(fmap)
+    for feature in data["features"]:
+        props = feature["properties"]
+        if props["layer"] != "label":
+            continue
+        lon, lat = feature["geometry"]["coordinates"]
+        name = props.get(f"name:{lang}") or props["name:en"]
+        anchor = folium.CircleMarker(
+            [lat, lon], radius=0, stroke=False, fill=False, interactive=False, pane="basemap-names"
+        )
+        folium.Tooltip(
+            map_text(name),
+            sticky=False,
+            permanent=True,
+            direction="center",
+            className=f"basemap-name basemap-{props['label']}",
+            pane="basemap-names",
+        ).add_to(anchor)
+        anchor.add_to(fmap)
+
+
+def new_map(
+    tiles: TileConfig | None,
+    location=TWIN_CITIES_CENTER,
+    zoom: int = 13,
+    lang: str = "en",
+) -> folium.Map:
+    """A folium map on our tile server, or on the offline base map when tiles are off."""
     fmap = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True)
     fmap.options["maxZoom"] = 19  # marker clustering needs it; folium sets it only with tiles
     if tiles is not None:
-        folium.TileLayer(tiles=tiles.url, attr=map_text(tiles.attribution), name="base").add_to(
-            fmap
-        )
+        folium.TileLayer(
+            tiles=tiles.url,
+            attr=tiles.attribution_html(),
+            name="base",
+            control=False,
+            max_zoom=19,
+        ).add_to(fmap)
+    else:
+        add_basemap(fmap, lang)
     return fmap
 
 
@@ -104,7 +214,7 @@ def render(fmap: folium.Map) -> RenderedMap:
         html=root.html.render(),
         script=root.script.render(),
         scripts=tuple(asset_paths(js)),
-        styles=tuple(asset_paths(css)),
+        styles=(*asset_paths(css), MAP_CSS),
     )
 
 
@@ -166,14 +276,17 @@ def attractions_map(
 ) -> folium.Map:
     """Every place on one map: a layer per city and category group, clustered markers.
 
-    A place whose point is an estimate is drawn as a circle of its uncertainty, not a pin.
+    A place whose point is an estimate is drawn as a small dashed ring, not a pin, with its
+    uncertainty in the tooltip: a circle of the uncertainty itself (up to tens of kilometres)
+    would swamp the map.
     """
     places = list(attractions)
-    fmap = new_map(tiles)
+    fmap = new_map(tiles, lang=lang)
     layers: dict[tuple[str, str], folium.FeatureGroup] = {}
     clusters: dict[tuple[str, str], MarkerCluster] = {}
     group_labels = group_labels or {}
     city_labels = city_labels or {}
+    shown: list[tuple[float, float]] = []
     for place in sorted(places, key=lambda a: (a.city, group_of(a), a.id)):
         key = (place.city, group_of(place))
         if key not in layers:
@@ -182,26 +295,35 @@ def attractions_map(
             clusters[key] = MarkerCluster(control=False).add_to(layers[key])
         url = detail_url(place) if detail_url else ""
         popup = folium.Popup(popup_html(place, lang, _, url), max_width=320)
-        tooltip = map_text(place.name.get(lang))
-        point = [place.location.lat, place.location.lon]
+        point = display_location(place.location.lat, place.location.lon, tiles)
+        shown.append(point)
         if place.is_estimated:
-            folium.Circle(
-                point,
-                radius=place.coord_uncertainty_m,
+            approx = _("Approximate location (±%(m)s m)") % {
+                "m": f"{place.coord_uncertainty_m:,}".replace(",", "\u202f")
+            }
+            folium.CircleMarker(
+                list(point),
+                radius=ESTIMATE_RADIUS_PX,
                 popup=popup,
-                tooltip=tooltip,
+                tooltip=folium.Tooltip(
+                    f"{map_text(place.name.get(lang))}<br>{map_text(approx)}",
+                    className="estimated-tooltip",
+                ),
                 color="#b35c00",
+                weight=2,
+                dash_array="3 3",
                 fill=True,
-                fill_opacity=0.15,
-                dash_array="4 4",
+                fill_color="#ffd9a8",
+                fill_opacity=0.8,
+                className="estimated-marker",
             ).add_to(layers[key])
         else:
-            folium.Marker(point, popup=popup, tooltip=tooltip).add_to(clusters[key])
+            tooltip = folium.Tooltip(map_text(place.name.get(lang)))
+            folium.Marker(list(point), popup=popup, tooltip=tooltip).add_to(clusters[key])
     near = [
-        (p.location.lat, p.location.lon)
-        for p in places
-        if abs(p.location.lat - TWIN_CITIES_CENTER[0]) < 0.35
-        and abs(p.location.lon - TWIN_CITIES_CENTER[1]) < 0.5
+        (lat, lon)
+        for lat, lon in shown
+        if abs(lat - TWIN_CITIES_CENTER[0]) < 0.35 and abs(lon - TWIN_CITIES_CENTER[1]) < 0.5
     ]
     if len(near) >= 2:
         # Frame the two cities (and Aihui); far day trips stay one zoom-out away.

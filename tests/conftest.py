@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from planner.web import create_app
+# No test may fetch map tiles: every app made in the tests (also those built without these
+# fixtures) draws the offline base map instead. CI runs pytest, so this covers CI too.
+os.environ["PLANNER_TILES"] = "none"
+
+from planner.web import create_app  # noqa: E402
 
 
 @pytest.fixture()
@@ -14,7 +20,7 @@ def app(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-only",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "TILE_URL": "",
+            "TILES": "none",
         }
     )
     yield app

@@ -35,6 +35,8 @@ def _check_data(app: Flask) -> None:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
+    from planner.maps import OSM_TILES
+
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -44,8 +46,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite3'}",
-        TILE_URL="",
-        TILE_ATTRIBUTION="",
+        # OpenStreetMap's standard tiles, as folium's default; PLANNER_TILES=none turns tiles off
+        # (tests, CI, offline) and maps draw the base map shipped in data/basemap.geojson.
+        TILES="on",
+        TILE_URL=OSM_TILES.url,
+        TILE_ATTRIBUTION=OSM_TILES.attribution,
+        TILE_ATTRIBUTION_URL=OSM_TILES.attribution_url,
+        TILE_DATUM="wgs84",
         CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",

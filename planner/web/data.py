@@ -9,13 +9,26 @@ from flask import current_app
 from planner.catalogue import Catalogue, load_catalogue
 from planner.maps import TileConfig
 
+# PLANNER_TILES values that turn tiles off (the environment gives strings, or JSON false).
+_OFF = {"none", "off", "no", "false", "0", ""}
+
 
 def catalogue() -> Catalogue:
     return load_catalogue(Path(current_app.config["CATALOGUE_PATH"]))
 
 
 def tiles() -> TileConfig | None:
-    url = current_app.config.get("TILE_URL") or ""
+    """The configured tile server, or None when tiles are off (maps use the offline base map)."""
+    config = current_app.config
+    switch = config.get("TILES", "on")
+    if switch is False or str(switch).strip().lower() in _OFF:
+        return None
+    url = config.get("TILE_URL") or ""
     if not url:
         return None
-    return TileConfig(url=url, attribution=current_app.config.get("TILE_ATTRIBUTION") or "")
+    return TileConfig(
+        url=url,
+        attribution=config.get("TILE_ATTRIBUTION") or "",
+        attribution_url=config.get("TILE_ATTRIBUTION_URL") or "",
+        datum=str(config.get("TILE_DATUM") or "wgs84").strip().lower(),
+    )

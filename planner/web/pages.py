@@ -86,15 +86,16 @@ def attraction(attraction_id: str):  # noqa: ANN201
     except KeyError:
         abort(404)
     lang = current_lang()
+    tiles = data.tiles()
     fmap = maps.attractions_map(
         [place],
         lang,
         _,
-        tiles=data.tiles(),
+        tiles=tiles,
         group_labels=plain(GROUP_LABELS),
         city_labels=plain(CITY_LABELS),
     )
-    fmap.location = [place.location.lat, place.location.lon]
+    fmap.location = list(maps.display_location(place.location.lat, place.location.lon, tiles))
     fmap.options["zoom"] = 15
     return render_template(
         "attraction.html",
@@ -133,13 +134,14 @@ def crossing_page():  # noqa: ANN201
     except ValueError as exc:
         error = str(exc)
     data_ = crossing.load_crossing_data()
-    fmap = maps.new_map(data.tiles(), zoom=11)
+    tiles = data.tiles()
+    fmap = maps.new_map(tiles, zoom=11, lang=current_lang())
     for point in data_.points.values():
         if point.location is None:
             continue
         label = maps.map_text(point.name.get(current_lang()))
         folium.Marker(
-            [point.location.lat, point.location.lon],
+            list(maps.display_location(point.location.lat, point.location.lon, tiles)),
             tooltip=label,
             popup=folium.Popup(label, max_width=260),
         ).add_to(fmap)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import urlparse
 
-from flask import Flask, current_app, g
+from flask import Flask, g
+
+from planner.web import data
 
 
 def csp_nonce() -> str:
@@ -14,14 +17,25 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+# A host[:port] as it may stand in a CSP source expression (no spaces, quotes or semicolons).
+_HOST = re.compile(r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+
+
 def _tile_origin() -> str:
-    url = current_app.config.get("TILE_URL") or ""
+    """' scheme://host' of the configured tile server for img-src, or '' when tiles are off."""
+    try:
+        config = data.tiles()
+    except ValueError:  # a misconfigured datum: the page itself reports it
+        return ""
+    if config is None:
+        return ""
+    url = config.url
     parsed = urlparse(url.replace("{s}", "a"))
-    if parsed.scheme in ("http", "https") and parsed.netloc:
-        # {s} subdomains: allow the wildcard of the parent host.
-        host = parsed.netloc
-        if "{s}" in url:
-            host = "*." + host.split(".", 1)[1]
+    host = parsed.netloc
+    if "{s}" in url and "." in host:
+        # {s} subdomains (a., b., c.): allow the wildcard of the parent host.
+        host = "*." + host.split(".", 1)[1]
+    if parsed.scheme in ("http", "https") and _HOST.fullmatch(host):
         return f" {parsed.scheme}://{host}"
     return ""
 

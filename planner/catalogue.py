@@ -95,6 +95,8 @@ CATEGORY_GROUPS: dict[str, str] = {
             "shopping_street",
             "food",
             "food_market",
+            "food_court",
+            "cafe",
             "restaurant",
             "trade_fair",
         ),

@@ -47,7 +47,7 @@ SCENARIOS = [
         "2027-07-14T08:00+09:00",
         "RU",
         1,
-        (),
+        ("CN",),
         {"ship", "bridge_bus"},
     ),
     ("freeze-up-no-ships", "heihe", "2026-11-20T08:00+08:00", "RU", 1, (), {"hovercraft"}),
@@ -57,7 +57,7 @@ SCENARIOS = [
         "2027-01-20T07:00+09:00",
         "RU",
         1,
-        (),
+        ("CN",),
         {"pontoon_bus", "bridge_bus"},
     ),
     (
@@ -66,7 +66,7 @@ SCENARIOS = [
         "2027-04-20T08:00+09:00",
         "RU",
         1,
-        (),
+        ("CN",),
         {"hovercraft", "bridge_bus"},
     ),
     ("chinese-new-year-2026", "heihe", "2026-02-17T09:00+08:00", "RU", 1, (), None),
@@ -79,15 +79,8 @@ SCENARIOS = [
         (),
         {"ship", "bridge_bus"},
     ),
-    (
-        "russian-in-reported-extension",
-        "blagoveshchensk",
-        "2027-07-15T08:00+09:00",
-        "RU",
-        1,
-        (),
-        {"ship", "bridge_bus"},
-    ),
+    # A reported (unverified) extension is never applied: no visa-free entry after 14 Sep 2026.
+    ("russian-in-reported-extension", "blagoveshchensk", "2027-07-15T08:00+09:00", "RU", 1, (), None),
     ("russian-after-all-ends", "blagoveshchensk", "2028-07-12T08:00+09:00", "RU", 1, (), None),
     (
         "russian-after-end-with-visa",
@@ -103,6 +96,16 @@ SCENARIOS = [
     ("chinese-group-after-regime-end", "heihe", "2026-10-01T08:00+08:00", "CN", 6, (), {"ship"}),
     ("third-country-no-visa", "heihe", "2027-07-14T08:00+08:00", "DE", 1, (), None),
     ("third-country-with-visa", "heihe", "2027-07-14T08:00+08:00", "DE", 1, ("RU",), {"ship"}),
+    (
+        "listed-third-country-to-china",
+        "blagoveshchensk",
+        "2026-07-15T08:00+09:00",
+        "DE",
+        1,
+        (),
+        {"ship", "bridge_bus"},
+    ),
+    ("unlisted-third-country-to-china", "blagoveshchensk", "2026-07-15T08:00+09:00", "US", 1, (), None),
 ]
 
 
@@ -136,7 +139,7 @@ def test_chinese_new_year_closure_gives_no_option_and_says_holiday():
 
 def test_spring_festival_pattern_for_an_unpublished_year_is_an_estimate():
     # 2027: Spring Festival 6 Feb, eve 5 Feb -> estimated closure 5-8 Feb (holidays package).
-    answer = options_on_day("blagoveshchensk", date(2027, 2, 6), "RU")
+    answer = options_on_day("blagoveshchensk", date(2027, 2, 6), "RU", entry_permits=("CN",))
     assert answer.options == ()
     estimated = coded(answer.reasons, "holiday_closure_estimated")
     assert estimated and estimated[0].params["estimated"] is True
@@ -144,7 +147,7 @@ def test_spring_festival_pattern_for_an_unpublished_year_is_an_estimate():
         "2027-02-05",
         "2027-02-08",
     )
-    assert options_on_day("blagoveshchensk", date(2027, 2, 9), "RU").options
+    assert options_on_day("blagoveshchensk", date(2027, 2, 9), "RU", entry_permits=("CN",)).options
 
 
 def test_dated_kani_kurgan_closure_removes_only_the_bridge_bus():
@@ -157,7 +160,7 @@ def test_dated_kani_kurgan_closure_removes_only_the_bridge_bus():
 
 
 def test_request_after_the_last_departure_shows_next_morning():
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T16:30+09:00"), "RU")
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T16:30+09:00"), "RU", entry_permits=("CN",))
     assert answer.options
     assert all(option.depart.date() == date(2027, 7, 15) for option in answer.options)
     assert answer.options[0].depart.hour < 12
@@ -176,7 +179,7 @@ def test_freeze_up_hovercraft_carry_ice_and_estimate_warnings():
 
 
 def test_times_are_on_each_sides_own_clock():
-    option = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU").options[0]
+    option = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",)).options[0]
     assert str(option.depart.tzinfo) == "Asia/Yakutsk"
     assert str(option.arrive.tzinfo) == "Asia/Shanghai"
     assert option.minutes == int((option.arrive - option.report_by).total_seconds() // 60)
@@ -199,26 +202,27 @@ def test_one_hour_shift_30_minute_crossing_leaving_1600_heihe_arrives_1730_blago
 
 
 def test_last_safe_return_is_a_deadline_abroad():
-    deadline = last_safe_return("heihe", date(2027, 7, 14), "RU")
+    deadline = last_safe_return("heihe", date(2027, 7, 14), "RU", entry_permits=("CN",))
     # last derived ship from Heihe 15:00 Beijing time minus 30 min exit and 15 min buffer
     assert deadline == at("2027-07-14T14:15+08:00")
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU")
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",))
     assert answer.last_return == deadline
     assert last_safe_return("heihe", date(2026, 2, 17), "RU") is None
 
 
 def test_last_crossing_of_the_day_is_flagged():
-    answer = options_on_day("blagoveshchensk", date(2027, 7, 14), "RU")
+    answer = options_on_day("blagoveshchensk", date(2027, 7, 14), "RU", entry_permits=("CN",))
     last = answer.options[-1]
     assert coded(last.warnings, "last_crossing_of_day")
     assert not coded(answer.options[0].warnings, "last_crossing_of_day")
 
 
-def test_reported_extension_is_applied_with_low_confidence_warning():
-    option = crossing_options("blagoveshchensk", at("2027-07-15T08:00+09:00"), "RU").options[0]
-    (extension,) = coded(option.warnings, "entry_rule_extension")
-    assert extension.params["confidence"] == "low" and extension.params["verify"] is True
-    assert "confidence low, verify" in english(extension)
+def test_reported_extension_is_shown_but_never_applied():
+    answer = crossing_options("blagoveshchensk", at("2027-07-15T08:00+09:00"), "RU")
+    assert answer.options == ()
+    (reason,) = coded(answer.reasons, "entry_not_permitted")
+    texts = [english(m) for m in reason.params["details"]]
+    assert any("31 Dec 2027" in t and "low confidence" in t and "not applied" in t for t in texts)
 
 
 def test_rule_expiring_within_a_stay_is_warned():
@@ -226,9 +230,9 @@ def test_rule_expiring_within_a_stay_is_warned():
     (expiring,) = coded(option.warnings, "entry_rule_ends_extension_reported")
     assert expiring.params["end"] == "2026-09-14" and "31 Dec 2027" in expiring.params["extension"]
     assert "verify" in english(expiring)
-    option = crossing_options("blagoveshchensk", at("2027-12-20T08:00+09:00"), "RU").options[0]
+    option = crossing_options("blagoveshchensk", at("2026-12-20T08:00+09:00"), "DE").options[0]
     ends = coded(option.warnings, "entry_rule_ends")
-    assert [m.params["end"] for m in ends] == ["2027-12-31"]
+    assert [m.params["end"] for m in ends] == ["2026-12-31"]
 
 
 def test_every_option_number_carries_sources_with_checked_dates():
@@ -273,7 +277,7 @@ def test_naive_datetime_is_the_timeutil_error():
 
 def test_the_edge_normalises_lower_case_and_any_iso_code():
     assert normalize_nationality(" ru ") == "RU"
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU")
+    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",))
     assert answer.nationality == "RU"
     assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "BR").options == ()
     with pytest.raises(ValueError, match="unknown nationality"):
@@ -338,7 +342,7 @@ def test_invalid_json_is_reported_with_the_file(tmp_path):
 
 
 def test_answer_to_json_has_the_api_keys_and_offsets():
-    answer = crossing_options("heihe", at("2027-01-20T09:00+08:00"), "RU", limit=3)
+    answer = crossing_options("heihe", at("2026-01-20T09:00+08:00"), "RU", limit=3)
     payload = answer_to_json(answer)
     assert "ok" not in payload  # the envelope is the API's
     assert set(payload) >= {"options", "last_return", "reasons"}
@@ -363,7 +367,7 @@ def test_cli_prints_text_options(runner):
             "--from",
             "heihe",
             "--after",
-            "2027-01-20T09:00+08:00",
+            "2026-01-20T09:00+08:00",
             "--nationality",
             "RU",
         ],
@@ -376,27 +380,27 @@ def test_cli_prints_text_options(runner):
 
 
 def test_cli_prints_json(runner):
-    args = ["crossings", "--from", "blagoveshchensk", "--after", "2027-07-14T08:00+09:00"]
+    args = ["crossings", "--from", "blagoveshchensk", "--after", "2026-07-15T08:00+09:00"]
     result = runner.invoke(cli, [*args, "--nationality", "RU", "--limit", "2", "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert "ok" not in payload and len(payload["options"]) == 2
     assert all("text" in w for w in payload["options"][0]["warnings"])
-    assert payload["options"][0]["depart"] == "2027-07-14T10:00+09:00"
+    assert payload["options"][0]["depart"] == "2026-07-15T10:00+09:00"
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         pytest.param(["--from", "mars"], "unknown city", id="unknown-city"),
-        pytest.param(["--after", "2027-01-20T09:00"], "UTC offset", id="naive-time"),
+        pytest.param(["--after", "2026-01-20T09:00"], "UTC offset", id="naive-time"),
         pytest.param(["--after", "tomorrow"], "not an ISO 8601", id="not-a-time"),
         pytest.param(["--nationality", "QQ"], "unknown nationality", id="bad-nationality"),
         pytest.param(["--party", "0"], "party size", id="bad-party"),
     ],
 )
 def test_cli_bad_input_is_one_line_and_non_zero(runner, args, message):
-    base = {"--from": "heihe", "--after": "2027-01-20T09:00+08:00", "--nationality": "RU"}
+    base = {"--from": "heihe", "--after": "2026-01-20T09:00+08:00", "--nationality": "RU"}
     for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value
     argv = ["crossings"] + [part for pair in base.items() for part in pair]
@@ -517,7 +521,7 @@ def test_render_uses_the_given_language_and_translated_words():
 def test_cli_renders_in_the_chosen_language(runner, lang, pattern):
     import re
 
-    args = ["crossings", "--from", "heihe", "--after", "2027-01-20T09:00+08:00"]
+    args = ["crossings", "--from", "heihe", "--after", "2026-01-20T09:00+08:00"]
     result = runner.invoke(cli, [*args, "--nationality", "RU", "--lang", lang])
     assert result.exit_code == 0, result.output
     assert "pontoon_bus" not in result.output and "bridge_bus" not in result.output

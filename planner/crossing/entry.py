@@ -85,6 +85,8 @@ def entry_decision(
     for rule in data.entry_rules:
         if country not in rule.enters or group_key not in rule.nationalities:
             continue
+        if group_key == "other" and rule.countries and nationality not in rule.countries:
+            continue
         named = {"rule": rule.id, "title": rule.title}
         if not rule.permits:
             if rule.note:
@@ -121,6 +123,16 @@ def entry_decision(
                     )
                 )
                 note_sources.append(rule.sources)
+                # A reported extension is shown (its confidence in the text), never applied.
+                for reported in rule.reported_extensions:
+                    if day <= reported.valid_until:
+                        text = (
+                            f"reported, not verified ({reported.confidence} confidence; "
+                            f"not applied): {reported.text}"
+                        )
+                        notes.append(data_note(text))
+                        soft_warnings.append(data_note(text))
+                        note_sources.append(reported.sources)
                 continue
         warnings: list[Message] = []
         sources = [rule.sources, own_docs.sources]
@@ -146,7 +158,9 @@ def entry_decision(
         if end is not None and (end - day).days < horizon:
             after: str | Message = rule.after_end_text or Message("visa_needed")
             params = {**named, "end": end.isoformat(), "days": rule.max_stay_days or horizon}
-            later = [e for e in rule.extensions if e.valid_until > end]
+            later = [
+                e for e in (*rule.extensions, *rule.reported_extensions) if e.valid_until > end
+            ]
             if later:
                 sources.append(later[0].sources)
                 warnings.append(

@@ -21,6 +21,18 @@ CITY_NAMES = {"heihe": "Heihe", "blagoveshchensk": "Blagoveshchensk"}  # English
 
 # --------------------------------------------------------------------------- the data
 
+SOURCE_GRADES = ("primary", "secondary", "tertiary")
+
+
+@dataclass(frozen=True)
+class GradedSource(Source):
+    """A source of data/crossing.json with its grade: primary, secondary or tertiary.
+
+    `as_dict()` is the plain {url, supports, checked} of `Source`; read `grade` for the rest.
+    """
+
+    grade: str = ""
+
 
 @dataclass(frozen=True)
 class Note:
@@ -73,6 +85,7 @@ class Timetable:
     times: tuple[time, ...]
     note: str
     sources: tuple[Source, ...]
+    indicative: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,7 @@ class Mode:
     notes: tuple[Note, ...]
     status: str
     status_sources: tuple[Source, ...]
+    status_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,9 @@ class EntryRule:
     after_end_text: str
     note: str
     sources: tuple[Source, ...]
+    reported_extensions: tuple[Extension, ...] = ()  # shown, never applied
+    checked: date | None = None
+    countries: tuple[str, ...] = ()  # narrows "other" to these ISO codes; empty = all
 
 
 @dataclass(frozen=True)
@@ -256,6 +273,9 @@ class CrossingOption:
     sources: tuple[Source, ...]
     entry_rule: str
     estimated: bool
+    # "about 10:00 (indicative)": the time is mirrored, reinterpreted, estimated or from an
+    # earlier year's timetable than the travel day's year.
+    indicative: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from planner.crossing.facts import (
     CrossingData,
     EntryRule,
     Extension,
+    GradedSource,
     HolidayNote,
     IceRisk,
     Mode,
@@ -33,7 +34,7 @@ from planner.crossing.facts import (
     Window,
 )
 from planner.errors import DataProblems
-from planner.model import Fare, LatLon, LocalizedName, Source
+from planner.model import Fare, LatLon, LocalizedName
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_PATH = REPO_ROOT / "data" / "crossing.json"
@@ -105,8 +106,11 @@ def problems_of(exc: ValidationError, filename: str) -> list[str]:
 # --------------------------------------------------------------------------- models -> facts
 
 
-def _sources(items: list[schema.SourceModel]) -> tuple[Source, ...]:
-    return tuple(Source(url=s.url, supports=s.supports, checked=s.checked) for s in items)
+def _sources(items: list[schema.SourceModel]) -> tuple[GradedSource, ...]:
+    return tuple(
+        GradedSource(url=s.url, supports=s.supports, checked=s.checked, grade=s.grade)
+        for s in items
+    )
 
 
 def _name(name: schema.Name) -> LocalizedName:
@@ -136,7 +140,9 @@ def _timetable(t: schema.TimetableModel) -> Timetable:
     if t.every is not None:
         step = t.every.minutes
         times = [time(m // 60, m % 60) for m in range(t.every.first, t.every.last + 1, step)]
-    return Timetable(t.status, t.as_of, tuple(sorted(times)), t.note, _sources(t.sources))
+    return Timetable(
+        t.status, t.as_of, tuple(sorted(times)), t.note, _sources(t.sources), t.indicative
+    )
 
 
 def _mode(mode_id: str, m: schema.ModeModel) -> Mode:
@@ -170,7 +176,12 @@ def _mode(mode_id: str, m: schema.ModeModel) -> Mode:
         notes=tuple(_note(n) for n in m.notes),
         status=m.status if not m.in_service else "",
         status_sources=_sources(m.status_sources),
+        status_date=m.status_date,
     )
+
+
+def _extension(e: schema.ExtensionModel) -> Extension:
+    return Extension(e.valid_until, e.confidence, e.verify, e.text, _sources(e.sources))
 
 
 def _rule(r: schema.EntryRuleModel) -> EntryRule:
@@ -187,10 +198,10 @@ def _rule(r: schema.EntryRuleModel) -> EntryRule:
         max_stay_days=r.max_stay_days,
         confidence=r.confidence,
         documents=tuple(r.documents),
-        extensions=tuple(
-            Extension(e.valid_until, e.confidence, e.verify, e.text, _sources(e.sources))
-            for e in r.extensions
-        ),
+        extensions=tuple(_extension(e) for e in r.extensions),
+        reported_extensions=tuple(_extension(e) for e in r.reported_extensions),
+        checked=r.checked,
+        countries=tuple(r.countries),
         after_end_status=r.after_end.status if r.after_end else None,
         after_end_text=r.after_end.text if r.after_end else "",
         note=r.note,

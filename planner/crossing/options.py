@@ -21,7 +21,14 @@ from planner.crossing.entry import (
     require_nationality,
     unique_sources,
 )
-from planner.crossing.facts import CrossingAnswer, CrossingData, CrossingOption, Mode, PortHours
+from planner.crossing.facts import (
+    CrossingAnswer,
+    CrossingData,
+    CrossingOption,
+    Mode,
+    PortHours,
+    Timetable,
+)
 from planner.crossing.load import load_crossing_data
 from planner.messages import Message, data_note
 from planner.model import Source
@@ -147,6 +154,20 @@ def _closure_reason(mode_id: str, closure: ClosureHit) -> Message:
     return Message("holiday_closure_estimated" if closure.estimated else "holiday_closure", params)
 
 
+INDICATIVE_STATUSES = frozenset({"derived", "estimated", "ambiguous"})
+
+
+def timetable_indicative(table: Timetable, year: int) -> bool:
+    """Whether departures of *table* in *year* are only indicative ("about 10:00").
+
+    True when the times were derived (mirrored), estimated or reinterpreted (ambiguous), when
+    the data flags them as doubtful, or when the timetable is from an earlier year than *year*.
+    """
+    return bool(
+        table.status in INDICATIVE_STATUSES or table.indicative or table.as_of < year
+    )
+
+
 def _hours_for(data: CrossingData, point_id: str, mode_id: str) -> PortHours | None:
     for hours in data.port_hours:
         if hours.point == point_id and (not hours.modes or mode_id in hours.modes):
@@ -200,6 +221,7 @@ def _day_options(
             exit_min, entry_min = cm.exit[frm], cm.entry[to]
         hours = _hours_for(data, dep_cp, mode.id) if mode.points[frm] == dep_cp else None
         fare = mode.fares[frm]
+        indicative = timetable_indicative(table, day.year)
         for departure in table.times:
             minute = departure.hour * 60 + departure.minute
             if hours and not hours.open_minute <= minute <= hours.close_minute:
@@ -222,6 +244,8 @@ def _day_options(
             if table.as_of < day.year:
                 params = {"year": day.year, "as_of": table.as_of}
                 warnings.append(Message("timetable_from_year", params))
+            if table.indicative and table.status == "published":
+                warnings.append(data_note(f"indicative timetable: {table.note}"))
             if ride.estimated:
                 warnings.append(Message("ride_estimated", {"note": ride.note}))
             if not ride.includes_checkpoints:
@@ -280,6 +304,7 @@ def _day_options(
                         or ride.estimated
                         or (cm.estimated and not ride.includes_checkpoints)
                     ),
+                    indicative=indicative,
                 )
             )
     options.sort(key=lambda o: (o.depart, o.mode))

@@ -29,6 +29,9 @@ Country = Literal["CN", "RU"]
 TimetableStatus = Literal["published", "ambiguous", "derived", "estimated", "unknown"]
 CoordConfidence = Literal["high", "medium", "low", "estimated", "unknown"]
 Confidence = Literal["high", "medium", "low"]
+# primary: official (governments, ministries, operators, ports, checkpoint agencies);
+# secondary: press and news agencies; tertiary: guides, personal sites, wikis, AI-assisted guides.
+Grade = Literal["primary", "secondary", "tertiary"]
 
 
 class FieldProblems(ValueError):
@@ -113,6 +116,13 @@ class SourceModel(Closed):
     url: Text
     supports: Text
     checked: IsoDate
+    # Required in crossing.json: no default, so a source is never silently taken as primary.
+    grade: Grade
+
+
+def only_tertiary(sources: list[SourceModel]) -> bool:
+    """Whether a fact rests only on tertiary sources (then it is `low` whatever they say)."""
+    return bool(sources) and all(s.grade == "tertiary" for s in sources)
 
 
 Sources = Annotated[list[SourceModel], Field(min_length=1)]
@@ -212,6 +222,9 @@ class TimetableModel(Closed):
     as_of: Count
     times: list[Departure] = []
     every: Every | None = None
+    # True when the times are doubtful even though 'published' (e.g. copied from another year or
+    # mode); derived/estimated/ambiguous timetables and old `as_of` years are indicative anyway.
+    indicative: bool = False
     note: str = ""
     sources: Sources
 
@@ -223,6 +236,8 @@ class TimetableModel(Closed):
             raise FieldProblems(
                 [("times", "a timetable that is not 'unknown' needs departure times")]
             )
+        if self.indicative and not self.note.strip():
+            raise FieldProblems([("note", "an indicative timetable must say why")])
         return self
 
 
@@ -261,6 +276,8 @@ class ModeModel(Closed):
     fares: dict[City, FareModel] = {}
     notes: list[NoteModel] = []
     status_sources: list[SourceModel] = []
+    # The date of the latest source that states the status (required when not in service).
+    status_date: IsoDate | None = None
 
     @model_validator(mode="after")
     def _complete_for_its_service(self) -> ModeModel:
@@ -283,6 +300,8 @@ class ModeModel(Closed):
                 problems.append(("status", "a mode not in service must say why"))
             if not self.status_sources:
                 problems.append(("status_sources", need_source))
+            if self.status_date is None:
+                problems.append(("status_date", "a mode not in service must date its status"))
         if problems:
             raise FieldProblems(problems)
         return self
@@ -385,15 +404,46 @@ class ExtensionModel(Closed):
     sources: Sources
 
 
+class AppliedExtension(ExtensionModel):
+    """An extension the planner applies: verified, so it needs a primary source."""
+
+    @model_validator(mode="after")
+    def _verified(self) -> AppliedExtension:
+        problems = []
+        if self.verify or self.confidence == "low":
+            problems.append(
+                ("confidence", "an applied extension must be verified (not low, not verify): "
+                 "put a reported one under 'reported_extensions'")
+            )
+        if not any(s.grade == "primary" for s in self.sources):
+            problems.append(("sources", "an applied extension needs a primary source"))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
 class AfterEnd(Closed):
     status: Literal["visa_required", "unknown"]
     text: Text
+
+
+def _iso_country(value: str) -> str:
+    import pycountry
+
+    if value != value.upper() or pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 code, got {value!r}")
+    return value
+
+
+IsoCountry = Annotated[str, AfterValidator(_iso_country)]
 
 
 class EntryRuleModel(Closed):
     id: Text
     enters: Annotated[list[Country], Field(min_length=1)]
     nationalities: Annotated[list[Literal["CN", "RU", "other"]], Field(min_length=1)]
+    # For 'other': the rule applies only to these ISO 3166-1 alpha-2 codes (empty: all others).
+    countries: list[IsoCountry] = []
     permits: bool
     title: Text
     valid_from: IsoDate
@@ -403,10 +453,32 @@ class EntryRuleModel(Closed):
     max_stay_days: Count | None = None
     confidence: Confidence
     documents: list[Text] = []
-    extensions: list[ExtensionModel] = []
+    extensions: list[AppliedExtension] = []
+    # Reported but unverified extensions: shown as a note, never applied.
+    reported_extensions: list[ExtensionModel] = []
     after_end: AfterEnd | None = None
     note: str = ""
+    checked: IsoDate
     sources: Sources
+
+    @model_validator(mode="after")
+    def _graded_confidence(self) -> EntryRuleModel:
+        problems = []
+        if only_tertiary(self.sources) and self.confidence != "low":
+            problems.append(("confidence", "a rule resting only on tertiary sources must be 'low'"))
+        for index, ext in enumerate(self.reported_extensions):
+            if only_tertiary(ext.sources) and ext.confidence != "low":
+                problems.append(
+                    (f"reported_extensions[{index}].confidence",
+                     "an extension resting only on tertiary sources must be 'low'")
+                )
+        if self.countries and "other" not in self.nationalities:
+            problems.append(("countries", "a country list narrows 'other': add 'other'"))
+        if self.valid_until is not None and self.permits and self.after_end is None:
+            problems.append(("after_end", "a rule with an end date must say what applies after it"))
+        if problems:
+            raise FieldProblems(problems)
+        return self
 
 
 class Policy(Closed):

@@ -80,7 +80,15 @@ SCENARIOS = [
         {"ship", "bridge_bus"},
     ),
     # A reported (unverified) extension is never applied: no visa-free entry after 14 Sep 2026.
-    ("russian-in-reported-extension", "blagoveshchensk", "2027-07-15T08:00+09:00", "RU", 1, (), None),
+    (
+        "russian-in-reported-extension",
+        "blagoveshchensk",
+        "2027-07-15T08:00+09:00",
+        "RU",
+        1,
+        (),
+        None,
+    ),
     ("russian-after-all-ends", "blagoveshchensk", "2028-07-12T08:00+09:00", "RU", 1, (), None),
     (
         "russian-after-end-with-visa",
@@ -105,7 +113,15 @@ SCENARIOS = [
         (),
         {"ship", "bridge_bus"},
     ),
-    ("unlisted-third-country-to-china", "blagoveshchensk", "2026-07-15T08:00+09:00", "US", 1, (), None),
+    (
+        "unlisted-third-country-to-china",
+        "blagoveshchensk",
+        "2026-07-15T08:00+09:00",
+        "US",
+        1,
+        (),
+        None,
+    ),
 ]
 
 
@@ -160,7 +176,9 @@ def test_dated_kani_kurgan_closure_removes_only_the_bridge_bus():
 
 
 def test_request_after_the_last_departure_shows_next_morning():
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T16:30+09:00"), "RU", entry_permits=("CN",))
+    answer = crossing_options(
+        "blagoveshchensk", at("2027-07-14T16:30+09:00"), "RU", entry_permits=("CN",)
+    )
     assert answer.options
     assert all(option.depart.date() == date(2027, 7, 15) for option in answer.options)
     assert answer.options[0].depart.hour < 12
@@ -179,7 +197,9 @@ def test_freeze_up_hovercraft_carry_ice_and_estimate_warnings():
 
 
 def test_times_are_on_each_sides_own_clock():
-    option = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",)).options[0]
+    option = crossing_options(
+        "blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",)
+    ).options[0]
     assert str(option.depart.tzinfo) == "Asia/Yakutsk"
     assert str(option.arrive.tzinfo) == "Asia/Shanghai"
     assert option.minutes == int((option.arrive - option.report_by).total_seconds() // 60)
@@ -205,7 +225,9 @@ def test_last_safe_return_is_a_deadline_abroad():
     deadline = last_safe_return("heihe", date(2027, 7, 14), "RU", entry_permits=("CN",))
     # last derived ship from Heihe 15:00 Beijing time minus 30 min exit and 15 min buffer
     assert deadline == at("2027-07-14T14:15+08:00")
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",))
+    answer = crossing_options(
+        "blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",)
+    )
     assert answer.last_return == deadline
     assert last_safe_return("heihe", date(2026, 2, 17), "RU") is None
 
@@ -277,7 +299,9 @@ def test_naive_datetime_is_the_timeutil_error():
 
 def test_the_edge_normalises_lower_case_and_any_iso_code():
     assert normalize_nationality(" ru ") == "RU"
-    answer = crossing_options("blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",))
+    answer = crossing_options(
+        "blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",)
+    )
     assert answer.nationality == "RU"
     assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "BR").options == ()
     with pytest.raises(ValueError, match="unknown nationality"):

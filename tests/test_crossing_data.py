@@ -13,8 +13,6 @@ from planner.crossing.entry import entry_decision
 from planner.crossing.load import load_crossing_data
 from planner.crossing.options import timetable_indicative
 
-
-
 RAW = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
 DATA = load_crossing_data()
 

@@ -121,7 +121,7 @@ def test_crossing_page_bad_date_is_a_message_not_an_error(client):
 @pytest.mark.parametrize(("lang", "script"), [("zh", HAN), ("ru", CYRILLIC)])
 def test_api_renders_messages_in_the_requested_language(client, lang, script):
     body = client.get(
-        "/api/v1/crossings?from=blagoveshchensk&after=2027-01-20T07:00%2B09:00&nationality=RU"
+        "/api/v1/crossings?from=blagoveshchensk&after=2027-01-20T07:00%2B09:00&nationality=RU&visa=CN"
         f"&limit=3&lang={lang}"
     ).get_json()
     assert body["ok"] is True and body["lang"] == lang

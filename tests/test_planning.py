@@ -206,7 +206,9 @@ def test_arriving_on_the_other_bank_starts_with_a_crossing_to_the_hotel():
             stay=("heihe",),
             arrive_place="blagoveshchensk-ignatyevo-airport",
             nationality="RU",
-            visas=("CN",),  # China's visa-free regime for RU ended 2026-09-14 (extension unverified)
+            visas=(
+                "CN",
+            ),  # China's visa-free regime for RU ended 2026-09-14 (extension unverified)
         ),
         time_limit=0.2,
     )

@@ -163,9 +163,7 @@ def timetable_indicative(table: Timetable, year: int) -> bool:
     True when the times were derived (mirrored), estimated or reinterpreted (ambiguous), when
     the data flags them as doubtful, or when the timetable is from an earlier year than *year*.
     """
-    return bool(
-        table.status in INDICATIVE_STATUSES or table.indicative or table.as_of < year
-    )
+    return bool(table.status in INDICATIVE_STATUSES or table.indicative or table.as_of < year)
 
 
 def _hours_for(data: CrossingData, point_id: str, mode_id: str) -> PortHours | None:

@@ -412,8 +412,11 @@ class AppliedExtension(ExtensionModel):
         problems = []
         if self.verify or self.confidence == "low":
             problems.append(
-                ("confidence", "an applied extension must be verified (not low, not verify): "
-                 "put a reported one under 'reported_extensions'")
+                (
+                    "confidence",
+                    "an applied extension must be verified (not low, not verify): "
+                    "put a reported one under 'reported_extensions'",
+                )
             )
         if not any(s.grade == "primary" for s in self.sources):
             problems.append(("sources", "an applied extension needs a primary source"))
@@ -469,8 +472,10 @@ class EntryRuleModel(Closed):
         for index, ext in enumerate(self.reported_extensions):
             if only_tertiary(ext.sources) and ext.confidence != "low":
                 problems.append(
-                    (f"reported_extensions[{index}].confidence",
-                     "an extension resting only on tertiary sources must be 'low'")
+                    (
+                        f"reported_extensions[{index}].confidence",
+                        "an extension resting only on tertiary sources must be 'low'",
+                    )
                 )
         if self.countries and "other" not in self.nationalities:
             problems.append(("countries", "a country list narrows 'other': add 'other'"))

@@ -215,10 +215,7 @@ def _solve(
     """Solve one variant for at most *seconds* of search; 0 means the construction only."""
     allowed = _allowed_days(clusters, variant)
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
-    if seconds > 0:
-        stop = FirstOf(MaxRuntime(seconds), NoImprovement(300))
-    else:
-        stop = MaxIterations(0)
+    stop = FirstOf(MaxRuntime(seconds), NoImprovement(300)) if seconds > 0 else MaxIterations(0)
     result = solve(built.instance, stop, seed)
     if not check(built.instance, result.routes).feasible:
         return None

@@ -81,6 +81,7 @@ def option_to_json(option: CrossingOption, render: Render | None = None) -> dict
         "arrive": iso(option.arrive),
         "arrive_zone": zone_name(option.arrive),
         "report_by": iso(option.report_by),
+        "indicative": option.indicative,
         "minutes": option.minutes,
         "fare": {"amount": option.fare.amount, "currency": option.fare.currency},
         "from_point": point_to_json(option.from_point),

@@ -78,6 +78,8 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                     % {"place": o.from_point.name.get(lang), "time": clock(o.report_by, frm, _)}
                     + leg(item.leg)
                 )
+                if o.indicative:
+                    lines.append("    " + _("times are indicative: confirm them at the port"))
                 lines.append(
                     "    "
                     + _(

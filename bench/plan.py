@@ -1,6 +1,8 @@
-"""Speed of plan_trip(): 20 varied 3-day requests over the whole catalogue.
+"""Speed and realism of plan_trip(): 20 varied 3-day requests over the whole catalogue.
 
-Prints each request's wall time and score, then p50/p95/max. The target is p95 < 0.5 s.
+Prints each request's wall time and score, then p50/p95/max (target p95 < 0.5 s), and what a
+guide reads in a plan: minutes idle, minutes at the border against minutes abroad, the share of
+the active day spent travelling, meals missed, and the margin left at the final departure.
 As a quality peer in the same run, each request is also planned with a ten times longer solver
 budget; the printed ratio is our score over that score (1.0 = nothing lost by planning fast).
 
@@ -53,9 +55,51 @@ def requests() -> list[TripRequest]:
                 interests=INTERESTS[i % len(INTERESTS)],
                 pace=PACES[i % 3],
                 nationality=["CN", "RU", "DE"][i % 3],
+                visas=(("RU",), ("CN",), ("CN", "RU"))[i % 3] if i % 4 else (),
+                party_size=6 if i % 5 == 0 else 1,
+                group_tour=i % 5 == 0,
             )
         )
     return out
+
+
+def realism(plan) -> dict[str, float]:  # noqa: ANN001 - an Itinerary
+    """What a guide reads in a plan, in minutes (travel as a share of the active day)."""
+    from planner.planning import Crossing, Meal
+
+    abroad = 0.0
+    active = 0.0
+    for day in plan.days:
+        if day.leave_at and day.items:
+            last = day.items[-1]
+            end = (
+                last.option.arrive
+                if isinstance(last, Crossing)
+                else (last.end if isinstance(last, Meal) else last.depart)
+            )
+            active += (end - day.leave_at).total_seconds() / 60
+        crossings = day.crossings
+        for out, back in zip(crossings, crossings[1:], strict=False):
+            if out.direction_from == day.city_start and back.direction_from != day.city_start:
+                abroad += (back.option.report_by - out.option.arrive).total_seconds() / 60
+    last = plan.days[-1]
+    final = last.items[-1] if last.items else None
+    if final is None:
+        finish = last.start
+    elif isinstance(final, Crossing):
+        finish = final.option.arrive
+    else:
+        finish = final.end if isinstance(final, Meal) else final.depart
+    if last.end_leg:
+        finish += timedelta(minutes=last.end_leg.minutes)
+    return {
+        "idle": plan.stats["idle_min"],
+        "border": plan.stats["border_min"],
+        "abroad": abroad,
+        "travel_share": plan.stats["travel_min"] / active if active else 0.0,
+        "missed_meals": plan.stats["missed_meals"],
+        "margin": (plan.request.depart - finish).total_seconds() / 60,
+    }
 
 
 def main() -> None:
@@ -64,10 +108,11 @@ def main() -> None:
     args = parser.parse_args()
     cat = load_catalogue()
     plan_trip(requests()[0], catalogue=cat, time_limit=0.05)  # warm caches (hours, data)
-    times, ratios = [], []
+    times, ratios, real = [], [], []
     print(
         f"{'#':>2} {'stay':16} {'start':10} {'pace':8} {'nat':3} {'secs':>6} {'score':>6} "
-        f"{'stops':>5} {'vs 10x':>8}"
+        f"{'stops':>5} {'vs 10x':>8} {'idle':>5} {'border':>6} {'abroad':>6} {'travel':>6} "
+        f"{'meals-':>6} {'margin':>6}"
     )
     for i, req in enumerate(requests()):
         t0 = time.perf_counter()
@@ -78,9 +123,13 @@ def main() -> None:
         times.append(elapsed)
         ratios.append(ratio)
         stops = sum(len(d.stops) for d in plan.days)
+        r = realism(plan)
+        real.append(r)
         print(
             f"{i:>2} {req.stay[0]:16} {req.arrive.date()!s:10} {req.pace:8} "
-            f"{req.nationality:3} {elapsed:6.3f} {plan.score:6d} {stops:5d} {ratio:8.3f}"
+            f"{req.nationality:3} {elapsed:6.3f} {plan.score:6d} {stops:5d} {ratio:8.3f} "
+            f"{r['idle']:5.0f} {r['border']:6.0f} {r['abroad']:6.0f} {r['travel_share']:6.2f} "
+            f"{r['missed_meals']:6d} {r['margin']:6.0f}"
         )
     times.sort()
     p95 = times[int(round(0.95 * (len(times) - 1)))]
@@ -91,6 +140,17 @@ def main() -> None:
     print(
         f"score over a {args.time_limit * 10:g} s-budget plan (same run): "
         f"mean {statistics.fmean(ratios):.3f}, min {min(ratios):.3f}"
+    )
+    abroad_plans = [r for r in real if r["abroad"]]
+    print(
+        "realism (mean per 3-day plan): "
+        f"idle {statistics.fmean(r['idle'] for r in real):.0f} min; "
+        f"border {statistics.fmean(r['border'] for r in abroad_plans or real):.0f} min for "
+        f"{statistics.fmean(r['abroad'] for r in abroad_plans or real):.0f} min abroad "
+        f"({len(abroad_plans)} plans with a day abroad); "
+        f"travel {statistics.fmean(r['travel_share'] for r in real):.0%} of the active day; "
+        f"missed meals {sum(r['missed_meals'] for r in real)} in total; "
+        f"margin at the final departure min {min(r['margin'] for r in real):.0f} min"
     )
 
 

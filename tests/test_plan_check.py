@@ -46,7 +46,13 @@ def plan_of(req: TripRequest, *days: DayPlan) -> Itinerary:
 
 
 def request(day: date = SUMMER, **kw: object) -> TripRequest:
-    base = {"arrive": at(day, 9), "depart": at(day, 22), "stay": (BLG,), "nationality": "RU"}
+    base = {
+        "arrive": at(day, 9),
+        "depart": at(day, 22),
+        "stay": (BLG,),
+        "nationality": "RU",
+        "visas": ("CN",),  # the visa-free regime for Russians in China ended on 2026-09-14
+    }
     return TripRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -75,7 +81,7 @@ def rules_of(plan: Itinerary) -> set[str]:
 
 
 def _options(frm: str, day: date) -> tuple[border.CrossingOption, ...]:
-    return border.options_on_day(frm, day, "RU").options
+    return border.options_on_day(frm, day, "RU", entry_permits=("CN",)).options
 
 
 def abroad_day(last_back: bool = False, allow: bool = False, red: bool = False) -> Itinerary:

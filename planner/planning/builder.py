@@ -147,34 +147,41 @@ class Builder:
     def service_s(self, place: Attraction) -> int:
         return int(place.visit_minutes * self.pace.visit * 60)
 
+    def open_spans(self, place: Attraction, day: date) -> list[tuple[int, int]]:
+        """When a place can be visited on *day* (seconds from base, whole minutes): its hours,
+        or the assumed ones when unknown, cut to daylight for outdoor places in winter."""
+        if day.month not in place.months:
+            return []
+        zone = city_zone(place.city)
+        intervals = hours.open_intervals(place, day)
+        if intervals is None:
+            lo_t, hi_t = EVENING_CATEGORIES.get(place.category, UNKNOWN_HOURS)
+            lo = datetime.combine(day, lo_t, zone)
+            hi = datetime.combine(day, hi_t, zone)
+            if hi <= lo:
+                hi += timedelta(days=1)
+            intervals = [(lo, hi)]
+        if needs_daylight(place, day):
+            rise, dusk = daylight(place.city, place.location, day)
+            intervals = [(max(a, rise), min(b, dusk)) for a, b in intervals]
+        return [
+            (
+                math.ceil(opens.timestamp() / 60) * 60 - self.base,
+                math.floor(closes.timestamp() / 60) * 60 - self.base,
+            )
+            for opens, closes in intervals
+            if closes > opens
+        ]
+
     def windows_for(self, place: Attraction, day: date) -> list[tuple[int, int]]:
         """Start windows (seconds from base) of a visit on *day*: open, in daylight if needed."""
         key = (place.id, day)
-        if key in self._windows:
-            return self._windows[key]
-        out: list[tuple[int, int]] = []
-        if day.month in place.months:
-            zone = city_zone(place.city)
-            intervals = hours.open_intervals(place, day)
-            if intervals is None:
-                lo_t, hi_t = EVENING_CATEGORIES.get(place.category, UNKNOWN_HOURS)
-                lo = datetime.combine(day, lo_t, zone)
-                hi = datetime.combine(day, hi_t, zone)
-                if hi <= lo:
-                    hi += timedelta(days=1)
-                intervals = [(lo, hi)]
-            if needs_daylight(place, day):
-                rise, dusk = daylight(place.city, place.location, day)
-                intervals = [(max(a, rise), min(b, dusk)) for a, b in intervals]
+        if key not in self._windows:
             service = self.service_s(place)
-            for opens, closes in intervals:
-                # Whole minutes: a visit starts on the minute, at or after the opening.
-                a = math.ceil(opens.timestamp() / 60) * 60 - self.base
-                b = math.floor(closes.timestamp() / 60) * 60 - self.base - service
-                if b >= a:
-                    out.append((a, b))
-        self._windows[key] = out
-        return out
+            self._windows[key] = [
+                (a, b - service) for a, b in self.open_spans(place, day) if b - service >= a
+            ]
+        return self._windows[key]
 
     def meal_windows(self, kind: str, city: str, day: date, length: int) -> tuple[int, int]:
         """(earliest, latest) start of a meal on *city*'s clock, so that it ends in its window."""
@@ -301,8 +308,14 @@ class Builder:
                     continue
                 lo, hi = self.meal_windows(node.meal, seg.city, specs[seg.day].day, node.length)
                 a, b = routes[r].start_time, routes[r].end_time - service[i]
-                if max(lo, a) <= min(hi, b):
-                    windows[i][r] = ((max(lo, a), min(hi, b)),)
+                spans = [(max(lo, a), min(hi, b))]
+                if node.spot is not None and node.spot.place is not None:
+                    # Eaten at a food place: while it is open (its hours, or the assumed ones).
+                    opened = self.open_spans(node.spot.place, specs[seg.day].day)
+                    spans = [
+                        (max(x, o), min(y, c - node.length)) for x, y in spans for o, c in opened
+                    ]
+                windows[i][r] = tuple((x, y) for x, y in spans if x <= y)
             if any(windows[i]):
                 mandatory.add(i)
         instance = Instance(
@@ -349,6 +362,8 @@ class Builder:
         """Whole minutes (in seconds) from a to b, never zero between two different points."""
         if (a.lat, a.lon) == (b.lat, b.lon):
             return 0
+        self._add_point(a)
+        self._add_point(b)
         mat = self._matrices()[city]
         i, j = self._index[(a.lat, a.lon)], self._index[(b.lat, b.lon)]
         return max(MIN_LEG_S, int(math.ceil(int(mat.seconds[i, j]) / 60)) * 60)
@@ -357,6 +372,8 @@ class Builder:
         """The leg from a to b; *distinct* places sharing one point are still a short walk."""
         if (a.lat, a.lon) == (b.lat, b.lon):
             return Leg(mode="walk", minutes=MIN_LEG_S // 60 if distinct else 0, km=0.0)
+        self._add_point(a)
+        self._add_point(b)
         mat = self._matrices()[city]
         i, j = self._index[(a.lat, a.lon)], self._index[(b.lat, b.lon)]
         return Leg(

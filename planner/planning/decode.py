@@ -27,6 +27,7 @@ class Decoded:
     idle_s: int = 0
     travel_s: int = 0
     border_s: int = 0
+    abroad_visit_s: int = 0  # minutes of sights across the river on days out and back
     missed_meals: list[tuple[int, str]] = field(default_factory=list)
     dropped: int = 0
 
@@ -145,6 +146,8 @@ def decode(
                     out.dropped += 1
                     continue  # it would make the traveller late for the crossing or the night
                 items.append(Visit(place, at(begin, place.city), at(finish, place.city), leg))
+                if spec.start_city == spec.end_city != place.city:
+                    out.abroad_visit_s += finish - begin
                 starts.append(begin)
                 legs.append(leg.minutes * 60)
                 waits.append(begin - arrive)

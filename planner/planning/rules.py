@@ -67,7 +67,8 @@ WINTER_MONTHS = (11, 12, 1, 2, 3)  # outdoor places only in daylight (sunrise to
 DAY_TRIP_MAX_RETURN_KM = 300  # a day trip further than this (there and back) is not day-planned
 
 # Weights of the objective (in score points; a landmark of popularity 10 is worth 100).
-OTHER_CITY_BONUS = 120  # the reason most visitors come: one day on the other bank
+OTHER_CITY_BONUS = 120  # the reason most visitors come: one day on the other bank ...
+ABROAD_MIN_VISIT_MIN = 90  # ... when it holds at least this many minutes of sights
 BORDER_PENALTY_PER_HOUR = 20  # hours spent at and on the way through the border
 IDLE_PENALTY_PER_HOUR = 10  # waiting for a place to open
 TRAVEL_PENALTY_PER_HOUR = 10  # riding and walking between places

@@ -18,7 +18,6 @@ from datetime import timedelta
 from functools import lru_cache
 
 from planner import crossing as border
-from planner import hours
 from planner.catalogue import Catalogue, load_catalogue
 from planner.messages import Message, english
 from planner.model import Attraction
@@ -34,6 +33,7 @@ from planner.planning.days import Abroad, Border, abroad_options, day_specs, mov
 from planner.planning.decode import Decoded, decode, over_daily_budget
 from planner.planning.notices import day_notices, trip_notices
 from planner.planning.rules import (
+    ABROAD_MIN_VISIT_MIN,
     BORDER_PENALTY_PER_HOUR,
     DAY_TRIP_MAX_RETURN_KM,
     FOOD_DETOUR_S,
@@ -173,14 +173,19 @@ class _Outcome:
 
 
 def _value(dec: Decoded, abroad: int) -> float:
-    """What a traveller gains from a plan, in score points."""
+    """What a traveller gains from a plan, in score points.
+
+    The other city is the reason most visitors come, so a day there earns a bonus, but only
+    when it is a real visit (ABROAD_MIN_VISIT_MIN of sights), not two hours of ports.
+    """
+    worth_it = abroad and dec.abroad_visit_s >= ABROAD_MIN_VISIT_MIN * 60 * abroad
     return (
         dec.score
         - IDLE_PENALTY_PER_HOUR * dec.idle_s / 3600
         - TRAVEL_PENALTY_PER_HOUR * dec.travel_s / 3600
         - BORDER_PENALTY_PER_HOUR * dec.border_s / 3600
         - MISSED_MEAL_PENALTY * len(dec.missed_meals)
-        + (OTHER_CITY_BONUS if abroad else 0)
+        + (OTHER_CITY_BONUS if worth_it else 0)
     )
 
 
@@ -250,7 +255,10 @@ def _meal_spots(
                 for place in food:
                     if place.city != item.city or spec.day.month not in place.months:
                         continue
-                    if hours.is_open(place, item.start) is False:
+                    start = int(item.start.timestamp()) - builder.base
+                    end = int(item.end.timestamp()) - builder.base
+                    spans = builder.open_spans(place, spec.day)
+                    if not any(a <= start and end <= b for a, b in spans):
                         continue
                     builder._add_point(place.location)
                     detour = (
@@ -290,32 +298,34 @@ def _variants(
     days = sorted(by_day, key=lambda k: -rank[k])[:2]
     sets: list[list[Abroad]] = []
     ndays = len(specs)
-    if not by_day or (ndays < 2 and not must_away):
-        sets.append([])
-    elif ndays < 2:
-        pass
     for k in days:
         sets.extend([a] for a in by_day[k])
     if len(days) == 2 and ndays >= 4:
         sets.append([by_day[days[0]][-1], by_day[days[1]][-1]])
-    if not sets:
+    # Staying on one bank is always weighed against the days across, and is the fallback when
+    # no day across can be made (first when nothing across is a must-see).
+    if must_away:
         sets.append([])
+    else:
+        sets.insert(0, [])
     variants = []
     for chosen in sets:
-        for picks in itertools.product(*move_picks) if move_picks else [()]:
+        combos = list(itertools.product(*move_picks)) if move_picks else [()]
+        # Moves on their earliest, middle and latest departures together, at most three ways.
+        for picks in dict.fromkeys([combos[0], combos[len(combos) // 2], combos[-1]]):
             crossings = {k: [pick] for k, pick in zip(move_days, picks, strict=True)}
             day_list = list(specs)
             for a in chosen:
                 crossings[a.day] = [a.out, a.back]
                 lead = a.out.option.report_by - timedelta(minutes=60)
-                if lead < day_list[a.day].start:
+                if a.day > 0 and lead < day_list[a.day].start:  # never before the arrival
                     day_list[a.day] = replace(day_list[a.day], start=lead)
             for k in move_days:
                 lead = crossings[k][0].option.report_by - timedelta(minutes=60)
                 if k > 0 and lead < day_list[k].start:
                     day_list[k] = replace(day_list[k], start=lead)
             variants.append(_Variant(day_list, crossings, len(chosen)))
-    return variants[:12]
+    return variants
 
 
 def plan_trip(
@@ -341,10 +351,21 @@ def plan_trip(
     rates = _rates()
     b = Border(req)
 
+    def reachable(spec: DaySpec, c: Crossing) -> bool:
+        """Whether the traveller can be at the port by the report time: from the arrival on
+        the first day; other days start early enough for it (an hour before, from 07:00)."""
+        if spec.index > 0:
+            return True
+        port = c.option.from_point.location or CITY_CENTRES[c.direction_from]
+        builder._add_point(port)
+        way = builder.seconds(spec.start_city, spec.start_loc, port)
+        return c.option.report_by >= spec.start + timedelta(seconds=way)
+
     moves: dict[int, list[Crossing]] = {}
     for spec in specs:
         if spec.start_city != spec.end_city:
             opts, why = move_options(b, spec)
+            opts = [c for c in opts if reachable(spec, c)]
             if not opts:
                 raise PlanningError(
                     f"no border crossing on {spec.day.isoformat()} from {spec.start_city} "
@@ -357,6 +378,7 @@ def plan_trip(
         if spec.index in moves or spec.end <= spec.start:
             continue
         choices, why = abroad_options(b, spec)
+        choices = [a for a in choices if reachable(spec, a.out)]
         if choices:
             abroad.extend(choices)
         elif why is not None:
@@ -384,7 +406,7 @@ def plan_trip(
         # built (construction only if need be), so there is a plan to give.
         remaining = deadline - clock.perf_counter()
         if remaining <= 0 and best is not None:
-            break
+            break  # (until a feasible variant is found, each is at least constructed)
         seconds = max(0.0, min(share, remaining))
         outcome = _solve(req, builder, variant, clusters, seconds, seed, rates)
         if outcome is not None and (best is None or outcome.value > best.value):

@@ -280,6 +280,8 @@ _TYPE_CODES = {
     "string_too_short": "required",
     "too_long": "too_many",
     "too_short": "empty",
+    "union_tag_invalid": "choice",
+    "union_tag_not_found": "required",
 }
 
 
@@ -292,19 +294,21 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 _BRANCHES = {"str", "list", "int", "float", "Point", "function-after", "constrained-str"}
 
 
-def _from_pydantic(exc: ValidationError) -> list[FieldError]:
+def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
+    """pydantic's errors as FieldErrors, one per field, paths under *prefix*."""
     errors: dict[str, FieldError] = {}
     for problem in exc.errors(include_url=False):
         kind = problem["type"]
         ctx = problem.get("ctx") or {}
-        path = _field_path(problem["loc"])
+        path = ".".join(p for p in (prefix, _field_path(problem["loc"])) if p)
         if kind in FIELD_MESSAGES:
             error = FieldError(path, kind, {k: v for k, v in ctx.items() if k != "error"})
         else:
             code = _TYPE_CODES.get(kind, "wrong_type")
             params: dict[str, Any] = {}
             if code == "choice":
-                params["allowed"] = str(ctx.get("expected", "")).replace("'", "")
+                expected = ctx.get("expected", ctx.get("expected_tags", ""))
+                params["allowed"] = str(expected).replace("'", "")
             elif code == "too_small":
                 params["min"] = ctx.get("ge", ctx.get("gt", ctx.get("min_length", "")))
             elif code in ("too_large", "too_long", "too_many"):
@@ -359,7 +363,7 @@ def spec_from_json(data: Any, catalogue: Catalogue | None = None) -> PlanSpec:
     try:
         spec = PlanSpec.model_validate(data, context={"catalogue": cat})
     except ValidationError as exc:
-        raise RequestInvalid(_from_pydantic(exc)) from None
+        raise RequestInvalid(field_errors(exc)) from None
     errors = _cross_checks(spec, cat)
     if errors:
         raise RequestInvalid(errors)

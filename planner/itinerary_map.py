@@ -93,7 +93,8 @@ def plan_map(
                 for side in ("from_point", "to_point"):
                     spot = _point(item[side].get("location"))
                     if spot:
-                        label = maps.map_text(item[side]["name"].get(lang, item[side]["name"]["en"]))
+                        point_names = item[side]["name"]
+                        label = maps.map_text(point_names.get(lang) or point_names["en"])
                         folium.CircleMarker(
                             spot,
                             radius=7,
@@ -111,9 +112,7 @@ def plan_map(
             if item["type"] == "meal":
                 spot = place_point(item["place"]["attraction_id"]) if item.get("place") else None
                 if spot and here:
-                    folium.PolyLine([here, spot], color=colour, weight=3, opacity=0.8).add_to(
-                        layer
-                    )
+                    folium.PolyLine([here, spot], color=colour, weight=3, opacity=0.8).add_to(layer)
                 here = spot or here
                 continue
             spot = place_point(item["attraction_id"])

@@ -32,7 +32,14 @@ FORM_FIELD = {
     "daily_budget": "budget_amount",
     "locked": "must_see",
 }
-MULTI = ("interests", "visas", "must_see", "exclude", "transport_heihe", "transport_blagoveshchensk")
+MULTI = (
+    "interests",
+    "visas",
+    "must_see",
+    "exclude",
+    "transport_heihe",
+    "transport_blagoveshchensk",
+)
 DEFAULTS: dict[str, Any] = {
     "arrive_time": "09:00",
     "depart_time": "18:00",

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from planner import maps
 from planner.documents import with_texts
 from planner.itinerary_map import DAY_COLOURS, plan_map
-from planner.messages import MODE_LABELS
+from planner.messages import MODE_LABELS, N_
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
 from planner.plans import Planner
@@ -53,6 +53,7 @@ MY_PLANS = "my_plans"  # ids of the plans this browser created, newest first
 TOKEN = "edit_token"  # set with path=/plans/<id>: sent only for that plan's pages
 MAX_REMEMBERED = 30
 YEAR = 365 * 24 * 3600
+STALE = N_("The plan was changed elsewhere in the meantime: here it is as it is now.")
 
 
 def _planner() -> Planner:
@@ -239,7 +240,7 @@ def edit_plan(plan_id: str):  # noqa: ANN201
     try:
         _planner().edit(plan_id, version, edits=[edit])
     except StaleVersion:
-        flash(_("The plan was changed elsewhere in the meantime: here it is as it is now."), "error")
+        flash(_(STALE), "error")
     except RequestInvalid as exc:
         flash("; ".join(e.text(_) for e in exc.errors), "error")
     except PlanningError as exc:
@@ -257,7 +258,7 @@ def restore_plan(plan_id: str, number: int):  # noqa: ANN201
     try:
         _planner().restore(plan_id, int(request.form.get("version", "0")), number)
     except (ValueError, StaleVersion):
-        flash(_("The plan was changed elsewhere in the meantime: here it is as it is now."), "error")
+        flash(_(STALE), "error")
     except UnknownPlan:
         abort(404)
     else:

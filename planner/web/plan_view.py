@@ -106,7 +106,9 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
         "documents": [d.get("text", "") for d in item.get("documents", [])],
         "warnings": [w.get("text", "") for w in item.get("warnings", [])],
         "back_by": (
-            (clock(item["back_by"], to), clock(item["back_by"], frm)) if item.get("back_by") else None
+            (clock(item["back_by"], to), clock(item["back_by"], frm))
+            if item.get("back_by")
+            else None
         ),
         "leg": leg_text(item.get("leg")),
         "state": state,
@@ -125,7 +127,8 @@ def build_days(doc: dict[str, Any], catalogue: Catalogue, lang: str) -> list[Day
             if item["type"] == "visit":
                 number += 1
                 city = item["city"]
-                place = catalogue.get(item["attraction_id"]) if item["attraction_id"] in catalogue else None
+                pid = item["attraction_id"]
+                place = catalogue.get(pid) if pid in catalogue else None
                 hours = place.opening_hours if place and place.opening_hours else ""
                 rows.append(
                     Row(

@@ -146,7 +146,8 @@ def test_share_link_is_read_only_and_the_owner_can_remove_a_stop(client, tmp_pat
     after = client.get(location).get_data(as_text=True)
     assert "Version 2" in after
     assert not re.search(
-        rf'name="op" value="remove">\s*<input type="hidden" name="attraction_id" value="{re.escape(stop)}"',
+        r'name="op" value="remove">\s*<input type="hidden" name="attraction_id" '
+        rf'value="{re.escape(stop)}"',
         after,
     )
 

@@ -111,9 +111,10 @@ def test_make_edit_translate_and_share_a_plan(server, browser):
     page.wait_for_load_state("networkidle")
     assert "Version 2" in page.inner_text("body")
     assert gone not in page.inner_text(".timeline")
-    assert page.locator(".leaflet-marker-icon.stop-marker").count() == page.locator(
-        ".timeline li.visit"
-    ).count()
+    assert (
+        page.locator(".leaflet-marker-icon.stop-marker").count()
+        == page.locator(".timeline li.visit").count()
+    )
 
     for lang, word in (("zh", "第 1 天"), ("ru", "День 1")):
         page.click(f".lang-switch a[hreflang={lang}]")

@@ -80,3 +80,20 @@ def test_a_kept_stop_on_another_day_gets_an_amber_notice():
     }
     notices = pinned_notices({"locked": [{"attraction_id": "a", "day": 1}]}, doc)
     assert notices[0]["severity"] == "amber" and notices[0]["code"] == "pinned_day_not_kept"
+
+
+def test_the_command_line_reads_the_same_request_json(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from planner.commands.plan import command
+
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps({**BASE, "lang": "ru"}), encoding="utf-8")
+    result = CliRunner().invoke(command, ["--request", str(path), "--time-limit", "0.05"])
+    assert result.exit_code == 0, result.output
+    assert "Хэйхэ" in result.output
+    path.write_text(json.dumps({**BASE, "party_size": "2"}), encoding="utf-8")
+    bad = CliRunner().invoke(command, ["--request", str(path)])
+    assert bad.exit_code != 0 and "party_size" in bad.output

@@ -1,25 +1,321 @@
-"""Saved itineraries: SQLAlchemy Core, SQLite in instance/ by default, any URL by setting."""
+"""Saved plans and their revisions: SQLAlchemy Core, SQLite in instance/ by default.
+
+Every edit appends a revision and bumps the plan's version in one transaction; a writer that
+read an older version gets `StaleVersion` (the API's 409) and nothing is written. The edit token
+is never stored: only its SHA-256, compared in constant time. The schema is Alembic's
+(planner/migrations); `open_store` brings any database up to it before use.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 metadata = MetaData()
 
-saved_itineraries = Table(
-    "saved_itineraries",
+plans = Table(
+    "plans",
     metadata,
-    Column("id", String(32), primary_key=True),
+    Column("id", String(64), primary_key=True),
     Column("title", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("edit_token_hash", String(64), nullable=False),
+    Column("current_revision", Integer, nullable=False),
+)
+
+plan_revisions = Table(
+    "plan_revisions",
+    metadata,
+    Column("plan_id", String(64), ForeignKey("plans.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("request_json", Text, nullable=False),
     Column("itinerary_json", Text, nullable=False),
+    Column("note", String(200), nullable=False, default=""),
 )
 
 
+class StaleVersion(Exception):
+    """The plan changed since the writer read it (their version is not the current one)."""
+
+    def __init__(self, current: int):
+        super().__init__(f"the plan is at version {current}")
+        self.current = current
+
+
+class UnknownPlan(LookupError):
+    """No plan (or no such revision of it) with that id."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    created_at: datetime
+    request: dict[str, Any]
+    itinerary: dict[str, Any]
+    note: str
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    number: int
+    created_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan as stored: its head fields and the current revision's documents."""
+
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    current: Revision
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    """WAL lets readers go on while one writer commits; foreign keys on; wait, don't fail."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # One connection per use: no pooled SQLite handle is shared across threads.
+        engine = create_engine(url, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Apply every Alembic migration not yet applied (idempotent; data is never dropped)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class PlanStore:
+    """Plans in a database; every write is one transaction."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def create(
+        self, title: str, request: dict[str, Any], itinerary: dict[str, Any], note: str = ""
+    ) -> tuple[Plan, str]:
+        """Save a new plan as revision 1; return it with its edit token (shown once)."""
+        plan_id = secrets.token_urlsafe(16)
+        token = secrets.token_urlsafe(24)
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(plans).values(
+                    id=plan_id,
+                    title=title,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                    edit_token_hash=hash_token(token),
+                    current_revision=1,
+                )
+            )
+            conn.execute(
+                insert(plan_revisions).values(
+                    plan_id=plan_id,
+                    number=1,
+                    created_at=now,
+                    request_json=_dump(request),
+                    itinerary_json=_dump(itinerary),
+                    note=note[:200],
+                )
+            )
+        return self.get(plan_id), token
+
+    def get(self, plan_id: str) -> Plan:
+        with self.engine.connect() as conn:
+            head = conn.execute(select(plans).where(plans.c.id == plan_id)).mappings().first()
+            if head is None:
+                raise UnknownPlan(plan_id)
+            current = self._revision(conn, plan_id, head["current_revision"])
+        return Plan(
+            id=head["id"],
+            title=head["title"],
+            created_at=_aware(head["created_at"]),
+            updated_at=_aware(head["updated_at"]),
+            version=head["version"],
+            current=current,
+        )
+
+    def token_matches(self, plan_id: str, token: str | None) -> bool:
+        if not token:
+            return False
+        with self.engine.connect() as conn:
+            stored = conn.execute(
+                select(plans.c.edit_token_hash).where(plans.c.id == plan_id)
+            ).scalar()
+        if stored is None:
+            return False
+        return hmac.compare_digest(stored, hash_token(token))
+
+    def append(
+        self,
+        plan_id: str,
+        version: int,
+        title: str,
+        request: dict[str, Any],
+        itinerary: dict[str, Any],
+        note: str = "",
+    ) -> Plan:
+        """Add a revision if the plan is still at *version*; else raise StaleVersion."""
+        now = _now()
+        with self.engine.begin() as conn:
+            # The write comes first so that it takes the lock before anything is read, and the
+            # version in its WHERE clause makes the check and the write one step.
+            changed = conn.execute(
+                update(plans)
+                .where(plans.c.id == plan_id, plans.c.version == version)
+                .values(version=plans.c.version + 1, title=title, updated_at=now)
+            ).rowcount
+            if changed != 1:
+                current = conn.execute(
+                    select(plans.c.version).where(plans.c.id == plan_id)
+                ).scalar()
+                if current is None:
+                    raise UnknownPlan(plan_id)
+                raise StaleVersion(current)
+            last = conn.execute(
+                select(func.max(plan_revisions.c.number)).where(plan_revisions.c.plan_id == plan_id)
+            ).scalar()
+            number = (last or 0) + 1
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(current_revision=number))
+            conn.execute(
+                insert(plan_revisions).values(
+                    plan_id=plan_id,
+                    number=number,
+                    created_at=now,
+                    request_json=_dump(request),
+                    itinerary_json=_dump(itinerary),
+                    note=note[:200],
+                )
+            )
+        return self.get(plan_id)
+
+    def revisions(self, plan_id: str) -> list[RevisionInfo]:
+        with self.engine.connect() as conn:
+            if conn.execute(select(plans.c.id).where(plans.c.id == plan_id)).first() is None:
+                raise UnknownPlan(plan_id)
+            rows = conn.execute(
+                select(plan_revisions.c.number, plan_revisions.c.created_at, plan_revisions.c.note)
+                .where(plan_revisions.c.plan_id == plan_id)
+                .order_by(plan_revisions.c.number)
+            ).all()
+        return [RevisionInfo(r.number, _aware(r.created_at), r.note) for r in rows]
+
+    def revision(self, plan_id: str, number: int) -> Revision:
+        with self.engine.connect() as conn:
+            return self._revision(conn, plan_id, number)
+
+    def heads(self, plan_ids: list[str]) -> list[Plan]:
+        """The plans among *plan_ids* that exist, newest first (for a browser's own list)."""
+        found = []
+        for plan_id in plan_ids:
+            try:
+                found.append(self.get(plan_id))
+            except UnknownPlan:
+                continue
+        return sorted(found, key=lambda p: p.updated_at, reverse=True)
+
+    @staticmethod
+    def _revision(conn, plan_id: str, number: int) -> Revision:  # noqa: ANN001
+        row = (
+            conn.execute(
+                select(plan_revisions).where(
+                    plan_revisions.c.plan_id == plan_id, plan_revisions.c.number == number
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise UnknownPlan(f"{plan_id} revision {number}")
+        return Revision(
+            number=row["number"],
+            created_at=_aware(row["created_at"]),
+            request=json.loads(row["request_json"]),
+            itinerary=json.loads(row["itinerary_json"]),
+            note=row["note"],
+        )
+
+
+def open_store(url: str) -> PlanStore:
+    """An engine on *url*, migrated to the newest schema."""
+    engine = make_engine(url)
+    migrate(engine)
+    return PlanStore(engine)
+
+
 def init_db(url: str) -> Engine:
-    """Create the tables that do not exist yet; existing rows are never touched."""
-    engine = create_engine(url)
-    metadata.create_all(engine)
+    """Bring the database at *url* up to the newest schema (used by `python -m planner setup`)."""
+    engine = make_engine(url)
+    migrate(engine)
     return engine

@@ -131,9 +131,16 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 
 
 @click.command("plan")
-@click.option("--arrive", required=True, help="ISO 8601 with offset, e.g. 2027-07-10T09:00+08:00")
-@click.option("--depart", required=True, help="ISO 8601 with offset")
-@click.option("--stay", required=True, help="city of each night, comma-separated (or one city)")
+@click.option(
+    "--request",
+    "request_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="the request as JSON (the API's fields, see docs/api.md); replaces the options below",
+)
+@click.option("--arrive", default=None, help="ISO 8601 with offset, e.g. 2027-07-10T09:00+08:00")
+@click.option("--depart", default=None, help="ISO 8601 with offset")
+@click.option("--stay", default=None, help="city of each night, comma-separated (or one city)")
 @click.option("--arrive-place", default=None, help="catalogue id of the arrival point")
 @click.option("--depart-place", default=None, help="catalogue id of the departure point")
 @click.option("--interests", default="", help="comma-separated, e.g. history,architecture")
@@ -161,6 +168,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option("--seed", type=int, default=0)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 def command(
+    request_file,
     arrive,
     depart,
     stay,
@@ -186,6 +194,23 @@ def command(
     fmt,
 ) -> None:  # noqa: ANN001
     """Plan a trip across Heihe and Blagoveshchensk."""
+    if request_file is not None:
+        from planner.requests import RequestInvalid, request_from_json
+
+        try:
+            request = request_from_json(json.load(request_file))
+            lang = request.language
+            itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"the request is not valid JSON: {exc}") from None
+        except RequestInvalid as exc:
+            raise click.ClickException(f"invalid request: {exc}") from None
+        except (PlanningError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+        _print(itinerary, lang, fmt)
+        return
+    if not (arrive and depart and stay):
+        raise click.UsageError("give --request FILE, or --arrive, --depart and --stay")
     try:
         modes = _csv(transport)
         request = TripRequest(
@@ -219,6 +244,10 @@ def command(
         raise click.ClickException(str(exc)) from None
     except (PlanningError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    _print(itinerary, lang, fmt)
+
+
+def _print(itinerary: Itinerary, lang: str, fmt: str) -> None:
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
     if fmt == "json":
         data = itinerary_to_json(itinerary, lambda message: render(message, _, lang))

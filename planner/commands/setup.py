@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -22,6 +23,10 @@ def command(instance_dir: Path | None) -> None:
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
-    db = instance_dir / "planner.sqlite3"
-    init_db(f"sqlite:///{db}")
-    click.echo(f"assets: {len(written)} file(s) copied; instance: {instance_dir}; database: {db}")
+    # The same database as the app: PLANNER_DATABASE_URL, else SQLite in instance/.
+    url = os.environ.get("PLANNER_DATABASE_URL") or f"sqlite:///{instance_dir / 'planner.sqlite3'}"
+    init_db(url).dispose()
+    where = url.split("@")[-1]  # never echo a password
+    click.echo(
+        f"assets: {len(written)} file(s) copied; instance: {instance_dir}; database: {where}"
+    )

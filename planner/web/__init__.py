@@ -56,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
+        PLAN_TIME_LIMIT=0.25,  # seconds of search per plan (and per re-plan after an edit)
+        MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour
     )
     # PLANNER_TILE_URL, PLANNER_DATABASE_URL, ... from the environment (see README).
     app.config.from_prefixed_env("PLANNER")
@@ -68,13 +71,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     _check_data(app)
 
-    from planner.web import api, errors, i18n, pages, security
+    from flask_wtf.csrf import CSRFProtect
+
+    from planner.web import api, errors, i18n, pages, plan_pages, plan_store, plans_api, security
 
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    plan_store.init_app(app)
+    csrf = CSRFProtect(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(plan_pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(plans_api.bp)
+    # The API authenticates writes with a token header, never a cookie: no CSRF to guard.
+    csrf.exempt(api.bp)
+    csrf.exempt(plans_api.bp)
 
     @app.get("/favicon.ico")
     def favicon():  # noqa: ANN202 - browsers and crawlers ask for it without reading the page

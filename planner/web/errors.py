@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -12,7 +14,7 @@ from planner.errors import DataProblems
 class ApiError(Exception):
     """A client error with a message (and optional field errors) for the JSON envelope."""
 
-    def __init__(self, message: str, status: int = 400, errors: list[str] | None = None):
+    def __init__(self, message: str, status: int = 400, errors: list[Any] | None = None):
         super().__init__(message)
         self.message, self.status, self.errors = message, status, errors or []
 
@@ -21,7 +23,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def envelope(message: str, status: int, errors: list[str] | None = None):  # noqa: ANN201
+def envelope(message: str, status: int, errors: list[Any] | None = None):  # noqa: ANN201
     body = {"ok": False, "error": message, "status": status}
     if errors:
         body["errors"] = errors
@@ -34,6 +36,13 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return envelope(exc.message, exc.status, exc.errors)
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # noqa: ANN202
+        message = _("This form has expired. Go back, reload the page and try again.")
+        return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202

@@ -1,0 +1,156 @@
+"""Edits of a saved plan, as changes to its request: the planner then plans around them.
+
+remove -> exclude; add -> must-see (on a day: kept there); lock -> kept (must-see, on its day);
+move -> kept on another day; pace and dates -> the request's fields. Pure: no Flask, no storage.
+The core has no "on this day" constraint yet, so a kept stop's day is a wish: `pinned_notices`
+says when the plan put it elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
+
+from planner.messages import N_
+
+PlaceId = Annotated[StrictStr, Field(min_length=1, max_length=100)]
+Day = Annotated[StrictInt, Field(ge=0, le=14)]
+
+
+class _Edit(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Remove(_Edit):
+    op: Literal["remove"]
+    attraction_id: PlaceId
+
+
+class Add(_Edit):
+    op: Literal["add"]
+    attraction_id: PlaceId
+    day: Day | None = None
+
+
+class Lock(_Edit):
+    op: Literal["lock"]
+    attraction_id: PlaceId
+    day: Day | None = None
+
+
+class Unlock(_Edit):
+    op: Literal["unlock"]
+    attraction_id: PlaceId
+
+
+class Move(_Edit):
+    op: Literal["move"]
+    attraction_id: PlaceId
+    day: Day
+
+
+class SetPace(_Edit):
+    op: Literal["pace"]
+    pace: Literal["relaxed", "normal", "packed"]
+
+
+class SetDates(_Edit):
+    op: Literal["dates"]
+    arrive: StrictStr
+    depart: StrictStr
+
+
+Edit = Annotated[
+    Remove | Add | Lock | Unlock | Move | SetPace | SetDates, Field(discriminator="op")
+]
+EDITS = TypeAdapter(list[Edit])
+
+
+def _without(items: list[Any], value: Any) -> list[Any]:
+    return [item for item in items if item != value]
+
+
+def _unlocked(locked: list[dict[str, Any]], pid: str) -> list[dict[str, Any]]:
+    return [lock for lock in locked if lock["attraction_id"] != pid]
+
+
+def apply_edit(request: dict[str, Any], edit: Edit) -> dict[str, Any]:
+    """The request JSON after one edit (a new dict; the input is not changed)."""
+    out = {
+        **request,
+        "must_see": list(request.get("must_see", [])),
+        "exclude": list(request.get("exclude", [])),
+        "locked": [dict(lock) for lock in request.get("locked", [])],
+    }
+    if isinstance(edit, Remove):
+        out["must_see"] = _without(out["must_see"], edit.attraction_id)
+        out["locked"] = _unlocked(out["locked"], edit.attraction_id)
+        if edit.attraction_id not in out["exclude"]:
+            out["exclude"].append(edit.attraction_id)
+    elif isinstance(edit, Add | Lock | Move):
+        pid = edit.attraction_id
+        out["exclude"] = _without(out["exclude"], pid)
+        if isinstance(edit, Add) and edit.day is None:
+            if pid not in out["must_see"]:
+                out["must_see"].append(pid)
+        else:
+            out["must_see"] = _without(out["must_see"], pid)
+            kept = {"attraction_id": pid, "day": edit.day}
+            out["locked"] = [*_unlocked(out["locked"], pid), kept]
+    elif isinstance(edit, Unlock):
+        out["locked"] = _unlocked(out["locked"], edit.attraction_id)
+    elif isinstance(edit, SetPace):
+        out["pace"] = edit.pace
+    elif isinstance(edit, SetDates):
+        out["arrive"], out["depart"] = edit.arrive, edit.depart
+    return out
+
+
+def apply_edits(request: dict[str, Any], edits: list[Edit]) -> dict[str, Any]:
+    for edit in edits:
+        request = apply_edit(request, edit)
+    return request
+
+
+def describe(edits: list[Edit]) -> str:
+    """A short note for the revision list (codes and ids: the page words it)."""
+    return ", ".join(
+        edit.op + (f":{edit.attraction_id}" if hasattr(edit, "attraction_id") else "")
+        for edit in edits
+    )[:200]
+
+
+EDIT_TEMPLATES: dict[str, str] = {
+    "pinned_day_not_kept": N_(
+        "%(place)s is kept, but the planner put it on day %(planned)s, not day %(wanted)s "
+        "(choosing the day is not supported yet)"
+    ),
+    "kept_missing": N_("%(place)s is kept but could not be fitted into the plan"),
+}
+
+
+def pinned_notices(request: dict[str, Any], itinerary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Amber notices (JSON) for kept stops the plan did not put on their day."""
+    where: dict[str, int] = {}
+    names: dict[str, Any] = {}
+    for index, day in enumerate(itinerary.get("days", [])):
+        for stop in day.get("stops", []):
+            where.setdefault(stop["attraction_id"], index)
+            names[stop["attraction_id"]] = stop["name"]
+    left = {x["attraction_id"]: x["name"] for x in itinerary.get("left_out", [])}
+    notices = []
+    for lock in request.get("locked", []):
+        pid, wanted = lock["attraction_id"], lock.get("day")
+        name = names.get(pid) or left.get(pid) or {"zh": pid, "ru": pid, "en": pid}
+        if pid not in where:
+            notices.append({"severity": "amber", "code": "kept_missing", "params": {"place": name}})
+        elif wanted is not None and where[pid] != wanted:
+            notices.append(
+                {
+                    "severity": "amber",
+                    "code": "pinned_day_not_kept",
+                    "params": {"place": name, "planned": where[pid] + 1, "wanted": wanted + 1},
+                }
+            )
+    return notices

@@ -1,0 +1,68 @@
+"""Saved plans as a service: create, edit (re-plan around the edits), restore a revision.
+
+The one path the pages and the API share, free of Flask: validation errors are RequestInvalid
+(field errors), impossible requests PlanningError, a stale writer StaleVersion, an unknown id
+UnknownPlan. A request that cannot be planned saves nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from planner.catalogue import Catalogue
+from planner.documents import plan_document
+from planner.edits import EDITS, apply_edits, describe
+from planner.requests import RequestInvalid, field_errors, spec_from_json, spec_to_json
+from planner.storage import Plan, PlanStore, StaleVersion
+
+
+class Planner:
+    """Plans in *store*, planned against *catalogue* within *time_limit* seconds."""
+
+    def __init__(self, store: PlanStore, catalogue: Catalogue, time_limit: float = 0.25):
+        self.store, self.catalogue, self.time_limit = store, catalogue, time_limit
+
+    def _document(self, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        spec = spec_from_json(request, self.catalogue)
+        doc = plan_document(spec, self.catalogue, time_limit=self.time_limit)
+        return spec_to_json(spec), doc
+
+    def create(self, request: Any) -> tuple[Plan, str]:
+        """Validate, plan and save a new plan; return it and its edit token."""
+        spec_json, doc = self._document(request)
+        return self.store.create(spec_json["title"], spec_json, doc, note="created")
+
+    def edit(
+        self,
+        plan_id: str,
+        version: int,
+        changes: dict[str, Any] | None = None,
+        edits: list[Any] | None = None,
+        note: str = "",
+    ) -> Plan:
+        """Apply field *changes* and *edits* to the current request, re-plan, save a revision."""
+        plan = self.store.get(plan_id)
+        if plan.version != version:  # fail before planning; the append checks again
+            raise StaleVersion(plan.version)
+        try:
+            parsed = EDITS.validate_python(edits or [])
+        except ValidationError as exc:
+            raise RequestInvalid(field_errors(exc, "edits")) from None
+        request = apply_edits({**plan.current.request, **(changes or {})}, parsed)
+        spec_json, doc = self._document(request)
+        note = note or describe(parsed) or "edited"
+        return self.store.append(plan_id, version, spec_json["title"], spec_json, doc, note)
+
+    def restore(self, plan_id: str, version: int, number: int) -> Plan:
+        """Make revision *number* current again, as a new revision (nothing is lost)."""
+        old = self.store.revision(plan_id, number)
+        return self.store.append(
+            plan_id,
+            version,
+            old.request.get("title", ""),
+            old.request,
+            old.itinerary,
+            note=f"restore:{number}",
+        )

@@ -1,0 +1,215 @@
+"""The plan form: its choices, and the form's fields turned into the request JSON.
+
+The form speaks in dates, times and places; the request in ISO 8601 with offsets. The time a
+traveller types is on the clock of the place it happens (an arrival at Heihe airport is Beijing
+time), so the offset comes from that place's city.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from babel import Locale
+from werkzeug.datastructures import MultiDict
+
+from planner.catalogue import Catalogue
+from planner.model import Attraction
+from planner.requests import FieldError, interests_of, nights_between
+from planner.timeutil import CITIES, city_zone, other_city
+from planner.web.collation import name_key
+
+# Where a form field's error is shown, by the request field it concerns.
+FORM_FIELD = {
+    "arrive": "arrive_date",
+    "depart": "depart_date",
+    "stay": "stay_first",
+    "hotels.heihe": "hotel_heihe",
+    "hotels.blagoveshchensk": "hotel_blagoveshchensk",
+    "transport.heihe": "transport_heihe",
+    "transport.blagoveshchensk": "transport_blagoveshchensk",
+    "daily_budget": "budget_amount",
+    "locked": "must_see",
+}
+MULTI = (
+    "interests",
+    "visas",
+    "must_see",
+    "exclude",
+    "transport_heihe",
+    "transport_blagoveshchensk",
+)
+DEFAULTS: dict[str, Any] = {
+    "arrive_time": "09:00",
+    "depart_time": "18:00",
+    "stay_first": "heihe",
+    "pace": "normal",
+    "nationality": "CN",
+    "party_size": "1",
+    "transport_heihe": ["walk", "taxi"],
+    "transport_blagoveshchensk": ["walk", "taxi"],
+    "budget_currency": "CNY",
+}
+COMMON_COUNTRIES = ("CN", "RU", "KZ", "MN", "BY", "KR", "JP", "DE", "US", "GB")
+
+
+def form_field(path: str) -> str:
+    """The form field that shows the error of request field *path*."""
+    for prefix in sorted(FORM_FIELD, key=len, reverse=True):
+        if path == prefix or path.startswith(prefix + "."):
+            return FORM_FIELD[prefix]
+    return path.split(".", 1)[0] or "form"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    alt: str = ""  # the name in the other scripts, for searching and reading
+    city: str = ""
+
+
+def _choice(place: Attraction, lang: str) -> Choice:
+    main = place.name.get(lang)
+    others = [n for n in (place.name.zh, place.name.ru, place.name.en) if n and n != main]
+    return Choice(place.id, main, " · ".join(others), place.city)
+
+
+def place_choices(cat: Catalogue, lang: str, kinds: tuple[str, ...]) -> list[Choice]:
+    places = [p for p in cat.attractions if p.kind in kinds]
+    choices = [_choice(p, lang) for p in places]
+    return sorted(choices, key=lambda c: (CITIES.index(c.city), name_key(c.label, lang)))
+
+
+def country_choices(lang: str) -> list[Choice]:
+    names = Locale.parse(lang).territories
+    codes = [code for code in names if len(code) == 2 and code.isalpha() and code != "ZZ"]
+    common = [Choice(c, names.get(c, c)) for c in COMMON_COUNTRIES]
+    rest = sorted(
+        (Choice(c, names[c]) for c in codes if c not in COMMON_COUNTRIES),
+        key=lambda c: name_key(c.label, lang),
+    )
+    return common + rest
+
+
+def interest_choices(cat: Catalogue) -> tuple[str, ...]:
+    return interests_of(cat)
+
+
+def form_values(form: MultiDict | None) -> dict[str, Any]:
+    """What the person typed (or the defaults), lists for the multi-choice fields."""
+    if form is None:
+        return dict(DEFAULTS)
+    values: dict[str, Any] = {key: form.get(key, "") for key in form}
+    for key in MULTI:
+        values[key] = form.getlist(key)
+    return values
+
+
+def _moment(day: str, clock: str, city: str, field: str, errors: list[FieldError]) -> str | None:
+    try:
+        when = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock or "00:00"))
+    except ValueError:
+        errors.append(FieldError(field, "not_datetime" if day else "required"))
+        return None
+    return when.replace(tzinfo=city_zone(city)).isoformat(timespec="minutes")
+
+
+def _number(text: str, field: str, errors: list[FieldError], whole: bool) -> Any:
+    text = text.strip().replace(",", ".")
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:
+        errors.append(FieldError(field, "not_whole" if whole else "not_a_number"))
+        return None
+
+
+def _latlon(text: str, field: str, errors: list[FieldError]) -> dict[str, float] | None:
+    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError:
+        errors.append(FieldError(field, "not_a_number"))
+        return None
+    return {"lat": lat, "lon": lon}
+
+
+def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[FieldError]]:
+    """The request JSON of a submitted form, and the problems only the form can have."""
+    errors: list[FieldError] = []
+    first = form.get("stay_first", "heihe")
+    first = first if first in CITIES else "heihe"
+    switch_text = form.get("stay_switch", "").strip()
+
+    def city_of(pid: str, default: str) -> str:
+        return cat.get(pid).city if pid and pid in cat else default
+
+    arrive_at = form.get("arrive_at") or None
+    depart_from = form.get("depart_from") or None
+    last = other_city(first) if switch_text else first
+    arrive = _moment(
+        form.get("arrive_date", ""),
+        form.get("arrive_time", ""),
+        city_of(arrive_at or "", first),
+        "arrive",
+        errors,
+    )
+    depart = _moment(
+        form.get("depart_date", ""),
+        form.get("depart_time", ""),
+        city_of(depart_from or "", last),
+        "depart",
+        errors,
+    )
+    stay: Any = first
+    if switch_text and arrive and depart:
+        after = _number(switch_text, "stay", errors, whole=True)
+        total = nights_between(
+            datetime.fromisoformat(arrive), datetime.fromisoformat(depart), first
+        )
+        if after is not None and 0 < after < total:
+            stay = [first] * after + [other_city(first)] * (total - after)
+    hotels: dict[str, Any] = {}
+    for city in CITIES:
+        typed = form.get(f"hotel_{city}_latlon", "").strip()
+        chosen = form.get(f"hotel_{city}", "")
+        if typed:
+            point = _latlon(typed, f"hotels.{city}", errors)
+            if point:
+                hotels[city] = point
+        elif chosen:
+            hotels[city] = chosen
+    budget = None
+    amount_text = form.get("budget_amount", "").strip()
+    if amount_text:
+        amount = _number(amount_text, "daily_budget", errors, whole=False)
+        if amount is not None:
+            budget = {"amount": amount, "currency": form.get("budget_currency", "CNY")}
+    party = _number(form.get("party_size", "1") or "1", "party_size", errors, whole=True)
+    data = {
+        "arrive": arrive or "",
+        "depart": depart or "",
+        "arrive_at": arrive_at,
+        "depart_from": depart_from,
+        "stay": stay,
+        "hotels": hotels,
+        "interests": form.getlist("interests"),
+        "pace": form.get("pace", "normal"),
+        "nationality": form.get("nationality", "CN"),
+        "visas": form.getlist("visas"),
+        "party_size": party if party is not None else 1,
+        "group_tour": form.get("group_tour") == "on",
+        "allow_last_crossing": form.get("allow_last_crossing") == "on",
+        "must_see": form.getlist("must_see"),
+        "exclude": form.getlist("exclude"),
+        "transport": {
+            "heihe": form.getlist("transport_heihe"),
+            "blagoveshchensk": form.getlist("transport_blagoveshchensk"),
+        },
+        "daily_budget": budget,
+        "lang": form.get("lang", "en"),
+        "title": form.get("title", "").strip(),
+        "notes": form.get("notes", "").strip(),
+    }
+    return data, errors

@@ -1,0 +1,266 @@
+"""Plan pages: the form (/plan), a plan (/plans/<id>) with its map, timeline and edits, and the
+plans this browser made (/plans). No accounts: the edit token lives in a cookie scoped to its
+plan's path, so a shared link shows the plan read-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from planner import maps
+from planner.documents import with_texts
+from planner.itinerary_map import DAY_COLOURS, plan_map
+from planner.messages import MODE_LABELS, N_
+from planner.model import LatLon
+from planner.planning.builder import CITY_CENTRES
+from planner.plans import Planner
+from planner.requests import FieldError, RequestInvalid
+from planner.storage import Plan, StaleVersion, UnknownPlan
+from planner.timeutil import CITIES
+from planner.trip import PlanningError
+from planner.web import data
+from planner.web.i18n import LANGUAGES, current_lang
+from planner.web.labels import CITY_LABELS
+from planner.web.pages import MapView
+from planner.web.plan_form import (
+    country_choices,
+    form_field,
+    form_values,
+    interest_choices,
+    place_choices,
+    request_json,
+)
+from planner.web.plan_labels import INTEREST_LABELS, PACE_LABELS, TRANSPORT_LABELS
+from planner.web.plan_store import store
+from planner.web.plan_view import all_warnings, build_days, left_out
+
+bp = Blueprint("plan_pages", __name__)
+
+MY_PLANS = "my_plans"  # ids of the plans this browser created, newest first
+TOKEN = "edit_token"  # set with path=/plans/<id>: sent only for that plan's pages
+MAX_REMEMBERED = 30
+YEAR = 365 * 24 * 3600
+STALE = N_("The plan was changed elsewhere in the meantime: here it is as it is now.")
+
+
+def _planner() -> Planner:
+    return Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
+
+
+def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):  # noqa: ANN202
+    lang = current_lang()
+    cat = data.catalogue()
+    return render_template(
+        "plan_form.html",
+        values=values,
+        errors=errors,
+        problem=problem,
+        points=place_choices(cat, lang, ("transport",)),
+        places=place_choices(cat, lang, ("attraction", "day_trip", "event")),
+        countries=country_choices(lang),
+        interests=sorted(
+            interest_choices(cat), key=lambda i: str(INTEREST_LABELS.get(i, i)).casefold()
+        ),
+        interest_labels=INTEREST_LABELS,
+        pace_labels=PACE_LABELS,
+        transport_labels=TRANSPORT_LABELS,
+        city_labels=CITY_LABELS,
+        cities=CITIES,
+        languages=LANGUAGES,
+    )
+
+
+def _errors_by_field(problems: list[FieldError]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for problem in problems:
+        out.setdefault(form_field(problem.field), []).append(problem.text(_))
+    return out
+
+
+@bp.get("/plan")
+def plan_form():  # noqa: ANN201
+    values = form_values(None)
+    values["lang"] = current_lang()
+    return _form_page(values, {})
+
+
+@bp.post("/plan")
+def create_plan():  # noqa: ANN201
+    values = form_values(request.form)
+    body, problems = request_json(request.form, data.catalogue())
+    if problems:
+        return _form_page(values, _errors_by_field(problems)), 400
+    try:
+        plan, token = _planner().create(body)
+    except RequestInvalid as exc:
+        return _form_page(values, _errors_by_field(exc.errors)), 400
+    except PlanningError as exc:
+        problem = _("This trip cannot be planned as asked: %(reason)s") % {"reason": str(exc)}
+        return _form_page(values, {}, problem), 422
+    response = redirect(url_for("plan_pages.show_plan", plan_id=plan.id))
+    response.set_cookie(
+        TOKEN,
+        token,
+        max_age=YEAR,
+        path=url_for("plan_pages.show_plan", plan_id=plan.id),
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    mine = [plan.id] + [p for p in _my_plan_ids() if p != plan.id]
+    response.set_cookie(
+        MY_PLANS,
+        ",".join(mine[:MAX_REMEMBERED]),
+        max_age=YEAR,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def _my_plan_ids() -> list[str]:
+    raw = request.cookies.get(MY_PLANS, "")
+    return [p for p in raw.split(",") if p and len(p) <= 64][:MAX_REMEMBERED]
+
+
+@bp.get("/plans")
+def my_plans():  # noqa: ANN201
+    return render_template("plans.html", plans=store().heads(_my_plan_ids()))
+
+
+def _plan_or_404(plan_id: str) -> Plan:
+    try:
+        return store().get(plan_id)
+    except UnknownPlan:
+        abort(404)
+
+
+def _can_edit(plan_id: str) -> bool:
+    return store().token_matches(plan_id, request.cookies.get(TOKEN))
+
+
+def _lodgings(req: dict[str, Any]) -> dict[str, LatLon]:
+    cat = data.catalogue()
+    out = dict(CITY_CENTRES)
+    for city, where in (req.get("hotels") or {}).items():
+        if isinstance(where, str) and where in cat:
+            out[city] = cat.get(where).location
+        elif isinstance(where, dict):
+            out[city] = LatLon(where["lat"], where["lon"])
+    return out
+
+
+@bp.get("/plans/<plan_id>")
+def show_plan(plan_id: str):  # noqa: ANN201
+    plan = _plan_or_404(plan_id)
+    lang = current_lang()
+    cat = data.catalogue()
+    doc = with_texts(plan.current.itinerary, _, lang)
+    days = build_days(doc, cat, lang)
+    texts = {code: _(label) for code, label in MODE_LABELS.items()}
+    texts["lodging"] = _("Where you stay")
+    fmap = plan_map(
+        doc,
+        cat,
+        lang,
+        _lodgings(plan.current.request),
+        lambda i, day: _("Day %(n)s") % {"n": i + 1},
+        texts,
+        tiles=data.tiles(),
+    )
+    rendered = maps.render(fmap)
+    view = MapView(
+        Markup(rendered.html), Markup(rendered.script), rendered.scripts, rendered.styles
+    )
+    locked = {lock["attraction_id"] for lock in plan.current.request.get("locked", [])}
+    return render_template(
+        "plan.html",
+        plan=plan,
+        req=plan.current.request,
+        doc=doc,
+        days=days,
+        warnings=all_warnings(doc),
+        left_out=left_out(doc, lang),
+        totals=doc.get("totals"),
+        map=view,
+        can_edit=_can_edit(plan_id),
+        locked=locked,
+        revisions=list(reversed(store().revisions(plan_id))),
+        share_url=url_for("plan_pages.show_plan", plan_id=plan_id, _external=True),
+        pace_labels=PACE_LABELS,
+        colours=DAY_COLOURS,
+    )
+
+
+def _local_input(value: str, original: str) -> str:
+    """A datetime-local value read on the clock (offset) of the original time."""
+    typed = datetime.fromisoformat(value)
+    return typed.replace(tzinfo=datetime.fromisoformat(original).tzinfo).isoformat(
+        timespec="minutes"
+    )
+
+
+@bp.post("/plans/<plan_id>/edit")
+def edit_plan(plan_id: str):  # noqa: ANN201
+    plan = _plan_or_404(plan_id)
+    if not _can_edit(plan_id):
+        abort(403)
+    form = request.form
+    op = form.get("op", "")
+    edit: dict[str, Any] = {"op": op}
+    try:
+        version = int(form.get("version", ""))
+        if op in ("remove", "add", "lock", "unlock", "move"):
+            edit["attraction_id"] = form.get("attraction_id", "")
+        if op in ("lock", "move") or (op == "add" and form.get("day")):
+            edit["day"] = int(form.get("day", ""))
+        if op == "pace":
+            edit["pace"] = form.get("pace", "")
+        if op == "dates":
+            req = plan.current.request
+            edit["arrive"] = _local_input(form.get("arrive", ""), req["arrive"])
+            edit["depart"] = _local_input(form.get("depart", ""), req["depart"])
+    except ValueError:
+        flash(_("That change could not be read. Please try again."), "error")
+        return redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
+    try:
+        _planner().edit(plan_id, version, edits=[edit])
+    except StaleVersion:
+        flash(_(STALE), "error")
+    except RequestInvalid as exc:
+        flash("; ".join(e.text(_) for e in exc.errors), "error")
+    except PlanningError as exc:
+        flash(_("This trip cannot be planned as asked: %(reason)s") % {"reason": str(exc)}, "error")
+    else:
+        flash(_("The plan was made again with your change."), "ok")
+    return redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<plan_id>/restore/<int:number>")
+def restore_plan(plan_id: str, number: int):  # noqa: ANN201
+    _plan_or_404(plan_id)
+    if not _can_edit(plan_id):
+        abort(403)
+    try:
+        _planner().restore(plan_id, int(request.form.get("version", "0")), number)
+    except (ValueError, StaleVersion):
+        flash(_(STALE), "error")
+    except UnknownPlan:
+        abort(404)
+    else:
+        flash(_("Version %(n)s is the current plan again.") % {"n": number}, "ok")
+    return redirect(url_for("plan_pages.show_plan", plan_id=plan_id))

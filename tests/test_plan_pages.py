@@ -1,0 +1,168 @@
+"""The plan form and the plan page, read as a person would (text through a parser)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from planner.web import create_app
+
+HOSTILE = "<script>alert(1)</script> `${alert(2)}` {{7*7}} {% if 1 %}X{% endif %}"
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.inputs: dict[str, str] = {}
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+        attrs = dict(attrs)
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "input" and attrs.get("name"):
+            self.inputs.setdefault(attrs["name"], attrs.get("value") or "")
+
+    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):  # noqa: ANN001, ANN201
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(response) -> _Page:
+    page = _Page()
+    page.feed(response.get_data(as_text=True))
+    return page
+
+
+@pytest.fixture()
+def client(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'pages.sqlite3'}",
+            "PLAN_TIME_LIMIT": 0.1,
+        }
+    )
+    return app.test_client()
+
+
+def form(client, lang="en", **fields):
+    token = parse(client.get(f"/plan?lang={lang}")).inputs["csrf_token"]
+    data = {
+        "csrf_token": token,
+        "arrive_date": "2027-07-10",
+        "arrive_time": "09:00",
+        "depart_date": "2027-07-12",
+        "depart_time": "18:00",
+        "stay_first": "heihe",
+        "nationality": "RU",
+        "visas": ["CN"],  # Russians need a Chinese visa since the regime ended 2026-09-14
+        "party_size": "2",
+        "pace": "normal",
+        "lang": lang,
+        "transport_heihe": ["walk", "taxi"],
+        "transport_blagoveshchensk": ["walk", "taxi"],
+        "title": HOSTILE,
+        "notes": HOSTILE,
+    }
+    data.update(fields)
+    return client.post("/plan", data=data)
+
+
+def test_form_errors_are_in_the_users_language_and_keep_what_was_typed(client):
+    response = form(client, lang="ru", depart_date="2027-07-09", title="Моя поездка")
+    assert response.status_code == 400
+    page = parse(response)
+    text = " ".join(page.text)
+    assert "отъезд должен быть позже прибытия" in text
+    assert page.inputs["title"] == "Моя поездка" and page.inputs["depart_date"] == "2027-07-09"
+    small = parse(form(client, lang="ru", party_size="0"))
+    assert "не меньше 1" in " ".join(small.text)
+
+
+def test_a_post_without_csrf_token_is_refused(client):
+    response = client.post("/plan", data={"arrive_date": "2027-07-10"})
+    assert response.status_code == 400
+
+
+def test_created_plan_shows_stops_crossing_report_by_and_hostile_text_as_text(client):
+    response = form(client)
+    assert response.status_code == 302
+    page_response = client.get(response.headers["Location"])
+    body = page_response.get_data(as_text=True)
+    text = " ".join(parse(page_response).text)
+    assert HOSTILE.split("`")[0].strip() in text  # the script tag is shown, as text
+    assert "<script>alert(1)" not in body
+    assert "{{7*7}}" in text and "`${alert(2)}`" in text  # shown as typed, not evaluated
+    # each planned stop's name and the crossing's "be at ... by" line with its clock
+    assert re.search(r"Be at .+ by \d\d:\d\d (Heihe|Blagoveshchensk) \(UTC\+\d\)", text)
+    assert "Triumphal Arch" in text or "Aihui" in text
+    # the map script never carries the raw hostile text
+    scripts = re.findall(r"<script nonce=[^>]*>(.*?)</script>", body, re.S)
+    assert scripts and all("<script>alert" not in s and "{{7*7}}" not in s for s in scripts)
+
+
+def test_share_link_is_read_only_and_the_owner_can_remove_a_stop(client, tmp_path):
+    location = form(client).headers["Location"]
+    owner = parse(client.get(location))
+    assert "Remove" in " ".join(owner.text)
+    # another browser: no edit token cookie, no edit forms
+    stranger = client.application.test_client()
+    shared = parse(stranger.get(location))
+    assert "Remove" not in " ".join(shared.text)
+    assert "read-only" in " ".join(shared.text)
+    body = client.get(location).get_data(as_text=True)
+    stop = re.search(
+        r'name="op" value="remove">\s*<input type="hidden" name="attraction_id" value="([^"]+)"',
+        body,
+    ).group(1)
+    refused = stranger.post(
+        f"{location}/edit",
+        data={
+            "op": "remove",
+            "attraction_id": stop,
+            "version": "1",
+            "csrf_token": parse(stranger.get("/plan")).inputs["csrf_token"],
+        },
+    )
+    assert refused.status_code == 403
+    done = client.post(
+        f"{location}/edit",
+        data={
+            "op": "remove",
+            "attraction_id": stop,
+            "version": "1",
+            "csrf_token": owner.inputs["csrf_token"],
+        },
+    )
+    assert done.status_code == 302
+    after = client.get(location).get_data(as_text=True)
+    assert "Version 2" in after
+    assert not re.search(
+        r'name="op" value="remove">\s*<input type="hidden" name="attraction_id" '
+        rf'value="{re.escape(stop)}"',
+        after,
+    )
+
+
+def test_my_plans_lists_the_plans_of_this_browser(client):
+    form(client, title="First trip")
+    listing = " ".join(parse(client.get("/plans")).text)
+    assert "First trip" in listing
+    assert "First trip" not in " ".join(parse(client.application.test_client().get("/plans")).text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_plan_page_has_no_english_headings_in_other_languages(client, lang):
+    location = form(client, lang=lang).headers["Location"]
+    text = " ".join(parse(client.get(f"{location}?lang={lang}")).text)
+    for english in ("Day 1", "Totals", "Not in the plan", "Earlier versions", "Be at"):
+        assert english not in text

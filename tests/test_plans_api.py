@@ -1,0 +1,158 @@
+"""Saved plans through the JSON API: create, read, edit with the token, 403/409/400/422/404/413."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.web import create_app
+
+BASE = {
+    "arrive": "2027-07-10T09:00+08:00",
+    "depart": "2027-07-12T18:00+08:00",
+    "stay": "heihe",
+    "nationality": "RU",
+    "title": "Weekend",
+}
+
+
+@pytest.fixture()
+def api(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'plans.sqlite3'}",
+            "PLAN_TIME_LIMIT": 0.1,
+        }
+    )
+    return app.test_client()
+
+
+@pytest.fixture()
+def created(api):
+    response = api.post("/api/v1/plans", json=BASE)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    return body["plan"], body["edit_token"]
+
+
+def test_create_returns_201_location_plan_and_token(api, created):
+    plan, token = created
+    assert token and len(token) >= 24
+    assert plan["version"] == 1 and plan["title"] == "Weekend"
+    assert {"days", "left_out", "warnings", "totals", "request"} <= set(plan)
+    got = api.get(f"/api/v1/plans/{plan['id']}")
+    assert got.status_code == 200 and got.get_json()["plan"]["id"] == plan["id"]
+
+
+def test_totals_give_minutes_fares_and_the_sum_with_the_rate_date(created):
+    totals = created[0]["totals"]
+    assert set(totals["minutes"]) == {"walk", "ride", "crossing"}
+    assert totals["sum"]["currency"] == "CNY"
+    assert totals["exchange"]["checked"]
+
+
+def test_messages_carry_text_in_the_asked_language(api, created):
+    plan, _ = created
+    zh = api.get(f"/api/v1/plans/{plan['id']}?lang=zh").get_json()["plan"]
+    texts = [w["text"] for day in zh["days"] for w in day["warnings"]]
+    assert texts and any("\u4e00" <= ch <= "\u9fff" for ch in "".join(texts))
+
+
+def test_patch_without_token_is_403_and_with_token_replans(api, created):
+    plan, token = created
+    stop = plan["days"][0]["stops"][0]["attraction_id"]
+    edit = {"version": 1, "edits": [{"op": "remove", "attraction_id": stop}]}
+    assert api.patch(f"/api/v1/plans/{plan['id']}", json=edit).status_code == 403
+    wrong = {"Authorization": "Bearer nope"}
+    assert api.patch(f"/api/v1/plans/{plan['id']}", json=edit, headers=wrong).status_code == 403
+    ok = api.patch(f"/api/v1/plans/{plan['id']}", json=edit, headers={"X-Edit-Token": token})
+    assert ok.status_code == 200
+    new = ok.get_json()["plan"]
+    assert new["version"] == 2
+    assert stop in new["request"]["exclude"]
+    assert stop not in [s["attraction_id"] for d in new["days"] for s in d["stops"]]
+
+
+def test_stale_version_is_409_and_saves_nothing(api, created):
+    plan, token = created
+    auth = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/plans/{plan['id']}"
+    first = api.patch(url, json={"version": 1, "request": {"pace": "packed"}}, headers=auth)
+    assert first.status_code == 200
+    stale = api.patch(url, json={"version": 1, "request": {"pace": "relaxed"}}, headers=auth)
+    assert stale.status_code == 409 and stale.get_json()["ok"] is False
+    assert api.get(url).get_json()["plan"]["request"]["pace"] == "packed"
+
+
+def test_revisions_list_and_restore_appends_a_revision(api, created):
+    plan, token = created
+    auth = {"X-Edit-Token": token}
+    url = f"/api/v1/plans/{plan['id']}"
+    api.patch(url, json={"version": 1, "request": {"title": "Changed"}}, headers=auth)
+    revisions = api.get(f"{url}/revisions").get_json()["revisions"]
+    assert [r["number"] for r in revisions] == [1, 2]
+    assert api.get(f"{url}/revisions/1").get_json()["request"]["title"] == "Weekend"
+    assert api.post(f"{url}/revisions/1/restore", json={"version": 2}).status_code == 403
+    restored = api.post(f"{url}/revisions/1/restore", json={"version": 2}, headers=auth)
+    body = restored.get_json()["plan"]
+    assert body["version"] == 3 and body["revision"] == 3 and body["title"] == "Weekend"
+    assert len(api.get(f"{url}/revisions").get_json()["revisions"]) == 3
+
+
+def test_malformed_json_and_bad_types_are_400_with_field_errors(api):
+    bad = api.post("/api/v1/plans", data="{nope", content_type="application/json")
+    assert bad.status_code == 400 and bad.get_json()["ok"] is False
+    body = {**BASE, "arrive": "2027-07-10T09:00", "party_size": "2", "transport": {"heihe": []}}
+    typed = api.post("/api/v1/plans", json=body)
+    assert typed.status_code == 400
+    fields = {e["field"]: e for e in typed.get_json()["errors"]}
+    assert {"arrive", "party_size", "transport.heihe"} <= set(fields)
+    assert "offset" in fields["arrive"]["message"]
+    ru = api.post("/api/v1/plans?lang=ru", json={**BASE, "lang": "ru", "party_size": 0})
+    assert ru.get_json()["errors"][0]["message"] == "не меньше 1"
+
+
+def test_valid_but_impossible_request_is_422_with_the_reason(api):
+    # A US passport without a Chinese visa cannot arrive at Blagoveshchensk airport and sleep
+    # in Heihe: the request is well formed, the trip is not possible.
+    body = {**BASE, "nationality": "US", "arrive_at": "blagoveshchensk-ignatyevo-airport"}
+    response = api.post("/api/v1/plans", json=body)
+    assert response.status_code == 422
+    assert "visa" in response.get_json()["error"]
+
+
+def test_must_see_and_excluded_at_once_is_a_400(api):
+    body = {**BASE, "must_see": ["triumphal-arch"], "exclude": ["triumphal-arch"]}
+    response = api.post("/api/v1/plans", json=body)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "exclude"
+
+
+def test_unknown_plan_is_404_and_oversized_body_is_413(api):
+    assert api.get("/api/v1/plans/nope").status_code == 404
+    assert api.get("/api/v1/plans/nope/revisions").status_code == 404
+    huge = api.post("/api/v1/plans", data="x" * 300_000, content_type="application/json")
+    assert huge.status_code == 413 and huge.get_json()["ok"] is False
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "text",
+        5,
+        None,
+        {"version": "1"},
+        {"version": 1, "edits": {"op": "x"}},
+        {"version": 1, "edits": [{"op": "fly"}]},
+        {"version": 1, "edits": [{"op": "move"}]},
+        {"version": 1, "request": {"stay": 7}},
+        {"version": 1, "bogus": 1},
+    ],
+)
+def test_hostile_patch_bodies_are_client_errors_never_500(api, created, body):
+    plan, token = created
+    response = api.patch(f"/api/v1/plans/{plan['id']}", json=body, headers={"X-Edit-Token": token})
+    assert 400 <= response.status_code < 500, response.get_json()
+    assert response.get_json()["ok"] is False

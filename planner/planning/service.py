@@ -304,10 +304,12 @@ def _variants(
         sets.append([by_day[days[0]][-1], by_day[days[1]][-1]])
     # Staying on one bank is always weighed against the days across, and is the fallback when
     # no day across can be made (first when nothing across is a must-see).
+    # The two front-runners go first (the best day across, then staying), so a short time limit
+    # still weighs one against the other.
     if must_away:
         sets.append([])
     else:
-        sets.insert(0, [])
+        sets.insert(1 if sets else 0, [])
     variants = []
     for chosen in sets:
         combos = list(itertools.product(*move_picks)) if move_picks else [()]

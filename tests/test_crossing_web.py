@@ -152,3 +152,22 @@ def test_crossing_page_reasons_for_a_closed_day_are_translated(client):
     reasons = [r for r in parsed.by_class.get("method", []) if r.strip()]
     assert reasons and all(CYRILLIC.search(r) for r in reasons)
     assert not any("pontoon_bus" in r or "ship:" in r for r in reasons)
+
+
+def test_crossing_page_takes_visas_and_groups_so_chinese_travellers_see_options(client):
+    """After the visa-free regime ended, a Chinese passport alone gets no crossing; a visa or a
+    tour group does, and the advice names no command-line flag."""
+    base = "/crossing?from=heihe&date=2027-07-11&nationality=CN&lang=en"
+    alone = client.get(base).get_data(as_text=True)
+    assert "--visa" not in alone
+    with_visa = client.get(base + "&visa=RU").get_data(as_text=True)
+    group = client.get(base + "&party=8&group_tour=on").get_data(as_text=True)
+    for page in (with_visa, group):
+        assert "Be at the terminal" in page and "<tbody>" in page
+    assert 'name="visa" value="RU" checked' in with_visa
+    assert 'name="party" value="8"' in group
+
+
+def test_crossing_page_explains_a_bad_party_size_and_passport(client):
+    page = client.get("/crossing?party=0&nationality=ZZ&lang=ru").get_data(as_text=True)
+    assert "Число путешественников" in page and "Неизвестный код страны" in page

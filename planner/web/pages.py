@@ -122,15 +122,32 @@ def crossing_page():  # noqa: ANN201
         error = _("Choose Heihe or Blagoveshchensk.")
         direction = "heihe"
     day_text = args.get("date") or datetime.now(city_zone(direction)).date().isoformat()
+    visas = [v for v in args.getlist("visa") if v in ("CN", "RU")]
+    group_tour = args.get("group_tour") == "on"
+    try:
+        party = int(args.get("party") or 1)
+    except ValueError:
+        party = 0
+    if not 1 <= party <= 200:
+        error, party = _("The party size must be a whole number from 1 to 200."), 1
+    try:
+        nationality = crossing.normalize_nationality(typed)
+    except ValueError:
+        error = _(
+            "Unknown passport country %(code)s: use a two-letter code such as CN, RU or DE."
+        ) % {"code": typed[:8]}
     try:
         day = datetime.fromisoformat(day_text).date()
-        nationality = crossing.normalize_nationality(typed)
-        answer = crossing.crossing_options(
-            direction,
-            datetime.combine(day, datetime.min.time(), city_zone(direction)),
-            nationality,
-            limit=20,
-        )
+        if error is None:
+            answer = crossing.crossing_options(
+                direction,
+                datetime.combine(day, datetime.min.time(), city_zone(direction)),
+                nationality,
+                # The group regimes are for organised tours; a family is individuals.
+                party_size=party if group_tour else 1,
+                limit=20,
+                entry_permits=tuple(visas),
+            )
     except ValueError as exc:
         error = str(exc)
     data_ = crossing.load_crossing_data()
@@ -151,6 +168,9 @@ def crossing_page():  # noqa: ANN201
         error=error,
         direction=direction,
         nationality=nationality,
+        visas=visas,
+        party=party,
+        group_tour=group_tour,
         day=day_text,
         points=[p for p in data_.points.values()],
         map=_map_view(fmap),

@@ -1,284 +1,35 @@
-"""An independent check of a plan's hard rules (issue #8), and the margins a plan keeps.
-
-The planner enforces these rules inside its model; this module checks them again from the
-outside, recomputing legs (planner.travel), opening hours (planner.hours), sunrise and sunset
-(astral) and the border's departures (planner.crossing) itself. It reads only the constants of
-planner.planning.rules, never the planner's own helpers, so a bug there cannot hide here.
-Pure Python (no Flask); the property tests and bench/plan.py use it.
-"""
+"""The hard rules of a plan, one check each (issue #8)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from astral import Observer
-from astral.sun import sun
-
-from planner import crossing as border
-from planner import hours
-from planner.catalogue import Catalogue, load_catalogue
-from planner.model import Attraction, LatLon
+from planner.catalogue import Catalogue
+from planner.plan_check.walk import (
+    _MINUTE,
+    LAST_CROSSING_NOTICE,
+    ROUNDING,
+    Violation,
+    _at,
+    _aware,
+    _datetimes,
+    _departures,
+    _Found,
+    _hm,
+    _label,
+    _leg_problems,
+    _local_day,
+    _minutes,
+    _nationality,
+    _needs_daylight,
+    _open_periods,
+    _party,
+    _sun,
+    _walk,
+)
 from planner.planning import rules
 from planner.timeutil import CITY_TZ, city_zone, other_city
-from planner.travel import leg_matrix
-from planner.trip import Crossing, DayPlan, Item, Itinerary, Leg, Meal, TripRequest, Visit
-
-# Where a hotel is when the request names none: the city centres the planner documents
-# (Heihe centre per ru.wikipedia; Blagoveshchensk: Lenin Square). Restated here on purpose.
-DEFAULT_HOTELS: dict[str, LatLon] = {
-    "heihe": LatLon(50.245, 127.48167),
-    "blagoveshchensk": LatLon(50.25732, 127.53458),
-}
-LAST_CROSSING_NOTICE = "last_crossing_used"  # the red notice a day on the last departure carries
-ROUNDING = timedelta(minutes=1)  # legs are whole minutes; sunrise and sunset are to the minute
-_MINUTE = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule: which, on which day (None: the whole trip), and what exactly."""
-
-    rule: str
-    day: date | None
-    detail: str
-
-
-# --------------------------------------------------------------------------- small helpers
-
-
-def _hm(value: datetime) -> str:
-    return value.isoformat(timespec="minutes")
-
-
-def _aware(value: object) -> bool:
-    return isinstance(value, datetime) and value.utcoffset() is not None
-
-
-def _local_day(value: datetime, city: str) -> date:
-    return value.astimezone(city_zone(city)).date()
-
-
-def _at(day: date, clock: time, city: str) -> datetime:
-    return datetime.combine(day, clock, tzinfo=city_zone(city))
-
-
-@lru_cache(maxsize=8192)
-def _travel_seconds(a: LatLon, b: LatLon, modes: tuple[str, ...]) -> int:
-    """Fastest time from a to b with *modes*, by planner.travel (no rounding, no minimum)."""
-    if (a.lat, a.lon) == (b.lat, b.lon):
-        return 0
-    return int(leg_matrix([a, b], modes).seconds[0, 1])
-
-
-@lru_cache(maxsize=1024)
-def _departures(
-    city: str, day: date, nationality: str, party: int, visas: tuple[str, ...]
-) -> tuple[border.CrossingOption, ...]:
-    answer = border.options_on_day(city, day, nationality, party_size=party, entry_permits=visas)
-    return answer.options
-
-
-@lru_cache(maxsize=2048)
-def _sun(lat: float, lon: float, day: date, zone: str) -> tuple[datetime, datetime]:
-    times = sun(Observer(latitude=lat, longitude=lon), date=day, tzinfo=ZoneInfo(zone))
-    return times["sunrise"], times["sunset"]
-
-
-def _party(req: TripRequest) -> int:
-    # Group regimes are for organised tours only (the planner asks the border the same way).
-    return req.party_size if req.group_tour else 1
-
-
-def _nationality(req: TripRequest) -> tuple[str, tuple[str, ...]]:
-    return (
-        border.normalize_nationality(req.nationality),
-        tuple(border.normalize_nationality(v) for v in req.visas),
-    )
-
-
-def _open_periods(place: Attraction, day: date) -> tuple[list[tuple[datetime, datetime]], bool]:
-    """The place's open periods on its local *day*; True when they are the assumed hours."""
-    known = hours.open_intervals(place, day)
-    if known is not None:
-        return known, False
-    lo_t, hi_t = rules.EVENING_CATEGORIES.get(place.category, rules.UNKNOWN_HOURS)
-    lo, hi = _at(day, lo_t, place.city), _at(day, hi_t, place.city)
-    if hi <= lo:
-        hi += timedelta(days=1)
-    return [(lo, hi)], True
-
-
-def _needs_daylight(place: Attraction, day: date) -> bool:
-    return (
-        place.indoor is False
-        and day.month in rules.WINTER_MONTHS
-        and place.category not in rules.EVENING_CATEGORIES
-        and place.opening_hours in (None, "24/7")
-    )
-
-
-# --------------------------------------------------------------------------- walking a day
-
-
-@dataclass(frozen=True)
-class _Spot:
-    """Where the traveller is: a catalogue place, a crossing point or a hotel (id, point)."""
-
-    key: str
-    location: LatLon | None
-    catalogue: bool = False  # a catalogue place: two of them never share a zero leg
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One item of a day with what it is measured by."""
-
-    item: Item
-    bank: str  # the bank the traveller is on when the item begins
-    start: datetime  # visit arrive, meal start, crossing report_by
-    end: datetime  # visit depart, meal end, crossing arrival on the other bank
-    leg: Leg | None  # on `bank`, by the traveller's modes there
-    origin: _Spot  # where the leg begins
-    spot: _Spot  # where the item happens (for a crossing: its departure terminal)
-    after: _Spot  # where the traveller is when it ends
-
-
-@dataclass(frozen=True)
-class _Day:
-    plan: DayPlan
-    index: int
-    begin: _Spot
-    finish: _Spot
-    steps: tuple[_Step, ...]
-    bank_end: str  # the bank after the day's last crossing
-
-
-def _hotel(req: TripRequest, city: str) -> _Spot:
-    return _Spot(f"hotel:{city}", dict(req.hotels).get(city, DEFAULT_HOTELS[city]))
-
-
-def _place_spot(place: Attraction) -> _Spot:
-    return _Spot(f"place:{place.id}", place.location, catalogue=True)
-
-
-def _named_spot(cat: Catalogue, pid: str | None, req: TripRequest, city: str) -> _Spot:
-    # An arrival or departure point is where the trip begins or ends, not a place visited:
-    # like a hotel, it may share its point with a place (the old station building).
-    if pid is not None and pid in cat:
-        return _Spot(f"place:{pid}", cat.get(pid).location)
-    return _hotel(req, city)
-
-
-def _walk(plan: Itinerary, cat: Catalogue) -> list[_Day]:
-    req, last = plan.request, len(plan.days) - 1
-    out = []
-    for n, day in enumerate(plan.days):
-        begin = _named_spot(cat, req.arrive_place if n == 0 else None, req, day.city_start)
-        finish = _named_spot(cat, req.depart_place if n == last else None, req, day.city_end)
-        bank, where, steps = day.city_start, begin, []
-        for item in day.items:
-            if isinstance(item, Visit):
-                spot = _place_spot(item.attraction)
-                step = _Step(item, bank, item.arrive, item.depart, item.leg, where, spot, spot)
-            elif isinstance(item, Meal):
-                spot = where if item.place is None else _place_spot(item.place)
-                step = _Step(item, bank, item.start, item.end, item.leg, where, spot, spot)
-            else:
-                opt = item.option
-                frm = _Spot(f"point:{opt.from_point.id}", opt.from_point.location)
-                to = _Spot(f"point:{opt.to_point.id}", opt.to_point.location)
-                step = _Step(item, bank, opt.report_by, opt.arrive, item.leg, where, frm, to)
-                bank = opt.to_point.city
-            steps.append(step)
-            where = step.after
-        out.append(_Day(day, n, begin, finish, tuple(steps), bank))
-    return out
-
-
-def _distinct(a: _Spot, b: _Spot) -> bool:
-    """Two different places: different points, or two catalogue places sharing one point."""
-    if a.key == b.key:
-        return False
-    if a.location is None or b.location is None:
-        return True
-    if (a.location.lat, a.location.lon) != (b.location.lat, b.location.lon):
-        return True
-    return a.catalogue and b.catalogue
-
-
-def _leg_problems(
-    req: TripRequest, leg: Leg | None, origin: _Spot, target: _Spot, city: str
-) -> list[str]:
-    """What is wrong with the leg from *origin* to *target* on *city*'s bank, in words."""
-    if not _distinct(origin, target):
-        return []
-    what = f"{origin.key} -> {target.key}"
-    if leg is None:
-        return [f"no leg from {what}"]
-    problems = []
-    if leg.minutes * 60 < rules.MIN_LEG_S:
-        problems.append(f"leg {what} is {leg.minutes} min, under {rules.MIN_LEG_S // 60} min")
-    if origin.location is not None and target.location is not None:
-        need = _travel_seconds(origin.location, target.location, req.modes_in(city))
-        if leg.minutes < need / 60 - 1:
-            problems.append(
-                f"leg {what} is {leg.minutes} min; it takes {math.ceil(need / 60)} min by "
-                f"{'/'.join(req.modes_in(city))} in {city}"
-            )
-    return problems
-
-
-def _minutes(leg: Leg | None) -> timedelta:
-    return timedelta(minutes=leg.minutes if leg is not None else 0)
-
-
-def _label(item: Item) -> str:
-    if isinstance(item, Visit):
-        return f"visit {item.attraction.id}"
-    if isinstance(item, Meal):
-        return f"{item.kind}" + (f" at {item.place.id}" if item.place else "")
-    return f"crossing {item.option.mode} {item.direction_from} {item.option.depart:%H:%M}"
-
-
-# --------------------------------------------------------------------------- the rules
-# Each check takes the plan and the catalogue and returns its violations (empty: all kept).
-
-
-class _Found(list[Violation]):
-    def add(self, rule: str, day: date | None, detail: str) -> None:
-        self.append(Violation(rule, day, detail))
-
-
-def _datetimes(plan: Itinerary) -> Iterator[tuple[date | None, str, object, str | None]]:
-    """Every datetime of the plan: (day, what, value, the city whose clock shows it or None)."""
-    req = plan.request
-    yield None, "request arrive", req.arrive, None
-    yield None, "request depart", req.depart, None
-    for day in plan.days:
-        yield day.date, "day start", day.start, None
-        yield day.date, "day end", day.end, None
-        if day.leave_at is not None:
-            yield day.date, "day leave_at", day.leave_at, None
-        for item in day.items:
-            label = _label(item)
-            if isinstance(item, Visit):
-                yield day.date, f"{label} arrive", item.arrive, item.attraction.city
-                yield day.date, f"{label} depart", item.depart, item.attraction.city
-            elif isinstance(item, Meal):
-                yield day.date, f"{label} start", item.start, item.city
-                yield day.date, f"{label} end", item.end, item.city
-            else:
-                opt = item.option
-                yield day.date, f"{label} report_by", opt.report_by, opt.from_point.city
-                yield day.date, f"{label} depart", opt.depart, opt.from_point.city
-                yield day.date, f"{label} arrive", opt.arrive, opt.to_point.city
-                if item.back_by is not None:
-                    yield day.date, f"{label} back_by", item.back_by, None
+from planner.trip import Item, Itinerary, Meal, TripRequest, Visit
 
 
 def check_clocks(plan: Itinerary, cat: Catalogue) -> list[Violation]:
@@ -622,80 +373,3 @@ def _item_end(item: Item) -> datetime:
     if isinstance(item, Meal):
         return item.end
     return item.option.arrive
-
-
-CHECKS: tuple[Callable[[Itinerary, Catalogue], list[Violation]], ...] = (
-    check_order_and_legs,
-    check_arrival,
-    check_departure,
-    check_banks,
-    check_last_crossings,
-    check_hours,
-    check_meals,
-    check_places,
-    check_days,
-)
-
-
-def check_plan(plan: Itinerary, catalogue: Catalogue | None = None) -> list[Violation]:
-    """Every hard rule a plan keeps, checked from the outside.
-
-    Parameters
-    ----------
-    plan: an itinerary from plan_trip() (or made by hand).
-    catalogue: the catalogue it was planned on; the default one when None.
-
-    Returns
-    -------
-    The violations, empty when the plan keeps every rule. When a datetime is naive only those
-    are reported: nothing else can be compared.
-    """
-    cat = catalogue or load_catalogue()
-    out = check_clocks(plan, cat)
-    if any(v.rule == "aware" for v in out):
-        return out
-    for check in CHECKS:
-        out.extend(check(plan, cat))
-    return out
-
-
-# --------------------------------------------------------------------------- margins
-
-
-@dataclass(frozen=True)
-class Margins:
-    """How much room a plan keeps, in minutes (None when it has nothing of that kind)."""
-
-    departure: float | None = None  # reaching the departure point, beyond the required margin
-    report: float | None = None  # the tightest arrival at a crossing's report time
-    closing: float | None = None  # the tightest visit end before its place closes
-    legs: list[float] = field(default_factory=list)  # room before each item after its leg
-
-
-def margins(plan: Itinerary, catalogue: Catalogue | None = None) -> Margins:
-    """The room a plan keeps before its deadlines (for benchmarks; assumes an aware plan)."""
-    cat = catalogue or load_catalogue()
-    req = plan.request
-    walked = _walk(plan, cat)
-    departure = report = closing = None
-    legs = []
-    for wd in walked:
-        clock = wd.plan.leave_at or wd.plan.start
-        for step in wd.steps:
-            room = (step.start - clock - _minutes(step.leg)).total_seconds() / 60
-            legs.append(room)
-            if isinstance(step.item, Crossing):
-                report = room if report is None else min(report, room)
-            if isinstance(step.item, Visit):
-                place = step.item.attraction
-                periods, _ = _open_periods(place, _local_day(step.start, place.city))
-                ends = [b for a, b in periods if a <= step.start and step.end <= b]
-                if ends:
-                    left = (min(ends) - step.end).total_seconds() / 60
-                    closing = left if closing is None else min(closing, left)
-            clock = step.end
-    if walked and walked[-1].steps:
-        last = walked[-1]
-        at = last.steps[-1].end + _minutes(last.plan.end_leg)
-        departure = (req.depart - depart_margin(req, cat) - at).total_seconds() / 60
-    return Margins(departure, report, closing, legs)

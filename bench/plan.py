@@ -141,6 +141,13 @@ def main() -> None:
         f"score over a {args.time_limit * 10:g} s-budget plan (same run): "
         f"mean {statistics.fmean(ratios):.3f}, min {min(ratios):.3f}"
     )
+    from planner.plan_check import check_plan
+
+    broken = sum(
+        len(check_plan(plan_trip(req, catalogue=cat, time_limit=args.time_limit, seed=i), cat))
+        for i, req in enumerate(requests())
+    )
+    print(f"hard-rule violations found by planner.plan_check over the 20 plans: {broken}")
     abroad_plans = [r for r in real if r["abroad"]]
     print(
         "realism (mean per 3-day plan): "

@@ -83,6 +83,7 @@ def make_plan(page, server: str, title: str = "Browser trip") -> None:
     page.fill("input[name=arrive_date]", "2027-07-10")
     page.fill("input[name=depart_date]", "2027-07-12")
     page.select_option("select[name=nationality]", "RU")
+    page.check("input[name=visas][value=CN]")  # Russians need one since 2026-09-14
     page.fill("#place-filter", "Триумфальная")
     page.locator("tr:not([hidden]) input[name=must_see]").first.check()
     page.fill("input[name=title]", title)

@@ -55,7 +55,7 @@ def plan_map(
 ) -> folium.Map:
     """The plan's map. *lodgings*: where each city's nights are spent; *texts*: translated
     words for tooltips ('lodging', mode names by code)."""
-    fmap = maps.new_map(tiles)
+    fmap = maps.new_map(tiles, lang=lang)
     bounds: list[Point] = []
 
     def place_point(pid: str | None) -> Point | None:

@@ -7,6 +7,7 @@ through the app (print model, SVG maps, QR codes, WeasyPrint) and prints p50 and
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PLANNER_TILES", "none")
+
+from pypdf import PdfReader  # noqa: E402
 
 from planner.web import create_app  # noqa: E402
 
@@ -53,9 +56,9 @@ def main() -> None:
             times.append(time.perf_counter() - start)
             assert answer.status_code == 200
             size = len(answer.data)
-            pages = answer.data.count(b"/Type /Page\n") + answer.data.count(b"/Type /Page ")
+            pages = len(PdfReader(io.BytesIO(answer.data)).pages)
     print(
-        f"3-day PDF ({len(plan['days'])} days, {size / 1024:.0f} kB, ~{pages} pages): "
+        f"3-day PDF ({len(plan['days'])} days, {size / 1024:.0f} kB, {pages} pages): "
         f"p50 {statistics.median(times):.2f} s, max {max(times):.2f} s over {args.runs} runs "
         f"({', '.join(f'{t:.2f}' for t in times)}); first in the process {cold:.2f} s"
     )

@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planner.commands.crossings",
         "Crossing options across the Amur from one city, with deadlines, sources and reasons.",
     ),
+    "export": (
+        "planner.commands.export",
+        "Export a saved plan as GPX, ICS, KML or GeoJSON (to --out FILE or standard output).",
+    ),
     "plan": ("planner.commands.plan", "Plan a trip across Heihe and Blagoveshchensk."),
     "setup": (
         "planner.commands.setup",

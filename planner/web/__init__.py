@@ -82,6 +82,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(plan_pages.bp)
+    app.register_blueprint(
+        __import__("planner.web.plan_outputs", fromlist=["bp"]).bp
+    )  # files, print
     app.register_blueprint(api.bp)
     app.register_blueprint(plans_api.bp)
     # The API authenticates writes with a token header, never a cookie: no CSRF to guard.

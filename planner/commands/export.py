@@ -1,0 +1,55 @@
+"""`python -m planner export`: a saved plan as GPX, ICS, KML or GeoJSON, from the database.
+
+The same database as the app and `setup`: PLANNER_DATABASE_URL, else SQLite in instance/.
+The same files as /plans/<id>.gpx etc. (planner/exports.py), in the plan's language or --lang.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+FORMAT_CHOICES = ("gpx", "ics", "kml", "geojson")
+
+
+@click.command("export")
+@click.argument("plan_id")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default=None, help="language")
+def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
+    """Export a saved plan as GPX, ICS, KML or GeoJSON (to --out FILE or standard output)."""
+    from babel.support import Translations
+
+    from planner.assets import ROOT
+    from planner.catalogue import load_catalogue
+    from planner.exports import PlanInfo, export
+    from planner.storage import UnknownPlan, open_store
+
+    url = os.environ.get("PLANNER_DATABASE_URL") or (
+        f"sqlite:///{ROOT / 'instance' / 'planner.sqlite3'}"
+    )
+    try:
+        plan = open_store(url).get(plan_id)
+    except UnknownPlan:
+        raise click.ClickException(f"no plan with the id {plan_id!r}") from None
+    lang = lang or plan.current.request.get("lang") or "en"
+    if lang not in ("en", "zh", "ru"):
+        lang = "en"
+    gettext = Translations.load(str(TRANSLATIONS), [lang]).gettext
+    info = PlanInfo(
+        id=plan.id,
+        title=plan.title,
+        notes=str(plan.current.request.get("notes") or ""),
+        lang=lang,
+        updated_at=plan.updated_at,
+    )
+    body = export(fmt, plan.current.itinerary, load_catalogue(), info, gettext)
+    if out is None:
+        click.echo(body.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(body)
+        click.echo(f"{fmt}: {len(body)} bytes written to {out}", err=True)

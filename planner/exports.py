@@ -1,0 +1,484 @@
+"""A saved plan as files other programs open: GPX, iCalendar (ICS), KML and GeoJSON.
+
+The input is the **stored plan document** (the itinerary JSON of a revision, `documents.py`), the
+one thing the web pages, the API and the command line all have; coordinates, addresses and
+opening hours come from the catalogue by id. Pure Python (no Flask): texts go through the
+*gettext* the adapter passes, in the plan's language. Each format is written by its own library
+(gpxpy, icalendar, simplekml; GeoJSON is plain JSON), which escapes for its syntax; KML
+descriptions are HTML to their readers (Google Earth), so they are HTML-escaped once more.
+Coordinates are (lat, lon) inside, (lon, lat) only at the GeoJSON and KML edges.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from planner.catalogue import Catalogue
+from planner.documents import message_from_json, render
+from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, N_
+from planner.timeutil import city_zone
+
+Gettext = Callable[[str], str]
+FORMATS: dict[str, str] = {
+    "gpx": "application/gpx+xml",
+    "ics": "text/calendar",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "geojson": "application/geo+json",
+}
+PRODUCT = "Amur Twin Cities Planner"
+UID_DOMAIN = "amur-twin-cities-planner"
+# Characters XML 1.0 forbids (C0 controls but tab and newlines, surrogates, U+FFFE/FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+BORDER_CROSSING = N_("Border crossing")
+INDICATIVE = N_("about %(time)s (indicative)")
+
+
+def plain(text: Any) -> str:
+    """User or data text as a plain string any XML file can carry (nothing else is changed)."""
+    return _NOT_XML.sub("", str(text or ""))
+
+
+def clock(value: str | datetime, city: str, gettext: Gettext) -> str:
+    """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(city_zone(city))
+    hours = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+    label = gettext(CITY_LABELS[city]) if city in CITY_LABELS else city
+    return f"{local:%H:%M} {label} (UTC+{hours})"
+
+
+def money(amount: float | None, currency: str, gettext: Gettext) -> str:
+    if amount is None:
+        return gettext("price unknown")
+    if amount == 0:
+        return gettext("free")
+    return f"{amount:,.0f} {currency}".replace(",", "\u202f")
+
+
+def both_names(name: dict[str, str], city: str, lang: str) -> str:
+    """'Annunciation Cathedral / Благовещенский собор': the name in *lang* and in local script."""
+    main = name.get(lang) or name.get("en", "")
+    local = name.get("zh" if city == "heihe" else "ru", "")
+    return plain(main if not local or local == main else f"{main} / {local}")
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """What an export says about the plan itself: id, title, notes, language, last change."""
+
+    id: str
+    title: str
+    notes: str
+    lang: str
+    updated_at: datetime
+    url: str = ""  # the read-only share link, when the adapter knows it
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One place of the plan on the map: a visit, a meal place, or a crossing's point."""
+
+    day: int  # 0-based
+    kind: str  # visit | meal | crossing_from | crossing_to
+    name: dict[str, str]
+    city: str
+    lat: float | None
+    lon: float | None
+    start: datetime  # aware, on the city's clock
+    end: datetime
+    number: int | None = None  # visits are numbered per day, as on the plan page
+    attraction_id: str | None = None
+    address: str = ""
+    mode: str = ""  # the crossing's mode, or the leg's mode that led here
+    details: list[str] = field(default_factory=list)  # lines for a description
+
+    @property
+    def located(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+def _at(value: str, zone: str | None) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment.astimezone(ZoneInfo(zone)) if zone else moment
+
+
+def _texts(messages: list[dict[str, Any]], gettext: Gettext, lang: str) -> list[str]:
+    return [plain(render(message_from_json(m), gettext, lang)) for m in messages or []]
+
+
+def crossing_lines(item: dict[str, Any], gettext: Gettext, lang: str) -> list[str]:
+    """Where to be by when, both clocks, documents and fare: the crossing's description."""
+    frm = item["direction_from"]
+    to = item["to_point"]["city"]
+
+    def when(value: str, city: str) -> str:
+        text = clock(value, city, gettext)
+        return gettext(INDICATIVE) % {"time": text} if item.get("indicative") else text
+
+    lines = [
+        gettext("Be at %(place)s by %(time)s")
+        % {
+            "place": both_names(item["from_point"]["name"], frm, lang),
+            "time": clock(item["report_by"], frm, gettext),
+        },
+        gettext("Departs %(time)s") % {"time": when(item["depart"], frm)}
+        + f" = {clock(item['depart'], to, gettext)}",
+        gettext("Arrives %(time)s at %(place)s")
+        % {
+            "time": when(item["arrive"], to),
+            "place": both_names(item["to_point"]["name"], to, lang),
+        }
+        + f" = {clock(item['arrive'], frm, gettext)}",
+    ]
+    fare = item.get("fare") or {}
+    lines.append(
+        f"{gettext('Fare per person')}: "
+        + money(fare.get("amount"), fare.get("currency", ""), gettext)
+    )
+    documents = _texts(item.get("documents", []), gettext, lang)
+    if documents:
+        lines.append(f"{gettext('Documents')}: " + "; ".join(documents))
+    if item.get("back_by"):
+        lines.append(
+            gettext("Last safe return: be back at the port by %(time)s")
+            % {"time": clock(item["back_by"], to, gettext)}
+        )
+    return [plain(line) for line in lines]
+
+
+def plan_stops(
+    doc: dict[str, Any], catalogue: Catalogue, gettext: Gettext, lang: str
+) -> list[Stop]:
+    """Every place of the plan in order, day by day (a crossing gives its two points)."""
+    stops: list[Stop] = []
+    for index, day in enumerate(doc.get("days", [])):
+        number = 0
+        for item in day.get("items", []):
+            kind = item.get("type")
+            if kind == "visit":
+                number += 1
+                pid = item["attraction_id"]
+                place = catalogue.get(pid) if pid in catalogue else None
+                stops.append(
+                    Stop(
+                        day=index,
+                        kind="visit",
+                        name=item["name"],
+                        city=item["city"],
+                        lat=place.location.lat if place else None,
+                        lon=place.location.lon if place else None,
+                        start=_at(item["arrive"], item.get("zone")),
+                        end=_at(item["depart"], item.get("zone")),
+                        number=number,
+                        attraction_id=pid,
+                        address=plain(place.address) if place else "",
+                        mode=(item.get("leg") or {}).get("mode", ""),
+                    )
+                )
+            elif kind == "meal":
+                ref = item.get("place")
+                place = (
+                    catalogue.get(ref["attraction_id"])
+                    if ref and ref["attraction_id"] in catalogue
+                    else None
+                )
+                label = gettext(MEAL_LABELS.get(item["kind"], item["kind"]))
+                name = ref["name"] if ref else {lang: gettext("near the last stop")}
+                stops.append(
+                    Stop(
+                        day=index,
+                        kind="meal",
+                        name={k: f"{label}: {v}" for k, v in name.items()},
+                        city=item["city"],
+                        lat=place.location.lat if place else None,
+                        lon=place.location.lon if place else None,
+                        start=_at(item["start"], item.get("zone")),
+                        end=_at(item["end"], item.get("zone")),
+                        attraction_id=ref["attraction_id"] if ref else None,
+                        address=plain(place.address) if place else "",
+                        mode=(item.get("leg") or {}).get("mode", ""),
+                    )
+                )
+            elif kind == "crossing":
+                lines = crossing_lines(item, gettext, lang)
+                mode = gettext(MODE_LABELS.get(item["mode"], item["mode"]))
+                for side, point, start, end, zone in (
+                    (
+                        "crossing_from",
+                        item["from_point"],
+                        item["report_by"],
+                        item["depart"],
+                        item.get("depart_zone"),
+                    ),
+                    (
+                        "crossing_to",
+                        item["to_point"],
+                        item["arrive"],
+                        item["arrive"],
+                        item.get("arrive_zone"),
+                    ),
+                ):
+                    where = point.get("location") or {}
+                    stops.append(
+                        Stop(
+                            day=index,
+                            kind=side,
+                            name={
+                                k: f"{gettext(BORDER_CROSSING)} ({mode}): {v}"
+                                for k, v in point["name"].items()
+                            },
+                            city=point["city"],
+                            lat=where.get("lat"),
+                            lon=where.get("lon"),
+                            start=_at(start, zone),
+                            end=_at(end, zone),
+                            mode=item["mode"],
+                            details=lines,
+                        )
+                    )
+    return stops
+
+
+# --------------------------------------------------------------------------- GPX
+
+
+def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> str:
+    """Waypoints for stops, meal places and crossing points; a route per day, in order."""
+    import gpxpy.gpx
+
+    gpx = gpxpy.gpx.GPX()
+    gpx.creator = PRODUCT
+    gpx.name = plain(info.title) or gettext("Untitled trip")
+    gpx.description = plain(info.notes) or None
+    gpx.link = info.url or None
+    gpx.time = info.updated_at.astimezone(UTC)
+    stops = plan_stops(doc, catalogue, gettext, info.lang)
+    routes: dict[int, gpxpy.gpx.GPXRoute] = {}
+    for stop in stops:
+        if not stop.located:
+            continue
+        name = both_names(stop.name, stop.city, info.lang)
+        comment = " / ".join(
+            plain(stop.name.get(k, "")) for k in ("zh", "ru", "en") if stop.name.get(k)
+        )
+        description = "\n".join(
+            [f"{clock(stop.start, stop.city, gettext)} – {clock(stop.end, stop.city, gettext)}"]
+            + ([stop.address] if stop.address else [])
+            + stop.details
+        )
+        gpx.waypoints.append(
+            gpxpy.gpx.GPXWaypoint(
+                latitude=stop.lat,
+                longitude=stop.lon,
+                time=stop.start.astimezone(UTC),
+                name=name,
+                comment=comment,
+                description=description,
+                symbol={"visit": "Scenic Area", "meal": "Restaurant"}.get(stop.kind, "Anchor"),
+                type=stop.kind,
+            )
+        )
+        if stop.day not in routes:
+            routes[stop.day] = gpxpy.gpx.GPXRoute(
+                name=gettext("Day %(n)s") % {"n": stop.day + 1}, number=stop.day + 1
+            )
+            gpx.routes.append(routes[stop.day])
+        routes[stop.day].points.append(
+            gpxpy.gpx.GPXRoutePoint(
+                latitude=stop.lat, longitude=stop.lon, time=stop.start.astimezone(UTC), name=name
+            )
+        )
+    return gpx.to_xml(version="1.1")
+
+
+# --------------------------------------------------------------------------- iCalendar
+
+
+def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> bytes:
+    """One VEVENT per visit, meal and crossing, each time with its own TZID, VTIMEZONEs added."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", f"-//{PRODUCT}//{info.lang}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", plain(info.title) or gettext("Untitled trip"))
+    stamp = info.updated_at.astimezone(UTC)
+    lang = info.lang
+    for index, day in enumerate(doc.get("days", [])):
+        for position, item in enumerate(day.get("items", [])):
+            event = Event()
+            event.add("uid", f"{info.id}-{index + 1}-{position + 1}@{UID_DOMAIN}")
+            event.add("dtstamp", stamp)
+            lines: list[str] = []
+            if item["type"] == "visit":
+                zone = item.get("zone") or city_zone(item["city"]).key
+                start, end = _at(item["arrive"], zone), _at(item["depart"], zone)
+                summary = both_names(item["name"], item["city"], lang)
+                place = (
+                    catalogue.get(item["attraction_id"])
+                    if item["attraction_id"] in catalogue
+                    else None
+                )
+                if place:
+                    event.add("location", plain(place.address) or summary)
+                    event.add("geo", (place.location.lat, place.location.lon))
+                    if place.opening_hours:
+                        lines.append(f"{gettext('Hours')}: {plain(place.opening_hours)}")
+                lines.append(
+                    f"{gettext('Fee')}: "
+                    + money(item.get("price"), item.get("currency", ""), gettext)
+                )
+            elif item["type"] == "meal":
+                zone = item.get("zone") or city_zone(item["city"]).key
+                start, end = _at(item["start"], zone), _at(item["end"], zone)
+                ref = item.get("place")
+                where = (
+                    both_names(ref["name"], ref["city"], lang)
+                    if ref
+                    else gettext("near the last stop")
+                )
+                summary = f"{gettext(MEAL_LABELS.get(item['kind'], item['kind']))}: {where}"
+                if ref:
+                    event.add("location", where)
+            else:
+                start = _at(item["report_by"], item.get("depart_zone"))
+                end = _at(item["arrive"], item.get("arrive_zone"))
+                mode = gettext(MODE_LABELS.get(item["mode"], item["mode"]))
+                summary = f"{gettext(BORDER_CROSSING)}: {mode}"
+                event.add(
+                    "location", both_names(item["from_point"]["name"], item["direction_from"], lang)
+                )
+                lines = crossing_lines(item, gettext, lang)
+            event.add("summary", plain(summary))
+            event.add("dtstart", start)
+            event.add("dtend", end)
+            if lines:
+                event.add("description", "\n".join(lines))
+            cal.add_component(event)
+    dates = [d["date"] for d in doc.get("days", [])]
+    if dates:  # only the rules of the trip's years, not 1970-2038
+        first, last = date.fromisoformat(min(dates)), date.fromisoformat(max(dates))
+        cal.add_missing_timezones(date(first.year, 1, 1), date(last.year + 1, 1, 1))
+    return cal.to_ical()
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def to_geojson(
+    doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext
+) -> dict[str, Any]:
+    """A FeatureCollection: located stops as Points, the legs between them as LineStrings."""
+    features: list[dict[str, Any]] = []
+    previous: Stop | None = None
+    for order, stop in enumerate(plan_stops(doc, catalogue, gettext, info.lang)):
+        if not stop.located:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+                "properties": {
+                    "kind": stop.kind,
+                    "day": stop.day + 1,
+                    "order": order + 1,
+                    "number": stop.number,
+                    "attraction_id": stop.attraction_id,
+                    "name": both_names(stop.name, stop.city, info.lang),
+                    "name_zh": plain(stop.name.get("zh", "")),
+                    "name_ru": plain(stop.name.get("ru", "")),
+                    "name_en": plain(stop.name.get("en", "")),
+                    "city": stop.city,
+                    "address": stop.address,
+                    "start": stop.start.isoformat(timespec="minutes"),
+                    "end": stop.end.isoformat(timespec="minutes"),
+                    "zone": stop.start.tzinfo.key
+                    if isinstance(stop.start.tzinfo, ZoneInfo)
+                    else None,
+                },
+            }
+        )
+        if previous is not None and previous.day == stop.day:
+            crossing = previous.kind == "crossing_from" and stop.kind == "crossing_to"
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [[previous.lon, previous.lat], [stop.lon, stop.lat]],
+                    },
+                    "properties": {
+                        "kind": "crossing" if crossing else "leg",
+                        "day": stop.day + 1,
+                        "mode": stop.mode,
+                    },
+                }
+            )
+        previous = stop
+    return {
+        "type": "FeatureCollection",
+        "title": plain(info.title),
+        "notes": plain(info.notes),
+        "lang": info.lang,
+        "features": features,
+    }
+
+
+# --------------------------------------------------------------------------- KML
+
+
+def to_kml(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> str:
+    """A folder per day: a placemark per stop, and a line joining them in order."""
+    import simplekml
+
+    kml = simplekml.Kml(name=plain(info.title) or gettext("Untitled trip"))
+    kml.document.description = html.escape(plain(info.notes))
+    folders: dict[int, Any] = {}
+    day_points: dict[int, list[tuple[float, float]]] = {}
+    for stop in plan_stops(doc, catalogue, gettext, info.lang):
+        if not stop.located:
+            continue
+        if stop.day not in folders:
+            folders[stop.day] = kml.newfolder(name=gettext("Day %(n)s") % {"n": stop.day + 1})
+            day_points[stop.day] = []
+        lines = [f"{clock(stop.start, stop.city, gettext)} – {clock(stop.end, stop.city, gettext)}"]
+        lines += ([stop.address] if stop.address else []) + stop.details
+        folders[stop.day].newpoint(
+            name=(f"{stop.number}. " if stop.number else "")
+            + both_names(stop.name, stop.city, info.lang),
+            coords=[(stop.lon, stop.lat)],
+            description="<br>".join(html.escape(line) for line in lines),
+        )
+        day_points[stop.day].append((stop.lon, stop.lat))  # type: ignore[arg-type]
+    for day, points in day_points.items():
+        if len(points) > 1:
+            line = folders[day].newlinestring(
+                name=gettext("Day %(n)s") % {"n": day + 1}, coords=points
+            )
+            line.style.linestyle.width = 3
+    return kml.kml()
+
+
+def export(
+    fmt: str, doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext
+) -> bytes:
+    """The plan in *fmt* (one of FORMATS) as bytes; KeyError for an unknown format."""
+    if fmt == "gpx":
+        return to_gpx(doc, catalogue, info, gettext).encode("utf-8")
+    if fmt == "ics":
+        return to_ics(doc, catalogue, info, gettext)
+    if fmt == "kml":
+        return to_kml(doc, catalogue, info, gettext).encode("utf-8")
+    if fmt == "geojson":
+        data = to_geojson(doc, catalogue, info, gettext)
+        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    raise KeyError(fmt)

@@ -1,0 +1,248 @@
+"""A saved plan as files and paper: /plans/<id>.gpx|.ics|.kml|.geojson, /plans/<id>/print and
+/plans/<id>.pdf. Read-only (the id is the share link), in the plan's language unless `?lang=`
+asks for another. The exports and the maps are planner/exports.py and planner/printing.py; this
+module reads the stored plan, picks the language and renders."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from planner import exports, printing
+from planner.documents import with_texts
+from planner.messages import MODE_LABELS, N_
+from planner.storage import Plan, UnknownPlan
+from planner.timeutil import other_city
+from planner.web import data
+from planner.web.i18n import HTML_LANG, LANGUAGES
+from planner.web.plan_labels import PACE_LABELS
+from planner.web.plan_store import store
+from planner.web.plan_view import build_days, city_name, clock, money
+from planner.web.plan_view import names as local_names
+
+bp = Blueprint("plan_outputs", __name__)
+
+PRODUCT = N_("Amur Twin Cities Planner")
+MISSED = N_(
+    "If you miss it, you spend the night in %(city)s: book a room there, make sure your visa "
+    "or visa-free stay covers the extra night, and call whoever planned the trip. The next "
+    "crossings run the next morning."
+)
+SERVICES = {
+    "police": N_("police"),
+    "ambulance": N_("ambulance"),
+    "fire": N_("fire"),
+    "all": N_("all emergency services"),
+}
+COUNTRIES = {"CN": N_("China"), "RU": N_("Russia")}
+_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _plan(plan_id: str) -> Plan:
+    try:
+        return store().get(plan_id)
+    except UnknownPlan:
+        abort(404)
+
+
+def _lang(plan: Plan) -> str:
+    """`?lang=` when it names a language, else the plan's own."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    own = plan.current.request.get("lang")
+    return own if own in LANGUAGES else "en"
+
+
+def _file_name(plan: Plan, ext: str) -> str:
+    return f"plan-{_FILE_NAME.sub('', plan.id)[:40] or 'trip'}.{ext}"
+
+
+def _info(plan: Plan, lang: str) -> exports.PlanInfo:
+    return exports.PlanInfo(
+        id=plan.id,
+        title=plan.title,
+        notes=str(plan.current.request.get("notes") or ""),
+        lang=lang,
+        updated_at=plan.updated_at,
+        url=url_for("plan_pages.show_plan", plan_id=plan.id, _external=True),
+    )
+
+
+def _export(plan_id: str, fmt: str) -> Response:
+    plan = _plan(plan_id)
+    lang = _lang(plan)
+    with force_locale(lang):
+        body = exports.export(fmt, plan.current.itinerary, data.catalogue(), _info(plan, lang), _)
+    response = Response(body, mimetype=exports.FORMATS[fmt])
+    if fmt in ("gpx", "ics", "kml", "geojson"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(plan, fmt)}"'
+    return response
+
+
+@bp.get("/plans/<plan_id>.gpx")
+def plan_gpx(plan_id: str) -> Response:
+    return _export(plan_id, "gpx")
+
+
+@bp.get("/plans/<plan_id>.ics")
+def plan_ics(plan_id: str) -> Response:
+    return _export(plan_id, "ics")
+
+
+@bp.get("/plans/<plan_id>.kml")
+def plan_kml(plan_id: str) -> Response:
+    return _export(plan_id, "kml")
+
+
+@bp.get("/plans/<plan_id>.geojson")
+def plan_geojson(plan_id: str) -> Response:
+    return _export(plan_id, "geojson")
+
+
+# --------------------------------------------------------------------------- the printed plan
+
+
+def _at(value: str, city: str, indicative: bool) -> str:
+    text = clock(value, city)
+    return _(exports.INDICATIVE) % {"time": text} if indicative else text
+
+
+def _border(item: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A crossing for the border page: every time on both clocks, papers, fare, the way back."""
+    frm = item["direction_from"]
+    to = other_city(frm)
+    indicative = bool(item.get("indicative"))
+    fare = item.get("fare") or {}
+    return {
+        "mode": _(MODE_LABELS.get(item["mode"], item["mode"])),
+        "from": item["from_point"]["name"],
+        "to": item["to_point"]["name"],
+        "from_main": local_names(item["from_point"]["name"], frm, lang)[0],
+        "report_by": (clock(item["report_by"], frm), clock(item["report_by"], to)),
+        "depart": (_at(item["depart"], frm, indicative), _at(item["depart"], to, indicative)),
+        "arrive": (_at(item["arrive"], to, indicative), _at(item["arrive"], frm, indicative)),
+        "indicative": indicative,
+        "fare": money(fare.get("amount"), fare.get("currency", "")),
+        "documents": [d.get("text", "") for d in item.get("documents", [])],
+        "warnings": [w.get("text", "") for w in item.get("warnings", [])],
+        "back_by": (
+            (clock(item["back_by"], to), clock(item["back_by"], frm))
+            if item.get("back_by")
+            else None
+        ),
+        "missed": _(MISSED) % {"city": city_name(to)} if item.get("back_by") else "",
+        "last_of_day": bool(item.get("last_of_day")),
+        "stay_city": city_name(to),
+    }
+
+
+def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """A card per place (visits and meal places, each once): names in both scripts, address, QR."""
+    cat = data.catalogue()
+    seen: set[str] = set()
+    cards = []
+    for index, day in enumerate(doc.get("days", [])):
+        for item in day.get("items", []):
+            ref = item if item.get("type") == "visit" else item.get("place")
+            if item.get("type") not in ("visit", "meal") or not ref:
+                continue
+            pid = ref["attraction_id"]
+            if pid in seen or pid not in cat:
+                continue
+            seen.add(pid)
+            place = cat.get(pid)
+            url = url_for("pages.attraction", attraction_id=pid, _external=True)
+            cards.append(
+                {
+                    "day": index + 1,
+                    "name": place.name.as_dict(),
+                    "city": place.city,
+                    "city_name": city_name(place.city),
+                    "address": place.address,
+                    "hours": place.opening_hours or "",
+                    "qr": Markup(printing.qr_svg(url)),
+                    "url": url,
+                }
+            )
+    return cards
+
+
+def _dates(doc: dict[str, Any], lang: str) -> str:
+    from babel.dates import format_date
+
+    days = [datetime.fromisoformat(d["date"]).date() for d in doc.get("days", [])]
+    if not days:
+        return ""
+    first = format_date(days[0], format="long", locale=lang)
+    last = format_date(days[-1], format="long", locale=lang)
+    return first if first == last else f"{first} – {last}"
+
+
+def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
+    """The printed plan in *lang*: cover, a page per day with its map, cards, the border page."""
+    cat = data.catalogue()
+    req = plan.current.request
+    with force_locale(lang):
+        doc = with_texts(plan.current.itinerary, _, lang)
+        days = build_days(doc, cat, lang)
+        maps = []
+        for day, raw in zip(days, doc.get("days", []), strict=False):
+            stops = printing.day_map_stops(raw, cat, lang)
+            title = _("Day %(n)s") % {"n": day.index + 1}
+            maps.append(
+                Markup(printing.route_svg(stops, day.colour, lang, title, key=str(day.index)))
+            )
+        crossings = [
+            _border(item, lang)
+            for raw in doc.get("days", [])
+            for item in raw.get("items", [])
+            if item.get("type") == "crossing"
+        ]
+        share_url = url_for("plan_pages.show_plan", plan_id=plan.id, _external=True)
+        return render_template(
+            "print/plan.html",
+            plan=plan,
+            req=req,
+            lang=lang,
+            html_lang=HTML_LANG.get(lang, lang),
+            title=plan.title or _("Untitled trip"),
+            notes=str(req.get("notes") or ""),
+            agency=printing.agency_of(req, plan.current.itinerary),
+            product=_(PRODUCT),
+            dates=_dates(doc, lang),
+            days=days,
+            maps=maps,
+            cards=_cards(doc, lang),
+            crossings=crossings,
+            emergency=printing.emergency_numbers(),
+            services={k: _(v) for k, v in SERVICES.items()},
+            countries={k: _(v) for k, v in COUNTRIES.items()},
+            totals=doc.get("totals"),
+            warnings=[w for w in doc.get("warnings", []) if w.get("severity") in ("red", "amber")],
+            pace=PACE_LABELS.get(req.get("pace"), req.get("pace", "")),
+            share_url=share_url,
+            share_qr=Markup(printing.qr_svg(share_url)),
+            for_pdf=for_pdf,
+        )
+
+
+@bp.get("/plans/<plan_id>/print")
+def plan_print(plan_id: str) -> str:
+    plan = _plan(plan_id)
+    return print_html(plan, _lang(plan))
+
+
+@bp.get("/plans/<plan_id>.pdf")
+def plan_pdf(plan_id: str) -> Response:
+    plan = _plan(plan_id)
+    pdf = printing.pdf_from_html(print_html(plan, _lang(plan), for_pdf=True))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{_file_name(plan, "pdf")}"'
+    return response

@@ -1,0 +1,173 @@
+"""The printed plan and its PDF, read as a person would: page text through a parser, PDF text."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from planner.printing import Agency, agency_of, emergency_numbers, route_svg
+from planner.web import create_app
+
+HOSTILE = (
+    '<script>alert(1)</script> "><img src=x onerror=alert(2)> `${alert(3)}` {{7*7}} '
+    "{% if 1 %}X{% endif %} \u200fRTL\u202e mark"
+)
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+REQUEST = {
+    "arrive": "2027-07-10T09:00+08:00",
+    "depart": "2027-07-12T18:00+08:00",
+    "stay": "heihe",
+    "nationality": "CN",
+    "visas": ["RU"],
+    "interests": ["history", "architecture"],
+    "title": HOSTILE,
+    "notes": HOSTILE,
+    "lang": "en",
+}
+
+
+class Page(HTMLParser):
+    """Visible text, every tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):  # noqa: ANN001, ANN201
+        self.text.append(data)
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    """A three-day plan; a second copy of it branded by a (hostile) agency."""
+    db = tmp_path_factory.mktemp("print") / "plans.sqlite3"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{db}",
+            "TILES": "none",
+            "PLAN_TIME_LIMIT": 0.1,
+        }
+    )
+    client = app.test_client()
+    plan = client.post("/api/v1/plans", json=REQUEST).get_json()["plan"]
+    store = app.extensions["plan_store"]
+    stored = store.get(plan["id"])
+    agency = {"name": HOSTILE, "contact": HOSTILE, "logo_data_uri": PNG}
+    branded, _ = store.create(
+        stored.title, {**stored.current.request, "agency": agency}, stored.current.itinerary
+    )
+    return client, plan, branded.id
+
+
+def _items(plan, kind):
+    return [i for day in plan["days"] for i in day["items"] if i["type"] == kind]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_print_view_has_no_script_and_shows_hostile_text_as_text(planned):
+    client, _, branded = planned
+    answer = client.get(f"/plans/{branded}/print")
+    assert answer.status_code == 200
+    page = parse(answer.get_data(as_text=True))
+    tags = [tag for tag, _ in page.tags]
+    assert "script" not in tags and "form" not in tags and "iframe" not in tags
+    assert not any("onerror" in attrs for _, attrs in page.tags)
+    images = [attrs for tag, attrs in page.tags if tag == "img"]
+    assert [i["src"] for i in images] == [PNG]  # the logo only
+    text = "".join(page.text)
+    assert text.count(HOSTILE) >= 4  # title, notes, agency name and contact
+
+
+def test_print_view_has_a_map_per_day_and_times_with_both_clocks(planned):
+    client, plan, _ = planned
+    html = client.get(f"/plans/{plan['id']}/print").get_data(as_text=True)
+    page = parse(html)
+    assert sum(
+        1 for tag, attrs in page.tags if tag == "svg" and "route-map" in (attrs.get("class") or "")
+    ) == len(plan["days"])
+    text = "".join(page.text)
+    assert "(UTC+8)" in text and "(UTC+9)" in text
+    assert "Heihe (UTC+8)" in text and "Blagoveshchensk (UTC+9)" in text
+    assert "At the border" in text and "Emergency numbers" in text
+    for number in ("110", "120", "119", "112"):
+        assert number in text
+    crossing = _items(plan, "crossing")[0]
+    if crossing["indicative"]:
+        assert "(indicative)" in text
+
+
+def test_print_view_cards_name_every_stop_in_both_scripts_with_a_qr_code(planned):
+    client, plan, _ = planned
+    page = parse(client.get(f"/plans/{plan['id']}/print").get_data(as_text=True))
+    text = "".join(page.text)
+    for visit in _items(plan, "visit"):
+        assert visit["name"]["zh"] in text and visit["name"]["ru"] in text
+    qr_codes = [a for tag, a in page.tags if tag == "svg" and "qr" in (a.get("class") or "")]
+    assert len(qr_codes) >= len({v["attraction_id"] for v in _items(plan, "visit")})
+
+
+def test_pdf_text_has_every_stop_in_chinese_and_russian_and_hostile_text_as_text(planned):
+    client, plan, branded = planned
+    answer = client.get(f"/plans/{branded}.pdf?lang=ru")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.data))
+    text = _squash("".join(page.extract_text() for page in reader.pages))
+    for visit in _items(plan, "visit"):
+        assert _squash(visit["name"]["zh"]) in text, visit["name"]["zh"]
+        assert _squash(visit["name"]["ru"]) in text, visit["name"]["ru"]
+    assert _squash("<script>alert(1)</script>") in text
+    assert _squash('"><img src=x onerror=alert(2)>') in text
+    assert "{{7*7}}" in text
+    assert "Пересечение" in text or "Граница" in text or "границ" in text  # in Russian
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("CJK" in f for f in fonts) and any("Noto-Sans" in f for f in fonts)
+
+
+def test_agency_is_read_defensively():
+    assert agency_of({}, None, {"agency": "x"}) is None
+    assert agency_of({"agency": {"name": ""}}) is None
+    svg_logo = "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="
+    assert agency_of({"agency": {"name": "A", "logo_data_uri": svg_logo}}) == Agency("A")
+    remote = {"agency": {"name": "A", "logo_data_uri": "https://example.org/logo.png"}}
+    assert agency_of(remote).logo_data_uri == ""
+    assert agency_of({"agency": {"name": "A", "logo_data_uri": PNG}}).logo_data_uri == PNG
+
+
+def test_route_svg_escapes_its_texts():
+    from planner.printing import MapStop
+
+    svg = route_svg([MapStop(50.25, 127.53, "visit", "1", HOSTILE)], "#123456", "en", HOSTILE)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert route_svg([], "#000", "en") == ""
+
+
+def test_every_emergency_number_has_a_source():
+    numbers = emergency_numbers()
+    assert {(n.country, n.number) for n in numbers} >= {("CN", "110"), ("RU", "112")}
+    for number in numbers:
+        assert all(s["url"].startswith("https://") and s["checked"] for s in number.sources)

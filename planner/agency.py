@@ -35,7 +35,7 @@ NOTICE_LANGS = ("zh", "ru", "en")
 NOTICE_MAX_DAYS = 366
 NOTICE_TEXT_MAX = 500
 
-_DATA_URI = re.compile(r"^data:(image/png|image/svg+xml);base64,([A-Za-z0-9+/=\s]+)$")
+_DATA_URI = re.compile(r"^data:(image/png|image/svg\+xml);base64,([A-Za-z0-9+/=\s]+)$")
 _SVG_FORBIDDEN = {"script", "foreignobject", "iframe", "object", "embed", "handler"}
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
+from html.parser import HTMLParser
 
 import pytest
-from html.parser import HTMLParser
 
 from planner.agency import LogoInvalid, check_logo
 from planner.requests import RequestInvalid, spec_from_json

@@ -217,7 +217,7 @@ def admin_client(tmp_path):
 
 def test_notices_page_is_disabled_without_an_admin_token(client):
     response = client.get("/agency/notices")
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert "PLANNER_ADMIN_TOKEN" in response.get_data(as_text=True)
 
 

@@ -80,7 +80,7 @@ def is_admin() -> bool:
 
 def _admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
     if _configured() is None:
-        return render_template("agency/disabled.html", message=_(DISABLED)), 503
+        return render_template("agency/disabled.html", message=_(DISABLED)), 404
     if not is_admin():
         return render_template("agency/login.html"), 401
     return None
@@ -90,7 +90,7 @@ def _admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not 
 def login():  # noqa: ANN201
     configured = _configured()
     if configured is None:
-        return render_template("agency/disabled.html", message=_(DISABLED)), 503
+        return render_template("agency/disabled.html", message=_(DISABLED)), 404
     typed = request.form.get("token", "")
     if not hmac.compare_digest(typed.encode("utf-8"), configured.encode("utf-8")):
         flash(_("That is not the admin token."), "error")

@@ -19,6 +19,10 @@ import planner.commands
 # listing the commands imports none of them; tests/test_cli_imports.py checks it is the
 # command's own.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "batch": (
+        "planner.commands.batch",
+        "Plan one trip per row of an agency's CSV file and store each plan.",
+    ),
     "check-data": (
         "planner.commands.check_data",
         "Validate the catalogue, the crossing data and the travel parameters; exit 1 on a problem.",

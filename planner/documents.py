@@ -7,9 +7,10 @@ itinerary (messages as codes), the totals, and notices about kept stops. Texts a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from planner.agency import CrossingNotice, add_agency_sections, notice_closures
 from planner.catalogue import Catalogue, load_catalogue
 from planner.edits import EDIT_TEMPLATES, pinned_notices
 from planner.messages import Message
@@ -24,15 +25,22 @@ Gettext = Callable[[str], str]
 
 
 def plan_document(
-    spec: PlanSpec, catalogue: Catalogue | None = None, time_limit: float = 0.25, seed: int = 0
+    spec: PlanSpec,
+    catalogue: Catalogue | None = None,
+    time_limit: float = 0.25,
+    seed: int = 0,
+    notices: Sequence[CrossingNotice] = (),
 ) -> dict[str, Any]:
-    """Plan *spec*; PlanningError when it cannot be planned as asked."""
+    """Plan *spec* around the crossing *notices* of its dates (suspensions are respected);
+    PlanningError when it cannot be planned as asked."""
     cat = catalogue or load_catalogue()
-    itinerary = plan_trip(to_trip_request(spec, cat), cat, time_limit=time_limit, seed=seed)
+    req = to_trip_request(spec, cat, notice_closures(notices))
+    itinerary = plan_trip(req, cat, time_limit=time_limit, seed=seed)
     doc = itinerary_to_json(itinerary)
     doc["totals"] = trip_totals(itinerary)
-    doc["warnings"] = doc["warnings"] + pinned_notices(spec_to_json(spec), doc)
-    return doc
+    spec_json = spec_to_json(spec)
+    doc["warnings"] = doc["warnings"] + pinned_notices(spec_json, doc)
+    return add_agency_sections(doc, spec_json, notices, cat)
 
 
 def _param_from_json(value: Any) -> Any:

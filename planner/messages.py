@@ -154,6 +154,14 @@ TEMPLATES: dict[str, str] = {
     "left_not_reachable": N_("no day of the trip is spent in %(city)s"),
     "left_closed": N_("closed on every day of the trip"),
     "left_no_time": N_("not enough time for it"),
+    # agencies: crossing notices and group processing (planner/agency.py)
+    "notice_suspension": N_(
+        "%(mode)s: suspended by a crossing notice (%(start)s to %(end)s): %(reason)s"
+    ),
+    "group_checkpoint_minutes": N_(
+        "a group of %(party)s reports %(minutes)s min earlier for passport control "
+        "(the project's estimate, not a published figure)"
+    ),
 }
 # A sentence of the data file, shown as recorded with its sources (no template to translate).
 DATA_NOTE = "data_note"

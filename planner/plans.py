@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner.agency import trip_dates
 from planner.catalogue import Catalogue
 from planner.documents import plan_document
 from planner.edits import EDITS, apply_edits, describe
@@ -26,7 +27,9 @@ class Planner:
 
     def _document(self, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         spec = spec_from_json(request, self.catalogue)
-        doc = plan_document(spec, self.catalogue, time_limit=self.time_limit)
+        # Crossing notices of the trip's dates: shown, and their suspensions respected.
+        notices = self.store.agency.notices(*trip_dates(spec.arrive_time, spec.depart_time))
+        doc = plan_document(spec, self.catalogue, time_limit=self.time_limit, notices=notices)
         return spec_to_json(spec), doc
 
     def create(self, request: Any) -> tuple[Plan, str]:

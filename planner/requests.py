@@ -27,8 +27,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from planner.agency import LOGO_MAX_BYTES, LOGO_MAX_CHARS, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
-from planner.crossing import normalize_nationality
+from planner.crossing import Closure, normalize_nationality
 from planner.messages import N_
 from planner.model import LatLon
 from planner.timeutil import CITIES, parse_aware
@@ -73,6 +74,12 @@ FIELD_MESSAGES: dict[str, str] = {
     "must_and_exclude": N_("a place cannot be both must-see and excluded"),
     "locked_excluded": N_("a kept place cannot be excluded"),
     "stay_nights": N_("give one city, or one city for each of the %(nights)s nights"),
+    # agencies (planner/agency.py)
+    "logo_invalid": N_("the logo must be a PNG or SVG image given as a data: URI (base64)"),
+    "logo_too_large": N_("the logo is too large (at most %(kb)s kB)"),
+    "passengers_over_party": N_("more passengers than people in the party (%(party)s)"),
+    "notice_end_before_start": N_("the last day is before the first day"),
+    "notice_too_long": N_("a notice can cover at most one year"),
 }
 
 
@@ -147,6 +154,53 @@ class Transport(_Closed):
     blagoveshchensk: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
 
 
+Text200 = Annotated[StrictStr, Field(max_length=200)]
+
+
+class Agency(_Closed):
+    """The agency's branding shown on the plan and its print-outs."""
+
+    name: Text200 = ""
+    contact: Annotated[StrictStr, Field(max_length=300)] = ""
+    logo: Annotated[StrictStr, Field(max_length=LOGO_MAX_CHARS)] | None = None
+
+    @field_validator("logo")
+    @classmethod
+    def _small_image(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            return check_logo(value)
+        except LogoInvalid as exc:
+            raise _problem(exc.code, kb=LOGO_MAX_BYTES // 1024) from None
+
+
+class Passenger(_Closed):
+    """A member of the group, as the agency lists them (stored with the plan, never logged)."""
+
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    document_no: Annotated[StrictStr, Field(max_length=50)] | None = None
+
+
+class Guide(_Closed):
+    name: Text200 = ""
+    phone: Annotated[StrictStr, Field(max_length=50)] = ""
+
+
+class Guides(_Closed):
+    heihe: Guide | None = None
+    blagoveshchensk: Guide | None = None
+
+
+class Group(_Closed):
+    """The group's logistics: passengers in crossing order, where and when to meet, guides."""
+
+    passengers: Annotated[list[Passenger], Field(max_length=200)] = []
+    meeting_point: Annotated[StrictStr, Field(max_length=300)] = ""  # text or a catalogue id
+    meeting_minutes_before: Annotated[StrictInt, Field(ge=0, le=240)] = 15
+    guides: Guides = Guides()
+
+
 def _known_places(values: list[str], info: ValidationInfo) -> list[str]:
     cat = _catalogue(info)
     errors = [i for i, v in enumerate(values) if v not in cat]
@@ -179,6 +233,8 @@ class PlanSpec(_Closed):
     title: Annotated[StrictStr, Field(max_length=200)] = ""
     notes: Annotated[StrictStr, Field(max_length=5000)] = ""
     locked: Annotated[list[Locked], Field(max_length=50)] = []
+    agency: Agency | None = None
+    group: Group | None = None
 
     @field_validator("arrive", "depart")
     @classmethod
@@ -339,6 +395,10 @@ def _cross_checks(spec: PlanSpec, cat: Catalogue) -> list[FieldError]:
     for city, where in spec.hotels.items():
         if isinstance(where, str) and cat.get(where).city != city:
             errors.append(FieldError(f"hotels.{city}", "hotel_other_city"))
+    if spec.group and len(spec.group.passengers) > spec.party_size:
+        errors.append(
+            FieldError("group.passengers", "passengers_over_party", {"party": spec.party_size})
+        )
     stays = spec.stays
     if len(stays) > 1 and not errors:
         n = nights_between(arrive, depart, stays[0])
@@ -374,8 +434,11 @@ def spec_to_json(spec: PlanSpec) -> dict[str, Any]:
     return spec.model_dump(mode="json")
 
 
-def to_trip_request(spec: PlanSpec, catalogue: Catalogue | None = None) -> TripRequest:
-    """The core's request: kept (locked) stops become must-sees; hotel ids become points."""
+def to_trip_request(
+    spec: PlanSpec, catalogue: Catalogue | None = None, closures: tuple[Closure, ...] = ()
+) -> TripRequest:
+    """The core's request: kept (locked) stops become must-sees; hotel ids become points;
+    *closures* are the suspensions of published crossing notices (planner/agency.py)."""
     cat = catalogue or load_catalogue()
     hotels: list[tuple[str, LatLon]] = []
     for city, where in spec.hotels.items():
@@ -407,6 +470,7 @@ def to_trip_request(spec: PlanSpec, catalogue: Catalogue | None = None) -> TripR
         visas=tuple(spec.visas),
         group_tour=spec.group_tour,
         allow_last_crossing=spec.allow_last_crossing,
+        extra_closures=closures,
     )
 
 

@@ -13,20 +13,25 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    and_,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -35,6 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
+
+from planner.agency import CrossingNotice
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -61,6 +68,37 @@ plan_revisions = Table(
     Column("request_json", Text, nullable=False),
     Column("itinerary_json", Text, nullable=False),
     Column("note", String(200), nullable=False, default=""),
+)
+
+
+crossing_notices = Table(
+    "crossing_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("scope", String(64), nullable=False),  # all | a mode id | a check-point id
+    Column("effect", String(16), nullable=False),  # info | suspended
+    Column("text_zh", Text, nullable=False),
+    Column("text_ru", Text, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("author", String(100), nullable=False),
+    Index("ix_crossing_notices_dates", "start_date", "end_date"),
+)
+
+batch_jobs = Table(
+    "batch_jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),  # queued | running | done | failed
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("report_json", Text, nullable=False),
+    Column("archive", LargeBinary, nullable=True),  # the zip, once done
 )
 
 
@@ -159,6 +197,7 @@ class PlanStore:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.agency = AgencyStore(engine)  # crossing notices and batch jobs, same database
 
     def create(
         self, title: str, request: dict[str, Any], itinerary: dict[str, Any], note: str = ""
@@ -305,6 +344,148 @@ class PlanStore:
             itinerary=json.loads(row["itinerary_json"]),
             note=row["note"],
         )
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    id: str
+    created_at: datetime
+    status: str
+    total: int
+    done: int
+    failed: int
+    report: list[dict[str, Any]]
+    has_archive: bool
+
+
+def _notice(row: Any) -> CrossingNotice:
+    return CrossingNotice(
+        id=row["id"],
+        start=row["start_date"],
+        end=row["end_date"],
+        scope=row["scope"],
+        effect=row["effect"],
+        text={"zh": row["text_zh"], "ru": row["text_ru"], "en": row["text_en"]},
+        author=row["author"],
+        created_at=_aware(row["created_at"]),
+    )
+
+
+class AgencyStore:
+    """Crossing notices and batch jobs, in the plans' database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # --- crossing notices
+
+    def add_notice(
+        self,
+        start: date,
+        end: date,
+        scope: str,
+        effect: str,
+        text: dict[str, str],
+        author: str = "",
+    ) -> CrossingNotice:
+        with self.engine.begin() as conn:
+            new_id = conn.execute(
+                insert(crossing_notices).values(
+                    created_at=_now(),
+                    start_date=start,
+                    end_date=end,
+                    scope=scope,
+                    effect=effect,
+                    text_zh=text.get("zh", ""),
+                    text_ru=text.get("ru", ""),
+                    text_en=text.get("en", ""),
+                    author=author[:100],
+                )
+            ).inserted_primary_key[0]
+            row = (
+                conn.execute(select(crossing_notices).where(crossing_notices.c.id == new_id))
+                .mappings()
+                .one()
+            )
+        return _notice(row)
+
+    def delete_notice(self, notice_id: int) -> bool:
+        with self.engine.begin() as conn:
+            gone = conn.execute(delete(crossing_notices).where(crossing_notices.c.id == notice_id))
+        return gone.rowcount == 1
+
+    def notices(self, first: date | None = None, last: date | None = None) -> list[CrossingNotice]:
+        """Every notice, or those whose dates overlap [first, last]; earliest first."""
+        query = select(crossing_notices).order_by(
+            crossing_notices.c.start_date, crossing_notices.c.id
+        )
+        if first is not None and last is not None:
+            query = query.where(
+                and_(crossing_notices.c.start_date <= last, crossing_notices.c.end_date >= first)
+            )
+        with self.engine.connect() as conn:
+            return [_notice(row) for row in conn.execute(query).mappings()]
+
+    # --- batch jobs
+
+    def create_job(self, total: int) -> str:
+        job_id = secrets.token_urlsafe(16)
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(batch_jobs).values(
+                    id=job_id,
+                    created_at=now,
+                    updated_at=now,
+                    status="queued",
+                    total=total,
+                    done=0,
+                    failed=0,
+                    report_json="[]",
+                )
+            )
+        return job_id
+
+    def update_job(self, job_id: str, **values: Any) -> None:
+        if "report" in values:
+            values["report_json"] = json.dumps(values.pop("report"), ensure_ascii=False)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(batch_jobs)
+                .where(batch_jobs.c.id == job_id)
+                .values(updated_at=_now(), **values)
+            )
+
+    def job(self, job_id: str) -> BatchJob:
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(
+                        *(c for c in batch_jobs.c if c.name != "archive"),
+                        batch_jobs.c.archive.isnot(None).label("has_archive"),
+                    ).where(batch_jobs.c.id == job_id)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise UnknownPlan(f"job {job_id}")
+        return BatchJob(
+            id=row["id"],
+            created_at=_aware(row["created_at"]),
+            status=row["status"],
+            total=row["total"],
+            done=row["done"],
+            failed=row["failed"],
+            report=json.loads(row["report_json"]),
+            has_archive=bool(row["has_archive"]),
+        )
+
+    def job_archive(self, job_id: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(batch_jobs.c.archive).where(batch_jobs.c.id == job_id)
+            ).scalar()
 
 
 def open_store(url: str) -> PlanStore:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from planner.crossing import CrossingOption
+from planner.crossing import Closure, CrossingOption
 from planner.messages import Message
 from planner.model import Attraction, LatLon
 
@@ -47,6 +47,8 @@ class TripRequest:
     visas: tuple[str, ...] = ()  # countries (CN, RU) the traveller holds a visa for
     group_tour: bool = False  # travelling as an organised tour group (group visa-free regime)
     allow_last_crossing: bool = False  # may come back on the day's last crossing (risky)
+    # Suspensions from published crossing notices (planner/agency.py), added to the data's own.
+    extra_closures: tuple[Closure, ...] = ()
 
     def modes_in(self, city: str) -> tuple[str, ...]:
         return dict(self.transport).get(city, ("walk", "taxi"))

@@ -44,7 +44,7 @@ def test_sqlite_runs_in_wal_mode_and_is_migrated_by_alembic(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-        assert conn.execute("select version_num from alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("select version_num from alembic_version").fetchone()[0] == "0002"
     assert {"plans", "plan_revisions", "alembic_version"} <= tables
     open_store(f"sqlite:///{db}")  # migrating again is harmless
 

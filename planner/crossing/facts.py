@@ -197,6 +197,18 @@ class EntryRule:
 
 
 @dataclass(frozen=True)
+class GroupMinutes:
+    """Extra check-point minutes of an organised group: per passenger after the first, capped."""
+
+    minutes_per_passenger: int
+    max_minutes: int
+    note: str
+
+    def extra(self, party_size: int) -> int:
+        return min(self.max_minutes, self.minutes_per_passenger * max(0, party_size - 1))
+
+
+@dataclass(frozen=True)
 class CheckpointMinutes:
     """Typical minutes at exit and entry control on each side."""
 
@@ -205,6 +217,7 @@ class CheckpointMinutes:
     estimated: bool
     note: str
     sources: tuple[Source, ...]
+    group: GroupMinutes | None = None  # an assumption of the data (no source gives a figure)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from planner.crossing.facts import (
     EntryRule,
     Extension,
     GradedSource,
+    GroupMinutes,
     HolidayNote,
     IceRisk,
     Mode,
@@ -222,6 +223,11 @@ def _facts(f: schema.CrossingFile, source: str) -> CrossingData:
             estimated=cm.estimated,
             note=cm.note,
             sources=_sources(cm.sources),
+            group=(
+                GroupMinutes(cm.group.minutes_per_passenger, cm.group.max_minutes, cm.group.note)
+                if cm.group
+                else None
+            ),
         ),
         port_hours=tuple(
             PortHours(

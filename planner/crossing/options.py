@@ -35,8 +35,13 @@ from planner.model import Source
 from planner.timeutil import CITIES, CITY_COUNTRY, city_zone, other_city, require_aware
 
 # Codes of the reasons that still matter on the later days of a window (see crossing_options).
-CLOSURE_CODES = frozenset({"checkpoint_closed", "holiday_closure", "holiday_closure_estimated"})
+CLOSURE_CODES = frozenset(
+    {"checkpoint_closed", "holiday_closure", "holiday_closure_estimated", "notice_suspension"}
+)
 ENTRY_CODE = "entry_not_permitted"
+# Crossing notices (planner/agency.py): a `suspended` notice reaches the model as a Closure of
+# this kind; its `points` may name check-point ids or mode ids (a mode suspended on those dates).
+NOTICE_KIND = "notice"
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,13 @@ def closures_on(point_id: str, day: date, data: CrossingData) -> list[ClosureHit
     return found
 
 
+def group_extra_minutes(party_size: int, data: CrossingData | None = None) -> int:
+    """Extra minutes an organised group of *party_size* needs at the check-point (an estimate of
+    data/crossing.json, `checkpoint_minutes.group`): its report time is this much earlier."""
+    group = (data or load_crossing_data()).checkpoint_minutes.group
+    return group.extra(_check_party(party_size)) if group else 0
+
+
 def _closure_reason(mode_id: str, closure: ClosureHit) -> Message:
     params = {
         "mode": mode_id,
@@ -149,6 +161,8 @@ def _closure_reason(mode_id: str, closure: ClosureHit) -> Message:
         "end": closure.end.isoformat(),
         "estimated": closure.estimated,
     }
+    if closure.kind == NOTICE_KIND:
+        return Message("notice_suspension", params)
     if closure.kind != "spring_festival":
         return Message("checkpoint_closed", params)
     return Message("holiday_closure_estimated" if closure.estimated else "holiday_closure", params)
@@ -207,7 +221,8 @@ def _day_options(
             reasons.append(Message("timetable_unknown", params))
             continue
         dep_cp, arr_cp = mode.checkpoints[frm], mode.checkpoints[to]
-        closed = closures_on(dep_cp, day, data)
+        # A crossing notice may suspend the mode itself (its closure names the mode's id).
+        closed = closures_on(dep_cp, day, data) or closures_on(mode.id, day, data)
         if closed:
             reasons.append(_closure_reason(mode.id, closed[0]))
             continue

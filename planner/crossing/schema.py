@@ -322,12 +322,22 @@ class Side(Closed):
     entry: Count
 
 
+class GroupMinutesModel(Closed):
+    """Extra minutes an organised group needs at a check-point (an assumption: no source)."""
+
+    minutes_per_passenger: Count
+    max_minutes: Count
+    estimated: Literal[True]  # no stored source times group processing: always an estimate
+    note: Text
+
+
 class CheckpointMinutesModel(Closed):
     heihe: Side
     blagoveshchensk: Side
     estimated: bool = False
     note: str = ""
     sources: Sources
+    group: GroupMinutesModel | None = None
 
 
 class PortHoursModel(Closed):

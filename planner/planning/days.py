@@ -9,12 +9,14 @@ is used only when the traveller allows it, and then the plan says so in red.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
 from planner import crossing as border
 from planner.catalogue import Catalogue
-from planner.crossing import CrossingAnswer, CrossingOption
+from planner.crossing import CrossingAnswer, CrossingData, CrossingOption
+from planner.crossing.options import group_extra_minutes
 from planner.messages import Message
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES, DaySpec
@@ -94,6 +96,34 @@ class Border:
         # The group regimes are for organised tours; a family of six is six individuals.
         return self.req.party_size if self.req.group_tour else 1
 
+    # --- Agencies (planner/agency.py): crossing notices and group processing time. ---
+    @cached_property
+    def data(self) -> CrossingData | None:
+        """The crossing data with the published suspensions as closures (None: the file's own)."""
+        if not self.req.extra_closures:
+            return None
+        base = border.load_crossing_data()
+        return replace(base, closures=(*base.closures, *self.req.extra_closures))
+
+    @cached_property
+    def group_minutes(self) -> int:
+        return group_extra_minutes(self.party, self.data) if self.req.group_tour else 0
+
+    def _grouped(self, option: CrossingOption) -> CrossingOption:
+        """An organised group reports earlier: passport control takes one passenger at a time."""
+        extra = self.group_minutes
+        if not extra:
+            return option
+        params = {"party": self.party, "minutes": extra}
+        return replace(
+            option,
+            report_by=option.report_by - timedelta(minutes=extra),
+            minutes=option.minutes + extra,
+            warnings=(*option.warnings, Message("group_checkpoint_minutes", params)),
+        )
+
+    # --- end of the agency additions ---
+
     def options(
         self, city: str, after: datetime, before: datetime
     ) -> tuple[list[CrossingOption], CrossingAnswer | None]:
@@ -108,20 +138,22 @@ class Border:
             limit=100,
             until=before,
             entry_permits=self.req.visas,
+            data=self.data,
         )
-        kept = [o for o in answer.options if after <= o.report_by and o.arrive <= before]
+        grouped = [self._grouped(o) for o in answer.options]
+        kept = [o for o in grouped if after <= o.report_by and o.arrive <= before]
         return kept, answer
 
     def day_options(self, city: str, spec_day) -> list[CrossingOption]:  # noqa: ANN001 - a date
-        return list(
-            border.options_on_day(
-                city,
-                spec_day,
-                self.req.nationality,
-                party_size=self.party,
-                entry_permits=self.req.visas,
-            ).options
+        answer = border.options_on_day(
+            city,
+            spec_day,
+            self.req.nationality,
+            party_size=self.party,
+            data=self.data,
+            entry_permits=self.req.visas,
         )
+        return [self._grouped(o) for o in answer.options]
 
 
 def _reason(answer: CrossingAnswer | None) -> Message:

@@ -87,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )  # files, print
     app.register_blueprint(api.bp)
     app.register_blueprint(plans_api.bp)
+    __import__("planner.web.agency", fromlist=["init_app"]).init_app(app)  # agencies
     # The API authenticates writes with a token header, never a cookie: no CSRF to guard.
     csrf.exempt(api.bp)
     csrf.exempt(plans_api.bp)

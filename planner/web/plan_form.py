@@ -212,4 +212,7 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
         "title": form.get("title", "").strip(),
         "notes": form.get("notes", "").strip(),
     }
+    from planner.web.agency import agency_fields  # the "For agencies" fieldset
+
+    data.update(agency_fields(form, cat, errors))
     return data, errors

@@ -1,0 +1,281 @@
+"""Batch planning for agencies: one trip per CSV row, stored, with its files.
+
+Shared by `python -m planner batch` and the upload at /agency/batch. A row becomes the same
+request JSON as the form and the API (planner/requests.py validates it); a bad row is reported
+by its line number with its reasons and the good rows are still planned. The columns are
+documented in docs/agency.md. Passenger names are never logged or printed: reports name rows by
+line and title only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.requests import FieldError, RequestInvalid
+from planner.trip import PlanningError
+
+MAX_ROWS = 50
+LIST_SEPARATOR = ";"
+COLUMNS = (
+    "title",
+    "arrive",
+    "depart",
+    "arrive_at",
+    "depart_from",
+    "stay",
+    "nationality",
+    "visas",
+    "party_size",
+    "group_tour",
+    "allow_last_crossing",
+    "interests",
+    "pace",
+    "must_see",
+    "exclude",
+    "lang",
+    "notes",
+    "agency_name",
+    "agency_contact",
+    "passengers",
+    "meeting_point",
+    "meeting_minutes_before",
+    "guide_heihe_name",
+    "guide_heihe_phone",
+    "guide_blagoveshchensk_name",
+    "guide_blagoveshchensk_phone",
+)
+REQUIRED = ("arrive", "depart", "stay")
+EXPORT_FORMATS = ("gpx", "ics", "geojson", "kml")
+_TRUE, _FALSE = {"1", "true", "yes", "y", "on"}, {"", "0", "false", "no", "n", "off"}
+
+
+class BatchFileInvalid(ValueError):
+    """The file as a whole cannot be read (no header, unknown columns, too many rows)."""
+
+
+@dataclass
+class RowResult:
+    line: int
+    title: str
+    ok: bool = False
+    plan_id: str | None = None
+    edit_token: str | None = None
+    errors: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "title": self.title,
+            "ok": self.ok,
+            "plan_id": self.plan_id,
+            "share_path": f"/plans/{self.plan_id}" if self.plan_id else None,
+            "errors": self.errors,
+            "files": self.files,
+        }
+
+
+@dataclass
+class BatchReport:
+    rows: list[RowResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.rows if not r.ok)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": [r.as_json() for r in self.rows],
+            "planned": len(self.rows) - self.failed,
+            "failed": self.failed,
+            "notes": self.notes,
+        }
+
+
+def _items(text: str) -> list[str]:
+    return [t.strip() for t in text.split(LIST_SEPARATOR) if t.strip()]
+
+
+def _flag(text: str, name: str, errors: list[FieldError]) -> bool:
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        errors.append(FieldError(name, "not_bool"))
+    return False
+
+
+def _whole(text: str, name: str, default: int, errors: list[FieldError]) -> int:
+    if not text.strip():
+        return default
+    try:
+        return int(text.strip())
+    except ValueError:
+        errors.append(FieldError(name, "not_whole"))
+        return default
+
+
+def _passenger(text: str) -> dict[str, Any]:
+    """'Name' or 'Name|document number'."""
+    name, _, document = text.partition("|")
+    out: dict[str, Any] = {"name": name.strip()}
+    if document.strip():
+        out["document_no"] = document.strip()
+    return out
+
+
+def row_request(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
+    """The request JSON of one CSV row, and the problems only the CSV can have."""
+    errors: list[FieldError] = []
+    cell = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    stays = _items(cell["stay"])
+    data: dict[str, Any] = {
+        "title": cell["title"],
+        "arrive": cell["arrive"],
+        "depart": cell["depart"],
+        "stay": stays[0] if len(stays) == 1 else stays,
+        "nationality": cell["nationality"] or "CN",
+        "visas": _items(cell["visas"]),
+        "party_size": _whole(cell["party_size"], "party_size", 1, errors),
+        "group_tour": _flag(cell["group_tour"], "group_tour", errors),
+        "allow_last_crossing": _flag(cell["allow_last_crossing"], "allow_last_crossing", errors),
+        "interests": _items(cell["interests"]),
+        "pace": cell["pace"] or "normal",
+        "must_see": _items(cell["must_see"]),
+        "exclude": _items(cell["exclude"]),
+        "lang": cell["lang"] or "en",
+        "notes": cell["notes"],
+    }
+    for key in ("arrive_at", "depart_from"):
+        if cell[key]:
+            data[key] = cell[key]
+    if cell["agency_name"] or cell["agency_contact"]:
+        data["agency"] = {"name": cell["agency_name"], "contact": cell["agency_contact"]}
+    guides = {
+        city: {"name": cell[f"guide_{city}_name"], "phone": cell[f"guide_{city}_phone"]}
+        for city in ("heihe", "blagoveshchensk")
+        if cell[f"guide_{city}_name"] or cell[f"guide_{city}_phone"]
+    }
+    if cell["passengers"] or cell["meeting_point"] or guides:
+        data["group"] = {
+            "passengers": [_passenger(p) for p in _items(cell["passengers"])],
+            "meeting_point": cell["meeting_point"],
+            "meeting_minutes_before": _whole(
+                cell["meeting_minutes_before"], "meeting_minutes_before", 15, errors
+            ),
+            "guides": guides,
+        }
+    for key in REQUIRED:
+        if not cell[key]:
+            errors.append(FieldError(key, "required"))
+    return data, errors
+
+
+def read_rows(text: str, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of a CSV with a header of known columns; BatchFileInvalid if not."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise BatchFileInvalid("the file is empty: a header row of column names comes first")
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise BatchFileInvalid(f"unknown column(s): {', '.join(unknown)}")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise BatchFileInvalid(f"missing column(s): {', '.join(missing)}")
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if not any((v or "").strip() for k, v in row.items() if k is not None):
+            continue  # a blank line
+        rows.append((reader.line_num, row))
+        if len(rows) > max_rows:
+            raise BatchFileInvalid(f"too many rows: at most {max_rows} groups per file")
+    return iter(rows)
+
+
+def count_rows(text: str, max_rows: int = MAX_ROWS) -> int:
+    return sum(1 for _ in read_rows(text, max_rows))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40].lower()
+
+
+def row_files(plan: Any, token: str, notes: list[str]) -> dict[str, bytes]:
+    """The files of one planned row: the plan JSON, and the PDF and exports when available."""
+    doc = plan.current.itinerary
+    lang = plan.current.request.get("lang", "en")
+    record = {
+        "id": plan.id,
+        "share_path": f"/plans/{plan.id}",
+        "edit_token": token,
+        "request": plan.current.request,
+        "document": doc,
+    }
+    files = {"plan.json": json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")}
+    try:
+        from planner.printing import render_pdf  # written in parallel; optional until merged
+    except ImportError:
+        _note(notes, "PDF skipped: planner.printing.render_pdf is not available")
+    else:
+        files["plan.pdf"] = render_pdf(doc, lang)
+    try:
+        from planner import exports
+    except ImportError:
+        _note(notes, "exports skipped: planner.exports.export is not available")
+    else:
+        for fmt in getattr(exports, "FORMATS", EXPORT_FORMATS):
+            try:
+                out = exports.export(doc, fmt)
+            except Exception as exc:  # noqa: BLE001 - one format failing must not lose the rest
+                _note(notes, f"export {fmt} failed: {type(exc).__name__}")
+                continue
+            files[f"plan.{fmt}"] = out.encode("utf-8") if isinstance(out, str) else out
+    return files
+
+
+def _note(notes: list[str], text: str) -> None:
+    if text not in notes:
+        notes.append(text)
+
+
+def run_batch(
+    text: str,
+    planner: Any,
+    write: Callable[[str, bytes], None],
+    progress: Callable[[int, RowResult], None] | None = None,
+    gettext: Callable[[str], str] = lambda s: s,
+) -> BatchReport:
+    """Plan and store every row of *text* with *planner* (planner.plans.Planner), handing each
+    file to *write(name, content)*; a row's failure is recorded and the next row goes on."""
+    report = BatchReport()
+    for index, (line, row) in enumerate(read_rows(text), start=1):
+        data, problems = row_request(row)
+        result = RowResult(line=line, title=data.get("title", ""))
+        try:
+            if problems:
+                raise RequestInvalid(problems)
+            plan, token = planner.create(data)
+        except RequestInvalid as exc:
+            result.errors = [f"{e.field or 'row'}: {e.text(gettext)}" for e in exc.errors]
+        except PlanningError as exc:
+            result.errors = [str(exc)]
+        else:
+            result.ok, result.plan_id, result.edit_token = True, plan.id, token
+            folder = f"{index:03d}-{_slug(result.title) or 'plan'}-{plan.id[:8]}"
+            for name, content in row_files(plan, token, report.notes).items():
+                write(f"{folder}/{name}", content)
+                result.files.append(f"{folder}/{name}")
+        report.rows.append(result)
+        if progress is not None:
+            progress(index, result)
+    write("report.json", json.dumps(report.as_json(), ensure_ascii=False, indent=2).encode())
+    return report

@@ -1,0 +1,454 @@
+"""Agency pages: crossing notices (admin), batch planning (CSV upload), and the plan page's
+group logistics. A thin adapter over planner/agency.py and planner/batch.py.
+
+The admin pages are open only with PLANNER_ADMIN_TOKEN set: the token is typed once, compared
+in constant time, and the session keeps its SHA-256 (changing the setting signs everyone out).
+Batch jobs run one at a time in a background thread; their status is a JSON endpoint that a
+small static script polls, and the result is a zip to download.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import threading
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_scopes, trip_dates
+from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows, run_batch
+from planner.catalogue import Catalogue
+from planner.messages import CITY_LABELS, MODE_LABELS, N_
+from planner.plans import Planner
+from planner.requests import FIELD_MESSAGES, FieldError
+from planner.storage import UnknownPlan
+from planner.timeutil import CITIES, HEIHE_TZ
+from planner.web import data
+from planner.web.i18n import current_lang
+from planner.web.plan_store import store
+
+bp = Blueprint("agency", __name__)
+api = Blueprint("agency_api", __name__, url_prefix="/api/v1")
+
+ADMIN_KEY = "agency_admin"
+DISABLED = N_(
+    "The agency administration is disabled: set PLANNER_ADMIN_TOKEN in the server's "
+    "environment to enable it."
+)
+EFFECT_LABELS = {"info": N_("shown only"), "suspended": N_("suspended: no departures")}
+_batch_lock = threading.Lock()  # one batch at a time: the planner is CPU-bound
+
+
+# --------------------------------------------------------------------------- admin token
+
+
+def _configured() -> str | None:
+    token = current_app.config.get("ADMIN_TOKEN")
+    return str(token) if token else None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def is_admin() -> bool:
+    configured = _configured()
+    if configured is None:
+        return False
+    return hmac.compare_digest(session.get(ADMIN_KEY, ""), _digest(configured))
+
+
+def _admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
+    if _configured() is None:
+        return render_template("agency/disabled.html", message=_(DISABLED)), 404
+    if not is_admin():
+        return render_template("agency/login.html"), 401
+    return None
+
+
+@bp.post("/agency/login")
+def login():  # noqa: ANN201
+    configured = _configured()
+    if configured is None:
+        return render_template("agency/disabled.html", message=_(DISABLED)), 404
+    typed = request.form.get("token", "")
+    if not hmac.compare_digest(typed.encode("utf-8"), configured.encode("utf-8")):
+        flash(_("That is not the admin token."), "error")
+        return render_template("agency/login.html"), 403
+    session[ADMIN_KEY] = _digest(configured)
+    return redirect(url_for("agency.notices"))
+
+
+@bp.post("/agency/logout")
+def logout():  # noqa: ANN201
+    session.pop(ADMIN_KEY, None)
+    return redirect(url_for("agency.notices"))
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def _scope_label(scope: str) -> str:
+    if scope == "all":
+        return _("all crossings")
+    if scope in MODE_LABELS:
+        return _(MODE_LABELS[scope])
+    point = data_points().get(scope)
+    return point.name.get(current_lang()) if point else scope
+
+
+def data_points() -> dict[str, Any]:
+    from planner.crossing import load_crossing_data
+
+    return dict(load_crossing_data().points)
+
+
+def _notice_page(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):  # noqa: ANN202
+    return (
+        render_template(
+            "agency/notices.html",
+            notices=store().agency.notices(),
+            values=values,
+            errors=errors,
+            scopes=[(s, _scope_label(s)) for s in notice_scopes()],
+            effects=[(e, _(EFFECT_LABELS[e])) for e in NOTICE_EFFECTS],
+            effect_labels={e: _(label) for e, label in EFFECT_LABELS.items()},
+            scope_label=_scope_label,
+            langs=NOTICE_LANGS,
+        ),
+        status,
+    )
+
+
+@bp.get("/agency/notices")
+def notices():  # noqa: ANN201
+    refused = _admin_page_or_none()
+    if refused is not None:
+        return refused
+    today = datetime.now(HEIHE_TZ).date().isoformat()
+    return _notice_page({"start": today, "end": today, "scope": "all", "effect": "info"}, {})
+
+
+@bp.post("/agency/notices")
+def publish_notice():  # noqa: ANN201
+    refused = _admin_page_or_none()
+    if refused is not None:
+        return refused
+    form = request.form
+    values = {key: form.get(key, "") for key in form}
+    errors: dict[str, list[str]] = {}
+    try:
+        start = date.fromisoformat(form.get("start", ""))
+        end = date.fromisoformat(form.get("end", ""))
+    except ValueError:
+        errors["start"] = [_(FIELD_MESSAGES["not_datetime"])]
+        return _notice_page(values, errors, 400)
+    text = {lang: form.get(f"text_{lang}", "").strip() for lang in NOTICE_LANGS}
+    scope, effect = form.get("scope", ""), form.get("effect", "")
+    for where, code in check_notice(start, end, scope, effect, text):
+        params = {"allowed": ", ".join(NOTICE_EFFECTS)} if where == "effect" else {}
+        if where == "scope":
+            params = {"allowed": ", ".join(notice_scopes())}
+        if code == "too_long":
+            params = {"max": 500}
+        errors.setdefault(where, []).append(FieldError(where, code, params).text(_))
+    if errors:
+        return _notice_page(values, errors, 400)
+    author = form.get("author", "").strip()[:100]
+    store().agency.add_notice(start, end, scope, effect, text, author)
+    flash(_("The notice is published."), "ok")
+    return redirect(url_for("agency.notices"))
+
+
+@bp.post("/agency/notices/<int:notice_id>/delete")
+def delete_notice(notice_id: int):  # noqa: ANN201
+    refused = _admin_page_or_none()
+    if refused is not None:
+        return refused
+    if not store().agency.delete_notice(notice_id):
+        abort(404)
+    flash(_("The notice is withdrawn."), "ok")
+    return redirect(url_for("agency.notices"))
+
+
+@api.get("/notices")
+def notices_json():  # noqa: ANN201
+    """Published notices, optionally those overlapping ?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+    try:
+        first = date.fromisoformat(request.args["from"]) if "from" in request.args else None
+        last = date.fromisoformat(request.args["to"]) if "to" in request.args else None
+    except ValueError:
+        from planner.web.errors import ApiError
+
+        raise ApiError(_("from and to are dates: YYYY-MM-DD")) from None
+    if (first is None) != (last is None):
+        first, last = first or date.min, last or date.max
+    found = store().agency.notices(first, last)
+    return jsonify({"ok": True, "notices": [n.as_json() for n in found]})
+
+
+# --------------------------------------------------------------------------- plan page block
+
+
+def _clock(iso: str, city: str) -> str:
+    from planner.timeutil import city_zone
+
+    moment = datetime.fromisoformat(iso).astimezone(city_zone(city))
+    return f"{moment:%d.%m %H:%M} {_(CITY_LABELS[city])}"
+
+
+def agency_view(doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    """What the plan page shows for agencies: branding, group logistics, live notices."""
+    lang = current_lang()
+    group = doc.get("group") or None
+    meetings = []
+    if group:
+        point = group["meeting_point"]
+        where = point["name"].get(lang) if point.get("name") else point.get("text", "")
+        for m in group["crossings"]:
+            meetings.append(
+                {
+                    "date": m["date"],
+                    "mode": _(MODE_LABELS.get(m["mode"], m["mode"])),
+                    "checkpoint": m["checkpoint"].get(lang, ""),
+                    "meet_at": _clock(m["meet_at"], m["direction_from"]),
+                    "report_by": _clock(m["report_by"], m["direction_from"]),
+                    "where": where,
+                    "guide": m.get("guide_before"),
+                    "guide_after": m.get("guide_after"),
+                }
+            )
+    notices = []
+    try:
+        arrive, depart = (
+            datetime.fromisoformat(req["arrive"]),
+            datetime.fromisoformat(req["depart"]),
+        )
+        found = store().agency.notices(*trip_dates(arrive, depart))
+    except (KeyError, ValueError):
+        found = []
+    for n in found:
+        notices.append(
+            {
+                "effect": n.effect,
+                "dates": f"{n.start.isoformat()} – {n.end.isoformat()}",
+                "scope": _scope_label(n.scope),
+                "text": n.text_in(lang),
+                "lang": lang
+                if n.text.get(lang)
+                else next(k for k in NOTICE_LANGS if n.text.get(k)),
+            }
+        )
+    return {
+        "agency": doc.get("agency") or req.get("agency"),
+        "group": group,
+        "meetings": meetings,
+        "guides": [(_(CITY_LABELS[c]), (group or {}).get("guides", {}).get(c)) for c in CITIES],
+        "notices": notices,
+        "effect_labels": {e: _(label) for e, label in EFFECT_LABELS.items()},
+    }
+
+
+# --------------------------------------------------------------------------- the plan form
+
+
+def _logo_from_upload(errors: list[FieldError]) -> str | None:
+    upload = request.files.get("agency_logo")
+    if upload is None or not upload.filename:
+        return None
+    raw = upload.read(64 * 1024 + 1)
+    kind = "image/png" if raw.startswith(b"\x89PNG") else "image/svg+xml"
+    return f"data:{kind};base64,{base64.b64encode(raw).decode('ascii')}"
+
+
+def agency_fields(form: MultiDict, cat: Catalogue, errors: list[FieldError]) -> dict[str, Any]:
+    """The request's `agency` and `group` from the plan form's "For agencies" fieldset."""
+    out: dict[str, Any] = {}
+    name, contact = form.get("agency_name", "").strip(), form.get("agency_contact", "").strip()
+    logo = _logo_from_upload(errors)
+    if name or contact or logo:
+        out["agency"] = {"name": name, "contact": contact, "logo": logo}
+    passengers = []
+    for line in form.get("passengers", "").splitlines():
+        person, _bar, document = line.partition("|")
+        if person.strip():
+            entry: dict[str, Any] = {"name": person.strip()}
+            if document.strip():
+                entry["document_no"] = document.strip()
+            passengers.append(entry)
+    meeting = form.get("meeting_place", "") or form.get("meeting_point", "").strip()
+    guides = {}
+    for city in CITIES:
+        g_name = form.get(f"guide_{city}_name", "").strip()
+        g_phone = form.get(f"guide_{city}_phone", "").strip()
+        if g_name or g_phone:
+            guides[city] = {"name": g_name, "phone": g_phone}
+    if passengers or meeting or guides:
+        minutes_text = form.get("meeting_minutes_before", "").strip() or "15"
+        try:
+            minutes = int(minutes_text)
+        except ValueError:
+            errors.append(FieldError("group.meeting_minutes_before", "not_whole"))
+            minutes = 15
+        out["group"] = {
+            "passengers": passengers,
+            "meeting_point": meeting,
+            "meeting_minutes_before": minutes,
+            "guides": guides,
+        }
+    return out
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def _run_job(app: Flask, job_id: str, text: str, lang: str) -> None:
+    from babel.support import Translations
+
+    from planner.commands.plan import TRANSLATIONS
+
+    gettext = Translations.load(str(TRANSLATIONS), [lang]).gettext
+    agency_store = app.extensions["plan_store"].agency
+    planner = Planner(
+        app.extensions["plan_store"], data_catalogue(app), app.config["PLAN_TIME_LIMIT"]
+    )
+    with _batch_lock:
+        agency_store.update_job(job_id, status="running")
+        buffer = io.BytesIO()
+        rows: list[dict[str, Any]] = []
+        try:
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
+                def progress(index: int, result: Any) -> None:
+                    rows.append(result.as_json())
+                    failed = sum(1 for r in rows if not r["ok"])
+                    agency_store.update_job(job_id, done=index, failed=failed, report=rows)
+
+                report = run_batch(text, planner, archive.writestr, progress, gettext)
+        except Exception:  # noqa: BLE001 - the job says it failed; the reason is not the user's
+            app.logger.exception("batch job %s failed", job_id)
+            agency_store.update_job(job_id, status="failed", report=rows)
+            return
+        agency_store.update_job(
+            job_id,
+            status="done",
+            failed=report.failed,
+            report=report.as_json()["rows"],
+            archive=buffer.getvalue(),
+        )
+
+
+def data_catalogue(app: Flask) -> Catalogue:
+    with app.app_context():
+        return data.catalogue()
+
+
+@bp.get("/agency/batch")
+def batch_form():  # noqa: ANN201
+    return render_template("agency/batch.html", max_rows=MAX_ROWS, problem="")
+
+
+@bp.post("/agency/batch")
+def batch_upload():  # noqa: ANN201
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        problem = _("Choose a CSV file.")
+        return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
+    try:
+        text = upload.read().decode("utf-8")
+        total = count_rows(text)
+    except UnicodeDecodeError:
+        problem = _("The file is not UTF-8 text.")
+        return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
+    except BatchFileInvalid as exc:
+        problem = _("The file cannot be read: %(reason)s") % {"reason": str(exc)}
+        return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
+    job_id = store().agency.create_job(total)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = threading.Thread(
+        target=_run_job, args=(app, job_id, text, current_lang()), daemon=True
+    )
+    worker.start()
+    if app.config.get("BATCH_WAIT"):  # tests: finish before answering
+        worker.join()
+    return redirect(url_for("agency.batch_job", job_id=job_id))
+
+
+def _job_or_404(job_id: str):  # noqa: ANN202
+    try:
+        return store().agency.job(job_id)
+    except UnknownPlan:
+        abort(404)
+
+
+@bp.get("/agency/batch/<job_id>")
+def batch_job(job_id: str):  # noqa: ANN201
+    return render_template("agency/batch_job.html", job=_job_or_404(job_id))
+
+
+@api.get("/batch/<job_id>")
+def batch_status(job_id: str):  # noqa: ANN201
+    job = _job_or_404(job_id)
+    return jsonify(
+        {
+            "ok": True,
+            "job": {
+                "id": job.id,
+                "status": job.status,
+                "total": job.total,
+                "done": job.done,
+                "failed": job.failed,
+                "rows": job.report,
+                "download": (
+                    url_for("agency.batch_download", job_id=job.id) if job.has_archive else None
+                ),
+            },
+        }
+    )
+
+
+@bp.get("/agency/batch/<job_id>/download")
+def batch_download(job_id: str):  # noqa: ANN201
+    archive = store().agency.job_archive(job_id)
+    if archive is None:
+        abort(404)
+    return Response(
+        archive,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="plans-{job_id[:8]}.zip"'},
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and the API; the plan page's block reads `agency_view`."""
+    app.register_blueprint(bp)
+    app.register_blueprint(api)
+    app.jinja_env.globals["agency_view"] = agency_view
+    app.jinja_env.globals["is_agency_admin"] = is_agency_admin_safe
+
+
+def is_agency_admin_safe() -> bool:
+    try:
+        return is_admin()
+    except RuntimeError:
+        return False

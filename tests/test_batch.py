@@ -1,0 +1,100 @@
+"""Batch plans: one stored plan per CSV row; bad rows reported by line, good rows produced."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from planner.cli import cli
+
+HEADER = "title,arrive,depart,stay,nationality,visas,party_size,group_tour,lang,passengers\n"
+GOOD = "Group {n},2027-07-1{n}T09:00+08:00,2027-07-1{m}T18:00+08:00,heihe,CN,RU,2,no,en,Li;Wang\n"
+CSV = (
+    HEADER
+    + GOOD.format(n=0, m=1)
+    + "No offset,2027-07-10T09:00,2027-07-11T18:00+08:00,heihe,CN,RU,2,no,en,\n"
+    + GOOD.format(n=2, m=3)
+    + "Bad city,2027-07-10T09:00+08:00,2027-07-11T18:00+08:00,harbin,CN,RU,1,no,en,\n"
+    + GOOD.format(n=4, m=5)
+)
+
+
+def test_batch_command_reports_bad_rows_by_line_and_produces_good_ones(runner, tmp_path):
+    source = tmp_path / "groups.csv"
+    source.write_text(CSV, encoding="utf-8")
+    out = tmp_path / "out"
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(cli, ["batch", str(source), "--out", str(out), "--database", db])
+    assert result.exit_code == 1, result.output
+    assert "line 3: arrive:" in result.output
+    assert "line 5: stay" in result.output
+    assert "5 row(s): 3 planned, 2 failed" in result.output
+    plans = sorted(out.glob("*/plan.json"))
+    assert len(plans) == 3
+    record = json.loads(plans[0].read_text(encoding="utf-8"))
+    assert record["share_path"] == f"/plans/{record['id']}" and record["edit_token"]
+    assert [p["name"] for p in record["document"]["group"]["passengers"]] == ["Li", "Wang"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [r["line"] for r in report["rows"] if not r["ok"]] == [3, 5]
+    assert "Li" not in json.dumps(report)  # passenger names stay out of reports
+
+
+def test_batch_command_exits_0_when_every_row_is_planned(runner, tmp_path):
+    source = tmp_path / "ok.csv"
+    source.write_text(HEADER + GOOD.format(n=0, m=1), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(
+        cli, ["batch", str(source), "--out", str(tmp_path / "o"), "--database", db]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_batch_command_refuses_unknown_columns(runner, tmp_path):
+    source = tmp_path / "bad.csv"
+    source.write_text("title,arive\nx,y\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(cli, ["batch", str(source), "--out", str(tmp_path), "--database", db])
+    assert result.exit_code == 1 and "unknown column(s): arive" in result.output
+
+
+def _csrf(client, path: str) -> str:
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_batch_upload_runs_a_job_and_offers_a_zip(app, client):
+    app.config["BATCH_WAIT"] = True
+    token = _csrf(client, "/agency/batch")
+    response = client.post(
+        "/agency/batch",
+        data={"csrf_token": token, "file": (io.BytesIO(CSV.encode()), "groups.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    status = client.get(f"/api/v1/batch/{job_id}").get_json()["job"]
+    assert (status["status"], status["total"], status["failed"]) == ("done", 5, 2)
+    assert [r["line"] for r in status["rows"] if not r["ok"]] == [3, 5]
+    page = client.get(f"/agency/batch/{job_id}").get_data(as_text=True)
+    assert "batch-progress.js" in page and "<progress" in page
+    archive = client.get(status["download"])
+    assert archive.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
+    assert "report.json" in names and sum(n.endswith("/plan.json") for n in names) == 3
+    ok_row = next(r for r in status["rows"] if r["ok"])
+    assert client.get(ok_row["share_path"]).status_code == 200
+
+
+def test_batch_upload_refuses_too_many_rows(client):
+    token = _csrf(client, "/agency/batch")
+    rows = HEADER + GOOD.format(n=0, m=1) * 51
+    response = client.post(
+        "/agency/batch",
+        data={"csrf_token": token, "file": (io.BytesIO(rows.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "too many rows" in response.get_data(as_text=True)

@@ -6,7 +6,10 @@ STAMP := $(VENV)/.setup-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test lint format translations-update translations-compile bench clean
+.PHONY: setup run test lint format translations-update translations-compile bench clean \
+	serve-prod bench-load
+WORKERS ?= 4
+PROD_PORT ?= 8000
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +32,18 @@ translations-update: $(STAMP)
 
 run: setup
 	$(PY) run.py --host $(HOST) --port $(PORT)
+
+# Production-style serving: gunicorn, WORKERS processes (each with its own map memo; plans in the
+# one database). Behind a proxy set PLANNER_PROXIES=1; see docs/deploy.md.
+serve-prod: setup
+	$(VENV)/bin/gunicorn -w $(WORKERS) -b $(HOST):$(PROD_PORT) --access-logfile - \
+		'planner.web:create_app()'
+
+# Load test against a server already running on $(HOST):$(PROD_PORT) (e.g. `make serve-prod`
+# with PLANNER_RATELIMIT_ENABLED=false PLANNER_TILES=none): 10 users mixed, then 50 on pages.
+bench-load:
+	$(PY) bench/load.py --url http://$(HOST):$(PROD_PORT) --users 10 --seconds 30 --mix pages,plans
+	$(PY) bench/load.py --url http://$(HOST):$(PROD_PORT) --users 50 --seconds 20 --mix pages
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -168,7 +168,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
+def database_url(url: str) -> str:
+    """The SQLAlchemy URL for *url*: `postgres://` and `postgresql://` (as hosting services and
+    libpq write them) use psycopg 3, the driver installed; anything else is left as given."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -177,7 +187,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A small pool per worker process (several gunicorn workers share one server); pre-ping
+    # drops connections the server closed (restart, idle timeout) instead of failing a request.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_recycle=1800)
 
 
 def migrate(engine: Engine) -> None:

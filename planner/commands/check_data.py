@@ -14,6 +14,7 @@ import click
 from planner.catalogue import PATH_ENV, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
 from planner.crossing import CrossingDataError, load_crossing_data
 from planner.model import COORD_CONFIDENCE, KINDS
+from planner.textsafe import terminal_text
 from planner.timeutil import CITIES
 from planner.travel import DATA as TRAVEL_PATH
 from planner.travel import TravelData, TravelDataError, load_travel_data
@@ -102,8 +103,8 @@ def command(
     if problems:
         click.echo(f"{len(problems)} problem(s) found:", err=True)
         for problem in problems:
-            click.echo(f"  - {problem}", err=True)
+            click.echo(f"  - {terminal_text(problem)}", err=True)
         raise SystemExit(1)
     for line in lines:
-        click.echo(line)
+        click.echo(terminal_text(line))
     click.echo("check-data: OK")

@@ -25,6 +25,7 @@ from planner.crossing import (
 )
 from planner.messages import CITY_LABELS, render
 from planner.serialize import answer_to_json
+from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import parse_aware
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
@@ -158,12 +159,12 @@ def command(
             entry_permits=tuple(normalize_nationality(v) for v in visas),
         )
     except CrossingDataError as exc:
-        raise click.ClickException(" | ".join(exc.problems)) from None
+        raise click.ClickException(terminal_text(" | ".join(exc.problems))) from None
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal_text(str(exc))) from None
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
     if fmt == "json":
         payload = answer_to_json(answer, lambda message: render(message, _))
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(json.dumps(payload, ensure_ascii=False, indent=2)))
     else:
-        click.echo(render_text(answer, lang, _))
+        click.echo(terminal_text(render_text(answer, lang, _)))

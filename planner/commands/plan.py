@@ -19,6 +19,7 @@ from planner.errors import DataProblems
 from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, render
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
 from planner.serialize import itinerary_to_json
+from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
 from planner.travel import MODES
 
@@ -204,9 +205,9 @@ def command(
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"the request is not valid JSON: {exc}") from None
         except RequestInvalid as exc:
-            raise click.ClickException(f"invalid request: {exc}") from None
+            raise click.ClickException(terminal_text(f"invalid request: {exc}")) from None
         except (PlanningError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(terminal_text(str(exc))) from None
         _print(itinerary, lang, fmt)
         return
     if not (arrive and depart and stay):
@@ -241,9 +242,9 @@ def command(
         )
         itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
     except DataProblems as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal_text(str(exc))) from None
     except (PlanningError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal_text(str(exc))) from None
     _print(itinerary, lang, fmt)
 
 
@@ -251,6 +252,6 @@ def _print(itinerary: Itinerary, lang: str, fmt: str) -> None:
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
     if fmt == "json":
         data = itinerary_to_json(itinerary, lambda message: render(message, _, lang))
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(json.dumps(data, ensure_ascii=False, indent=2)))
     else:
-        click.echo(render_text(itinerary, lang, _))
+        click.echo(terminal_text(render_text(itinerary, lang, _)))

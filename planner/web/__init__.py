@@ -64,6 +64,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("PLANNER")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if app.config.get("PROXIES"):
+        # Behind N reverse proxies (nginx): trust their X-Forwarded-For/-Proto/-Host, so that
+        # rate limits see the client's address and HSTS sees https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if isinstance(app.config.get("TRUSTED_HOSTS"), str):
+        # PLANNER_TRUSTED_HOSTS='["plan.example.org"]' (JSON) or a comma-separated string.
+        app.config["TRUSTED_HOSTS"] = [
+            h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()
+        ]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
@@ -73,7 +85,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    from planner.web import api, errors, i18n, pages, plan_pages, plan_store, plans_api, security
+    from planner.web import (
+        agency,
+        api,
+        errors,
+        i18n,
+        openapi,
+        pages,
+        plan_outputs,
+        plan_pages,
+        plan_store,
+        plans_api,
+        security,
+    )
 
     i18n.init_app(app)
     security.init_app(app)
@@ -82,18 +106,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(plan_pages.bp)
-    app.register_blueprint(
-        __import__("planner.web.plan_outputs", fromlist=["bp"]).bp
-    )  # files, print
+    app.register_blueprint(plan_outputs.bp)  # files, print, PDF
     app.register_blueprint(api.bp)
     app.register_blueprint(plans_api.bp)
-    __import__("planner.web.agency", fromlist=["init_app"]).init_app(app)  # agencies
+    agency.init_app(app)
+    app.register_blueprint(openapi.bp)
     # The API authenticates writes with a token header, never a cookie: no CSRF to guard.
     csrf.exempt(api.bp)
     csrf.exempt(plans_api.bp)
+    csrf.exempt(openapi.bp)
 
     @app.get("/favicon.ico")
     def favicon():  # noqa: ANN202 - browsers and crawlers ask for it without reading the page
         return app.send_static_file("favicon.svg")
+
+    security.init_limits(app)
 
     return app

@@ -47,12 +47,28 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202
         status = exc.code or 500
-        message = {404: _("Not found"), 405: _("Method not allowed")}.get(
-            status, exc.description or exc.name
-        )
+        message = {
+            404: _("Not found"),
+            405: _("Method not allowed"),
+            413: _("The request is too large."),
+            429: _("Too many requests. Please wait a minute and try again."),
+        }.get(status, exc.description or exc.name)
         if wants_json():
-            return envelope(str(exc.description if status not in (404,) else message), status)
-        return render_template("error.html", status=status, message=message), status
+            text = {
+                404: "Not found",
+                413: "the request body is too large",
+                429: f"too many requests (limit: {exc.description})",
+            }
+            response, _status = envelope(text.get(status, str(exc.description or exc.name)), status)
+        else:
+            response = app.make_response(
+                (render_template("error.html", status=status, message=message), status)
+            )
+        # Keep what the client needs to retry: Allow on a 405, Retry-After on a 429.
+        for name, value in exc.get_headers():
+            if name.lower() in ("allow", "retry-after"):
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(DataProblems)
     def data_unavailable(exc: DataProblems):  # noqa: ANN202

@@ -15,6 +15,7 @@ from planner.browse import Filters, filter_attractions
 from planner.messages import render
 from planner.timeutil import city_zone
 from planner.web import data
+from planner.web.cache import cached_map
 from planner.web.i18n import current_lang
 from planner.web.labels import CITY_LABELS, CONFIDENCE_LABELS, GROUP_LABELS, KIND_LABELS, plain
 
@@ -58,20 +59,25 @@ def attractions():  # noqa: ANN201
     )
     lang = current_lang()
     places = filter_attractions(data.catalogue().attractions, filters)
-    fmap = maps.attractions_map(
-        places,
-        lang,
-        _,
-        tiles=data.tiles(),
-        group_labels=plain(GROUP_LABELS),
-        city_labels=plain(CITY_LABELS),
-        detail_url=lambda p: url_for("pages.attraction", attraction_id=p.id),
-    )
+
+    def build() -> MapView:
+        fmap = maps.attractions_map(
+            places,
+            lang,
+            _,
+            tiles=data.tiles(),
+            group_labels=plain(GROUP_LABELS),
+            city_labels=plain(CITY_LABELS),
+            detail_url=lambda p: url_for("pages.attraction", attraction_id=p.id),
+        )
+        return _map_view(fmap)
+
+    key = (lang, filters.city, filters.group, filters.kind, filters.q)
     return render_template(
         "attractions.html",
         places=places,
         filters=filters,
-        map=_map_view(fmap),
+        map=cached_map("attractions", key, build),
         group_of=maps.group_of,
         city_labels=CITY_LABELS,
         group_labels=GROUP_LABELS,
@@ -87,21 +93,25 @@ def attraction(attraction_id: str):  # noqa: ANN201
         abort(404)
     lang = current_lang()
     tiles = data.tiles()
-    fmap = maps.attractions_map(
-        [place],
-        lang,
-        _,
-        tiles=tiles,
-        group_labels=plain(GROUP_LABELS),
-        city_labels=plain(CITY_LABELS),
-    )
-    fmap.location = list(maps.display_location(place.location.lat, place.location.lon, tiles))
-    fmap.options["zoom"] = 15
+
+    def build() -> MapView:
+        fmap = maps.attractions_map(
+            [place],
+            lang,
+            _,
+            tiles=tiles,
+            group_labels=plain(GROUP_LABELS),
+            city_labels=plain(CITY_LABELS),
+        )
+        fmap.location = list(maps.display_location(place.location.lat, place.location.lon, tiles))
+        fmap.options["zoom"] = 15
+        return _map_view(fmap)
+
     return render_template(
         "attraction.html",
         place=place,
         confidence_labels=CONFIDENCE_LABELS,
-        map=_map_view(fmap),
+        map=cached_map("attraction", (lang, place.id), build),
         city_labels=CITY_LABELS,
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
@@ -152,16 +162,20 @@ def crossing_page():  # noqa: ANN201
         error = str(exc)
     data_ = crossing.load_crossing_data()
     tiles = data.tiles()
-    fmap = maps.new_map(tiles, zoom=11, lang=current_lang())
-    for point in data_.points.values():
-        if point.location is None:
-            continue
-        label = maps.map_text(point.name.get(current_lang()))
-        folium.Marker(
-            list(maps.display_location(point.location.lat, point.location.lon, tiles)),
-            tooltip=label,
-            popup=folium.Popup(label, max_width=260),
-        ).add_to(fmap)
+
+    def build() -> MapView:
+        fmap = maps.new_map(tiles, zoom=11, lang=current_lang())
+        for point in data_.points.values():
+            if point.location is None:
+                continue
+            label = maps.map_text(point.name.get(current_lang()))
+            folium.Marker(
+                list(maps.display_location(point.location.lat, point.location.lon, tiles)),
+                tooltip=label,
+                popup=folium.Popup(label, max_width=260),
+            ).add_to(fmap)
+        return _map_view(fmap)
+
     return render_template(
         "crossing.html",
         answer=answer,
@@ -173,7 +187,7 @@ def crossing_page():  # noqa: ANN201
         group_tour=group_tour,
         day=day_text,
         points=[p for p in data_.points.values()],
-        map=_map_view(fmap),
+        map=cached_map("crossing", (current_lang(),), build),
         city_labels=CITY_LABELS,
         say=lambda message: render(message, _),
     )

@@ -1,0 +1,31 @@
+"""Text from the data made safe for a terminal: no escape sequences, no control characters.
+
+A catalogue name such as "\\x1b[31m..." or "\\x1b]0;title\\x07" would otherwise recolour, retitle
+or rewrite the terminal of whoever runs the command line; bidirectional overrides (U+202E) would
+show text in another order than it is stored. Newlines and tabs stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), and two-byte ESC x.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[@-Z\\-_]?"
+)
+# C0 (but tab and newline), DEL, C1 (0x9b is an 8-bit CSI), bidi embeddings, overrides, isolates.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """*text* with escape sequences and control characters removed (newlines, tabs kept)."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n")))
+
+
+def terminal_json(text: str) -> str:
+    """JSON text with the characters a terminal would act on written as \\uXXXX escapes: the
+    same JSON value, harmless on a screen (json.dumps escapes only C0 with ensure_ascii=False)."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,0 +1,368 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/v1/openapi.json.
+
+The request schema is PlanSpec's own JSON Schema (the API validates with that model), so the two
+cannot drift; tests/test_openapi.py fails when a route is missing from the paths or the paths name
+a route that does not exist. `python -m planner.web.openapi` prints it (docs/openapi.json).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, jsonify
+
+from planner import __version__
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+CITIES = ["heihe", "blagoveshchensk"]
+LANGS = ["zh", "ru", "en"]
+GROUPS = [
+    "history",
+    "religion",
+    "nature",
+    "city",
+    "shopping",
+    "culture",
+    "day_trip",
+    "transport",
+    "other",
+]
+KINDS = ["attraction", "day_trip", "event", "transport"]
+ERRORS = {
+    "400": "Bad input: the envelope says what (and `errors` which fields)",
+    "403": "A missing or wrong edit token",
+    "404": "No such plan, attraction or revision",
+    "409": "A stale `version`: read the plan again",
+    "413": "A body over 256 kB",
+    "422": "A valid request that cannot be planned",
+    "429": "Too many plan creations from this client: wait and retry",
+    "503": "The data is unavailable at the moment",
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: str) -> dict[str, Any]:
+    return {code: {"$ref": f"#/components/responses/E{code}"} for code in codes}
+
+
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):  # noqa: ANN202
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
+
+
+LANG = _query("lang", {"type": "string", "enum": LANGS}, "language of every message's `text`")
+PLAN_ID = _path("plan_id", {"type": "string", "maxLength": 64})
+NUMBER = _path("number", {"type": "integer", "minimum": 0})
+TOKEN = [{"editToken": []}, {"editTokenHeader": []}]
+
+
+def _plan_spec_schemas() -> dict[str, Any]:
+    """PlanSpec's JSON Schema with its $defs moved to components (OpenAPI 3.1 is JSON Schema)."""
+    from planner.requests import PlanSpec
+
+    schema = PlanSpec.model_json_schema(
+        mode="validation", ref_template="#/components/schemas/{model}"
+    )
+    defs = schema.pop("$defs", {})
+    return {**defs, "PlanRequest": schema}
+
+
+def _paths() -> dict[str, Any]:
+    plan_answer = _json(
+        {
+            "type": "object",
+            "required": ["ok", "plan"],
+            "properties": {"ok": {"const": True}, "plan": _ref("Plan")},
+        },
+        "The plan",
+    )
+    body_version = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["version"],
+                    "properties": {"version": {"type": "integer"}},
+                }
+            }
+        },
+    }
+    return {
+        "/api/v1/attractions": {
+            "get": {
+                "summary": "The catalogue as a GeoJSON FeatureCollection, optionally filtered",
+                "operationId": "listAttractions",
+                "parameters": [
+                    _query("city", {"type": "string", "enum": CITIES}, "city"),
+                    _query("group", {"type": "string", "enum": GROUPS}, "group"),
+                    _query("kind", {"type": "string", "enum": KINDS}, "kind"),
+                    _query("q", {"type": "string"}, "text in any of the three names"),
+                ],
+                "responses": {
+                    "200": _json(_ref("FeatureCollection"), "The places"),
+                    **_errors("400", "503"),
+                },
+            }
+        },
+        "/api/v1/attractions/{attraction_id}": {
+            "get": {
+                "summary": "One place as a GeoJSON Feature",
+                "operationId": "getAttraction",
+                "parameters": [_path("attraction_id")],
+                "responses": {
+                    "200": _json(_ref("Feature"), "The place"),
+                    **_errors("404", "503"),
+                },
+            }
+        },
+        "/api/v1/crossings": {
+            "get": {
+                "summary": "Crossing options across the Amur after a time",
+                "operationId": "listCrossings",
+                "parameters": [
+                    _query("from", {"type": "string", "enum": CITIES}, "city", True),
+                    _query(
+                        "after",
+                        {"type": "string", "format": "date-time"},
+                        "ISO 8601 with offset",
+                        True,
+                    ),
+                    _query(
+                        "nationality",
+                        {"type": "string", "minLength": 2, "maxLength": 2},
+                        "ISO 3166-1 alpha-2",
+                        True,
+                    ),
+                    _query("limit", {"type": "integer", "default": 10}, "options at most"),
+                    _query("party", {"type": "integer", "default": 1}, "party size"),
+                    _query("visa", {"type": "string"}, "comma-separated visa countries"),
+                    LANG,
+                ],
+                "responses": {
+                    "200": _json({"type": "object", "required": ["ok", "options"]}, "Options"),
+                    **_errors("400", "503"),
+                },
+            }
+        },
+        "/api/v1/plans": {
+            "post": {
+                "summary": "Plan a trip and save it as revision 1",
+                "operationId": "createPlan",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("PlanRequest")}},
+                },
+                "responses": {
+                    "201": _json(
+                        {
+                            "type": "object",
+                            "required": ["ok", "plan", "edit_token"],
+                            "properties": {
+                                "ok": {"const": True},
+                                "plan": _ref("Plan"),
+                                "edit_token": {"type": "string"},
+                            },
+                        },
+                        "Created; the edit token is shown only here",
+                    ),
+                    **_errors("400", "413", "422", "429", "503"),
+                },
+            }
+        },
+        "/api/v1/plans/{plan_id}": {
+            "get": {
+                "summary": "A saved plan",
+                "operationId": "getPlan",
+                "parameters": [PLAN_ID, LANG],
+                "responses": {"200": plan_answer, **_errors("400", "404")},
+            },
+            "patch": {
+                "summary": "Change a plan (edits, request changes); it is planned again",
+                "operationId": "editPlan",
+                "security": TOKEN,
+                "parameters": [PLAN_ID, LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("PlanEdit")}},
+                },
+                "responses": {
+                    "200": plan_answer,
+                    **_errors("400", "403", "404", "409", "413", "422", "503"),
+                },
+            },
+        },
+        "/api/v1/plans/{plan_id}/revisions": {
+            "get": {
+                "summary": "Every revision of a plan, oldest first",
+                "operationId": "listRevisions",
+                "parameters": [PLAN_ID],
+                "responses": {
+                    "200": _json({"type": "object", "required": ["ok", "revisions"]}, "Revisions"),
+                    **_errors("404"),
+                },
+            }
+        },
+        "/api/v1/plans/{plan_id}/revisions/{number}": {
+            "get": {
+                "summary": "One revision as it was saved",
+                "operationId": "getRevision",
+                "parameters": [PLAN_ID, NUMBER, LANG],
+                "responses": {
+                    "200": _json({"type": "object", "required": ["ok", "number"]}, "Revision"),
+                    **_errors("400", "404"),
+                },
+            }
+        },
+        "/api/v1/plans/{plan_id}/revisions/{number}/restore": {
+            "post": {
+                "summary": "Make an old revision current again (appended as a new revision)",
+                "operationId": "restoreRevision",
+                "security": TOKEN,
+                "parameters": [PLAN_ID, NUMBER, LANG],
+                "requestBody": body_version,
+                "responses": {"200": plan_answer, **_errors("400", "403", "404", "409", "413")},
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This description",
+                "operationId": "getOpenApi",
+                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")},
+            }
+        },
+    }
+
+
+def _components() -> dict[str, Any]:
+    error = {
+        "type": "object",
+        "required": ["ok", "error", "status"],
+        "properties": {
+            "ok": {"const": False},
+            "error": {"type": "string"},
+            "status": {"type": "integer"},
+            "errors": {"type": "array"},
+        },
+    }
+    edit = {
+        "type": "object",
+        "required": ["op"],
+        "properties": {
+            "op": {
+                "type": "string",
+                "enum": ["remove", "add", "lock", "unlock", "move", "pace", "dates"],
+            },
+            "attraction_id": {"type": "string"},
+            "day": {"type": "integer"},
+            "pace": {"type": "string", "enum": ["relaxed", "normal", "packed"]},
+            "arrive": {"type": "string"},
+            "depart": {"type": "string"},
+        },
+    }
+    return {
+        "schemas": {
+            **_plan_spec_schemas(),
+            "Error": error,
+            "Edit": edit,
+            "PlanEdit": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["version"],
+                "properties": {
+                    "version": {"type": "integer"},
+                    "request": {"type": "object", "description": "PlanRequest fields to change"},
+                    "edits": {"type": "array", "items": _ref("Edit")},
+                    "note": {"type": "string", "maxLength": 200},
+                },
+            },
+            "Plan": {
+                "type": "object",
+                "required": ["id", "title", "version", "revision", "lang", "request", "days"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "notes": {"type": "string"},
+                    "version": {"type": "integer"},
+                    "revision": {"type": "integer"},
+                    "lang": {"type": "string", "enum": LANGS},
+                    "request": {"type": "object"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "updated_at": {"type": "string", "format": "date-time"},
+                    "days": {"type": "array"},
+                    "left_out": {"type": "array"},
+                    "warnings": {"type": "array"},
+                    "totals": {"type": ["object", "null"]},
+                },
+            },
+            "Feature": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "ok": {"const": True},
+                    "type": {"const": "Feature"},
+                    "geometry": {"type": "object"},
+                    "properties": {"type": "object"},
+                },
+            },
+            "FeatureCollection": {
+                "type": "object",
+                "required": ["ok", "type", "features"],
+                "properties": {
+                    "ok": {"const": True},
+                    "type": {"const": "FeatureCollection"},
+                    "features": {"type": "array", "items": _ref("Feature")},
+                },
+            },
+        },
+        "responses": {
+            f"E{code}": _json(_ref("Error"), description) for code, description in ERRORS.items()
+        },
+        "securitySchemes": {
+            "editToken": {"type": "http", "scheme": "bearer", "description": "the edit token"},
+            "editTokenHeader": {"type": "apiKey", "in": "header", "name": "X-Edit-Token"},
+        },
+    }
+
+
+def spec() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of /api/v1 (docs/api.md has the prose)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Amur Twin Cities Planner API",
+            "version": __version__,
+            "description": "Heihe and Blagoveshchensk: places, border crossings, saved plans. "
+            "Every answer is the JSON envelope; see docs/api.md.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": _paths(),
+        "components": _components(),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():  # noqa: ANN201
+    return jsonify(spec())
+
+
+if __name__ == "__main__":
+    print(json.dumps(spec(), ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@ reader's language with `FIELD_MESSAGES`. The validated `PlanSpec` is what a save
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -93,7 +94,8 @@ class FieldError:
 
     def text(self, gettext: Callable[[str], str] = lambda s: s) -> str:
         template = FIELD_MESSAGES.get(self.code, self.code)
-        return gettext(template) % {k: v for k, v in self.params.items()}
+        # A parameter the template names but the error lacks shows as "?", never a KeyError.
+        return gettext(template) % defaultdict(lambda: "?", self.params)
 
     def as_dict(self, gettext: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
         return {
@@ -357,7 +359,7 @@ def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
         kind = problem["type"]
         ctx = problem.get("ctx") or {}
         path = ".".join(p for p in (prefix, _field_path(problem["loc"])) if p)
-        if kind in FIELD_MESSAGES:
+        if kind in FIELD_MESSAGES and kind not in _TYPE_CODES:  # our own codes (custom errors)
             error = FieldError(path, kind, {k: v for k, v in ctx.items() if k != "error"})
         else:
             code = _TYPE_CODES.get(kind, "wrong_type")

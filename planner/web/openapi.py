@@ -242,6 +242,33 @@ def _paths() -> dict[str, Any]:
                 "responses": {"200": plan_answer, **_errors("400", "403", "404", "409", "413")},
             }
         },
+        "/api/v1/notices": {
+            "get": {
+                "summary": "Crossing notices published by an agency administrator",
+                "operationId": "listNotices",
+                "parameters": [
+                    _query("from", {"type": "string", "format": "date"}, "first day (YYYY-MM-DD)"),
+                    _query("to", {"type": "string", "format": "date"}, "last day (YYYY-MM-DD)"),
+                ],
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "required": ["ok", "notices"]}, "Notices in force"
+                    ),
+                    **_errors("400"),
+                },
+            }
+        },
+        "/api/v1/batch/{job_id}": {
+            "get": {
+                "summary": "Progress of a batch of group plans uploaded on /agency/batch",
+                "operationId": "getBatchJob",
+                "parameters": [_path("job_id", {"type": "string", "maxLength": 64})],
+                "responses": {
+                    "200": _json({"type": "object", "required": ["ok", "job"]}, "The job"),
+                    **_errors("404"),
+                },
+            }
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "summary": "This description",

@@ -105,7 +105,8 @@ def _stale(exc: StaleVersion) -> ApiError:
 @bp.post("/plans")
 def create_plan():  # noqa: ANN201
     body = _body()
-    lang = body.get("lang") if body.get("lang") in LANGUAGES else _lang()
+    asked = body.get("lang")
+    lang = asked if isinstance(asked, str) and asked in LANGUAGES else _lang()
     try:
         plan, token = planner().create(body)
     except RequestInvalid as exc:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from planner.storage import PlanStore, StaleVersion, UnknownPlan, hash_token, open_store
 from planner.web import create_app
+
+# The newest migration (each file is named after its revision).
+HEAD_REVISION = max(
+    p.name.split("_")[0]
+    for p in (Path(__file__).resolve().parent.parent / "planner/migrations/versions").glob("0*.py")
+)
 
 BASE = {
     "arrive": "2027-07-10T09:00+08:00",
@@ -44,7 +51,9 @@ def test_sqlite_runs_in_wal_mode_and_is_migrated_by_alembic(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-        assert conn.execute("select version_num from alembic_version").fetchone()[0] == "0002"
+        assert (
+            conn.execute("select version_num from alembic_version").fetchone()[0] == HEAD_REVISION
+        )
     assert {"plans", "plan_revisions", "alembic_version"} <= tables
     open_store(f"sqlite:///{db}")  # migrating again is harmless
 

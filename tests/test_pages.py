@@ -132,9 +132,34 @@ def test_pages_send_a_content_security_policy_with_nonce(client):
     assert f'nonce="{nonce}"' in response.get_data(as_text=True)
 
 
-def test_detail_page_translates_the_coordinate_confidence(client):
+def test_detail_page_says_how_well_the_position_is_known_in_words(client):
     text = " ".join(parse(client.get("/attractions/triumphal-arch?lang=ru")).text)
-    assert "средняя" in text and "medium" not in text
+    assert "положение по картографическому источнику" in text and "medium" not in text
+    text = " ".join(parse(client.get("/attractions/aihui-auto-camp?lang=zh")).text)
+    assert "位置不明" in text and "40" in text
+
+
+def test_detail_page_never_shows_the_editorial_log_or_the_method(client, app):
+    with app.app_context():
+        from planner.web import data
+
+        place = data.catalogue().get("aihui-history-museum")
+    text = " ".join(parse(client.get("/attractions/aihui-history-museum")).text)
+    assert place.editorial_note[:40] not in text
+    assert place.coord_method[:40] not in text
+    assert place.note.en in text
+
+
+def test_hours_are_shown_in_words_never_as_osm_syntax(client):
+    for lang, words in (
+        ("en", "Tue–Sun 10:00–19:00, closed on the last Friday of the month"),
+        ("zh", "周二至周日 10:00–19:00，每月最后一个周五闭馆"),
+        ("ru", "Вт–Вс 10:00–19:00, последняя пятница месяца — выходной"),
+    ):
+        for path in ("/attractions/amur-regional-museum", "/attractions"):
+            html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+            assert words in html, (lang, path)
+            assert "Fr[-1]" not in html and "24/7" not in html
 
 
 def test_start_page_gives_each_city_its_other_two_names(client):

@@ -12,11 +12,19 @@ from markupsafe import Markup
 
 from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
+from planner.hours_text import hours_in_words, months_in_words
 from planner.messages import render
 from planner.timeutil import city_zone
 from planner.web import data
 from planner.web.i18n import current_lang
-from planner.web.labels import CITY_LABELS, CONFIDENCE_LABELS, GROUP_LABELS, KIND_LABELS, plain
+from planner.web.labels import (
+    CITY_LABELS,
+    CONFIDENCE_LABELS,
+    GROUP_LABELS,
+    KIND_LABELS,
+    plain,
+    position_label,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -76,6 +84,8 @@ def attractions():  # noqa: ANN201
         city_labels=CITY_LABELS,
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
+        hours_text=lambda p: hours_in_words(p.opening_hours, _, lang),
+        season_text=lambda p: months_in_words(p.months, _, lang),
     )
 
 
@@ -106,6 +116,9 @@ def attraction(attraction_id: str):  # noqa: ANN201
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
         group_of=maps.group_of,
+        hours_text=hours_in_words(place.opening_hours, _, lang),
+        season_text=months_in_words(place.months, _, lang),
+        position=position_label(place.coord_confidence, place.coord_uncertainty_m),
     )
 
 

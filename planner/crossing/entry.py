@@ -13,7 +13,7 @@ from typing import NewType
 
 import pycountry
 
-from planner.crossing.facts import CrossingData, EntryDecision
+from planner.crossing.facts import CrossingData, EntryDecision, EntryRule
 from planner.messages import Message, data_note
 from planner.model import Source
 
@@ -52,6 +52,29 @@ def unique_sources(groups: Iterable[Iterable[Source]]) -> tuple[Source, ...]:
         for source in group:
             seen.setdefault((source.url, source.supports), source)
     return tuple(seen.values())
+
+
+REVIEW_DAYS = 90  # a rule last checked longer ago than this is shown with "verify before travel"
+
+
+def rules_for(country: str, nationality: Nationality, data: CrossingData) -> tuple[EntryRule, ...]:
+    """The entry rules that speak to a *nationality* entering *country*, in the file's order:
+    the ones `entry_decision` weighs (a traveller's own country has none)."""
+    if nationality == country:
+        return ()
+    group = nationality if nationality in ("CN", "RU") else "other"
+    return tuple(
+        rule
+        for rule in data.entry_rules
+        if country in rule.enters
+        and group in rule.nationalities
+        and not (group == "other" and rule.countries and nationality not in rule.countries)
+    )
+
+
+def needs_review(rule: EntryRule, today: date, days: int = REVIEW_DAYS) -> bool:
+    """Whether a rule was last checked more than *days* before *today* (or never dated)."""
+    return rule.checked is None or (today - rule.checked).days > days
 
 
 def entry_decision(

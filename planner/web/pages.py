@@ -131,6 +131,7 @@ def crossing_page():  # noqa: ANN201
     nationality = typed.strip().upper()
     error = None
     answer = None
+    rules: list[tuple[object, bool]] = []
     if direction not in CITY_LABELS:
         error = _("Choose Heihe or Blagoveshchensk.")
         direction = "heihe"
@@ -147,6 +148,12 @@ def crossing_page():  # noqa: ANN201
     except ValueError as exc:
         error = str(exc)
     data_ = crossing.load_crossing_data()
+    if answer is not None:
+        country_in = "RU" if direction == "heihe" else "CN"
+        rules = [
+            (rule, crossing.needs_review(rule, day))
+            for rule in crossing.rules_for(country_in, answer.nationality, data_)
+        ]
     tiles = data.tiles()
     fmap = maps.new_map(tiles, zoom=11, lang=current_lang())
     for point in data_.points.values():
@@ -168,5 +175,7 @@ def crossing_page():  # noqa: ANN201
         points=[p for p in data_.points.values()],
         map=_map_view(fmap),
         city_labels=CITY_LABELS,
-        say=lambda message: render(message, _),
+        say=lambda message: render(message, _, current_lang()),
+        rules=rules,
+        review_days=crossing.REVIEW_DAYS,
     )

@@ -10,8 +10,8 @@ data: docs/crossing.md. Callers import from here.
 from planner.crossing.entry import (
     COUNTRY_NAMES,
     ISO_ALPHA2,
-    Nationality,
     REVIEW_DAYS,
+    Nationality,
     entry_decision,
     needs_review,
     normalize_nationality,

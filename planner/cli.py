@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planner.commands.crossings",
         "Crossing options across the Amur from one city, with deadlines, sources and reasons.",
     ),
+    "geocode": (
+        "planner.commands.geocode",
+        "Propose positions for estimated places from their addresses; writes a review file only.",
+    ),
     "plan": ("planner.commands.plan", "Plan a trip across Heihe and Blagoveshchensk."),
     "setup": (
         "planner.commands.setup",

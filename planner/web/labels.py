@@ -29,6 +29,13 @@ CONFIDENCE_LABELS = {
     "estimated": _l("estimated"),
 }
 
+GRADE_LABELS = {
+    "primary": _l("primary (government, official body)"),
+    "secondary": _l("secondary (press, news agency)"),
+    "tertiary": _l("tertiary (guide, wiki, blog)"),
+    "editorial": _l("editorial (the project's own judgement)"),
+}
+
 
 def plain(labels: dict) -> dict[str, str]:
     """Lazy labels resolved to str for the current locale (folium wants plain strings)."""

@@ -12,14 +12,17 @@ from markupsafe import Markup
 
 from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
+from planner.data_health import DOMAIN_GRADES, GRADES, data_health
 from planner.hours_text import hours_in_words, months_in_words
 from planner.messages import render
 from planner.timeutil import city_zone
+from planner.travel import exchange_rate
 from planner.web import data
 from planner.web.i18n import current_lang
 from planner.web.labels import (
     CITY_LABELS,
     CONFIDENCE_LABELS,
+    GRADE_LABELS,
     GROUP_LABELS,
     KIND_LABELS,
     plain,
@@ -178,4 +181,22 @@ def crossing_page():  # noqa: ANN201
         say=lambda message: render(message, _, current_lang()),
         rules=rules,
         review_days=crossing.REVIEW_DAYS,
+    )
+
+
+@bp.get("/about/data")
+def about_data():  # noqa: ANN201
+    """How far to trust the data: per city, what is verified, known, located and how sourced."""
+    health = data_health(data.catalogue(), crossing.load_crossing_data())
+    today = datetime.now(city_zone("heihe")).date()
+    return render_template(
+        "about_data.html",
+        health=health,
+        rate=exchange_rate(),
+        today=today,
+        city_labels=CITY_LABELS,
+        confidence_labels=CONFIDENCE_LABELS,
+        grades=GRADES,
+        grade_labels=GRADE_LABELS,
+        domain_grades=DOMAIN_GRADES,
     )

@@ -25,13 +25,15 @@ BABEL_LOCALES = {"zh": "zh_Hans_CN", "ru": "ru", "en": "en"}
 
 ALWAYS_OPEN = N_("open 24 hours, every day")
 DAILY = N_("daily %(times)s")
-DAYS_TIMES = N_("%(days)s %(times)s")
+# Templates whose English is only punctuation get a describing msgid (translated to the short
+# form in every language, English included), so that a translator sees what they are.
+DAYS_TIMES = N_("%(days)s, at %(times)s")
 DAYS_ALL_DAY = N_("%(days)s, open all day")
 CLOSED_ON = N_("closed on %(days)s")
 CLOSED_ON_HOLIDAYS = N_("closed on public holidays")
 PUBLIC_HOLIDAYS = N_("public holidays")
-DAY_RANGE = N_("%(first)s–%(last)s")
-IN_MONTHS = N_("%(months)s: %(rule)s")
+DAY_RANGE = N_("from %(first)s to %(last)s, short form")
+IN_MONTHS = N_("in %(months)s: %(rule)s")
 SEE_SOURCE = N_("hours given in a form this page cannot show: see the source")
 # One template per weekday: Russian day names differ in gender ("последний понедельник",
 # "последняя пятница"), so the sentence is translated whole.

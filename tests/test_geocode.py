@@ -1,4 +1,4 @@
-"""`python -m planner geocode`: candidates for estimated places, with a fake geocoder (no network)."""
+"""`python -m planner geocode`: candidates for estimated places, with a fake geocoder."""
 
 from __future__ import annotations
 

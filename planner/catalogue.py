@@ -190,6 +190,19 @@ def _sourced(info: ValidationInfo, fact: str) -> bool:
     return sources is None or _covered(sources, fact)
 
 
+class LocalText(BaseModel):
+    """A text a traveller reads, in the three languages of the app (all required)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zh: Text
+    ru: Text
+    en: Text
+
+    def to_name(self) -> LocalizedName:
+        return LocalizedName(zh=self.zh, ru=self.ru, en=self.en)
+
+
 class PlaceProperties(BaseModel):
     """A Feature's properties: the planner's fields, plus OSM-style tags (any other text)."""
 
@@ -218,7 +231,10 @@ class PlaceProperties(BaseModel):
     popularity: Annotated[int, between(1, 10)]
     interests: list[Text]
     address: Text
-    notes: str = ""
+    # What a traveller reads, {zh, ru, en}; the research log stays in editorial_note.
+    note: LocalText | None = None
+    editorial_note: str = ""
+    notes: str | None = None  # the old single field: rejected with the way to split it
     # Day trips: round-trip road distance from the city in km (sourced); the planner offers a day
     # trip only within a configurable return distance. Optional; null or absent = unknown.
     return_km: float | None = None
@@ -299,6 +315,16 @@ class PlaceProperties(BaseModel):
             raise ValueError(f"{value!r} is not the currency of {city} ({CURRENCIES[city]})")
         return value
 
+    @field_validator("notes")
+    @classmethod
+    def _notes_were_split(cls, value: str | None) -> None:
+        if value is not None:
+            raise ValueError(
+                "'notes' was split: put what a traveller reads in 'note' ({zh, ru, en}) and "
+                "the research log in 'editorial_note'"
+            )
+        return None
+
     @field_validator("return_km")
     @classmethod
     def _return_km_is_a_sourced_distance(cls, value: float | None, info: ValidationInfo) -> Any:
@@ -336,7 +362,8 @@ class PlaceProperties(BaseModel):
             address=self.address,
             tags=tags,
             sources=tuple(s.to_source() for s in self.sources),
-            notes=self.notes,
+            note=self.note.to_name() if self.note is not None else None,
+            editorial_note=self.editorial_note,
         )
 
 
@@ -562,7 +589,8 @@ def to_feature(attraction: Attraction) -> dict[str, Any]:
             "coord_uncertainty_m": a.coord_uncertainty_m,
             "coord_method": a.coord_method,
             "is_estimated": a.is_estimated,
-            "notes": a.notes,
+            "note": a.note.as_dict() if a.note is not None else None,
+            "editorial_note": a.editorial_note,
             "sources": [s.as_dict() for s in a.sources],
         }
     )

@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planner.commands.export",
         "Export a saved plan as GPX, ICS, KML or GeoJSON (to --out FILE or standard output).",
     ),
+    "geocode": (
+        "planner.commands.geocode",
+        "Propose positions for estimated places from their addresses; writes a review file only.",
+    ),
     "plan": ("planner.commands.plan", "Plan a trip across Heihe and Blagoveshchensk."),
     "setup": (
         "planner.commands.setup",

@@ -27,6 +27,7 @@ from planner.assets import asset_paths
 from planner.basemap import ATTRIBUTION_URL, basemap_geojson
 from planner.catalogue import group_of
 from planner.geo import amur_bank, out_of_china, wgs84_to_gcj02
+from planner.hours_text import hours_in_words
 from planner.model import Attraction
 
 Gettext = Callable[[str], str]
@@ -223,10 +224,11 @@ def popup_html(attraction: Attraction, lang: str, _: Gettext, detail_url: str = 
     names = attraction.name
     main = names.get(lang)
     others = [n for n in (names.zh, names.ru, names.en) if n and n != main]
-    if attraction.opening_hours and attraction.hours_verified:
-        hours = attraction.opening_hours
-    elif attraction.opening_hours:
-        hours = f"{attraction.opening_hours} ({_('hours not verified')})"
+    words = hours_in_words(attraction.opening_hours, _, lang)  # words, never the OSM syntax
+    if words and attraction.hours_verified:
+        hours = words
+    elif words:
+        hours = f"{words} ({_('hours not verified')})"
     else:
         hours = _("hours not verified")
     if attraction.price is None:

@@ -4,8 +4,8 @@ Pure Python (no Flask). The core never builds a sentence a user reads: it return
 and the web, API and command line call `render(message, gettext)` in the traveller's language.
 Code filters on `message.code`, never on text. Every template below is wrapped in `N_()` so that
 `pybabel extract -k N_` puts it in the catalogues (see the Makefile's translations-update).
-Texts that come from the data file (notes, rule titles) travel in params and stay in English
-until the data itself is translated (issue #9).
+Texts that come from the data file (notes, rule titles) travel in params as `LocalizedName`
+(zh, ru, en) and are shown in the reader's language, like names.
 """
 
 from __future__ import annotations
@@ -110,6 +110,11 @@ TEMPLATES: dict[str, str] = {
         "(confidence %(confidence)s: verify); otherwise %(after)s"
     ),
     "visa_needed": N_("a visa is needed"),
+    "verify": N_("verify locally"),
+    "timetable_indicative": N_("indicative timetable: %(note)s"),
+    "extension_reported": N_(
+        "reported, not verified (%(confidence)s confidence; not applied): %(text)s"
+    ),
     "declared_visa": N_("visa for %(country)s (declared by the traveller)"),
     # plans: why a day abroad is not possible
     "only_last_crossing_back": N_(
@@ -184,6 +189,7 @@ STATUS_LABELS: dict[str, str] = {
 }
 PERIOD_LABELS: dict[str, str] = {"freeze-up": N_("freeze-up"), "break-up": N_("break-up")}
 MEAL_LABELS: dict[str, str] = {"lunch": N_("lunch"), "dinner": N_("dinner")}
+CONFIDENCE_LABELS: dict[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 # Which params hold an id that must be shown as a translated word, never as the id itself.
 _WORDS: dict[str, Mapping[str, str]] = {
@@ -194,6 +200,7 @@ _WORDS: dict[str, Mapping[str, str]] = {
     "status": STATUS_LABELS,
     "period": PERIOD_LABELS,
     "meal": MEAL_LABELS,
+    "confidence": CONFIDENCE_LABELS,
 }
 
 
@@ -204,8 +211,9 @@ class _Values(dict):
         return "?"
 
 
-def data_note(text: str) -> Message:
-    """A sentence taken from the data file."""
+def data_note(text: str | LocalizedName) -> Message:
+    """A sentence taken from the data file: {zh, ru, en} (a LocalizedName), shown in the
+    reader's language; a plain str is English only and shown as it is."""
     return Message(DATA_NOTE, {"text": text})
 
 
@@ -221,7 +229,7 @@ def render(message: Message, gettext: Callable[[str], str], lang: str = "en") ->
     """The message as a sentence: its template and id-valued params translated by *gettext*;
     names (LocalizedName params) in *lang*."""
     if message.code == DATA_NOTE:
-        return str(message.params.get("text", ""))
+        return _text(message.params.get("text", ""), gettext, lang)
     template = TEMPLATES.get(message.code)
     values: dict[str, str] = _Values()
     separator = "、" if lang == "zh" else ", "

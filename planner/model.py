@@ -54,7 +54,7 @@ class Fare:
 
     amount: float | None
     currency: str
-    note: str = ""
+    note: str | LocalizedName = ""  # crossing fares: a LocalizedName (data/crossing.json)
     sources: tuple[Source, ...] = field(default_factory=tuple)
 
 
@@ -90,7 +90,10 @@ class Attraction:
     address: str  # in the local language
     tags: dict[str, str]  # OpenStreetMap-style tags as stored
     sources: tuple[Source, ...]
-    notes: str = ""  # disagreements between sources, caveats shown to the user
+    # What a traveller reads about the place, in the three languages; None when there is nothing.
+    note: LocalizedName | None = None
+    # The research log (disagreements between sources, rejected data): for editors, never shown.
+    editorial_note: str = ""
 
     @property
     def is_estimated(self) -> bool:

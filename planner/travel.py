@@ -8,7 +8,9 @@ across is the border crossing, which the planner adds as its own leg.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -91,10 +93,20 @@ class Modes(_Closed):
     bus: Mode
 
 
+class ReferenceRate(_Closed):
+    """The official yuan rate the budgets rest on, with its date and where it was read."""
+
+    rub_per_cny: Annotated[float, Field(gt=0)]
+    date: IsoDate
+    source: Text
+    url: Text
+
+
 class Exchange(_Closed):
     """Approximate rates for budgets: CNY per unit of each currency."""
 
     cny_per_unit: dict[CurrencyCode, Annotated[float, Field(gt=0)]]
+    reference: ReferenceRate | None = None
     status: Text
     note: Text | None = None
     sources: Sources
@@ -109,6 +121,15 @@ class Exchange(_Closed):
             raise ValueError(f"{BASE_CURRENCY} is the base currency: its rate must be 1.0")
         return rates
 
+    @model_validator(mode="after")
+    def _rub_matches_the_reference(self) -> Exchange:
+        ref, rub = self.reference, self.cny_per_unit.get("RUB")
+        if ref is not None and rub is not None and abs(rub * ref.rub_per_cny - 1) > 0.001:
+            raise ValueError(
+                f"cny_per_unit.RUB {rub} is not 1 / reference.rub_per_cny {ref.rub_per_cny}"
+            )
+        return self
+
 
 class TravelData(_Closed):
     """The whole of data/travel.json."""
@@ -118,6 +139,66 @@ class TravelData(_Closed):
     circuity: CircuityByNetwork
     modes: Modes
     exchange: Exchange
+
+
+RATE_ENV = "PLANNER_EXCHANGE_RATE_RUB_PER_CNY"  # overrides the file's reference rate
+RATE_DATE_ENV = "PLANNER_EXCHANGE_RATE_DATE"  # the date of that rate (ISO), required with it
+
+
+@dataclass(frozen=True)
+class ExchangeRate:
+    """RUB per CNY, the day it is of, and where it comes from (for pages to show)."""
+
+    rub_per_cny: float
+    date: date | None  # None only for an old file without a reference rate
+    source: str
+    url: str = ""
+    overridden: bool = False  # set by the environment, not data/travel.json
+
+    def age_days(self, today: date) -> int | None:
+        return None if self.date is None else (today - self.date).days
+
+
+def _rate_from_env() -> ExchangeRate | None:
+    """The rate set by $PLANNER_EXCHANGE_RATE_RUB_PER_CNY and its $PLANNER_EXCHANGE_RATE_DATE."""
+    text = os.environ.get(RATE_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        rate = float(text)
+        if not (rate > 0 and rate < 1000):
+            raise ValueError
+    except ValueError:
+        raise TravelDataError(
+            [f"${RATE_ENV}: expected RUB per CNY (a number), got {text!r}"]
+        ) from None
+    day_text = os.environ.get(RATE_DATE_ENV, "").strip()
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise TravelDataError(
+            [f"${RATE_DATE_ENV}: the date of ${RATE_ENV} is needed (YYYY-MM-DD), got {day_text!r}"]
+        ) from None
+    return ExchangeRate(rate, day, f"${RATE_ENV}", overridden=True)
+
+
+def exchange_rate(data: TravelData | None = None) -> ExchangeRate:
+    """The RUB per CNY rate budgets use: $PLANNER_EXCHANGE_RATE_RUB_PER_CNY (with its date)
+    when set, else data/travel.json's dated reference rate.
+
+    Returns
+    -------
+    ExchangeRate(rub_per_cny, date, source, url, overridden). Raises TravelDataError when the
+    setting is not a number or comes without its date.
+    """
+    override = _rate_from_env()
+    if override is not None:
+        return override
+    exchange = (data or load_travel_data()).exchange
+    ref = exchange.reference
+    if ref is not None:
+        return ExchangeRate(ref.rub_per_cny, ref.date, ref.source, ref.url)
+    return ExchangeRate(1 / exchange.cny_per_unit["RUB"], None, exchange.status)
 
 
 @dataclass(frozen=True)
@@ -152,7 +233,7 @@ def load_travel_data(path: Path | str | None = None) -> TravelData:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TravelDataError([f"{path}: not valid JSON ({exc})"]) from None
     try:
-        return TravelData.model_validate_json(text, strict=True)
+        data = TravelData.model_validate_json(text, strict=True)
     except ValidationError as exc:
         problems = [
             f"{path}: field '{field_name(e['loc'])}': {error_message(e)}"
@@ -161,6 +242,23 @@ def load_travel_data(path: Path | str | None = None) -> TravelData:
             for e in exc.errors(include_url=False)
         ]
         raise TravelDataError(problems) from None
+    override = _rate_from_env()
+    if override is None:
+        return data
+    # The setting replaces the file's rate everywhere budgets are computed.
+    exchange = data.exchange.model_copy(
+        update={
+            "cny_per_unit": {**data.exchange.cny_per_unit, "RUB": 1 / override.rub_per_cny},
+            "reference": ReferenceRate.model_construct(
+                rub_per_cny=override.rub_per_cny,
+                date=override.date,
+                source=override.source,
+                url=f"${RATE_ENV}",
+            ),
+            "status": f"set by ${RATE_ENV}",
+        }
+    )
+    return data.model_copy(update={"exchange": exchange})
 
 
 @lru_cache(maxsize=4)

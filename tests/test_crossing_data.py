@@ -160,3 +160,48 @@ def test_points_agree_with_the_catalogue():
             round(place.location.lon, 6),
         ), point_id
         assert point.coord_uncertainty_m == place.coord_uncertainty_m, point_id
+
+
+def test_every_text_a_traveller_reads_is_in_three_languages():
+    import json
+
+    from planner.crossing import DEFAULT_PATH
+
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    english_only = []
+
+    def walk(value, path):  # noqa: ANN001, ANN202
+        if isinstance(value, dict):
+            for key, item in value.items():
+                in_mode = path.startswith("/modes/") and "/seasons" not in path
+                shown = key in ("text", "title", "reason") or (
+                    in_mode and (key == "note" or (key == "status" and path.count("/") == 2))
+                )
+                if shown and isinstance(item, str) and item.strip() and "/policy" not in path:
+                    english_only.append(f"{path}/{key}")
+                elif key == "documents" and isinstance(item, list):
+                    english_only.extend(f"{path}/{key}" for d in item if isinstance(d, str))
+                walk(item, f"{path}/{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(raw, "")
+    for rule in raw["entry_rules"]:
+        if isinstance(rule.get("note"), str) and rule["note"]:
+            english_only.append(f"entry_rules/{rule['id']}/note")
+        if rule.get("after_end") and isinstance(rule["after_end"]["text"], str):
+            english_only.append(f"entry_rules/{rule['id']}/after_end")
+    assert not english_only
+    assert "editor translations" in raw["translations"]
+
+
+def test_an_english_only_text_still_loads_and_falls_back_to_english():
+    import json
+
+    from planner.crossing import DEFAULT_PATH, parse_crossing_data
+
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    raw["customs"]["RU"]["text"] = "purchases are inspected"
+    data = parse_crossing_data(raw)
+    assert data.customs["RU"].text.get("ru") == "purchases are inspected"

@@ -171,3 +171,27 @@ def test_crossing_page_takes_visas_and_groups_so_chinese_travellers_see_options(
 def test_crossing_page_explains_a_bad_party_size_and_passport(client):
     page = client.get("/crossing?party=0&nationality=ZZ&lang=ru").get_data(as_text=True)
     assert "Число путешественников" in page and "Неизвестный код страны" in page
+
+
+def test_crossing_page_shows_when_each_rule_was_last_checked(client):
+    fresh = client.get("/crossing?from=blagoveshchensk&date=2026-12-01&nationality=RU&lang=ru")
+    html = fresh.get_data(as_text=True)
+    assert "2026-11-30" in html and "уточните перед поездкой" not in html
+    assert "пробный безвизовый въезд в Китай" in html
+    late = client.get("/crossing?from=blagoveshchensk&date=2027-03-15&nationality=RU&lang=zh")
+    html = late.get_data(as_text=True)
+    assert "2026-11-30" in html and "出行前请核实" in html
+
+
+def test_crossing_notes_are_shown_in_the_readers_language(client):
+    html = client.get("/crossing?from=blagoveshchensk&date=2026-07-15&nationality=RU&lang=zh")
+    text = html.get_data(as_text=True)
+    assert "早上第一班在海关最拥挤" in text
+    assert "the first morning run is the busiest" not in text
+    body = client.get(
+        "/api/v1/crossings?from=blagoveshchensk&after=2026-07-15T08:00%2B09:00"
+        "&nationality=RU&lang=ru"
+    ).get_json()
+    notes = [w for o in body["options"] for w in o["warnings"] if w["code"] == "data_note"]
+    assert notes and all(set(n["params"]["text"]) == {"zh", "ru", "en"} for n in notes)
+    assert all(CYRILLIC.search(n["text"]) for n in notes)

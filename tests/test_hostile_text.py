@@ -18,7 +18,15 @@ PAYLOAD = (
     "{{7*7}} {% if 1 %}X{% endif %} {{ cycler.__init__ }} {# c #} "
     "<script>alert(1)</script> `${alert(2)}` \\ \"q\" 'a'"
 )
-TEXT_FIELDS = ("name", "name:zh", "name:ru", "name:en", "address", "notes", "coord_method")
+TEXT_FIELDS = (
+    "name",
+    "name:zh",
+    "name:ru",
+    "name:en",
+    "address",
+    "editorial_note",
+    "coord_method",
+)
 
 
 class _Text(HTMLParser):
@@ -48,6 +56,9 @@ def visible_text(html: str) -> str:
     return "".join(parser.parts)
 
 
+LANGS = ("zh", "ru", "en")
+
+
 def _hostile(tag: str) -> str:
     return f"{tag}: {PAYLOAD}"
 
@@ -68,6 +79,7 @@ def _write_hostile_catalogue(path: Path) -> tuple[str, str]:
         for field in TEXT_FIELDS:
             props[field] = _hostile(f"{field} of {props['id']}")
         props["name"] = props["name:zh"] if props["city"] == "heihe" else props["name:ru"]
+        props["note"] = {lang: _hostile(f"note:{lang} of {props['id']}") for lang in LANGS}
         for source in props["sources"]:
             source["supports"] = f"{source['supports']} {_hostile('supports')}"
             source["url"] = "https://example.org/?q={{7*7}}&x=`${1}`"
@@ -122,7 +134,7 @@ def test_detail_page_shows_every_hostile_field_exactly(hostile):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     text = visible_text(page)
-    for field in ("name:ru", "name:zh", "address", "notes", "coord_method"):
+    for field in ("name:ru", "name:zh", "address", "note:en"):
         assert _hostile(f"{field} of {pin}") in text, field
     assert _hostile("supports") in text
     popups = [visible_text(p) for p in _literals(_scripts(page), "$(")]

@@ -56,7 +56,7 @@ def test_map_text_neutralises_template_literal_and_html():
 
 
 def test_popup_shows_script_tag_as_text():
-    place = _place(name=LocalizedName(zh=HOSTILE, ru=HOSTILE, en=HOSTILE), notes=HOSTILE)
+    place = _place(name=LocalizedName(zh=HOSTILE, ru=HOSTILE, en=HOSTILE), editorial_note=HOSTILE)
     rendered = maps.render(maps.attractions_map([place], "en", lambda s: s))
     assert "<script>alert(1)" not in rendered.script
     assert "${alert(2)}" not in rendered.script

@@ -132,11 +132,119 @@ def test_pages_send_a_content_security_policy_with_nonce(client):
     assert f'nonce="{nonce}"' in response.get_data(as_text=True)
 
 
-def test_detail_page_translates_the_coordinate_confidence(client):
+def test_detail_page_says_how_well_the_position_is_known_in_words(client):
     text = " ".join(parse(client.get("/attractions/triumphal-arch?lang=ru")).text)
-    assert "средняя" in text and "medium" not in text
+    assert "положение по картографическому источнику" in text and "medium" not in text
+    text = " ".join(parse(client.get("/attractions/aihui-auto-camp?lang=zh")).text)
+    assert "位置不明" in text and "40" in text
+
+
+def test_detail_page_never_shows_the_editorial_log_or_the_method(client, app):
+    with app.app_context():
+        from planner.web import data
+
+        place = data.catalogue().get("aihui-history-museum")
+    text = " ".join(parse(client.get("/attractions/aihui-history-museum")).text)
+    assert place.editorial_note[:40] not in text
+    assert place.coord_method[:40] not in text
+    assert place.note.en in text
+
+
+def test_hours_are_shown_in_words_never_as_osm_syntax(client):
+    for lang, words in (
+        ("en", "Tue–Sun 10:00–19:00, closed on the last Friday of the month"),
+        ("zh", "周二至周日 10:00–19:00，每月最后一个周五闭馆"),
+        ("ru", "Вт–Вс 10:00–19:00, последняя пятница месяца — выходной"),
+    ):
+        for path in ("/attractions/amur-regional-museum", "/attractions"):
+            html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+            assert words in html, (lang, path)
+            assert "Fr[-1]" not in html and "24/7" not in html
 
 
 def test_start_page_gives_each_city_its_other_two_names(client):
     html = client.get("/?lang=zh").get_data(as_text=True)
     assert '<span class="alt">Хэйхэ · Heihe</span>' in html
+
+
+# --- no English sentence from the data on the zh and ru pages ---------------------------------
+
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){3,}")
+# Proper names and codes that may stand in Latin letters inside a zh or ru sentence.
+LATIN_WHITELIST = ("WeChat/Alipay/NIA", "UTC", "QR", "VR", "OpenStreetMap", "Leaflet")
+
+
+class _VisibleText(HTMLParser):
+    """Visible text without scripts, styles, URLs (links' text) and the sources table."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+        classes = dict(attrs).get("class") or ""
+        if tag in ("script", "style", "a") or (tag == "table" and "sources" in classes):
+            self._skip.append(tag)
+
+    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_data(self, data):  # noqa: ANN001, ANN201
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _proper_names() -> tuple[str, ...]:
+    """Place names in English: each page shows a place's other two names beside its own."""
+    from planner.catalogue import load_catalogue
+    from planner.crossing import load_crossing_data
+
+    names = {a.name.en for a in load_catalogue().attractions}
+    names |= {p.name.en for p in load_crossing_data().points.values()}
+    return tuple(sorted(names, key=len, reverse=True)) + LATIN_WHITELIST
+
+
+def english_runs(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    text = "\n".join(parser.parts)
+    for name in _proper_names():
+        text = text.replace(name, " ")
+    return ENGLISH_RUN.findall(text)
+
+
+def _pages(client) -> list[str]:  # noqa: ANN001
+    from planner.catalogue import load_catalogue
+
+    paths = ["/attractions", "/about/data"]
+    paths += [f"/attractions/{a.id}" for a in load_catalogue().attractions]
+    for nationality, frm, day in (
+        ("RU", "blagoveshchensk", "2026-07-15"),
+        ("CN", "heihe", "2026-07-15"),
+        ("RU", "blagoveshchensk", "2026-11-05"),
+        ("CN", "heihe", "2026-02-17"),
+        ("DE", "heihe", "2026-10-01"),
+        ("RU", "blagoveshchensk", "2026-12-20"),
+    ):
+        paths.append(f"/crossing?from={frm}&date={day}&nationality={nationality}")
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_zh_and_ru_pages_show_no_english_sentence_from_the_data(client, lang):
+    found = {}
+    for path in _pages(client):
+        sep = "&" if "?" in path else "?"
+        response = client.get(f"{path}{sep}lang={lang}")
+        assert response.status_code == 200, path
+        runs = english_runs(response.get_data(as_text=True))
+        if runs:
+            found[path] = runs
+    assert not found, found
+
+
+def test_english_run_detector_finds_a_sentence():
+    assert english_runs("<p>Открыт круглый год, see the source for hours</p>")
+    assert not english_runs('<table class="sources"><tr><td>see the source for hours</td></tr>')

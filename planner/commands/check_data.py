@@ -13,6 +13,7 @@ import click
 
 from planner.catalogue import PATH_ENV, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
 from planner.crossing import CrossingDataError, load_crossing_data
+from planner.data_health import data_health, summary_lines
 from planner.model import COORD_CONFIDENCE, KINDS
 from planner.textsafe import terminal_text
 from planner.timeutil import CITIES
@@ -78,19 +79,30 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
     default=None,
     help="travel-time parameters (default: data/travel.json)",
 )
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="also print the data-health figures of /about/data (per city: hours, prices, "
+    "positions, source grades, oldest check)",
+)
 def command(
-    catalogue_path: Path | None, crossing_path: Path | None, travel_path: Path | None
+    catalogue_path: Path | None,
+    crossing_path: Path | None,
+    travel_path: Path | None,
+    summary: bool = False,
 ) -> None:
     """Validate the catalogue, the crossing data and the travel parameters; exit 1 on a problem."""
     problems: list[str] = []
     lines: list[str] = []
+    catalogue = crossing_data = None
     try:
-        lines.extend(summarise(load_catalogue(catalogue_path)))
+        catalogue = load_catalogue(catalogue_path)
+        lines.extend(summarise(catalogue))
     except CatalogueError as exc:
         problems.extend(exc.problems)
     crossing = crossing_path or CROSSING_PATH
     try:
-        load_crossing_data(crossing)
+        crossing_data = load_crossing_data(crossing)
     except CrossingDataError as exc:
         problems.extend(exc.problems)
     else:
@@ -105,6 +117,9 @@ def command(
         for problem in problems:
             click.echo(f"  - {terminal_text(problem)}", err=True)
         raise SystemExit(1)
+    if summary and catalogue is not None and crossing_data is not None:
+        lines.append("data health (as on /about/data):")
+        lines.extend("  " + line for line in summary_lines(data_health(catalogue, crossing_data)))
     for line in lines:
         click.echo(terminal_text(line))
     click.echo("check-data: OK")

@@ -53,7 +53,7 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
         return _(CITY_LABELS[code])
 
     def say(message) -> str:  # noqa: ANN001 - a planner.messages.Message
-        return render(message, _)
+        return render(message, _, lang)
 
     lines = [
         _("%(from)s -> %(to)s from %(after)s, nationality %(nationality)s, party of %(party)s")
@@ -164,7 +164,7 @@ def command(
         raise click.ClickException(terminal_text(str(exc))) from None
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
     if fmt == "json":
-        payload = answer_to_json(answer, lambda message: render(message, _))
+        payload = answer_to_json(answer, lambda message: render(message, _, lang))
         click.echo(terminal_json(json.dumps(payload, ensure_ascii=False, indent=2)))
     else:
         click.echo(terminal_text(render_text(answer, lang, _)))

@@ -10,10 +10,13 @@ data: docs/crossing.md. Callers import from here.
 from planner.crossing.entry import (
     COUNTRY_NAMES,
     ISO_ALPHA2,
+    REVIEW_DAYS,
     Nationality,
     entry_decision,
+    needs_review,
     normalize_nationality,
     require_nationality,
+    rules_for,
 )
 from planner.crossing.facts import (
     CITY_NAMES,
@@ -61,6 +64,7 @@ __all__ = [
     "DEFAULT_PATH",
     "ISO_ALPHA2",
     "MODES",
+    "REVIEW_DAYS",
     "TIMETABLE_STATUSES",
     "CheckpointMinutes",
     "Closure",
@@ -89,8 +93,10 @@ __all__ = [
     "last_return_option",
     "last_safe_return",
     "load_crossing_data",
+    "needs_review",
     "normalize_nationality",
     "options_on_day",
     "parse_crossing_data",
     "require_nationality",
+    "rules_for",
 ]

@@ -13,7 +13,7 @@ from typing import NewType
 
 import pycountry
 
-from planner.crossing.facts import CrossingData, EntryDecision
+from planner.crossing.facts import CrossingData, EntryDecision, EntryRule
 from planner.messages import Message, data_note
 from planner.model import Source
 
@@ -54,6 +54,29 @@ def unique_sources(groups: Iterable[Iterable[Source]]) -> tuple[Source, ...]:
     return tuple(seen.values())
 
 
+REVIEW_DAYS = 90  # a rule last checked longer ago than this is shown with "verify before travel"
+
+
+def rules_for(country: str, nationality: Nationality, data: CrossingData) -> tuple[EntryRule, ...]:
+    """The entry rules that speak to a *nationality* entering *country*, in the file's order:
+    the ones `entry_decision` weighs (a traveller's own country has none)."""
+    if nationality == country:
+        return ()
+    group = nationality if nationality in ("CN", "RU") else "other"
+    return tuple(
+        rule
+        for rule in data.entry_rules
+        if country in rule.enters
+        and group in rule.nationalities
+        and not (group == "other" and rule.countries and nationality not in rule.countries)
+    )
+
+
+def needs_review(rule: EntryRule, today: date, days: int = REVIEW_DAYS) -> bool:
+    """Whether a rule was last checked more than *days* before *today* (or never dated)."""
+    return rule.checked is None or (today - rule.checked).days > days
+
+
 def entry_decision(
     country: str,
     nationality: Nationality,
@@ -89,12 +112,12 @@ def entry_decision(
             continue
         named = {"rule": rule.id, "title": rule.title}
         if not rule.permits:
-            if rule.note:
+            if rule.note is not None:
                 notes.append(Message("entry_rule_does_not_apply", {**named, "note": rule.note}))
             else:
                 notes.append(data_note(rule.title))
             note_sources.append(rule.sources)
-            if rule.confidence == "low" and rule.note:
+            if rule.confidence == "low" and rule.note is not None:
                 soft_warnings.append(data_note(rule.note))
             continue
         size_ok = party_size >= rule.party_min and (
@@ -115,7 +138,7 @@ def entry_decision(
             extension = next((e for e in rule.extensions if day <= e.valid_until), None)
             if extension is None:
                 last_end = max([rule.valid_until, *(e.valid_until for e in rule.extensions)])
-                after = rule.after_end_text
+                after = rule.after_end_text or Message("visa_needed")
                 notes.append(
                     Message(
                         "entry_rule_ended",
@@ -126,12 +149,12 @@ def entry_decision(
                 # A reported extension is shown (its confidence in the text), never applied.
                 for reported in rule.reported_extensions:
                     if day <= reported.valid_until:
-                        text = (
-                            f"reported, not verified ({reported.confidence} confidence; "
-                            f"not applied): {reported.text}"
+                        text = Message(
+                            "extension_reported",
+                            {"confidence": reported.confidence, "text": reported.text},
                         )
-                        notes.append(data_note(text))
-                        soft_warnings.append(data_note(text))
+                        notes.append(text)
+                        soft_warnings.append(text)
                         note_sources.append(reported.sources)
                 continue
         warnings: list[Message] = []
@@ -176,13 +199,15 @@ def entry_decision(
                 )
             else:
                 warnings.append(Message("entry_rule_ends", {**params, "after": after}))
-        documents = [own]
-        documents += [
-            data_note(d) for d in rule.documents if d != "passport" and "passport" not in d
-        ]
-        if country == "CN" and rule.id != "group-visa-free" and "arrival_card_CN" in data.documents:
-            card = data.documents["arrival_card_CN"]
-            documents = [d for d in documents if d != data_note("China arrival card")]
+        # `own` names the passport; the data's short "China arrival card" gives way to the
+        # full arrival-card text when that applies.
+        card = data.documents.get("arrival_card_CN")
+        with_card = country == "CN" and rule.id != "group-visa-free" and card is not None
+        papers = [d for d in rule.documents if "passport" not in d.en]
+        if with_card:
+            papers = [d for d in papers if d.en != "China arrival card"]
+        documents = [own, *(data_note(d) for d in papers)]
+        if with_card and card is not None:
             documents.append(data_note(card.text))
             sources.append(card.sources)
         if rule.max_stay_days:

@@ -1,7 +1,8 @@
 """The facts of data/crossing.json as frozen dataclasses, and the answers built on them.
 
 Pure data, no behaviour beyond small properties: load.py builds these from the validated file,
-options.py and entry.py decide on them. Texts here are as recorded in the data (English);
+options.py and entry.py decide on them. Texts a traveller reads are `LocalizedName`s (zh, ru,
+en; an English-only text of an older file has empty zh and ru and falls back to English);
 the answers carry `Message` codes that the adapters render in the traveller's language.
 """
 
@@ -38,7 +39,7 @@ class GradedSource(Source):
 class Note:
     """A sourced sentence shown to the traveller (luggage, queues, customs...)."""
 
-    text: str
+    text: LocalizedName
     sources: tuple[Source, ...]
 
 
@@ -83,7 +84,7 @@ class Timetable:
     status: str
     as_of: int
     times: tuple[time, ...]
-    note: str
+    note: LocalizedName | None
     sources: tuple[Source, ...]
     indicative: bool = False
 
@@ -95,7 +96,7 @@ class Ride:
     minutes: int
     includes_checkpoints: bool
     estimated: bool
-    note: str
+    note: LocalizedName | None
     sources: tuple[Source, ...]
 
 
@@ -117,7 +118,7 @@ class Mode:
     ride: Ride | None
     fares: Mapping[str, Fare]
     notes: tuple[Note, ...]
-    status: str
+    status: LocalizedName | None
     status_sources: tuple[Source, ...]
     status_date: date | None = None
 
@@ -144,7 +145,7 @@ class Closure:
     start: date
     end: date
     points: tuple[str, ...]
-    reason: str
+    reason: LocalizedName
     sources: tuple[Source, ...]
 
 
@@ -166,7 +167,7 @@ class Extension:
     valid_until: date
     confidence: str
     verify: bool
-    text: str
+    text: LocalizedName
     sources: tuple[Source, ...]
 
 
@@ -178,18 +179,18 @@ class EntryRule:
     enters: tuple[str, ...]
     nationalities: tuple[str, ...]  # "CN", "RU" or "other"
     permits: bool
-    title: str
+    title: LocalizedName
     valid_from: date
     valid_until: date | None
     party_min: int
     party_max: int | None
     max_stay_days: int | None
     confidence: str
-    documents: tuple[str, ...]
+    documents: tuple[LocalizedName, ...]
     extensions: tuple[Extension, ...]
     after_end_status: str | None
-    after_end_text: str
-    note: str
+    after_end_text: LocalizedName | None
+    note: LocalizedName | None
     sources: tuple[Source, ...]
     reported_extensions: tuple[Extension, ...] = ()  # shown, never applied
     checked: date | None = None
@@ -226,7 +227,7 @@ class IceRisk:
 
     periods: tuple[tuple[tuple[int, int], tuple[int, int], str], ...]
     modes: tuple[str, ...]
-    text: str
+    text: LocalizedName
     sources: tuple[Source, ...]
 
 
@@ -236,7 +237,7 @@ class HolidayNote:
 
     country: str
     names: tuple[str, ...]
-    text: str
+    text: LocalizedName
     sources: tuple[Source, ...]
 
 

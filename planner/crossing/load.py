@@ -118,8 +118,21 @@ def _name(name: schema.Name) -> LocalizedName:
     return LocalizedName(zh=name.zh, ru=name.ru, en=name.en)
 
 
+def _text(text: schema.Name | str) -> LocalizedName | None:
+    """A traveller's text; English only (an older file) keeps zh and ru empty: shown in English."""
+    if isinstance(text, schema.Name):
+        return _name(text)
+    return LocalizedName(zh="", ru="", en=text) if text.strip() else None
+
+
+def _sentence(text: schema.Name | str) -> LocalizedName:
+    found = _text(text)
+    assert found is not None  # required sentences are validated non-empty
+    return found
+
+
 def _note(note: schema.NoteModel) -> Note:
-    return Note(note.text, _sources(note.sources))
+    return Note(_sentence(note.text), _sources(note.sources))
 
 
 def _point(p: schema.PointModel) -> Point:
@@ -142,7 +155,7 @@ def _timetable(t: schema.TimetableModel) -> Timetable:
         step = t.every.minutes
         times = [time(m // 60, m % 60) for m in range(t.every.first, t.every.last + 1, step)]
     return Timetable(
-        t.status, t.as_of, tuple(sorted(times)), t.note, _sources(t.sources), t.indicative
+        t.status, t.as_of, tuple(sorted(times)), _text(t.note), _sources(t.sources), t.indicative
     )
 
 
@@ -150,7 +163,9 @@ def _mode(mode_id: str, m: schema.ModeModel) -> Mode:
     ride = None
     if m.ride is not None:
         r = m.ride
-        ride = Ride(r.minutes, r.includes_checkpoints, r.estimated, r.note, _sources(r.sources))
+        ride = Ride(
+            r.minutes, r.includes_checkpoints, r.estimated, _text(r.note), _sources(r.sources)
+        )
     return Mode(
         id=mode_id,
         in_service=m.in_service,
@@ -171,18 +186,18 @@ def _mode(mode_id: str, m: schema.ModeModel) -> Mode:
         timetables={city: _timetable(t) for city, t in m.timetables.items()},
         ride=ride,
         fares={
-            city: Fare(f.amount, f.currency, f.note, _sources(f.sources))
+            city: Fare(f.amount, f.currency, _text(f.note) or "", _sources(f.sources))
             for city, f in m.fares.items()
         },
         notes=tuple(_note(n) for n in m.notes),
-        status=m.status if not m.in_service else "",
+        status=_text(m.status) if not m.in_service else None,
         status_sources=_sources(m.status_sources),
         status_date=m.status_date,
     )
 
 
 def _extension(e: schema.ExtensionModel) -> Extension:
-    return Extension(e.valid_until, e.confidence, e.verify, e.text, _sources(e.sources))
+    return Extension(e.valid_until, e.confidence, e.verify, _sentence(e.text), _sources(e.sources))
 
 
 def _rule(r: schema.EntryRuleModel) -> EntryRule:
@@ -191,21 +206,21 @@ def _rule(r: schema.EntryRuleModel) -> EntryRule:
         enters=tuple(r.enters),
         nationalities=tuple(r.nationalities),
         permits=r.permits,
-        title=r.title,
+        title=_sentence(r.title),
         valid_from=r.valid_from,
         valid_until=r.valid_until,
         party_min=r.party_min,
         party_max=r.party_max,
         max_stay_days=r.max_stay_days,
         confidence=r.confidence,
-        documents=tuple(r.documents),
+        documents=tuple(_sentence(d) for d in r.documents),
         extensions=tuple(_extension(e) for e in r.extensions),
         reported_extensions=tuple(_extension(e) for e in r.reported_extensions),
         checked=r.checked,
         countries=tuple(r.countries),
         after_end_status=r.after_end.status if r.after_end else None,
-        after_end_text=r.after_end.text if r.after_end else "",
-        note=r.note,
+        after_end_text=_sentence(r.after_end.text) if r.after_end else None,
+        note=_text(r.note),
         sources=_sources(r.sources),
     )
 
@@ -236,20 +251,28 @@ def _facts(f: schema.CrossingFile, source: str) -> CrossingData:
             for h in f.port_hours
         ),
         closures=tuple(
-            Closure(c.id, c.kind, c.start, c.end, tuple(c.points), c.reason, _sources(c.sources))
+            Closure(
+                c.id,
+                c.kind,
+                c.start,
+                c.end,
+                tuple(c.points),
+                _sentence(c.reason),
+                _sources(c.sources),
+            )
             for c in f.closures.dated
         ),
         spring_festival=SpringFestivalRule(
             sf.first_offset_days, sf.days, tuple(sf.points), sf.note, _sources(sf.sources)
         ),
         holiday_notes=tuple(
-            HolidayNote(country, tuple(n.names), n.text, _sources(n.sources))
+            HolidayNote(country, tuple(n.names), _sentence(n.text), _sources(n.sources))
             for country, n in f.holiday_notes.items()
         ),
         ice_risk=IceRisk(
             periods=tuple((p.start, p.end, p.label) for p in ice.periods),
             modes=tuple(ice.modes),
-            text=ice.text,
+            text=_sentence(ice.text),
             sources=_sources(ice.sources),
         ),
         customs={country: _note(n) for country, n in f.customs.items()},

@@ -31,7 +31,7 @@ from planner.crossing.facts import (
 )
 from planner.crossing.load import load_crossing_data
 from planner.messages import Message, data_note
-from planner.model import Source
+from planner.model import LocalizedName, Source
 from planner.timeutil import CITIES, CITY_COUNTRY, city_zone, other_city, require_aware
 
 # Codes of the reasons that still matter on the later days of a window (see crossing_options).
@@ -48,7 +48,7 @@ NOTICE_KIND = "notice"
 class ClosureHit:
     """A closure of a check-point on a day: the data's reason, its span, and whether estimated."""
 
-    reason: str
+    reason: LocalizedName | None  # None: the computed Spring Festival closure
     start: date
     end: date
     estimated: bool
@@ -117,11 +117,27 @@ def _spring_festival_first_day(year: int) -> date | None:
     return min(days) if days else None
 
 
-@lru_cache(maxsize=64)
-def _holiday_names(country: str, day: date) -> tuple[str, ...]:
-    calendar = holidays.country_holidays(country, years=day.year, language="en_US")
-    names = calendar.get_list(day)
-    return tuple(names)
+HOLIDAY_LANGUAGES = {"zh": "zh_CN", "ru": "ru", "en": "en_US"}
+
+
+@lru_cache(maxsize=256)
+def _holiday_names(country: str, day: date, lang: str = "en") -> tuple[str, ...]:
+    """The holidays' names on *day*, in *lang* where the holidays package has it, else English."""
+    language = HOLIDAY_LANGUAGES[lang]
+    calendar = holidays.country_holidays(country, years=day.year)
+    if language not in calendar.supported_languages:
+        language = "en_US"
+    calendar = holidays.country_holidays(country, years=day.year, language=language)
+    return tuple(calendar.get_list(day))
+
+
+def _holiday_words(country: str, day: date) -> LocalizedName:
+    """The names of *day*'s holidays in the three languages, for the reader's choice."""
+    joined = {
+        lang: ("、" if lang == "zh" else ", ").join(_holiday_names(country, day, lang))
+        for lang in HOLIDAY_LANGUAGES
+    }
+    return LocalizedName(**joined)
 
 
 def closures_on(point_id: str, day: date, data: CrossingData) -> list[ClosureHit]:
@@ -142,7 +158,7 @@ def closures_on(point_id: str, day: date, data: CrossingData) -> list[ClosureHit
             start = first + timedelta(days=rule.first_offset_days)
             end = start + timedelta(days=rule.days - 1)
             if start <= day <= end:
-                found.append(ClosureHit("", start, end, True, "spring_festival"))
+                found.append(ClosureHit(None, start, end, True, "spring_festival"))
     return found
 
 
@@ -217,7 +233,7 @@ def _day_options(
             continue
         table = mode.timetables[frm]
         if table.status == "unknown" or not table.times:
-            params = {"mode": mode.id, "city": frm, "note": table.note or "verify"}
+            params = {"mode": mode.id, "city": frm, "note": table.note or Message("verify")}
             reasons.append(Message("timetable_unknown", params))
             continue
         dep_cp, arr_cp = mode.checkpoints[frm], mode.checkpoints[to]
@@ -258,7 +274,7 @@ def _day_options(
                 params = {"year": day.year, "as_of": table.as_of}
                 warnings.append(Message("timetable_from_year", params))
             if table.indicative and table.status == "published":
-                warnings.append(data_note(f"indicative timetable: {table.note}"))
+                warnings.append(Message("timetable_indicative", {"note": table.note}))
             if ride.estimated:
                 warnings.append(Message("ride_estimated", {"note": ride.note}))
             if not ride.includes_checkpoints:
@@ -278,7 +294,7 @@ def _day_options(
                             "period": label,
                             "start": _fmt_md(start),
                             "end": _fmt_md(end),
-                            "text": data.ice_risk.text.format(label=label),
+                            "text": data.ice_risk.text,
                         }
                         warnings.append(Message("ice_risk", params))
                         groups.append(data.ice_risk.sources)
@@ -288,7 +304,7 @@ def _day_options(
             for note in data.holiday_notes:
                 names = _holiday_names(note.country, day)
                 if any(wanted in name for name in names for wanted in note.names):
-                    params = {"holidays": ", ".join(names), "text": note.text}
+                    params = {"holidays": _holiday_words(note.country, day), "text": note.text}
                     warnings.append(Message("holiday_note", params))
                     groups.append(note.sources)
             warnings.extend(entry.warnings)

@@ -134,6 +134,17 @@ class Name(Closed):
     en: Text
 
 
+# A text a traveller reads: {zh, ru, en}, or (older copies, tests) English only, which is then
+# shown in English in every language. The shipped file is fully translated (tested).
+Sentence = Name | Text
+OptionalSentence = Name | str
+
+
+def blank(text: Name | str) -> bool:
+    """Whether a sentence is missing ("" or only spaces)."""
+    return not text.en.strip() if isinstance(text, Name) else not text.strip()
+
+
 class Location(Closed):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
@@ -225,7 +236,7 @@ class TimetableModel(Closed):
     # True when the times are doubtful even though 'published' (e.g. copied from another year or
     # mode); derived/estimated/ambiguous timetables and old `as_of` years are indicative anyway.
     indicative: bool = False
-    note: str = ""
+    note: OptionalSentence = ""
     sources: Sources
 
     @model_validator(mode="after")
@@ -236,7 +247,7 @@ class TimetableModel(Closed):
             raise FieldProblems(
                 [("times", "a timetable that is not 'unknown' needs departure times")]
             )
-        if self.indicative and not self.note.strip():
+        if self.indicative and blank(self.note):
             raise FieldProblems([("note", "an indicative timetable must say why")])
         return self
 
@@ -245,25 +256,25 @@ class RideModel(Closed):
     minutes: Count
     includes_checkpoints: bool = False
     estimated: bool = False
-    note: str = ""
+    note: OptionalSentence = ""
     sources: Sources
 
 
 class FareModel(Closed):
     amount: Annotated[float, Field(ge=0)] | None = None
     currency: Literal["CNY", "RUB"]
-    note: str = ""
+    note: OptionalSentence = ""
     sources: Sources
 
 
 class NoteModel(Closed):
-    text: Text
+    text: Sentence
     sources: Sources
 
 
 class ModeModel(Closed):
     in_service: bool
-    status: str = ""
+    status: OptionalSentence = ""
     name: Name
     points: SideMap
     checkpoints: SideMap
@@ -296,7 +307,7 @@ class ModeModel(Closed):
             if not self.seasons and not self.typical:
                 problems.append(("seasons", "a mode in service needs a season"))
         else:
-            if not self.status.strip():
+            if blank(self.status):
                 problems.append(("status", "a mode not in service must say why"))
             if not self.status_sources:
                 problems.append(("status_sources", need_source))
@@ -362,7 +373,7 @@ class DatedClosure(Closed):
     start: IsoDate
     end: IsoDate
     points: list[PointId]
-    reason: Text
+    reason: Sentence
     sources: Sources
 
     @model_validator(mode="after")
@@ -388,7 +399,7 @@ class Closures(Closed):
 
 class HolidayNoteModel(Closed):
     names: list[Text]
-    text: Text
+    text: Sentence
     sources: Sources
 
 
@@ -402,7 +413,7 @@ class IceRiskModel(Closed):
     periods: list[Period]
     modes: list[ModeId]
     estimated: bool = True
-    text: Text
+    text: Sentence
     sources: Sources
 
 
@@ -410,7 +421,7 @@ class ExtensionModel(Closed):
     valid_until: IsoDate
     confidence: Confidence
     verify: bool = False
-    text: Text
+    text: Sentence
     sources: Sources
 
 
@@ -437,7 +448,7 @@ class AppliedExtension(ExtensionModel):
 
 class AfterEnd(Closed):
     status: Literal["visa_required", "unknown"]
-    text: Text
+    text: Sentence
 
 
 def _iso_country(value: str) -> str:
@@ -458,19 +469,19 @@ class EntryRuleModel(Closed):
     # For 'other': the rule applies only to these ISO 3166-1 alpha-2 codes (empty: all others).
     countries: list[IsoCountry] = []
     permits: bool
-    title: Text
+    title: Sentence
     valid_from: IsoDate
     valid_until: IsoDate | None = None
     party_min: Annotated[int, Field(ge=1)] = 1
     party_max: Annotated[int, Field(ge=1)] | None = None
     max_stay_days: Count | None = None
     confidence: Confidence
-    documents: list[Text] = []
+    documents: list[Sentence] = []
     extensions: list[AppliedExtension] = []
     # Reported but unverified extensions: shown as a note, never applied.
     reported_extensions: list[ExtensionModel] = []
     after_end: AfterEnd | None = None
-    note: str = ""
+    note: OptionalSentence = ""
     checked: IsoDate
     sources: Sources
 
@@ -508,6 +519,8 @@ class CrossingFile(Closed):
     format: Literal["amur-crossing/1"]
     checked: IsoDate
     about: str = ""
+    # Who translated the traveller texts ({zh, ru, en}): e.g. editor translations of the English.
+    translations: str = ""
     policy: Policy
     points: list[PointModel]
     modes: Modes

@@ -76,5 +76,5 @@ def crossings():  # noqa: ANN201
     except ValueError as exc:
         raise ApiError(str(exc), 400) from None
     with force_locale(lang):
-        payload = answer_to_json(answer, lambda message: render(message, gettext))
+        payload = answer_to_json(answer, lambda message: render(message, gettext, lang))
     return jsonify({"ok": True, "lang": lang, **payload})

@@ -29,7 +29,26 @@ CONFIDENCE_LABELS = {
     "estimated": _l("estimated"),
 }
 
+GRADE_LABELS = {
+    "primary": _l("primary (government, official body)"),
+    "secondary": _l("secondary (press, news agency)"),
+    "tertiary": _l("tertiary (guide, wiki, blog)"),
+    "editorial": _l("editorial (the project's own judgement)"),
+}
+
 
 def plain(labels: dict) -> dict[str, str]:
     """Lazy labels resolved to str for the current locale (folium wants plain strings)."""
     return {key: str(value) for key, value in labels.items()}
+
+
+def position_label(coord_confidence: str, uncertainty_m: int) -> str:
+    """How well a place's position is known, in words: the method itself is for editors."""
+    from flask_babel import format_decimal, gettext
+
+    km = format_decimal(round(uncertainty_m / 1000, 1) or 0.1)
+    if uncertainty_m > 1000:
+        return gettext("position unknown: somewhere within about %(km)s km", km=km)
+    if coord_confidence in ("high", "medium"):
+        return gettext("position from a map source")
+    return gettext("approximate position (±%(km)s km)", km=km)

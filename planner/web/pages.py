@@ -12,12 +12,23 @@ from markupsafe import Markup
 
 from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
+from planner.data_health import DOMAIN_GRADES, GRADES, data_health
+from planner.hours_text import hours_in_words, months_in_words
 from planner.messages import render
 from planner.timeutil import city_zone
+from planner.travel import exchange_rate
 from planner.web import data
 from planner.web.cache import cached_map
 from planner.web.i18n import current_lang
-from planner.web.labels import CITY_LABELS, CONFIDENCE_LABELS, GROUP_LABELS, KIND_LABELS, plain
+from planner.web.labels import (
+    CITY_LABELS,
+    CONFIDENCE_LABELS,
+    GRADE_LABELS,
+    GROUP_LABELS,
+    KIND_LABELS,
+    plain,
+    position_label,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -82,6 +93,8 @@ def attractions():  # noqa: ANN201
         city_labels=CITY_LABELS,
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
+        hours_text=lambda p: hours_in_words(p.opening_hours, _, lang),
+        season_text=lambda p: months_in_words(p.months, _, lang),
     )
 
 
@@ -116,6 +129,9 @@ def attraction(attraction_id: str):  # noqa: ANN201
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
         group_of=maps.group_of,
+        hours_text=hours_in_words(place.opening_hours, _, lang),
+        season_text=months_in_words(place.months, _, lang),
+        position=position_label(place.coord_confidence, place.coord_uncertainty_m),
     )
 
 
@@ -128,6 +144,7 @@ def crossing_page():  # noqa: ANN201
     nationality = typed.strip().upper()
     error = None
     answer = None
+    rules: list[tuple[object, bool]] = []
     if direction not in CITY_LABELS:
         error = _("Choose Heihe or Blagoveshchensk.")
         direction = "heihe"
@@ -161,6 +178,12 @@ def crossing_page():  # noqa: ANN201
     except ValueError as exc:
         error = str(exc)
     data_ = crossing.load_crossing_data()
+    if answer is not None:
+        country_in = "RU" if direction == "heihe" else "CN"
+        rules = [
+            (rule, crossing.needs_review(rule, day))
+            for rule in crossing.rules_for(country_in, answer.nationality, data_)
+        ]
     tiles = data.tiles()
 
     def build() -> MapView:
@@ -189,5 +212,25 @@ def crossing_page():  # noqa: ANN201
         points=[p for p in data_.points.values()],
         map=cached_map("crossing", (current_lang(),), build),
         city_labels=CITY_LABELS,
-        say=lambda message: render(message, _),
+        say=lambda message: render(message, _, current_lang()),
+        rules=rules,
+        review_days=crossing.REVIEW_DAYS,
+    )
+
+
+@bp.get("/about/data")
+def about_data():  # noqa: ANN201
+    """How far to trust the data: per city, what is verified, known, located and how sourced."""
+    health = data_health(data.catalogue(), crossing.load_crossing_data())
+    today = datetime.now(city_zone("heihe")).date()
+    return render_template(
+        "about_data.html",
+        health=health,
+        rate=exchange_rate(),
+        today=today,
+        city_labels=CITY_LABELS,
+        confidence_labels=CONFIDENCE_LABELS,
+        grades=GRADES,
+        grade_labels=GRADE_LABELS,
+        domain_grades=DOMAIN_GRADES,
     )

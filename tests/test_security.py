@@ -245,8 +245,9 @@ def hostile(tmp_path):
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     feature = next(f for f in data["features"] if f["properties"]["kind"] == "attraction")
     props = feature["properties"]
-    for field in ("name:en", "name:zh", "name:ru", "notes", "address"):
+    for field in ("name:en", "name:zh", "name:ru", "address"):
         props[field] = f"{field} {HOSTILE}"
+    props["note"] = {lang: f"note {HOSTILE}" for lang in ("zh", "ru", "en")}
     props["name"] = props["name:zh"] if props["city"] == "heihe" else props["name:ru"]
     path = tmp_path / "hostile.geojson"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -473,6 +473,9 @@ def to_trip_request(
         group_tour=spec.group_tour,
         allow_last_crossing=spec.allow_last_crossing,
         extra_closures=closures,
+        pinned=tuple(
+            (lock.attraction_id, lock.day) for lock in spec.locked if lock.day is not None
+        ),
     )
 
 

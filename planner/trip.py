@@ -49,6 +49,7 @@ class TripRequest:
     allow_last_crossing: bool = False  # may come back on the day's last crossing (risky)
     # Suspensions from published crossing notices (planner/agency.py), added to the data's own.
     extra_closures: tuple[Closure, ...] = ()
+    pinned: tuple[tuple[str, int], ...] = ()  # (place id, day index from 0): kept on that day
 
     def modes_in(self, city: str) -> tuple[str, ...]:
         return dict(self.transport).get(city, ("walk", "taxi"))

@@ -279,3 +279,30 @@ def test_plan_command_takes_visas_and_groups(runner):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert any(d["crossings"] for d in data["days"])
+
+
+def test_a_place_kept_on_a_day_is_planned_on_that_day():
+    for day in (0, 2):
+        plan = plan_trip(_request(pinned=(("big-heihe-island", day),)), time_limit=0.3)
+        days = [
+            d.date for d in plan.days if any(s.attraction.id == "big-heihe-island" for s in d.stops)
+        ]
+        assert days == [plan.days[day].date]
+
+
+def test_keeping_a_place_outside_the_trip_is_a_clear_error(runner):
+    args = [
+        "plan",
+        "--arrive",
+        "2027-07-10T09:00+08:00",
+        "--depart",
+        "2027-07-12T18:00+08:00",
+        "--stay",
+        "heihe",
+        "--keep",
+        "big-heihe-island@9",
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code != 0 and "outside the trip" in result.output
+    bad = runner.invoke(cli, [*args[:-1], "big-heihe-island"])
+    assert bad.exit_code != 0 and "ID@DAY" in bad.output

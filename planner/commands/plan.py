@@ -28,6 +28,16 @@ Gettext = Callable[[str], str]
 SEVERITY_MARKS = {"red": "!!!", "amber": "!!", "info": "i"}
 
 
+def _keep(value: str) -> tuple[str, int]:
+    """'lenin-square@2' -> ('lenin-square', 1): the day as people count it, from 1."""
+    place, _, day = value.rpartition("@")
+    if not place or not day.isdigit() or int(day) < 1:
+        raise click.BadParameter(
+            f"{value!r}: expected ID@DAY, e.g. lenin-square@2", param_hint="--keep"
+        )
+    return place, int(day) - 1
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -155,6 +165,12 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 )
 @click.option("--must-see", default="", help="comma-separated catalogue ids")
 @click.option("--exclude", default="", help="comma-separated catalogue ids")
+@click.option(
+    "--keep",
+    "kept",
+    multiple=True,
+    help="keep a place on a day: ID@DAY (DAY from 1), e.g. lenin-square@2",
+)
 @click.option("--transport", default="walk,taxi", help=f"modes among {','.join(MODES)}")
 @click.option("--transport-heihe", default=None, help="modes in Heihe (default: --transport)")
 @click.option(
@@ -184,6 +200,7 @@ def command(
     allow_last_crossing,
     must_see,
     exclude,
+    kept,
     transport,
     transport_heihe,
     transport_blagoveshchensk,
@@ -239,6 +256,7 @@ def command(
             visas=tuple(v for value in visas for v in _csv(value)),
             group_tour=group_tour,
             allow_last_crossing=allow_last_crossing,
+            pinned=tuple(_keep(value) for value in kept),
         )
         itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
     except DataProblems as exc:

@@ -89,8 +89,18 @@ def _validate(req: TripRequest, cat: Catalogue) -> TripRequest:
         raise PlanningError("daily budget cannot be negative")
     if req.budget_currency not in ("CNY", "RUB"):
         raise PlanningError("budget currency must be CNY or RUB")
+    trip_days = (req.depart.date() - req.arrive.date()).days + 2  # either clock's calendar
+    for pid, day in req.pinned:
+        try:
+            cat.get(pid)
+        except KeyError:
+            raise PlanningError(f"unknown place {pid!r}") from None
+        if not 0 <= day < trip_days:
+            raise PlanningError(f"{pid} is kept on day {day + 1}, outside the trip")
+    pinned_ids = tuple(pid for pid, _ in req.pinned if pid not in req.must_see)
     return replace(
         req,
+        must_see=(*req.must_see, *dict.fromkeys(pinned_ids)),
         nationality=border.normalize_nationality(req.nationality),
         visas=tuple(border.normalize_nationality(v) for v in req.visas),
     )
@@ -189,10 +199,18 @@ def _value(dec: Decoded, abroad: int) -> float:
     )
 
 
-def _allowed_days(clusters: list[list[Attraction]], variant: _Variant) -> dict[str, set[int]]:
-    """Each excursion on one day: the longest day spent wholly in its city."""
-    out: dict[str, set[int]] = {}
+def _allowed_days(
+    clusters: list[list[Attraction]], variant: _Variant, pinned: tuple[tuple[str, int], ...] = ()
+) -> dict[str, set[int]]:
+    """Each excursion on one day: the day a traveller pinned one of its places to, else the
+    longest day spent wholly in its city. A pinned place is kept on its day."""
+    out: dict[str, set[int]] = {pid: {day} for pid, day in pinned}
     for group in clusters:
+        chosen = next((out[p.id] for p in group if p.id in out), None)
+        if chosen is not None:
+            for p in group:
+                out.setdefault(p.id, set(chosen))
+            continue
         city = group[0].city
         days = [
             s
@@ -218,7 +236,7 @@ def _solve(
     meal_spots: dict | None = None,
 ) -> _Outcome | None:
     """Solve one variant for at most *seconds* of search; 0 means the construction only."""
-    allowed = _allowed_days(clusters, variant)
+    allowed = _allowed_days(clusters, variant, req.pinned)
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
     stop = FirstOf(MaxRuntime(seconds), NoImprovement(300)) if seconds > 0 else MaxIterations(0)
     result = solve(built.instance, stop, seed)

@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from planner import exports, printing
 from planner.documents import with_texts
-from planner.messages import MODE_LABELS, N_
+from planner.messages import CITY_LABELS, MODE_LABELS, N_
+from planner.planning.notices import SKIP_CODES
 from planner.storage import Plan, UnknownPlan
 from planner.timeutil import other_city
 from planner.web import data
@@ -131,7 +132,10 @@ def _border(item: dict[str, Any], lang: str) -> dict[str, Any]:
         "indicative": indicative,
         "fare": money(fare.get("amount"), fare.get("currency", "")),
         "documents": [d.get("text", "") for d in item.get("documents", [])],
-        "warnings": [w.get("text", "") for w in item.get("warnings", [])],
+        # (what the plan already settled, e.g. "arrives after the last return", is left out)
+        "warnings": [
+            w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES
+        ],
         "back_by": (
             (clock(item["back_by"], to), clock(item["back_by"], frm))
             if item.get("back_by")
@@ -172,6 +176,38 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 }
             )
     return cards
+
+
+def _group(doc: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The group's logistics for the border page: passengers in crossing order, the meeting
+    time and place before each checkpoint (both clocks named), the guides on each bank."""
+    group = doc.get("group")
+    if not isinstance(group, dict):
+        return None
+    meeting = group.get("meeting_point") or {}
+    place = meeting.get("name") if isinstance(meeting, dict) else None
+    where = (place or {}).get(lang) if isinstance(place, dict) else None
+    meetings = []
+    for c in group.get("crossings", []):
+        city = c.get("direction_from", "heihe")
+        meetings.append(
+            {
+                "date": c.get("date", ""),
+                "checkpoint": (c.get("checkpoint") or {}).get(lang, ""),
+                "meet": clock(c["meet_at"], city) if c.get("meet_at") else "",
+                "report": clock(c["report_by"], city) if c.get("report_by") else "",
+            }
+        )
+    return {
+        "passengers": [p.get("name", "") for p in group.get("passengers", [])],
+        "meeting_point": where or (meeting.get("text", "") if isinstance(meeting, dict) else ""),
+        "meetings": meetings,
+        "guides": [
+            (city, g.get("name", ""), g.get("phone", ""))
+            for city, g in (group.get("guides") or {}).items()
+            if isinstance(g, dict) and (g.get("name") or g.get("phone"))
+        ],
+    }
 
 
 def _dates(doc: dict[str, Any], lang: str) -> str:
@@ -221,6 +257,8 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             maps=maps,
             cards=_cards(doc, lang),
             crossings=crossings,
+            group=_group(doc, lang),
+            city_names={code: _(label) for code, label in CITY_LABELS.items()},
             emergency=printing.emergency_numbers(),
             services={k: _(v) for k, v in SERVICES.items()},
             countries={k: _(v) for k, v in COUNTRIES.items()},

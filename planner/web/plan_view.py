@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from planner.catalogue import Catalogue
 from planner.itinerary_map import day_colour
 from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS
+from planner.planning.notices import SKIP_CODES
 from planner.timeutil import city_zone, other_city
 from planner.web.collation import name_key
 
@@ -104,7 +105,10 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
         "arrive_other": clock(item["arrive"], frm),
         "fare": money(fare["amount"], fare["currency"]),
         "documents": [d.get("text", "") for d in item.get("documents", [])],
-        "warnings": [w.get("text", "") for w in item.get("warnings", [])],
+        # (what the plan already settled, e.g. "arrives after the last return", is left out)
+        "warnings": [
+            w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES
+        ],
         "back_by": (
             (clock(item["back_by"], to), clock(item["back_by"], frm))
             if item.get("back_by")

@@ -171,3 +171,23 @@ def test_every_emergency_number_has_a_source():
     assert {(n.country, n.number) for n in numbers} >= {("CN", "110"), ("RU", "112")}
     for number in numbers:
         assert all(s["url"].startswith("https://") and s["checked"] for s in number.sources)
+
+
+def test_print_shows_the_group_at_the_border_in_crossing_order(planned):
+    client, plan, _ = planned
+    group = {
+        "passengers": [{"name": HOSTILE}, {"name": "Wang Wei"}, {"name": "Li Na"}],
+        "meeting_point": "Hotel lobby",
+        "meeting_minutes_before": 30,
+        "guides": {"heihe": {"name": "Zhang", "phone": "+86 456 000"}},
+    }
+    body = {**REQUEST, "party_size": 3, "group": group}
+    created = client.post("/api/v1/plans", json=body).get_json()
+    assert created["ok"], created
+    page = parse(client.get(f"/plans/{created['plan']['id']}/print?lang=en").get_data(as_text=True))
+    text = " ".join(page.text)
+    crossings = _items(created["plan"], "crossing")
+    if crossings:  # the meeting before each checkpoint, on the departure side's clock
+        assert "Meet at" in text and "Hotel lobby" in text
+    assert text.index(HOSTILE) < text.index("Wang Wei") < text.index("Li Na")
+    assert "Zhang" in text and "+86 456 000" in text

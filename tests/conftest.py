@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,10 @@ def summer_request(**changes):
         visas=("RU",),  # Russia's visa-free regime for CN ended 2026-09-14 (extension unverified)
     )
     return replace(base, **changes)
+
+
+# The newest schema migration (each file in planner/migrations/versions is named after it).
+HEAD_REVISION = max(
+    p.name.split("_")[0]
+    for p in (Path(__file__).resolve().parent.parent / "planner/migrations/versions").glob("0*.py")
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
+from conftest import HEAD_REVISION
 
 from planner.storage import PlanStore, StaleVersion, UnknownPlan, hash_token, open_store
 from planner.web import create_app
-
-# The newest migration (each file is named after its revision).
-HEAD_REVISION = max(
-    p.name.split("_")[0]
-    for p in (Path(__file__).resolve().parent.parent / "planner/migrations/versions").glob("0*.py")
-)
 
 BASE = {
     "arrive": "2027-07-10T09:00+08:00",

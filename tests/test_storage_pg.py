@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
+from conftest import HEAD_REVISION
 from databases import BACKENDS, database
 from sqlalchemy import text
 
 from planner.storage import StaleVersion, UnknownPlan, database_url, open_store
 from planner.web import create_app
-
-# The newest migration (each file is named after its revision).
-HEAD_REVISION = max(
-    p.name.split("_")[0]
-    for p in (Path(__file__).resolve().parent.parent / "planner/migrations/versions").glob("0*.py")
-)
 
 BASE = {
     "arrive": "2027-07-10T09:00+08:00",

@@ -17,14 +17,13 @@ from markupsafe import Markup
 from planner import exports, printing
 from planner.documents import with_texts
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
-from planner.planning.notices import SKIP_CODES
 from planner.storage import Plan, UnknownPlan
 from planner.timeutil import other_city
 from planner.web import data
 from planner.web.i18n import HTML_LANG, LANGUAGES
 from planner.web.plan_labels import PACE_LABELS
 from planner.web.plan_store import store
-from planner.web.plan_view import build_days, city_name, clock, money
+from planner.web.plan_view import build_days, city_name, clock, crossing_notes, money
 from planner.web.plan_view import names as local_names
 
 bp = Blueprint("plan_outputs", __name__)
@@ -131,16 +130,7 @@ def _border(item: dict[str, Any], lang: str) -> dict[str, Any]:
         "arrive": (_at(item["arrive"], to, indicative), _at(item["arrive"], frm, indicative)),
         "indicative": indicative,
         "fare": money(fare.get("amount"), fare.get("currency", "")),
-        "documents": [d.get("text", "") for d in item.get("documents", [])],
-        # (what the plan already settled, e.g. "arrives after the last return", is left out)
-        "warnings": [
-            w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES
-        ],
-        "back_by": (
-            (clock(item["back_by"], to), clock(item["back_by"], frm))
-            if item.get("back_by")
-            else None
-        ),
+        **crossing_notes(item),
         "missed": _(MISSED) % {"city": city_name(to)} if item.get("back_by") else "",
         "last_of_day": bool(item.get("last_of_day")),
         "stay_city": city_name(to),

@@ -104,8 +104,21 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
         "arrive": clock(item["arrive"], to),
         "arrive_other": clock(item["arrive"], frm),
         "fare": money(fare["amount"], fare["currency"]),
+        **crossing_notes(item),
+        "leg": leg_text(item.get("leg")),
+        "state": state,
+        "buffer_min": buffer_min,
+        "last_of_day": bool(item.get("last_of_day")),
+    }
+
+
+def crossing_notes(item: dict[str, Any]) -> dict[str, Any]:
+    """A crossing's papers, warnings and the way back, as the plan page and the print show them
+    (what the plan already settled, e.g. "arrives after the last return", is left out)."""
+    frm = item["direction_from"]
+    to = other_city(frm)
+    return {
         "documents": [d.get("text", "") for d in item.get("documents", [])],
-        # (what the plan already settled, e.g. "arrives after the last return", is left out)
         "warnings": [
             w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES
         ],
@@ -114,10 +127,6 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
             if item.get("back_by")
             else None
         ),
-        "leg": leg_text(item.get("leg")),
-        "state": state,
-        "buffer_min": buffer_min,
-        "last_of_day": bool(item.get("last_of_day")),
     }
 
 

@@ -209,10 +209,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40].lower()
 
 
-def row_files(plan: Any, token: str, notes: list[str]) -> dict[str, bytes]:
-    """The files of one planned row: the plan JSON, and the PDF and exports when available."""
+def row_files(
+    plan: Any,
+    token: str,
+    notes: list[str],
+    outputs: Callable[[Any], dict[str, bytes]] | None = None,
+) -> dict[str, bytes]:
+    """The files of one planned row: the plan JSON, plus what *outputs(plan)* makes (the web
+    adapter's PDF and exports: planner.web.plan_outputs.plan_files)."""
     doc = plan.current.itinerary
-    lang = plan.current.request.get("lang", "en")
     record = {
         "id": plan.id,
         "share_path": f"/plans/{plan.id}",
@@ -221,24 +226,13 @@ def row_files(plan: Any, token: str, notes: list[str]) -> dict[str, bytes]:
         "document": doc,
     }
     files = {"plan.json": json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")}
+    if outputs is None:
+        _note(notes, "PDF and exports not written (no renderer given)")
+        return files
     try:
-        from planner.printing import render_pdf  # written in parallel; optional until merged
-    except ImportError:
-        _note(notes, "PDF skipped: planner.printing.render_pdf is not available")
-    else:
-        files["plan.pdf"] = render_pdf(doc, lang)
-    try:
-        from planner import exports
-    except ImportError:
-        _note(notes, "exports skipped: planner.exports.export is not available")
-    else:
-        for fmt in getattr(exports, "FORMATS", EXPORT_FORMATS):
-            try:
-                out = exports.export(doc, fmt)
-            except Exception as exc:  # noqa: BLE001 - one format failing must not lose the rest
-                _note(notes, f"export {fmt} failed: {type(exc).__name__}")
-                continue
-            files[f"plan.{fmt}"] = out.encode("utf-8") if isinstance(out, str) else out
+        files.update(outputs(plan))
+    except Exception as exc:  # noqa: BLE001 - one plan's documents failing must not lose the rest
+        _note(notes, f"PDF or exports failed for a plan: {type(exc).__name__}")
     return files
 
 
@@ -253,6 +247,7 @@ def run_batch(
     write: Callable[[str, bytes], None],
     progress: Callable[[int, RowResult], None] | None = None,
     gettext: Callable[[str], str] = lambda s: s,
+    outputs: Callable[[Any], dict[str, bytes]] | None = None,
 ) -> BatchReport:
     """Plan and store every row of *text* with *planner* (planner.plans.Planner), handing each
     file to *write(name, content)*; a row's failure is recorded and the next row goes on."""
@@ -271,7 +266,7 @@ def run_batch(
         else:
             result.ok, result.plan_id, result.edit_token = True, plan.id, token
             folder = f"{index:03d}-{_slug(result.title) or 'plan'}-{plan.id[:8]}"
-            for name, content in row_files(plan, token, report.notes).items():
+            for name, content in row_files(plan, token, report.notes, outputs).items():
                 write(f"{folder}/{name}", content)
                 result.files.append(f"{folder}/{name}")
         report.rows.append(result)

@@ -38,6 +38,12 @@ def test_batch_command_reports_bad_rows_by_line_and_produces_good_ones(runner, t
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert [r["line"] for r in report["rows"] if not r["ok"]] == [3, 5]
     assert "Li" not in json.dumps(report)  # passenger names stay out of reports
+    folder = plans[0].parent  # the printable PDF and the four exports beside each plan
+    assert (folder / "plan.pdf").read_bytes().startswith(b"%PDF")
+    assert b"BEGIN:VCALENDAR" in (folder / "plan.ics").read_bytes()
+    assert json.loads((folder / "plan.geojson").read_text())["type"] == "FeatureCollection"
+    assert b"<gpx" in (folder / "plan.gpx").read_bytes()
+    assert b"<kml" in (folder / "plan.kml").read_bytes()
 
 
 def test_batch_command_exits_0_when_every_row_is_planned(runner, tmp_path):
@@ -84,6 +90,7 @@ def test_batch_upload_runs_a_job_and_offers_a_zip(app, client):
     assert archive.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
     assert "report.json" in names and sum(n.endswith("/plan.json") for n in names) == 3
+    assert sum(n.endswith("/plan.pdf") for n in names) == 3
     ok_row = next(r for r in status["rows"] if r["ok"])
     assert client.get(ok_row["share_path"]).status_code == 200
 

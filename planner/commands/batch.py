@@ -2,7 +2,7 @@
 
 Each good row is planned, stored (so it has an id and a share link) and written to DIR as
 `NNN-title-id/plan.json` (with the edit token), plus the PDF and the exports once
-planner.printing and planner.exports exist. Bad rows are reported by line number and reason;
+its exports (GPX, ICS, KML, GeoJSON). Bad rows are reported by line number and reason;
 the good rows are still produced. Exit 0 when every row was planned, 1 when some were not.
 """
 
@@ -45,6 +45,16 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
     store = open_store(url)
     planner = Planner(store, load_catalogue(), time_limit=time_limit)
 
+    # The PDF and the exports are rendered by the web adapter's templates: an app, no server.
+    from planner.web import create_app
+    from planner.web.plan_outputs import plan_files
+
+    app = create_app({"DATABASE_URL": url, "TILES": "none"})
+
+    def outputs(plan) -> dict[str, bytes]:  # noqa: ANN001 - a stored plan
+        with app.test_request_context():
+            return plan_files(plan)
+
     def write(name: str, content: bytes) -> None:
         target = out_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +62,7 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
 
     started = time.perf_counter()
     try:
-        report = run_batch(text, planner, write)
+        report = run_batch(text, planner, write, outputs=outputs)
     except BatchFileInvalid as exc:
         raise click.ClickException(f"{csv_file}: {exc}") from None
     finally:

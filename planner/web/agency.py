@@ -45,6 +45,7 @@ from planner.storage import UnknownPlan
 from planner.timeutil import CITIES, HEIHE_TZ
 from planner.web import data
 from planner.web.i18n import current_lang
+from planner.web.plan_outputs import plan_files
 from planner.web.plan_store import store
 
 bp = Blueprint("agency", __name__)
@@ -322,7 +323,9 @@ def agency_fields(form: MultiDict, cat: Catalogue, errors: list[FieldError]) -> 
 # --------------------------------------------------------------------------- batch
 
 
-def _run_job(app: Flask, job_id: str, text: str, lang: str) -> None:
+def _run_job(
+    app: Flask, job_id: str, text: str, lang: str, base_url: str = "http://localhost/"
+) -> None:
     from babel.support import Translations
 
     from planner.commands.plan import TRANSLATIONS
@@ -344,7 +347,13 @@ def _run_job(app: Flask, job_id: str, text: str, lang: str) -> None:
                     failed = sum(1 for r in rows if not r["ok"])
                     agency_store.update_job(job_id, done=index, failed=failed, report=rows)
 
-                report = run_batch(text, planner, archive.writestr, progress, gettext)
+                def outputs(plan: Any) -> dict[str, bytes]:
+                    with app.test_request_context(base_url=base_url):
+                        return plan_files(plan)
+
+                report = run_batch(
+                    text, planner, archive.writestr, progress, gettext, outputs=outputs
+                )
         except Exception:  # noqa: BLE001 - the job says it failed; the reason is not the user's
             app.logger.exception("batch job %s failed", job_id)
             agency_store.update_job(job_id, status="failed", report=rows)
@@ -386,7 +395,7 @@ def batch_upload():  # noqa: ANN201
     job_id = store().agency.create_job(total)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = threading.Thread(
-        target=_run_job, args=(app, job_id, text, current_lang()), daemon=True
+        target=_run_job, args=(app, job_id, text, current_lang(), request.url_root), daemon=True
     )
     worker.start()
     if app.config.get("BATCH_WAIT"):  # tests: finish before answering

@@ -86,6 +86,19 @@ def _export(plan_id: str, fmt: str) -> Response:
     return response
 
 
+def plan_files(plan: Plan) -> dict[str, bytes]:
+    """A stored plan's printable PDF and its exports, in the plan's language (for a batch).
+    Needs an app context (templates, translations)."""
+    lang = str(plan.current.request.get("lang") or "en")
+    files = {"plan.pdf": printing.pdf_from_html(print_html(plan, lang, for_pdf=True))}
+    with force_locale(lang):
+        info = _info(plan, lang)
+        for fmt in ("gpx", "ics", "kml", "geojson"):
+            body = exports.export(fmt, plan.current.itinerary, data.catalogue(), info, _)
+            files[f"plan.{fmt}"] = body.encode("utf-8") if isinstance(body, str) else body
+    return files
+
+
 @bp.get("/plans/<plan_id>.gpx")
 def plan_gpx(plan_id: str) -> Response:
     return _export(plan_id, "gpx")

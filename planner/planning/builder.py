@@ -36,6 +36,7 @@ from planner.travel import MODES, leg_matrix, load_params
 from planner.trip import Crossing, Leg, TripRequest
 
 BIG = 10**8
+MEAL_SCORE = 1000  # a landmark of popularity 10 scores 100-165
 
 CITY_CENTRES: dict[str, LatLon] = {
     # Hotels default to these points: Heihe centre per ru.wikipedia (dossier D, heihe-places.csv);
@@ -302,6 +303,9 @@ class Builder:
                 )
         for i in meal_nodes:
             node = nodes[i]
+            # Worth more than any sight, so the search never trades lunch for one more stop;
+            # the decoder counts only the sights in a plan's score.
+            scores[i] = MEAL_SCORE
             service[i] = node.length + node.slack
             for r, seg in enumerate(segments):
                 if seg.day != node.day or (node.city and node.city != seg.city):

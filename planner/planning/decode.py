@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from planner.model import LatLon
 from planner.planning.builder import Builder, Built
 from planner.planning.rules import MEAL_WINDOWS
 from planner.timeutil import city_zone
@@ -102,18 +103,36 @@ def decode(
             clock = inst.routes[r].start_time
             seg_end = inst.routes[r].end_time
             where = seg.start_loc
+            # (clock, where) before each visit of this segment, to give one back for a meal
+            before: list[tuple[int, LatLon, int]] = []
+            must = set(req.must_see)
             for node in routes[r]:
                 nd = nodes[node]
                 if nd.kind == "meal":
-                    spot = nd.spot
-                    loc = spot.location if spot else where
-                    leg = builder.leg(seg.city, where, loc, distinct=bool(spot and spot.place))
-                    arrive = clock + leg.minutes * 60
-                    lo, hi = builder.meal_windows(nd.meal, seg.city, spec.day, nd.length)
-                    begin = max(arrive, lo)
-                    finish = begin + nd.length
-                    home = builder.seconds(seg.city, loc, seg.end_loc)
-                    if begin > hi or finish + home > seg_end:
+                    while True:
+                        spot = nd.spot
+                        loc = spot.location if spot else where
+                        leg = builder.leg(seg.city, where, loc, distinct=bool(spot and spot.place))
+                        arrive = clock + leg.minutes * 60
+                        lo, hi = builder.meal_windows(nd.meal, seg.city, spec.day, nd.length)
+                        begin = max(arrive, lo)
+                        finish = begin + nd.length
+                        home = builder.seconds(seg.city, loc, seg.end_loc)
+                        fits = begin <= hi and finish + home <= seg_end
+                        last = items[-1] if items else None
+                        # A meal is worth more than the sight just before it: give that back.
+                        if fits or not before or not isinstance(last, Visit):
+                            break
+                        if last.attraction.id in must:
+                            break
+                        clock, where, score = before.pop()
+                        items.pop(), starts.pop(), legs.pop(), waits.pop()
+                        out.visited.discard(last.attraction.id)
+                        out.score -= score
+                        if spec.start_city == spec.end_city != last.attraction.city:
+                            out.abroad_visit_s -= int((last.depart - last.arrive).total_seconds())
+                        out.dropped += 1
+                    if not fits:
                         continue  # counted as missed below
                     items.append(
                         Meal(
@@ -145,6 +164,7 @@ def decode(
                 if finish + builder.seconds(seg.city, place.location, seg.end_loc) > seg_end:
                     out.dropped += 1
                     continue  # it would make the traveller late for the crossing or the night
+                before.append((clock, where, inst.scores[node]))
                 items.append(Visit(place, at(begin, place.city), at(finish, place.city), leg))
                 if spec.start_city == spec.end_city != place.city:
                     out.abroad_visit_s += finish - begin

@@ -50,6 +50,7 @@ from planner.trip import Crossing, Itinerary, LeftOut, Meal, PlanningError, Trip
 
 MISSED_MEAL_PENALTY = 60
 FOOD_CATEGORIES = frozenset({"restaurant", "food_market", "food", "cafe", "food_court"})
+EATERIES = frozenset({"restaurant", "cafe", "food_court"})  # meal places only, never a "visit"
 CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
 CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
 
@@ -116,7 +117,12 @@ def _candidates(
     req: TripRequest, cat: Catalogue, specs: list[DaySpec]
 ) -> tuple[list[Attraction], dict[str, LeftOut]]:
     """Places worth planning, and why each of the others is left out."""
-    pool = [a for a in cat.attractions if a.kind in ("attraction", "day_trip", "event")]
+    # Restaurants and cafés are where meals are eaten, not sights to schedule.
+    pool = [
+        a
+        for a in cat.attractions
+        if a.kind in ("attraction", "day_trip", "event") and a.category not in EATERIES
+    ]
     excluded, must = set(req.exclude), set(req.must_see)
     months = {s.day.month for s in specs}
     rates = _rates()
@@ -434,7 +440,12 @@ def plan_trip(
     if best is None:
         raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
 
-    food = [p for p in candidates if p.category in FOOD_CATEGORIES]
+    excluded = set(req.exclude)
+    food = [
+        p
+        for p in cat.attractions
+        if p.category in FOOD_CATEGORIES and position_known(p) and p.id not in excluded
+    ]
     spots = _meal_spots(best, builder, food)
     remaining = deadline - clock.perf_counter()
     if spots and remaining > 0:

@@ -8,7 +8,7 @@ Times are ISO 8601 with their offset, with the IANA zone name alongside. A `Mess
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +52,54 @@ def message_to_json(message: Message, render: Render | None = None) -> dict[str,
     if render is not None:
         out["text"] = render(message)
     return out
+
+
+# ----------------------------------------------------------------------- the catalogue (GeoJSON)
+
+
+def to_feature(attraction: Attraction) -> dict[str, Any]:
+    """The GeoJSON Feature for one place: the file's properties, plus derived conveniences."""
+    a = attraction
+    properties: dict[str, Any] = dict(a.tags)
+    properties.update(
+        {
+            "id": a.id,
+            "city": a.city,
+            "kind": a.kind,
+            "category": a.category,
+            "name:zh": a.name.zh,
+            "name:ru": a.name.ru,
+            "name:en": a.name.en,
+            "opening_hours": a.opening_hours,
+            "hours_verified": a.hours_verified,
+            "visit_minutes": a.visit_minutes,
+            "price": a.price,
+            "currency": a.currency,
+            "indoor": a.indoor,
+            "months": list(a.months),
+            "popularity": a.popularity,
+            "interests": list(a.interests),
+            "address": a.address,
+            "coord_confidence": a.coord_confidence,
+            "coord_uncertainty_m": a.coord_uncertainty_m,
+            "coord_method": a.coord_method,
+            "is_estimated": a.is_estimated,
+            "note": a.note.as_dict() if a.note is not None else None,
+            "editorial_note": a.editorial_note,
+            "sources": [s.as_dict() for s in a.sources],
+        }
+    )
+    return {
+        "type": "Feature",
+        "id": a.id,
+        "geometry": {"type": "Point", "coordinates": [a.location.lon, a.location.lat]},
+        "properties": properties,
+    }
+
+
+def to_feature_collection(attractions: Iterable[Attraction]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of *attractions*, in the order given."""
+    return {"type": "FeatureCollection", "features": [to_feature(a) for a in attractions]}
 
 
 # --------------------------------------------------------------------------- the border crossing

@@ -17,10 +17,9 @@ from planner.catalogue import (
     Catalogue,
     group_of,
     load_catalogue,
-    to_feature,
-    to_feature_collection,
 )
 from planner.geo import amur_bank
+from planner.serialize import to_feature, to_feature_collection
 
 VISITABLE = ("attraction", "day_trip", "event")
 

@@ -7,9 +7,8 @@ from flask_babel import force_locale, gettext
 
 from planner import crossing
 from planner.browse import Filters, filter_attractions
-from planner.catalogue import to_feature, to_feature_collection
 from planner.messages import render
-from planner.serialize import answer_to_json
+from planner.serialize import answer_to_json, to_feature, to_feature_collection
 from planner.timeutil import parse_aware
 from planner.web import data
 from planner.web.errors import ApiError

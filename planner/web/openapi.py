@@ -165,7 +165,7 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/geocode": {
             "get": {
-                "summary": "Candidates for an address (the plan form's lookup), inside the two cities",
+                "summary": "Candidates for an address typed on the plan form, in the two cities",
                 "operationId": "geocodeAddress",
                 "parameters": [
                     _query(

@@ -20,6 +20,19 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - test_browser.py decides fo
     pytest.skip("Chromium not installed", allow_module_level=True)
 
 
+class FakeGeocoder:
+    """Two hotels in Blagoveshchensk and one far away (filtered out); never the network."""
+
+    def search(self, query, language="en"):  # noqa: ANN001, ANN201
+        from planner.geocoding import Found
+
+        return [
+            Found("Гостиница Азия, Зейская улица, Благовещенск", 50.2612, 127.5341),
+            Found("Гостиница Юбилейная, улица Ленина, Благовещенск", 50.2571, 127.5381),
+            Found("Гостиница Азия, Москва", 55.7558, 37.6173),
+        ]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from planner.web import create_app
@@ -32,6 +45,7 @@ def server(tmp_path_factory):
             "TILE_URL": "",
             "DATABASE_URL": f"sqlite:///{db}",
             "PLAN_TIME_LIMIT": 0.1,
+            "GEOCODER": FakeGeocoder(),
         }
     )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
@@ -145,5 +159,86 @@ def test_form_and_plan_fit_a_390px_phone(server, browser, lang):
         page.goto(page.url + f"?lang={lang}", wait_until="networkidle")
         assert page.evaluate(width) <= 390, "the plan page scrolls sideways"
         shot(page, "plan-390.png")
+    assert not errors and not outside, errors + outside
+    context.close()
+
+
+def test_find_the_hotel_address_and_plan_with_it(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page, errors, outside = guarded(context)
+    page.goto(f"{server}/plan?lang=ru", wait_until="networkidle")
+    lodging = page.locator(".lodging[data-city=blagoveshchensk]")
+    lodging.locator(".lodging-address").fill("Гостиница Азия")
+    lodging.locator(".find-address").click()
+    candidates = lodging.locator("button.candidate")
+    candidates.first.wait_for()
+    assert candidates.count() == 2  # Moscow is not offered
+    shot(page, "plan-form-lookup.png")
+    candidates.nth(1).click()
+    assert page.input_value("#hotel_blagoveshchensk_latlon") == "50.257100, 127.538100"
+    assert page.locator(".leaflet-marker-icon.lodging-marker-blagoveshchensk").count() == 1
+    assert "Юбилейная" in lodging.locator(".lookup-status").inner_text()
+    shot(page, "plan-form-chosen.png")
+    page.fill("input[name=arrive_date]", "2027-07-10")
+    page.fill("input[name=depart_date]", "2027-07-12")
+    page.select_option("select[name=nationality]", "RU")
+    page.check("input[name=visas][value=CN]")
+    page.fill("input[name=title]", "Hotel trip")
+    page.click("button.primary")
+    page.wait_for_url("**/plans/*", wait_until="networkidle")
+    plan_id = page.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+    plan = page.request.get(f"{server}/api/v1/plans/{plan_id}").json()["plan"]
+    assert plan["request"]["hotels"]["blagoveshchensk"] == {"lat": 50.2571, "lon": 127.5381}
+    assert not errors and not outside, errors + outside
+    context.close()
+
+
+def test_a_click_on_the_map_picks_the_hotel(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page, errors, outside = guarded(context)
+    page.goto(f"{server}/plan?lang=en", wait_until="networkidle")
+    page.check("input[name=pick_city][value=heihe]")
+    page.locator(".lodging-map .folium-map").click(position={"x": 200, "y": 200})
+    assert page.input_value("#hotel_heihe_latlon") != ""
+    assert page.locator(".leaflet-marker-icon.lodging-marker-heihe").count() == 1
+    assert not errors and not outside, errors + outside
+    context.close()
+
+
+def until(page, expression: str, seconds: float = 5.0) -> None:
+    """Wait for *expression* to be true (page.evaluate: wait_for_function's polling needs eval,
+    which the CSP forbids)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < end, f"timed out waiting for {expression}"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("path", ["/attractions", "/crossing", "/plan"])
+def test_every_map_goes_full_screen_and_back(server, browser, path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, errors, outside = guarded(context)
+    page.goto(f"{server}{path}?lang=zh", wait_until="networkidle")
+    button = page.locator(".map-frame .map-fullscreen-button").first
+    assert button.get_attribute("aria-label") == "全屏显示地图"
+    button.focus()
+    page.keyboard.press("Enter")
+    until(page, "document.fullscreenElement !== null")
+    assert page.evaluate("document.fullscreenElement.classList.contains('map-frame')")
+    assert page.evaluate(
+        "document.fullscreenElement.contains(document.querySelector('.map-fullscreen-button'))"
+    )
+    until(
+        page,
+        "document.querySelector('.map-fullscreen-button').getAttribute('aria-pressed') === 'true'",
+    )
+    page.evaluate("document.exitFullscreen()")  # what Escape does; headless has no browser UI
+    until(page, "document.fullscreenElement === null")
+    until(
+        page,
+        "document.querySelector('.map-fullscreen-button').getAttribute('aria-pressed') === 'false'",
+    )
     assert not errors and not outside, errors + outside
     context.close()

@@ -15,7 +15,15 @@ from planner.catalogue import DEFAULT_PATH, CatalogueError
 from planner.cli import cli
 from planner.web import create_app
 
-APP = create_app({"TESTING": True, "SECRET_KEY": "test-only"})
+
+class _NoPlaces:
+    """A geocoder that finds nothing (without one, /api/v1/geocode is a documented 503)."""
+
+    def search(self, query: str, language: str = "en") -> list:
+        return []
+
+
+APP = create_app({"TESTING": True, "SECRET_KEY": "test-only", "GEOCODER": _NoPlaces()})
 
 PARAM_NAMES = [
     "from",

@@ -22,10 +22,10 @@ from geopy.distance import geodesic
 
 from planner import __version__
 from planner.catalogue import PATH_ENV, CatalogueError, load_catalogue
+from planner.geocoding import GEOCODER_ENV, USER_AGENT_ENV, make_geocode
 from planner.model import Attraction
 
-GEOCODER_ENV = "PLANNER_GEOCODER"  # a geopy service name: nominatim (default), photon, ...
-USER_AGENT_ENV = "PLANNER_GEOCODER_USER_AGENT"
+# PLANNER_GEOCODER here is a geopy service name: nominatim (default), photon, ...
 DEFAULT_USER_AGENT = (
     f"amur-twin-cities-planner/{__version__} (data curation: python -m planner geocode)"
 )
@@ -41,13 +41,7 @@ Geocode = Callable[[str], Any]
 
 def make_geocoder(service: str, user_agent: str, min_delay: float) -> Geocode:
     """geopy's geocoder for *service*, wrapped in a RateLimiter (Nominatim asks 1 request/s)."""
-    from geopy.extra.rate_limiter import RateLimiter
-    from geopy.geocoders import get_geocoder_for_service
-
-    geocoder = get_geocoder_for_service(service)(user_agent=user_agent, timeout=10)
-    return RateLimiter(
-        geocoder.geocode, min_delay_seconds=min_delay, max_retries=1, swallow_exceptions=True
-    )
+    return make_geocode(service, user_agent, min_delay)
 
 
 def queries(place: Attraction) -> list[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 
 from planner import crossing
 from planner.browse import Filters, filter_attractions
+from planner.geocoding import GeocoderUnavailable, lookup
 from planner.messages import render
 from planner.serialize import answer_to_json, to_feature, to_feature_collection
 from planner.timeutil import parse_aware
@@ -77,3 +78,29 @@ def crossings():  # noqa: ANN201
     with force_locale(lang):
         payload = answer_to_json(answer, lambda message: render(message, gettext, lang))
     return jsonify({"ok": True, "lang": lang, **payload})
+
+
+@bp.get("/geocode")
+def geocode():  # noqa: ANN201
+    """Candidates for an address typed on the plan form, inside the twin cities' area only."""
+    query = request.args.get("q", "").strip()
+    if not query:
+        raise ApiError("q (the address to look up) is required", 400)
+    if len(query) > 200:
+        raise ApiError("q is too long (at most 200 characters)", 400)
+    city = _choice("city", CITY_LABELS) or None
+    lang = request.args.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise ApiError(f"lang must be one of: {', '.join(LANGUAGES)}", 400)
+    try:
+        geocoder = data.geocoder()
+    except ValueError as exc:  # a misconfigured PLANNER_GEOCODER
+        current_app.logger.error("geocoder: %s", exc)
+        geocoder = None
+    if geocoder is None:
+        raise ApiError("geocoder not configured", 503)
+    try:
+        found = lookup(geocoder, query, city, lang)
+    except GeocoderUnavailable:
+        raise ApiError("geocoder unavailable: try again later", 503) from None
+    return jsonify({"ok": True, "query": query, "candidates": [c.as_dict() for c in found]})

@@ -38,7 +38,7 @@ ERRORS = {
     "413": "A body over 256 kB",
     "422": "A valid request that cannot be planned",
     "429": "Too many plan creations from this client: wait and retry",
-    "503": "The data is unavailable at the moment",
+    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured",
 }
 
 
@@ -159,6 +159,49 @@ def _paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "options"]}, "Options"),
+                    **_errors("400", "503"),
+                },
+            }
+        },
+        "/api/v1/geocode": {
+            "get": {
+                "summary": "Candidates for an address typed on the plan form, in the two cities",
+                "operationId": "geocodeAddress",
+                "parameters": [
+                    _query(
+                        "q",
+                        {"type": "string", "minLength": 1, "maxLength": 200},
+                        "the address, any script",
+                        True,
+                    ),
+                    _query("city", {"type": "string", "enum": CITIES}, "only this city's bank"),
+                    _query("lang", {"type": "string", "enum": LANGS}, "language of the labels"),
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["ok", "query", "candidates"],
+                            "properties": {
+                                "ok": {"const": True},
+                                "query": {"type": "string"},
+                                "candidates": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["label", "lat", "lon", "city"],
+                                        "properties": {
+                                            "label": {"type": "string"},
+                                            "lat": {"type": "number"},
+                                            "lon": {"type": "number"},
+                                            "city": {"type": "string", "enum": CITIES},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "Candidates, best first (WGS-84), each with the city whose bank it is on",
+                    ),
                     **_errors("400", "503"),
                 },
             }

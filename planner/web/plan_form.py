@@ -15,6 +15,9 @@ from babel import Locale
 from werkzeug.datastructures import MultiDict
 
 from planner.catalogue import Catalogue
+from planner.geo import amur_bank, gcj02_to_wgs84, out_of_china
+from planner.geocoding import city_of_point
+from planner.maps import TWIN_CITIES_CENTER, TileConfig, new_map
 from planner.model import Attraction
 from planner.requests import FieldError, interests_of, nights_between
 from planner.timeutil import CITIES, city_zone, other_city
@@ -135,6 +138,20 @@ def _latlon(text: str, field: str, errors: list[FieldError]) -> dict[str, float]
     return {"lat": lat, "lon": lon}
 
 
+def _lodging(
+    point: dict[str, float], city: str, datum: str, errors: list[FieldError]
+) -> dict[str, float] | None:
+    """A lodging point in WGS-84 if it lies in *city* (its bank of the Amur, inside the twin
+    cities' area), else a field error. A point clicked on a GCJ-02 map is converted back."""
+    lat, lon = point["lat"], point["lon"]
+    if datum == "gcj02" and not out_of_china(lat, lon) and amur_bank(lat, lon) == "CN":
+        lat, lon = gcj02_to_wgs84(lat, lon)
+    if city_of_point(lat, lon) != city:
+        errors.append(FieldError(f"hotels.{city}", "hotel_other_city"))
+        return None
+    return {"lat": round(lat, 6), "lon": round(lon, 6)}
+
+
 def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[FieldError]]:
     """The request JSON of a submitted form, and the problems only the form can have."""
     errors: list[FieldError] = []
@@ -177,6 +194,8 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
         if typed:
             point = _latlon(typed, f"hotels.{city}", errors)
             if point:
+                point = _lodging(point, city, form.get(f"hotel_{city}_datum", ""), errors)
+            if point:
                 hotels[city] = point
         elif chosen:
             hotels[city] = chosen
@@ -216,3 +235,9 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
 
     data.update(agency_fields(form, cat, errors))
     return data, errors
+
+
+def lodging_map(tiles: TileConfig | None, lang: str):  # noqa: ANN201 - folium.Map
+    """The small map on the form where the traveller confirms or clicks their lodging: both
+    cities in view (plan-form.js places one marker per city)."""
+    return new_map(tiles, location=TWIN_CITIES_CENTER, zoom=12, lang=lang)

@@ -34,12 +34,13 @@ from planner.trip import PlanningError
 from planner.web import data
 from planner.web.i18n import LANGUAGES, current_lang
 from planner.web.labels import CITY_LABELS
-from planner.web.pages import MapView
+from planner.web.pages import MapView, _map_view
 from planner.web.plan_form import (
     country_choices,
     form_field,
     form_values,
     interest_choices,
+    lodging_map,
     place_choices,
     request_json,
 )
@@ -63,8 +64,16 @@ def _planner() -> Planner:
 def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):  # noqa: ANN202
     lang = current_lang()
     cat = data.catalogue()
+    tiles = data.tiles()
+    try:
+        lookup_on = data.geocoder() is not None
+    except ValueError:  # a misconfigured PLANNER_GEOCODER: the API logs it, the form maps
+        lookup_on = False
     return render_template(
         "plan_form.html",
+        map=_map_view(lodging_map(tiles, lang)),
+        map_datum=tiles.datum if tiles else "wgs84",
+        lookup_on=lookup_on,
         values=values,
         errors=errors,
         problem=problem,

@@ -49,6 +49,7 @@ from planner.travel import MODES, great_circle_km, load_travel_data
 from planner.trip import Crossing, Itinerary, LeftOut, Meal, PlanningError, TripRequest
 
 MISSED_MEAL_PENALTY = 60
+FRONT_RUNNERS = 2  # variants always weighed, even when the time limit is spent
 FOOD_CATEGORIES = frozenset({"restaurant", "food_market", "food", "cafe", "food_court"})
 EATERIES = frozenset({"restaurant", "cafe", "food_court"})  # meal places only, never a "visit"
 CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
@@ -427,12 +428,14 @@ def plan_trip(
     clusters = _clusters(candidates, builder)
     share = time_limit * 0.7 / len(variants)
     best: _Outcome | None = None
-    for variant in variants:
-        # The limit holds: no new variant once it is spent, except that the first one is always
-        # built (construction only if need be), so there is a plan to give.
+    for number, variant in enumerate(variants):
+        # The limit holds: no new variant once it is spent, except that the two front-runners
+        # (the best day across, staying put) are always built, construction only if need be, so
+        # a busy machine still weighs one against the other; and until a feasible variant is
+        # found, each is at least constructed.
         remaining = deadline - clock.perf_counter()
-        if remaining <= 0 and best is not None:
-            break  # (until a feasible variant is found, each is at least constructed)
+        if remaining <= 0 and best is not None and number >= FRONT_RUNNERS:
+            break
         seconds = max(0.0, min(share, remaining))
         outcome = _solve(req, builder, variant, clusters, seconds, seed, rates)
         if outcome is not None and (best is None or outcome.value > best.value):

@@ -63,3 +63,29 @@ HEAD_REVISION = max(
     p.name.split("_")[0]
     for p in (Path(__file__).resolve().parent.parent / "planner/migrations/versions").glob("0*.py")
 )
+
+
+CHROMIUM = (
+    "/usr/bin/chromium"  # Debian's; the browser tests skip without it (unless REQUIRE_BROWSER)
+)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

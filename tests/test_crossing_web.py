@@ -195,3 +195,11 @@ def test_crossing_notes_are_shown_in_the_readers_language(client):
     notes = [w for o in body["options"] for w in o["warnings"] if w["code"] == "data_note"]
     assert notes and all(set(n["params"]["text"]) == {"zh", "ru", "en"} for n in notes)
     assert all(CYRILLIC.search(n["text"]) for n in notes)
+
+
+def test_crossing_page_marks_derived_departure_times_as_indicative(client):
+    """The Heihe-side ship times are mirrored from the other bank: never shown as exact."""
+    html = client.get(
+        "/crossing?from=heihe&date=2027-07-11&nationality=CN&visa=RU&lang=en"
+    ).get_data(as_text=True)
+    assert "about 09:00 (indicative)" in html

@@ -89,3 +89,8 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# Seconds of search for tests that assert what a plan contains (a day across, meals, a kept
+# stop): long enough that a busy machine cannot change the plan, still a real time limit.
+QUALITY_LIMIT = 1.0

@@ -48,7 +48,7 @@ def client(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'pages.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.1,
+            "PLAN_TIME_LIMIT": 0.5,
         }
     )
     return app.test_client()

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, time, timedelta
 
 import pytest
-from conftest import summer_request
+from conftest import QUALITY_LIMIT, summer_request
 
 from planner.catalogue import load_catalogue
 from planner.cli import cli
@@ -44,7 +44,7 @@ def test_a_flight_is_reached_ninety_minutes_before_departure():
             depart=depart,
             depart_place="blagoveshchensk-ignatyevo-airport",
         ),
-        time_limit=0.2,
+        time_limit=QUALITY_LIMIT,
     )
     last = plan.days[-1]
     assert last.end_place == "departure"
@@ -53,12 +53,14 @@ def test_a_flight_is_reached_ninety_minutes_before_departure():
 
 def test_an_evening_departure_is_reached_with_its_margin_after_dinner():
     depart = datetime(2027, 7, 12, 20, 0, tzinfo=HEIHE_TZ)
-    plan = plan_trip(_request(depart=depart, depart_place="heihe-railway-station"), time_limit=0.2)
+    plan = plan_trip(
+        _request(depart=depart, depart_place="heihe-railway-station"), time_limit=QUALITY_LIMIT
+    )
     assert _end_of_day(plan.days[-1]) <= depart - timedelta(minutes=30)
 
 
 def test_a_day_abroad_does_not_come_back_on_the_days_last_crossing():
-    plan = plan_trip(_request(), time_limit=0.3)
+    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
     backs = [c for d in plan.days for c in d.crossings if c.direction_from == "blagoveshchensk"]
     assert backs, "a three-day summer trip from Heihe includes a day in Blagoveshchensk"
     assert not any(c.last_of_day for c in backs)
@@ -68,7 +70,7 @@ def test_a_day_abroad_does_not_come_back_on_the_days_last_crossing():
 def test_coming_back_on_the_last_crossing_is_opted_into_and_said_in_red():
     # Arriving on a later ship leaves only the last one back (a short day abroad).
     req = _request(allow_last_crossing=True)
-    plan = plan_trip(req, time_limit=0.3)
+    plan = plan_trip(req, time_limit=QUALITY_LIMIT)
     for day in plan.days:
         for c in day.crossings:
             if c.last_of_day:
@@ -88,7 +90,8 @@ def test_coming_back_on_the_last_crossing_is_opted_into_and_said_in_red():
 def test_a_late_arrival_gives_a_shorter_plan_never_an_error(pace, arrival):
     arrive = datetime.combine(datetime(2027, 7, 10).date(), arrival, HEIHE_TZ)
     plan = plan_trip(
-        _request(arrive=arrive, pace=pace, arrive_place="heihe-aihui-airport"), time_limit=0.2
+        _request(arrive=arrive, pace=pace, arrive_place="heihe-aihui-airport"),
+        time_limit=QUALITY_LIMIT,
     )
     first = plan.days[0]
     assert all(item_start(i) >= arrive for i in first.items)
@@ -102,7 +105,7 @@ def item_start(item) -> datetime:  # noqa: ANN001
 
 
 def test_meals_are_on_the_local_clock_of_the_city_where_they_are_eaten():
-    plan = plan_trip(_request(), time_limit=0.3)
+    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
     meals = [m for d in plan.days for m in d.meals]
     assert {m.city for m in meals} == {"heihe", "blagoveshchensk"}
     for meal in meals:
@@ -114,7 +117,7 @@ def test_meals_are_on_the_local_clock_of_the_city_where_they_are_eaten():
 
 
 def test_every_full_day_has_lunch_and_dinner_or_says_why():
-    plan = plan_trip(_request(pace="relaxed"), time_limit=0.3)
+    plan = plan_trip(_request(pace="relaxed"), time_limit=QUALITY_LIMIT)
     middle = plan.days[1]
     kinds = {m.kind for m in middle.meals}
     missed = {n.message.params["meal"] for n in middle.warnings if n.message.code == "meal_missed"}
@@ -122,7 +125,7 @@ def test_every_full_day_has_lunch_and_dinner_or_says_why():
 
 
 def test_places_with_an_unknown_position_are_left_out_unless_must_see():
-    plan = plan_trip(_request(), time_limit=0.2)
+    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
     visited = {s.attraction.id for d in plan.days for s in d.stops}
     rough = [a for a in CAT.attractions if a.coord_uncertainty_m > POSITION_KNOWN_M]
     assert rough
@@ -140,7 +143,7 @@ def test_a_must_see_place_with_an_unknown_position_gets_a_generous_leg_and_a_red
         and 1000 < a.coord_uncertainty_m <= 5000
         and 7 in a.months
     )
-    plan = plan_trip(_request(must_see=(rough.id,)), time_limit=0.3)
+    plan = plan_trip(_request(must_see=(rough.id,)), time_limit=QUALITY_LIMIT)
     visits = [(d, s) for d in plan.days for s in d.stops if s.attraction.id == rough.id]
     assert visits, "the must-see place is scheduled"
     day, visit = visits[0]
@@ -157,7 +160,7 @@ def test_outdoor_places_in_winter_are_visited_in_daylight():
         nationality="RU",
         visas=(),
     )
-    plan = plan_trip(req, time_limit=0.3)
+    plan = plan_trip(req, time_limit=QUALITY_LIMIT)
     outdoor = [
         s
         for d in plan.days
@@ -171,7 +174,7 @@ def test_outdoor_places_in_winter_are_visited_in_daylight():
 
 
 def test_a_day_that_starts_with_a_place_opening_later_leaves_the_hotel_later():
-    plan = plan_trip(_request(pace="packed"), time_limit=0.3)
+    plan = plan_trip(_request(pace="packed"), time_limit=QUALITY_LIMIT)
     for day in plan.days[1:]:
         if day.stops and not day.crossings:
             first = day.items[0]
@@ -188,14 +191,14 @@ def test_a_chinese_tour_group_in_july_spends_a_day_in_blagoveshchensk():
         party_size=6,
         group_tour=True,
     )
-    plan = plan_trip(req, time_limit=0.3)
+    plan = plan_trip(req, time_limit=QUALITY_LIMIT)
     assert any(s.attraction.city == "blagoveshchensk" for d in plan.days for s in d.stops)
     documents = {doc.code for d in plan.days for c in d.crossings for doc in c.option.documents}
     assert documents
 
 
 def test_the_aihui_sites_are_one_excursion_on_one_day():
-    plan = plan_trip(_request(interests=("history",)), time_limit=0.3)
+    plan = plan_trip(_request(interests=("history",)), time_limit=QUALITY_LIMIT)
     aihui_days = {
         d.date
         for d in plan.days
@@ -206,7 +209,7 @@ def test_the_aihui_sites_are_one_excursion_on_one_day():
 
 
 def test_warnings_of_a_day_are_unique_and_ordered_by_severity():
-    plan = plan_trip(_request(), time_limit=0.3)
+    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
     order = {"red": 0, "amber": 1, "info": 2}
     for day in plan.days:
         assert len(set(day.warnings)) == len(day.warnings)
@@ -217,7 +220,7 @@ def test_warnings_of_a_day_are_unique_and_ordered_by_severity():
 
 
 def test_plan_json_gives_each_crossing_its_report_time_ports_clocks_documents_and_fare():
-    data = itinerary_to_json(plan_trip(_request(), time_limit=0.3))
+    data = itinerary_to_json(plan_trip(_request(), time_limit=QUALITY_LIMIT))
     crossings = [c for d in data["days"] for c in d["crossings"]]
     assert crossings
     for c in crossings:
@@ -283,7 +286,7 @@ def test_plan_command_takes_visas_and_groups(runner):
 
 def test_a_place_kept_on_a_day_is_planned_on_that_day():
     for day in (0, 2):
-        plan = plan_trip(_request(pinned=(("big-heihe-island", day),)), time_limit=0.3)
+        plan = plan_trip(_request(pinned=(("big-heihe-island", day),)), time_limit=QUALITY_LIMIT)
         days = [
             d.date for d in plan.days if any(s.attraction.id == "big-heihe-island" for s in d.stops)
         ]

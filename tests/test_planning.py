@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from conftest import summer_request
+from conftest import QUALITY_LIMIT, summer_request
 
 from planner import hours
 from planner.catalogue import Catalogue, load_catalogue
@@ -21,7 +21,7 @@ _request = summer_request
 
 @pytest.fixture(scope="module")
 def summer_plan():
-    return plan_trip(_request(), time_limit=0.3, seed=1)
+    return plan_trip(_request(), time_limit=QUALITY_LIMIT, seed=1)
 
 
 def test_every_visit_falls_inside_its_opening_hours(summer_plan):
@@ -90,7 +90,7 @@ def test_museum_closed_on_the_only_day_is_left_out_as_closed():
         stay=("blagoveshchensk",),
         nationality="RU",
     )
-    plan = plan_trip(request, catalogue=patched, time_limit=0.2)
+    plan = plan_trip(request, catalogue=patched, time_limit=QUALITY_LIMIT)
     reasons = {x.attraction.id: x.reason for x in plan.left_out}
     assert reasons[museum.id] == "closed"
     assert all(s.attraction.id != museum.id for d in plan.days for s in d.stops)
@@ -98,27 +98,29 @@ def test_museum_closed_on_the_only_day_is_left_out_as_closed():
 
 def test_too_short_a_trip_leaves_places_out_for_lack_of_time():
     arrive = datetime(2027, 7, 10, 10, 0, tzinfo=HEIHE_TZ)
-    plan = plan_trip(_request(arrive=arrive, depart=arrive + timedelta(hours=5)), time_limit=0.2)
+    plan = plan_trip(
+        _request(arrive=arrive, depart=arrive + timedelta(hours=5)), time_limit=QUALITY_LIMIT
+    )
     no_time = [x for x in plan.left_out if x.reason == "no_time"]
     assert len(no_time) >= 3  # (places with an unknown position are left out for that)
     assert sum(len(d.stops) for d in plan.days) >= 1
 
 
 def test_excluded_place_is_never_visited_and_says_so():
-    plan = plan_trip(_request(exclude=("aihui-history-museum",)), time_limit=0.2)
+    plan = plan_trip(_request(exclude=("aihui-history-museum",)), time_limit=QUALITY_LIMIT)
     reasons = {x.attraction.id: x.reason for x in plan.left_out}
     assert reasons["aihui-history-museum"] == "excluded"
 
 
 def test_must_see_place_is_visited():
-    plan = plan_trip(_request(must_see=("aihui-history-museum",)), time_limit=0.3)
+    plan = plan_trip(_request(must_see=("aihui-history-museum",)), time_limit=QUALITY_LIMIT)
     visited = {s.attraction.id for d in plan.days for s in d.stops}
     assert "aihui-history-museum" in visited
 
 
 def test_same_seed_gives_the_same_plan():
-    a = itinerary_to_json(plan_trip(_request(), time_limit=0.2, seed=7))
-    b = itinerary_to_json(plan_trip(_request(), time_limit=0.2, seed=7))
+    a = itinerary_to_json(plan_trip(_request(), time_limit=QUALITY_LIMIT, seed=7))
+    b = itinerary_to_json(plan_trip(_request(), time_limit=QUALITY_LIMIT, seed=7))
     assert [[s["attraction_id"] for s in d["stops"]] for d in a["days"]] == [
         [s["attraction_id"] for s in d["stops"]] for d in b["days"]
     ]
@@ -127,7 +129,9 @@ def test_same_seed_gives_the_same_plan():
 def test_no_crossing_is_planned_on_a_border_closure_day():
     # Heihe checkpoints were closed 16-19 Feb 2026 for the Spring Festival.
     arrive = datetime(2026, 2, 17, 9, 0, tzinfo=HEIHE_TZ)
-    plan = plan_trip(_request(arrive=arrive, depart=arrive + timedelta(hours=9)), time_limit=0.2)
+    plan = plan_trip(
+        _request(arrive=arrive, depart=arrive + timedelta(hours=9)), time_limit=QUALITY_LIMIT
+    )
     assert all(not d.crossings for d in plan.days)
     reasons = {x.attraction.id: x.reason for x in plan.left_out}
     assert reasons["triumphal-arch"] == "not_reachable"
@@ -173,7 +177,7 @@ def test_place_dearer_than_the_daily_budget_is_left_out_as_over_budget():
         daily_budget=10,
         budget_currency="CNY",
     )
-    plan = plan_trip(request, time_limit=0.2)
+    plan = plan_trip(request, time_limit=QUALITY_LIMIT)
     reasons = {x.attraction.id: x.reason for x in plan.left_out}
     assert reasons["amur-regional-museum"] == "over_budget"
 
@@ -182,7 +186,7 @@ def test_each_day_s_tickets_stay_within_the_daily_budget():
     arrive = datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ)
     one_day = _request(arrive=arrive, depart=arrive + timedelta(hours=11), visas=())
     cat = load_catalogue()
-    free_plan = plan_trip(one_day, catalogue=cat, time_limit=0.2)
+    free_plan = plan_trip(one_day, catalogue=cat, time_limit=QUALITY_LIMIT)
     priced = {s.attraction.id for s in free_plan.days[0].stops}
     assert len(priced) >= 2
     patched = Catalogue(
@@ -191,7 +195,9 @@ def test_each_day_s_tickets_stay_within_the_daily_budget():
         ),
         path=cat.path,
     )
-    plan = plan_trip(replace(one_day, daily_budget=100), catalogue=patched, time_limit=0.2)
+    plan = plan_trip(
+        replace(one_day, daily_budget=100), catalogue=patched, time_limit=QUALITY_LIMIT
+    )
     spent = sum(s.attraction.price or 0 for s in plan.days[0].stops if s.attraction.id in priced)
     assert spent <= 100
     assert any(x.reason == "over_budget" for x in plan.left_out)
@@ -210,7 +216,7 @@ def test_arriving_on_the_other_bank_starts_with_a_crossing_to_the_hotel():
                 "CN",
             ),  # China's visa-free regime for RU ended 2026-09-14 (extension unverified)
         ),
-        time_limit=0.2,
+        time_limit=QUALITY_LIMIT,
     )
     first = plan.days[0]
     assert [c.direction_from for c in first.crossings] == ["blagoveshchensk"]
@@ -236,7 +242,7 @@ def test_cli_unknown_transport_mode_is_refused():
 def test_bus_only_traveller_never_takes_a_taxi():
     plan = plan_trip(
         _request(transport=(("heihe", ("walk", "bus")), ("blagoveshchensk", ("walk", "bus")))),
-        time_limit=0.2,
+        time_limit=QUALITY_LIMIT,
     )
     modes = {s.leg.mode for d in plan.days for s in d.stops}
     assert modes <= {"walk", "bus"}

@@ -156,3 +156,23 @@ def test_hostile_patch_bodies_are_client_errors_never_500(api, created, body):
     response = api.patch(f"/api/v1/plans/{plan['id']}", json=body, headers={"X-Edit-Token": token})
     assert 400 <= response.status_code < 500, response.get_json()
     assert response.get_json()["ok"] is False
+
+
+def test_the_api_and_the_page_show_the_same_plan(api):
+    """Every stop, in order, and every crossing's report time, on both."""
+    body = {**BASE, "nationality": "CN", "visas": ["RU"], "lang": "en"}
+    plan = api.post("/api/v1/plans", json=body).get_json()["plan"]
+    page = api.get(f"/plans/{plan['id']}?lang=en").get_data(as_text=True)
+    again = api.get(f"/api/v1/plans/{plan['id']}").get_json()["plan"]
+    assert again["days"] == plan["days"]
+    position = 0
+    for day in plan["days"]:
+        for item in day["items"]:
+            if item["type"] == "visit":
+                name = item["name"]["en"].replace("'", "&#39;")
+                found = page.find(name, position)
+                assert found >= 0, item["name"]["en"]
+                position = found
+            elif item["type"] == "crossing":
+                assert item["report_by"][11:16] in page
+    assert sum(len(d["stops"]) for d in plan["days"]) >= 3

@@ -73,3 +73,13 @@ def test_return_distances_are_only_on_day_trips(catalogue):
 def test_renamed_ids_are_spelt_in_pinyin(catalogue):
     assert "honghegu-ski-resort" in catalogue and "hongyegu-ski-resort" not in catalogue
     assert "woniu-lake-resort" in catalogue and "wuniu-lake-resort" not in catalogue
+
+
+def test_no_position_resting_only_on_tertiary_sources_is_above_low():
+    """Issue #11: a fact resting only on wikis, guides or repositories is `low`."""
+    from planner.data_health import grade_of_url
+
+    for place in load_catalogue().attractions:
+        sources = [s for s in place.sources if "coordinate" in s.supports.lower()]
+        if sources and all(grade_of_url(s.url) == "tertiary" for s in sources):
+            assert place.coord_confidence in ("low", "estimated"), place.id

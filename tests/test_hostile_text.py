@@ -71,7 +71,7 @@ def _write_hostile_catalogue(path: Path) -> tuple[str, str]:
         f
         for f in features
         if f["properties"]["kind"] == "attraction"
-        and f["properties"]["coord_confidence"] in ("high", "medium")
+        and f["properties"]["coord_confidence"] != "estimated"
     )
     area = next(f for f in features if f["properties"]["coord_confidence"] == "estimated")
     for feature in (pin, area):

@@ -133,8 +133,9 @@ def test_pages_send_a_content_security_policy_with_nonce(client):
 
 
 def test_detail_page_says_how_well_the_position_is_known_in_words(client):
+    # its position rests only on tertiary sources, so it is shown as approximate, within 0.1 km
     text = " ".join(parse(client.get("/attractions/triumphal-arch?lang=ru")).text)
-    assert "положение по картографическому источнику" in text and "medium" not in text
+    assert "приблизительное положение (±0,1 км)" in text and "low" not in text
     text = " ".join(parse(client.get("/attractions/aihui-auto-camp?lang=zh")).text)
     assert "位置不明" in text and "40" in text
 

@@ -142,6 +142,15 @@ class Plan:
     current: Revision
 
 
+def new_id() -> str:
+    """An unguessable id (128 bits) that starts with a letter or digit, so it is never taken for
+    an option on a command line (`export -Eab…`) and reads well in a URL."""
+    while True:
+        value = secrets.token_urlsafe(16)
+        if value[0].isalnum():
+            return value
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -215,7 +224,7 @@ class PlanStore:
         self, title: str, request: dict[str, Any], itinerary: dict[str, Any], note: str = ""
     ) -> tuple[Plan, str]:
         """Save a new plan as revision 1; return it with its edit token (shown once)."""
-        plan_id = secrets.token_urlsafe(16)
+        plan_id = new_id()
         token = secrets.token_urlsafe(24)
         now = _now()
         with self.engine.begin() as conn:
@@ -441,7 +450,7 @@ class AgencyStore:
     # --- batch jobs
 
     def create_job(self, total: int) -> str:
-        job_id = secrets.token_urlsafe(16)
+        job_id = new_id()
         now = _now()
         with self.engine.begin() as conn:
             conn.execute(

@@ -78,3 +78,11 @@ def test_every_append_is_a_revision_and_a_stale_version_writes_nothing(store):
     assert store.revision(plan.id, 1).request == {"n": 1}
     with pytest.raises(UnknownPlan):
         store.get("missing")
+
+
+def test_plan_ids_never_start_like_a_command_line_option():
+    from planner.storage import new_id
+
+    ids = [new_id() for _ in range(2000)]
+    assert all(i[0].isalnum() and len(i) >= 20 for i in ids)
+    assert len(set(ids)) == len(ids)

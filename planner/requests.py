@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from planner.agency import LOGO_MAX_BYTES, LOGO_MAX_CHARS, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
+from planner.geocoding import city_of_point
 from planner.messages import N_
 from planner.model import LatLon
 from planner.timeutil import CITIES, parse_aware
@@ -395,7 +396,11 @@ def _cross_checks(spec: PlanSpec, cat: Catalogue) -> list[FieldError]:
     if {lock.attraction_id for lock in spec.locked} & set(spec.exclude):
         errors.append(FieldError("locked", "locked_excluded"))
     for city, where in spec.hotels.items():
-        if isinstance(where, str) and cat.get(where).city != city:
+        if isinstance(where, str):
+            wrong = cat.get(where).city != city
+        else:  # a point must lie in that city: its bank of the Amur, inside the twin cities' area
+            wrong = city_of_point(float(where.lat), float(where.lon)) != city
+        if wrong:
             errors.append(FieldError(f"hotels.{city}", "hotel_other_city"))
     if spec.group and len(spec.group.passengers) > spec.party_size:
         errors.append(

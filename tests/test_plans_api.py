@@ -176,3 +176,21 @@ def test_the_api_and_the_page_show_the_same_plan(api):
             elif item["type"] == "crossing":
                 assert item["report_by"][11:16] in page
     assert sum(len(d["stops"]) for d in plan["days"]) >= 3
+
+
+@pytest.mark.parametrize(
+    ("point", "status"),
+    [
+        (
+            {"lat": 50.2573, "lon": 127.5346},
+            400,
+        ),  # Blagoveshchensk's Lenin Square for a Heihe hotel
+        ({"lat": 55.75, "lon": 37.62}, 400),  # Moscow
+        ({"lat": 50.2450, "lon": 127.4817}, 201),  # central Heihe
+    ],
+)
+def test_a_hotel_point_must_lie_in_its_city(api, point, status):
+    response = api.post("/api/v1/plans", json={**BASE, "hotels": {"heihe": point}})
+    assert response.status_code == status, response.get_json()
+    if status == 400:
+        assert any(e["field"] == "hotels.heihe" for e in response.get_json()["errors"])

@@ -86,3 +86,31 @@ def test_rate_setting_without_its_date_is_an_error(monkeypatch):
     monkeypatch.delenv("PLANNER_EXCHANGE_RATE_DATE", raising=False)
     with pytest.raises(TravelDataError, match="PLANNER_EXCHANGE_RATE_DATE"):
         exchange_rate()
+
+
+def test_the_rate_setting_reaches_the_planners_budget(monkeypatch):
+    """Not only the pages: a plan made after the setting changes converts budgets with it."""
+    from datetime import datetime
+
+    from planner.planning import TripRequest, plan_trip
+    from planner.timeutil import BLAGOVESHCHENSK_TZ
+
+    req = TripRequest(
+        arrive=datetime(2027, 7, 10, 9, tzinfo=BLAGOVESHCHENSK_TZ),
+        depart=datetime(2027, 7, 11, 18, tzinfo=BLAGOVESHCHENSK_TZ),
+        stay=("blagoveshchensk",),
+        nationality="RU",
+        party_size=10,
+        daily_budget=100,
+        budget_currency="CNY",
+    )
+
+    def over_budget() -> set[str]:
+        plan = plan_trip(req, time_limit=0.05)
+        return {x.attraction.id for x in plan.left_out if x.reason == "over_budget"}
+
+    monkeypatch.delenv("PLANNER_EXCHANGE_RATE_RUB_PER_CNY", raising=False)
+    assert "amur-regional-museum" in over_budget()  # 10 x 300 RUB is about 267 CNY
+    monkeypatch.setenv("PLANNER_EXCHANGE_RATE_RUB_PER_CNY", "100")
+    monkeypatch.setenv("PLANNER_EXCHANGE_RATE_DATE", "2026-11-28")
+    assert "amur-regional-museum" not in over_budget()  # 30 CNY at that rate

@@ -15,7 +15,6 @@ import time as clock
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from functools import lru_cache
 
 from planner import crossing as border
 from planner.catalogue import Catalogue, load_catalogue
@@ -108,9 +107,10 @@ def _validate(req: TripRequest, cat: Catalogue) -> TripRequest:
     )
 
 
-@lru_cache(maxsize=1)
 def _rates() -> dict[str, float]:
-    """CNY per unit of each currency (data/travel.json), for budgets."""
+    """CNY per unit of each currency for budgets: data/travel.json, or the dated rate set by
+    $PLANNER_EXCHANGE_RATE_RUB_PER_CNY (load_travel_data applies it; not cached, so a changed
+    setting or file is seen by the next plan, like the totals and the pages)."""
     return dict(load_travel_data().exchange.cny_per_unit)
 
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue
 from planner.documents import message_from_json, render
-from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, N_
+from planner.messages import MEAL_LABELS, MODE_LABELS, N_, clock_text
 from planner.timeutil import city_zone
 
 Gettext = Callable[[str], str]
@@ -46,13 +46,11 @@ def plain(text: Any) -> str:
     return _NOT_XML.sub("", str(text or ""))
 
 
-def clock(value: str | datetime, city: str, gettext: Gettext) -> str:
-    """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(city_zone(city))
-    hours = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
-    label = gettext(CITY_LABELS[city]) if city in CITY_LABELS else city
-    return f"{local:%H:%M} {label} (UTC+{hours})"
+def _span(stop: Any, gettext: Gettext) -> str:
+    """'10:00 Heihe (UTC+8) – 11:00 Heihe (UTC+8)': when a stop begins and ends."""
+    return (
+        f"{clock_text(stop.start, stop.city, gettext)} – {clock_text(stop.end, stop.city, gettext)}"
+    )
 
 
 def money(amount: float | None, currency: str, gettext: Gettext) -> str:
@@ -120,23 +118,23 @@ def crossing_lines(item: dict[str, Any], gettext: Gettext, lang: str) -> list[st
     to = item["to_point"]["city"]
 
     def when(value: str, city: str) -> str:
-        text = clock(value, city, gettext)
+        text = clock_text(value, city, gettext)
         return gettext(INDICATIVE) % {"time": text} if item.get("indicative") else text
 
     lines = [
         gettext("Be at %(place)s by %(time)s")
         % {
             "place": both_names(item["from_point"]["name"], frm, lang),
-            "time": clock(item["report_by"], frm, gettext),
+            "time": clock_text(item["report_by"], frm, gettext),
         },
         gettext("Departs %(time)s") % {"time": when(item["depart"], frm)}
-        + f" = {clock(item['depart'], to, gettext)}",
+        + f" = {clock_text(item['depart'], to, gettext)}",
         gettext("Arrives %(time)s at %(place)s")
         % {
             "time": when(item["arrive"], to),
             "place": both_names(item["to_point"]["name"], to, lang),
         }
-        + f" = {clock(item['arrive'], frm, gettext)}",
+        + f" = {clock_text(item['arrive'], frm, gettext)}",
     ]
     fare = item.get("fare") or {}
     lines.append(
@@ -149,7 +147,7 @@ def crossing_lines(item: dict[str, Any], gettext: Gettext, lang: str) -> list[st
     if item.get("back_by"):
         lines.append(
             gettext("Last safe return: be back at the port by %(time)s")
-            % {"time": clock(item["back_by"], to, gettext)}
+            % {"time": clock_text(item["back_by"], to, gettext)}
         )
     return [plain(line) for line in lines]
 
@@ -270,9 +268,7 @@ def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
             plain(stop.name.get(k, "")) for k in ("zh", "ru", "en") if stop.name.get(k)
         )
         description = "\n".join(
-            [f"{clock(stop.start, stop.city, gettext)} – {clock(stop.end, stop.city, gettext)}"]
-            + ([stop.address] if stop.address else [])
-            + stop.details
+            [_span(stop, gettext)] + ([stop.address] if stop.address else []) + stop.details
         )
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
@@ -450,7 +446,7 @@ def to_kml(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
         if stop.day not in folders:
             folders[stop.day] = kml.newfolder(name=gettext("Day %(n)s") % {"n": stop.day + 1})
             day_points[stop.day] = []
-        lines = [f"{clock(stop.start, stop.city, gettext)} – {clock(stop.end, stop.city, gettext)}"]
+        lines = [_span(stop, gettext)]
         lines += ([stop.address] if stop.address else []) + stop.details
         folders[stop.day].newpoint(
             name=(f"{stop.number}. " if stop.number else "")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Union
 
 from planner.model import LocalizedName
+from planner.timeutil import city_zone
 
 # A parameter: a plain value, a nested message (rendered in the same language), or several.
 Param = Union[
@@ -209,6 +211,16 @@ class _Values(dict):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) -> str:
+    """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named in the reader's language
+    (the plan page, the print, the exports and the command line all write times this way)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(city_zone(city))
+    hours = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+    label = gettext(CITY_LABELS[city]) if city in CITY_LABELS else city
+    return f"{local:%H:%M} {label} (UTC+{hours})"
 
 
 def data_note(text: str | LocalizedName) -> Message:

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from babel.support import Translations
 
 from planner.errors import DataProblems
-from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, render
+from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, clock_text, render
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
 from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
@@ -42,13 +42,6 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def clock(value: datetime, city: str, _: Gettext) -> str:
-    """'10:00 Heihe (UTC+8)': a time on the named city's clock."""
-    local = value.astimezone(city_zone(city))
-    hours = int(local.utcoffset().total_seconds() // 3600)
-    return f"{local:%H:%M} {_(CITY_LABELS[city])} (UTC+{hours})"
-
-
 def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     """The plan as text in *lang*: a heading per day, its items in order, then what was left out."""
 
@@ -66,7 +59,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         }
 
     def span(start: datetime, end: datetime, city: str) -> str:
-        return f"{clock(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
+        return f"{clock_text(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
 
     lines: list[str] = []
     for day in it.days:
@@ -77,7 +70,8 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         lines += ["", f"== {heading} · {cities} =="]
         if day.leave_at is not None:
             lines.append(
-                "  " + _("set off at %(time)s") % {"time": clock(day.leave_at, day.city_start, _)}
+                "  "
+                + _("set off at %(time)s") % {"time": clock_text(day.leave_at, day.city_start, _)}
             )
         for item in day.items:
             if isinstance(item, Crossing):
@@ -86,7 +80,10 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                 lines.append(
                     "  "
                     + _("be at %(place)s by %(time)s")
-                    % {"place": o.from_point.name.get(lang), "time": clock(o.report_by, frm, _)}
+                    % {
+                        "place": o.from_point.name.get(lang),
+                        "time": clock_text(o.report_by, frm, _),
+                    }
                     + leg(item.leg)
                 )
                 if o.indicative:
@@ -99,9 +96,9 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                     )
                     % {
                         "mode": _(MODE_LABELS[o.mode]),
-                        "depart": clock(o.depart, frm, _),
-                        "depart_other": clock(o.depart, to, _),
-                        "arrive": clock(o.arrive, to, _),
+                        "depart": clock_text(o.depart, frm, _),
+                        "depart_other": clock_text(o.depart, to, _),
+                        "arrive": clock_text(o.arrive, to, _),
                         "place": o.to_point.name.get(lang),
                     }
                 )

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 
 from planner.catalogue import Catalogue
 from planner.itinerary_map import day_colour
-from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS
+from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, clock_text
 from planner.planning.notices import SKIP_CODES
-from planner.timeutil import city_zone, other_city
+from planner.timeutil import other_city
 from planner.web.collation import name_key
 
 LEG_MODES = {"walk": "walk", "taxi": "taxi", "bus": "bus"}
@@ -31,10 +31,7 @@ def city_name(city: str) -> str:
 
 def clock(value: str | datetime, city: str) -> str:
     """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(city_zone(city))
-    hours = int(local.utcoffset().total_seconds() // 3600)
-    return f"{local:%H:%M} {city_name(city)} (UTC+{hours})"
+    return clock_text(value, city, _)
 
 
 def leg_text(leg: dict[str, Any] | None) -> str:

@@ -13,7 +13,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -466,6 +466,16 @@ class AgencyStore:
                 )
             )
         return job_id
+
+    def purge_jobs(self, keep: timedelta) -> int:
+        """Delete jobs untouched for *keep*: their zips hold edit tokens and grow the database.
+
+        The plans a job stored stay; only the job (its report and zip) goes.
+        """
+        cutoff = _now() - keep
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(batch_jobs).where(batch_jobs.c.updated_at < cutoff))
+        return result.rowcount or 0
 
     def update_job(self, job_id: str, **values: Any) -> None:
         if "report" in values:

@@ -6,6 +6,8 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from planner.cli import cli
 
 HEADER = "title,arrive,depart,stay,nationality,visas,party_size,group_tour,lang,passengers\n"
@@ -105,3 +107,51 @@ def test_batch_upload_refuses_too_many_rows(client):
     )
     assert response.status_code == 400
     assert "too many rows" in response.get_data(as_text=True)
+
+
+def test_old_batch_jobs_are_deleted_when_a_new_one_comes(app, client):
+    """A job's zip holds edit tokens: after BATCH_KEEP_DAYS it is gone (404), its plans stay."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from planner.storage import _now, batch_jobs
+
+    app.config["BATCH_WAIT"] = True
+
+    def upload() -> str:
+        token = _csrf(client, "/agency/batch")
+        response = client.post(
+            "/agency/batch",
+            data={"csrf_token": token, "file": (io.BytesIO(CSV.encode()), "groups.csv")},
+            content_type="multipart/form-data",
+        )
+        return response.headers["Location"].rsplit("/", 1)[-1]
+
+    old = upload()
+    share = next(r for r in client.get(f"/api/v1/batch/{old}").get_json()["job"]["rows"] if r["ok"])
+    engine = app.extensions["plan_store"].engine
+    with engine.begin() as conn:
+        conn.execute(
+            update(batch_jobs)
+            .where(batch_jobs.c.id == old)
+            .values(updated_at=_now() - timedelta(days=8))
+        )
+    recent = upload()
+    assert client.get(f"/api/v1/batch/{old}").status_code == 404
+    assert client.get(f"/api/v1/batch/{recent}").status_code == 200
+    assert client.get(share["share_path"]).status_code == 200
+
+
+def test_a_batch_retention_that_is_not_a_number_stops_the_app_with_its_name(tmp_path):
+    from planner.web import create_app
+
+    with pytest.raises(RuntimeError, match="PLANNER_BATCH_KEEP_DAYS"):
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "BATCH_KEEP_DAYS": "a week",
+            }
+        )

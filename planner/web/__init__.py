@@ -33,6 +33,19 @@ def _check_data(app: Flask) -> None:
     load_params()
 
 
+def _check_numbers(app: Flask) -> None:
+    """Refuse at start-up, by name, a setting that is not a positive number (not at a request)."""
+    for key in ("PLAN_TIME_LIMIT", "BATCH_KEEP_DAYS"):
+        value = app.config[key]
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not (0 < number < float("inf")) or isinstance(value, bool):
+            raise RuntimeError(f"PLANNER_{key} must be a positive number, not {value!r}")
+        app.config[key] = number
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
     from planner.maps import OSM_TILES
@@ -56,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
+        BATCH_KEEP_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
         PLAN_TIME_LIMIT=0.25,  # seconds of search per plan (and per re-plan after an edit)
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour
@@ -78,6 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+
+    _check_numbers(app)
 
     # Flask 3 ignores JSON_SORT_KEYS; the provider keeps the documented key order.
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ import hmac
 import io
 import threading
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -392,6 +392,8 @@ def batch_upload():  # noqa: ANN201
     except BatchFileInvalid as exc:
         problem = _("The file cannot be read: %(reason)s") % {"reason": str(exc)}
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
+    keep = timedelta(days=float(current_app.config["BATCH_KEEP_DAYS"]))
+    store().agency.purge_jobs(keep)  # old jobs go as new ones come: no scheduler needed
     job_id = store().agency.create_job(total)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = threading.Thread(

@@ -145,3 +145,25 @@ def test_api_create_read_edit_restore(api):
     )
     assert restored.status_code == 200 and restored.get_json()["plan"]["title"] == "Twin"
     assert client.get("/api/v1/plans/nope").status_code == 404
+
+
+def test_purge_deletes_only_jobs_untouched_for_the_retention(db_url):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from planner.storage import _now, batch_jobs
+
+    store = open_store(db_url)
+    old, fresh = store.agency.create_job(1), store.agency.create_job(1)
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(batch_jobs)
+            .where(batch_jobs.c.id == old)
+            .values(updated_at=_now() - timedelta(days=3))
+        )
+    assert store.agency.purge_jobs(timedelta(days=2)) == 1
+    with pytest.raises(UnknownPlan):
+        store.agency.job(old)
+    assert store.agency.job(fresh).status == "queued"
+    store.engine.dispose()

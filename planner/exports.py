@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue
 from planner.documents import message_from_json, render
-from planner.messages import MEAL_LABELS, MODE_LABELS, N_, clock_text
+from planner.messages import MEAL_LABELS, MODE_LABELS, N_, clock_text, money_text
 from planner.timeutil import city_zone
 
 Gettext = Callable[[str], str]
@@ -53,12 +53,12 @@ def _span(stop: Any, gettext: Gettext) -> str:
     )
 
 
-def money(amount: float | None, currency: str, gettext: Gettext) -> str:
+def money(amount: float | None, currency: str, gettext: Gettext, lang: str = "en") -> str:
     if amount is None:
         return gettext("price unknown")
     if amount == 0:
         return gettext("free")
-    return f"{amount:,.0f} {currency}".replace(",", "\u202f")
+    return money_text(amount, currency, lang)
 
 
 def both_names(name: dict[str, str], city: str, lang: str) -> str:
@@ -139,7 +139,7 @@ def crossing_lines(item: dict[str, Any], gettext: Gettext, lang: str) -> list[st
     fare = item.get("fare") or {}
     lines.append(
         f"{gettext('Fare per person')}: "
-        + money(fare.get("amount"), fare.get("currency", ""), gettext)
+        + money(fare.get("amount"), fare.get("currency", ""), gettext, lang)
     )
     documents = _texts(item.get("documents", []), gettext, lang)
     if documents:
@@ -331,7 +331,7 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
                         lines.append(f"{gettext('Hours')}: {plain(place.opening_hours)}")
                 lines.append(
                     f"{gettext('Fee')}: "
-                    + money(item.get("price"), item.get("currency", ""), gettext)
+                    + money(item.get("price"), item.get("currency", ""), gettext, lang)
                 )
             elif item["type"] == "meal":
                 zone = item.get("zone") or city_zone(item["city"]).key

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Union
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+
 from planner.model import LocalizedName
 from planner.timeutil import city_zone
 
@@ -43,10 +46,10 @@ class Message:
 TEMPLATES: dict[str, str] = {
     # why there is no option (reasons)
     "entry_not_permitted": N_(
-        "entry to %(country)s is not permitted for %(nationality)s citizens on %(day)s without "
-        "a visa: %(details)s. Declare a visa for %(country)s to see the options"
+        "entry to %(country)s is not permitted for citizens of %(nationality)s on %(day)s "
+        "without a visa: %(details)s. Declare a visa for %(country)s to see the options"
     ),
-    "no_visa_free_rule": N_("no visa-free rule for %(nationality)s citizens"),
+    "no_visa_free_rule": N_("no visa-free rule for citizens of %(nationality)s"),
     "entry_rule_does_not_apply": N_("%(title)s; note: %(note)s"),
     "entry_rule_party_size": N_("%(title)s: needs a party of %(min)s to %(max)s"),
     "entry_rule_not_yet": N_("%(title)s: not in force before %(start)s"),
@@ -70,6 +73,7 @@ TEMPLATES: dict[str, str] = {
         "no more crossings from %(city)s on %(day)s after %(after)s: the last was the "
         "%(last_mode)s at %(last_time)s; the next options are the next morning"
     ),
+    "no_crossing_fits": N_("no crossing that day fits the plan"),
     "no_crossing_in_window": N_(
         "no crossing from %(city)s between %(after)s and %(until)s: do not plan a crossing"
     ),
@@ -131,6 +135,18 @@ TEMPLATES: dict[str, str] = {
         "you come back from %(city)s on the day's last crossing (%(mode)s at %(time)s): if you "
         "miss it, you spend the night there"
     ),
+    "crossing_tight": N_(
+        "less than an hour to spare before reporting for the %(mode)s at %(time)s (%(city)s): "
+        "%(minutes)s min; do not linger at the stop before it"
+    ),
+    "crossing_late": N_(
+        "the %(mode)s at %(time)s (%(city)s) cannot be reached by its report time: "
+        "%(minutes)s min short"
+    ),
+    "departure_unreachable": N_(
+        "the departure cannot be reached in time: at the departure point at %(time)s "
+        "(%(city)s), it should be by %(deadline)s. Change the departure or leave earlier"
+    ),
     "meal_missed": N_("no time was left for %(meal)s on this day"),
     "position_unknown_must_see": N_(
         "%(place)s: position known only to about %(km)s km; the way there is counted generously, "
@@ -146,6 +162,14 @@ TEMPLATES: dict[str, str] = {
     ),
     "arrival_no_time": N_("you arrive at %(time)s: no time is left for visits on the first day"),
     # plans: warnings of the trip
+    "nights_on_local_calendar": N_(
+        "the arrival or departure falls on another date across the river: the plan counts "
+        "%(nights)s night(s) on the local calendars"
+    ),
+    "first_night_where_arrived": N_(
+        "you arrive after the day's last crossing: the first night is in %(city)s, and the "
+        "river is crossed the next day; book a room there"
+    ),
     "must_see_missing": N_("must-see %(place)s could not be fitted: %(reason)s"),
     "city_unreachable": N_("no day in %(city)s: %(reason)s"),
     # plans: why a place is left out
@@ -223,6 +247,30 @@ def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) 
     return f"{local:%H:%M} {label} (UTC+{hours})"
 
 
+def number_text(value: float, lang: str, digits: int = 0) -> str:
+    """A number as the reader writes it: '2 650' and '0,2' in Russian, '2,650' and '0.2' in
+    English and Chinese (CLDR, through Babel)."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def money_text(amount: float, currency: str, lang: str) -> str:
+    """'2 650 RUB': the amount in the reader's number format, then the ISO currency code."""
+    return f"{number_text(amount, lang)}\u00a0{currency}"
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country (ISO 3166 alpha-2) by its name in *lang*; an unknown code stays as given."""
+    return _locale(lang).territories.get(code.upper(), code)
+
+
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
+
+
 def data_note(text: str | LocalizedName) -> Message:
     """A sentence taken from the data file: {zh, ru, en} (a LocalizedName), shown in the
     reader's language; a plain str is English only and shown as it is."""
@@ -253,6 +301,10 @@ def render(message: Message, gettext: Callable[[str], str], lang: str = "en") ->
             values[key] = joiner.join(_text(item, gettext, lang) for item in value)
         elif key in _WORDS and isinstance(value, str) and value in _WORDS[key]:
             values[key] = gettext(_WORDS[key][value])
+        elif key == "nationality" and isinstance(value, str):
+            values[key] = country_name(value, lang)
+        elif isinstance(value, float):
+            values[key] = number_text(value, lang, digits=2)
         else:
             values[key] = "" if value is None else str(value)
     if template is None:  # an unknown code still says something useful

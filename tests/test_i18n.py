@@ -34,3 +34,36 @@ def test_translated_strings_are_not_left_in_english(lang):
         catalog = read_po(fh, locale=lang)
     same = [m.id for m in catalog if m.id and isinstance(m.id, str) and m.string == m.id]
     assert not same, f"{lang}: copied English: {same}"
+
+
+def test_countries_and_numbers_are_written_the_readers_way():
+    """No bare 'CN' in a sentence, and '1,5 км' / '2 650 RUB' in Russian, '1.5' in English."""
+    from planner.messages import Message, money_text, render
+
+    message = Message("no_visa_free_rule", {"nationality": "CN"})
+    assert "Китай" in render(message, _ru_gettext(), "ru") and "CN" not in render(
+        message, _ru_gettext(), "ru"
+    )
+    assert "China" in render(message, lambda s: s, "en")
+    assert "中国" in render(message, _zh_gettext(), "zh")
+    rough = Message("position_unknown_must_see", {"place": "X", "km": 1.5})
+    assert "1,5" in render(rough, _ru_gettext(), "ru")
+    assert "1.5" in render(rough, lambda s: s, "en")
+    assert money_text(2650, "RUB", "ru") == "2\u00a0650\u00a0RUB"
+    assert money_text(2650, "RUB", "en") == "2,650\u00a0RUB"
+
+
+def _ru_gettext():
+    return _catalogue("ru").gettext
+
+
+def _zh_gettext():
+    return _catalogue("zh").gettext
+
+
+def _catalogue(lang: str):
+    from babel.support import Translations
+
+    from planner.web import ROOT
+
+    return Translations.load(str(ROOT / "translations"), [lang])

@@ -25,7 +25,7 @@ def _end_of_day(day) -> datetime:  # noqa: ANN001 - a DayPlan
     """When the traveller gets where the day ends: after the last item and the leg after it."""
     last = day.items[-1] if day.items else None
     if last is None:
-        finish = day.start
+        finish = day.leave_at or day.start
     elif isinstance(last, Crossing):
         finish = last.option.arrive
     elif isinstance(last, Meal):
@@ -309,3 +309,77 @@ def test_keeping_a_place_outside_the_trip_is_a_clear_error(runner):
     assert result.exit_code != 0 and "outside the trip" in result.output
     bad = runner.invoke(cli, [*args[:-1], "big-heihe-island"])
     assert bad.exit_code != 0 and "ID@DAY" in bad.output
+
+
+def _spare_before_crossings(day):  # noqa: ANN001 - a DayPlan
+    """Minutes between reaching each crossing's port and its report time (not the first item)."""
+    out = []
+    for before, item in zip(day.items, day.items[1:], strict=False):
+        if isinstance(item, Crossing):
+            if isinstance(before, Crossing):
+                end = before.option.arrive
+            else:
+                end = before.end if isinstance(before, Meal) else before.depart
+            at_port = end + timedelta(minutes=item.leg.minutes if item.leg else 0)
+            out.append((item, (item.option.report_by - at_port).total_seconds() / 60))
+    return out
+
+
+def test_a_group_keeps_half_an_hour_in_hand_before_reporting_at_the_border():
+    req = _request(party_size=6, group_tour=True)
+    plan = plan_trip(req, time_limit=QUALITY_LIMIT)
+    spares = [s for day in plan.days for s in _spare_before_crossings(day)]
+    assert spares, "the group goes across and comes back"
+    assert all(minutes >= 30 for _, minutes in spares), spares
+
+
+def test_a_tight_crossing_is_said_in_the_plan_not_only_on_the_page():
+    """Under an hour to spare before reporting: an amber warning in the plan's own list."""
+    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
+    for day in plan.days:
+        tight = [m for c, m in _spare_before_crossings(day) if m < 60]
+        said = [n for n in day.warnings if n.message.code == "crossing_tight"]
+        assert len(said) == len(tight)
+        assert all(n.severity == "amber" for n in said)
+
+
+def test_arriving_at_midnight_across_the_river_keeps_the_departure_day():
+    """23:15 in Heihe is 00:15 in Blagoveshchensk: one day, the departure's, not two."""
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 7, 24, 23, 15, tzinfo=HEIHE_TZ),
+            depart=datetime(2027, 7, 25, 18, 15, tzinfo=HEIHE_TZ),
+            arrive_place="blagoveshchensk-river-port-amurasso",
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    assert [d.date.isoformat() for d in plan.days] == ["2027-07-25"]
+    assert [c.direction_from for c in plan.days[0].crossings] == ["blagoveshchensk"]
+    assert _end_of_day(plan.days[-1]) <= datetime(2027, 7, 25, 17, 15, tzinfo=HEIHE_TZ)
+
+
+def test_arriving_after_the_last_crossing_spends_the_first_night_where_one_lands():
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 7, 10, 21, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            arrive_place="blagoveshchensk-ignatyevo-airport",
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    assert plan.days[0].city_end == "blagoveshchensk"
+    assert plan.days[1].city_start == "blagoveshchensk" and plan.days[1].crossings
+    assert any(n.message.code == "first_night_where_arrived" for n in plan.warnings)
+
+
+def test_a_must_see_out_of_reach_on_foot_is_said_in_red_and_the_plan_still_comes():
+    """Walking only in Heihe, a fortress 30 km out cannot be reached: a plan still comes."""
+    plan = plan_trip(
+        _request(
+            must_see=("shengshan-fortress",),
+            transport=(("heihe", ("walk",)), ("blagoveshchensk", ("walk",))),
+            depart=datetime(2027, 7, 10, 18, 0, tzinfo=HEIHE_TZ),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    assert plan.days
+    assert any(n.severity == "red" and n.message.code == "must_see_missing" for n in plan.warnings)

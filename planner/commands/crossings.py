@@ -23,7 +23,7 @@ from planner.crossing import (
     load_crossing_data,
     normalize_nationality,
 )
-from planner.messages import CITY_LABELS, render
+from planner.messages import CITY_LABELS, number_text, render
 from planner.serialize import answer_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import parse_aware
@@ -36,10 +36,10 @@ def _fmt(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-def _fare(option: CrossingOption, _: Gettext) -> str:
+def _fare(option: CrossingOption, _: Gettext, lang: str = "en") -> str:
     if option.fare.amount is None:
         return _("unknown (%(currency)s)") % {"currency": option.fare.currency}
-    amount = f"{option.fare.amount:,.0f}"
+    amount = number_text(option.fare.amount, lang)
     return _("%(amount)s %(currency)s per person") % {
         "amount": amount,
         "currency": option.fare.currency,
@@ -86,7 +86,7 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
             },
             "   "
             + _("door to door %(minutes)s min; fare %(fare)s")
-            % {"minutes": option.minutes, "fare": _fare(option, _)},
+            % {"minutes": option.minutes, "fare": _fare(option, _, lang)},
         ]
         lines += ["   " + _("document: %(text)s") % {"text": say(d)} for d in option.documents]
         lines += [f"   ! {say(warning)}" for warning in option.warnings]

@@ -16,7 +16,15 @@ from babel.dates import format_date
 from babel.support import Translations
 
 from planner.errors import DataProblems
-from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, clock_text, render
+from planner.messages import (
+    CITY_LABELS,
+    MEAL_LABELS,
+    MODE_LABELS,
+    clock_text,
+    money_text,
+    number_text,
+    render,
+)
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
 from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
@@ -55,7 +63,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         return "  · " + _("%(mode)s %(minutes)s min, %(km)s km") % {
             "mode": mode,
             "minutes": value.minutes,
-            "km": value.km,
+            "km": number_text(value.km, lang, digits=2),
         }
 
     def span(start: datetime, end: datetime, city: str) -> str:
@@ -105,7 +113,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                 fare = (
                     _("fare unknown")
                     if o.fare.amount is None
-                    else f"{o.fare.amount:,.0f} {o.fare.currency}"
+                    else money_text(o.fare.amount, o.fare.currency, lang)
                 )
                 lines.append("    " + _("fare: %(fare)s") % {"fare": fare})
                 lines += ["    " + _("document: %(text)s") % {"text": say(d)} for d in o.documents]

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from planner.catalogue import Catalogue
 from planner.plan_check.walk import (
     _MINUTE,
+    FIRST_NIGHT_NOTICE,
     LAST_CROSSING_NOTICE,
+    NIGHTS_NOTICE,
     ROUNDING,
     Violation,
     _at,
@@ -135,9 +137,11 @@ def check_departure(plan: Itinerary, cat: Catalogue) -> list[Violation]:
                     f"{_label(step.item)} ends {_hm(step.end)}, after {_hm(latest)} "
                     f"(departure {_hm(req.depart)} less {margin // _MINUTE} min)",
                 )
-    if walked and walked[-1].steps:
+    if walked:
         last = walked[-1]
-        at = last.steps[-1].end + _minutes(last.plan.end_leg)
+        # From the last item, or, on a day with nothing else, from setting off.
+        begin = last.steps[-1].end if last.steps else (last.plan.leave_at or last.plan.start)
+        at = begin + _minutes(last.plan.end_leg)
         if at > latest:
             out.add(
                 "departure",
@@ -190,7 +194,11 @@ def check_banks(plan: Itinerary, cat: Catalogue) -> list[Violation]:
                 out.add("bank", d, f"{pid} is in {cat.get(pid).city}, the plan has {city}")
         nights = [wd.plan.city_end for wd in walked[:-1]]
         wanted = [req.stay[0]] * len(nights) if len(req.stay) == 1 else list(req.stay)
-        if nights != wanted:
+        said = {n.message.code for n in plan.warnings}
+        if FIRST_NIGHT_NOTICE in said and wanted:
+            wanted[0] = walked[0].plan.city_start  # after the last crossing: where one lands
+        realigned = NIGHTS_NOTICE in said  # a night added or dropped at midnight across zones
+        if nights != wanted and not realigned:
             out.add("bank", None, f"nights in {nights}, asked for {list(req.stay)}")
     return out
 

@@ -26,6 +26,7 @@ from planner.planning.rules import (
     PACES,
     SEASONAL_FACTOR,
     UNKNOWN_HOURS,
+    crossing_cushion_minutes,
     daylight,
     needs_daylight,
     position_known,
@@ -36,6 +37,7 @@ from planner.travel import MODES, leg_matrix, load_params
 from planner.trip import Crossing, Leg, TripRequest
 
 BIG = 10**8
+MUST_SEE_SCORE = 500  # a must-see that cannot be mandatory still outweighs any other sight
 MEAL_SCORE = 1000  # a landmark of popularity 10 scores 100-165
 
 CITY_CENTRES: dict[str, LatLon] = {
@@ -130,6 +132,10 @@ class Builder:
 
     def __init__(self, req: TripRequest, candidates: list[Attraction], base: int) -> None:
         self.req = req
+        # Set when no plan holds every must-see: they become the most valued of the optional
+        # places, and those that still do not fit are reported in red.
+        self.must_see_optional = False
+        self.crossing_cushion = timedelta(minutes=crossing_cushion_minutes(req))
         self.candidates = candidates
         self.pace = PACES[req.pace]
         self.base = base
@@ -235,7 +241,10 @@ class Builder:
             for c in cuts:
                 opt = c.option
                 from_loc = opt.from_point.location or CITY_CENTRES[opt.from_point.city]
-                segments.append(Segment(spec.index, city, loc, start, from_loc, opt.report_by, c))
+                # Keep the cushion where the day allows it (an arrival may leave less).
+                way = timedelta(seconds=self.seconds(city, loc, from_loc))
+                due = min(opt.report_by, max(opt.report_by - self.crossing_cushion, start + way))
+                segments.append(Segment(spec.index, city, loc, start, from_loc, due, c))
                 city = opt.to_point.city
                 loc = opt.to_point.location or CITY_CENTRES[city]
                 start = opt.arrive
@@ -247,7 +256,10 @@ class Builder:
             e_node = len(nodes)
             nodes.append(Node("end", seg.city, seg.end_loc, day=r))
             begin = int(seg.start.timestamp()) - self.base
-            finish = max(begin, int(seg.end.timestamp()) - self.base)
+            # A day whose end cannot be reached even straight away (a departure too close to
+            # the arrival, a long walk) still gets a plan; the notices say it is late, in red.
+            direct = self.seconds(seg.city, seg.start_loc, seg.end_loc)
+            finish = max(begin + direct, int(seg.end.timestamp()) - self.base)
             routes.append(RouteSpec(s_node, e_node, begin, finish))
         meal_nodes = []
         for spec in specs:
@@ -289,7 +301,9 @@ class Builder:
             assert place is not None
             scores[i] = interest_score(place, self.req.interests)
             service[i] = self.service_s(place)
-            if place.id in must:
+            if place.id in must and self.must_see_optional:
+                scores[i] += MUST_SEE_SCORE
+            elif place.id in must:
                 mandatory.add(i)
             days_ok = allowed_days.get(place.id)
             for r, seg in enumerate(segments):

@@ -24,11 +24,15 @@ from planner.planning.rules import EARLIEST, MIN_HOURS_ABROAD, PACES, depart_mar
 from planner.timeutil import city_zone, other_city
 from planner.trip import Crossing, PlanningError, TripRequest
 
+# An early departure's day begins this long before the cut-off: time enough for any leg in the
+# twin cities' area (Heihe airport is the farthest, about 35 minutes by taxi from the centre).
+EARLY_DEPARTURE_LEAD = timedelta(hours=2)
 OUT_ARRIVAL_TARGET = time(10, 0)  # a day abroad is best begun around mid-morning, local time
 
 
 def nights(req: TripRequest) -> list[str]:
-    """The city of each night of the trip."""
+    """The city of each night of the trip, counted on the first stay city's calendar (as the
+    form and the API count them); `day_specs` dates the days on the same calendar."""
     zone = city_zone(req.stay[0])
     n = (req.depart.astimezone(zone).date() - req.arrive.astimezone(zone).date()).days
     if len(req.stay) == 1:
@@ -38,6 +42,39 @@ def nights(req: TripRequest) -> list[str]:
     return list(req.stay)
 
 
+def align_nights(req: TripRequest, cat: Catalogue, stays: list[str]) -> list[str]:
+    """The nights on the calendars the days are dated by: the arrival's date on the clock of
+    the city arrived in, the departure's on the clock of the city left from.
+
+    The request counts nights on the first stay city's clock; 23:15 in Heihe is already the
+    next day across the river. Where the two differ, a night is added (where one lands, or
+    where one last slept) or dropped, so the last day is the departure's day.
+    """
+    zone = city_zone(req.stay[0])
+    out = list(stays)
+    arrive_city = cat.get(req.arrive_place).city if req.arrive_place else None
+    depart_city = cat.get(req.depart_place).city if req.depart_place else None
+    if arrive_city is not None:
+        ahead = (
+            req.arrive.astimezone(zone).date()
+            - req.arrive.astimezone(city_zone(arrive_city)).date()
+        ).days
+        if ahead > 0:
+            out = [arrive_city] * ahead + out
+        elif ahead < 0 and out:
+            out = out[-ahead:]
+    if depart_city is not None:
+        behind = (
+            req.depart.astimezone(city_zone(depart_city)).date()
+            - req.depart.astimezone(zone).date()
+        ).days
+        if behind > 0:
+            out = out + [out[-1] if out else req.stay[-1]] * behind
+        elif behind < 0 and out:
+            out = out[:behind]
+    return out
+
+
 def _place(cat: Catalogue, pid: str | None, default: str) -> tuple[str, LatLon | None]:
     if pid is None:
         return default, None
@@ -45,17 +82,21 @@ def _place(cat: Catalogue, pid: str | None, default: str) -> tuple[str, LatLon |
     return place.city, place.location
 
 
-def day_specs(req: TripRequest, cat: Catalogue, stays: list[str]) -> list[DaySpec]:
+def day_specs(
+    req: TripRequest, cat: Catalogue, stays: list[str], leave_from: str | None = None
+) -> list[DaySpec]:
     """Each day's start and end: the arrival and the departure (with its margin) bound the ends.
 
     A late arrival or an early departure leaves a short or empty day, never an error.
+    *leave_from*: the city the trip ends in when no departure point is given (default: the
+    last night's).
     """
     pace = PACES[req.pace]
     hotels = dict(req.hotels)
     first_city = stays[0] if stays else req.stay[0]
     last_city = stays[-1] if stays else req.stay[0]
     arrive_city, arrive_loc = _place(cat, req.arrive_place, first_city)
-    depart_city, depart_loc = _place(cat, req.depart_place, last_city)
+    depart_city, depart_loc = _place(cat, req.depart_place, leave_from or last_city)
     margin = timedelta(
         minutes=depart_margin_minutes(cat.get(req.depart_place) if req.depart_place else None)
     )
@@ -78,6 +119,12 @@ def day_specs(req: TripRequest, cat: Catalogue, stays: list[str]) -> list[DaySpe
         if d == ndays - 1:
             end = min(end, req.depart - margin)
             end_place = "departure"
+            if end < start:
+                # An early flight or train: the day begins when it must, not at the pace's hour
+                # (never before the arrival, nor before the calendar day when the night was
+                # spent at the hotel). What still cannot be reached is flagged in red.
+                floor = req.arrive if d == 0 else datetime.combine(day, time(0), start.tzinfo)
+                start = max(floor, end - EARLY_DEPARTURE_LEAD)
         end = max(end, start)  # an empty day: nothing fits, nothing fails
         specs.append(
             DaySpec(d, day, start_city, end_city, start_loc, end_loc, start, end, end_place)
@@ -156,10 +203,28 @@ class Border:
         return [self._grouped(o) for o in answer.options]
 
 
+# The reason a traveller can act on comes first: papers, a closure, the day's last run gone;
+# "not in season" for a mode is the least telling (another mode may run).
+REASON_PRIORITY = (
+    "entry_not_permitted",
+    "notice_suspension",
+    "checkpoint_closed",
+    "holiday_closure",
+    "holiday_closure_estimated",
+    "no_more_crossings_today",
+)
+
+
 def _reason(answer: CrossingAnswer | None) -> Message:
     if answer is not None and answer.reasons:
-        return answer.reasons[0]
-    return Message("no_crossing_in_window", {})
+        ranked = sorted(
+            answer.reasons,
+            key=lambda m: (
+                REASON_PRIORITY.index(m.code) if m.code in REASON_PRIORITY else len(REASON_PRIORITY)
+            ),
+        )
+        return ranked[0]
+    return Message("no_crossing_fits", {})
 
 
 def move_options(b: Border, spec: DaySpec) -> tuple[list[Crossing], Message | None]:

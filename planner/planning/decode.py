@@ -180,7 +180,7 @@ def decode(
                 items.append(
                     Crossing(c.option, c.direction_from, end_leg, c.last_of_day, c.back_by)
                 )
-                report = int(c.option.report_by.timestamp()) - base
+                report = seg_end  # the report time less the cushion the builder kept
                 starts.append(report)
                 legs.append(end_leg.minutes * 60)
                 waits.append(max(0, report - clock - end_leg.minutes * 60))
@@ -192,6 +192,9 @@ def decode(
         if starts and spec.index > 0:
             leave = at(starts[0] - legs[0], spec.start_city)
             waits[0] = 0
+        elif not items and spec.index > 0 and end_leg is not None:
+            # A day with nothing to do but reach the departure: leave in time for it.
+            leave = max(spec.start, spec.end - timedelta(minutes=end_leg.minutes))
         out.idle_s += sum(waits)
         for kind in MEAL_WINDOWS:
             has = any(isinstance(i, Meal) and i.kind == kind for i in items)

@@ -7,13 +7,18 @@ most one weather or daylight warning a day, and nothing that the data does not s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from planner.messages import Message
 from planner.planning.builder import CITY_CENTRES, DaySpec
 from planner.planning.decode import Decoded
 from planner.planning.rules import WINTER_MONTHS, daylight, position_known
-from planner.trip import SEVERITIES, DayPlan, LeftOut, Notice, TripRequest
+from planner.timeutil import city_zone
+from planner.trip import SEVERITIES, Crossing, DayPlan, Item, LeftOut, Meal, Notice, TripRequest
+
+# A crossing reached with less than this to spare before its report time is flagged amber (the
+# report time already holds the check-point's own margin; this is the traveller's slack).
+TIGHT_CROSSING = timedelta(hours=1)
 
 # How serious each warning of the border model is for a traveller.
 AMBER_CODES = frozenset(
@@ -53,9 +58,62 @@ def _names(places: Iterable) -> tuple:  # noqa: ANN001 - attractions
     return tuple(dict.fromkeys(p.name for p in places))
 
 
-def day_notices(req: TripRequest, day: DayPlan, spec: DaySpec, dec: Decoded) -> tuple[Notice, ...]:
-    """What the traveller must know about one day."""
+def _end(item: Item) -> datetime:
+    if isinstance(item, Crossing):
+        return item.option.arrive
+    return item.end if isinstance(item, Meal) else item.depart
+
+
+def _minutes(leg) -> timedelta:  # noqa: ANN001 - a Leg or None
+    return timedelta(minutes=leg.minutes if leg is not None else 0)
+
+
+def _hm(moment: datetime, city: str) -> str:
+    return moment.astimezone(city_zone(city)).strftime("%H:%M")
+
+
+def timing_notices(day: DayPlan, deadline: datetime | None) -> list[Notice]:
+    """Slack before each crossing, and the departure reached with its margin, every leg counted.
+
+    The same figures the plan page shows, said once in the core so that the text, the JSON, the
+    page and the print all carry them.
+    """
     out: list[Notice] = []
+    clock = day.leave_at or day.start
+    for n, item in enumerate(day.items):
+        if isinstance(item, Crossing):
+            at_port = clock + _minutes(item.leg)
+            spare = item.option.report_by - at_port
+            params = {
+                "mode": item.option.mode,
+                "time": _hm(item.option.depart, item.direction_from),
+                "city": item.direction_from,
+                "minutes": int(spare.total_seconds() // 60),
+            }
+            if spare < timedelta(0):
+                params["minutes"] = -params["minutes"]
+                out.append(Notice("red", Message("crossing_late", params)))
+            elif spare < TIGHT_CROSSING and n > 0:  # first thing: the set-off time is chosen for it
+                out.append(Notice("amber", Message("crossing_tight", params)))
+        clock = _end(item)
+    if deadline is not None and day.end_place == "departure":
+        at = clock + _minutes(day.end_leg)
+        if at > deadline:
+            params = {
+                "time": _hm(at, day.city_end),
+                "deadline": _hm(deadline, day.city_end),
+                "city": day.city_end,
+            }
+            out.append(Notice("red", Message("departure_unreachable", params)))
+    return out
+
+
+def day_notices(
+    req: TripRequest, day: DayPlan, spec: DaySpec, dec: Decoded, deadline: datetime | None = None
+) -> tuple[Notice, ...]:
+    """What the traveller must know about one day (*deadline*: when to be at the departure
+    point, its margin counted)."""
+    out: list[Notice] = timing_notices(day, deadline)
     for c in day.crossings:
         if c.last_of_day:
             params = {
@@ -93,7 +151,7 @@ def day_notices(req: TripRequest, day: DayPlan, spec: DaySpec, dec: Decoded) -> 
         out.append(Notice("info", Message("winter_daylight", params)))
     if spec.index == 0 and not day.items and spec.end - spec.start < timedelta(hours=2):
         out.append(
-            Notice("info", Message("arrival_no_time", {"time": spec.start.strftime("%H:%M")}))
+            Notice("info", Message("arrival_no_time", {"time": _hm(spec.start, spec.start_city)}))
         )
     return _ordered(out)
 

@@ -75,6 +75,18 @@ TRAVEL_PENALTY_PER_HOUR = 10  # riding and walking between places
 SEASONAL_FACTOR = 1.5  # a place only open in some months is worth more in them
 
 
+# Slack kept before a crossing's report time (which already holds the check-point's margin), so
+# that a slow taxi or a long lunch bill does not lose the boat; an organised group takes longer
+# to gather. A planning rule, not a fact of the border.
+CROSSING_CUSHION_MIN = 15
+GROUP_CROSSING_CUSHION_MIN = 30
+
+
+def crossing_cushion_minutes(req) -> int:  # noqa: ANN001 - a TripRequest
+    """The slack the plan keeps before reporting at the border."""
+    return GROUP_CROSSING_CUSHION_MIN if req.group_tour else CROSSING_CUSHION_MIN
+
+
 def depart_margin_minutes(place: Attraction | None) -> int:
     """How early to be at the departure point."""
     if place is None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import itertools
 import time as clock
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from planner import crossing as border
 from planner.catalogue import Catalogue, load_catalogue
@@ -28,7 +28,15 @@ from planner.planning.builder import (
     MealSpot,
     interest_score,
 )
-from planner.planning.days import Abroad, Border, abroad_options, day_specs, move_options, nights
+from planner.planning.days import (
+    Abroad,
+    Border,
+    abroad_options,
+    align_nights,
+    day_specs,
+    move_options,
+    nights,
+)
 from planner.planning.decode import Decoded, decode, over_daily_budget
 from planner.planning.notices import day_notices, trip_notices
 from planner.planning.rules import (
@@ -40,12 +48,13 @@ from planner.planning.rules import (
     OTHER_CITY_BONUS,
     PACES,
     TRAVEL_PENALTY_PER_HOUR,
+    depart_margin_minutes,
     position_known,
 )
 from planner.solver import FirstOf, MaxIterations, MaxRuntime, NoImprovement, check, solve
 from planner.timeutil import CITIES, other_city, require_aware
 from planner.travel import MODES, great_circle_km, load_travel_data
-from planner.trip import Crossing, Itinerary, LeftOut, Meal, PlanningError, TripRequest
+from planner.trip import Crossing, Itinerary, LeftOut, Meal, Notice, PlanningError, TripRequest
 
 MISSED_MEAL_PENALTY = 60
 FRONT_RUNNERS = 2  # variants always weighed, even when the time limit is spent
@@ -310,6 +319,7 @@ def _variants(
     abroad: list[Abroad],
     rank: dict[int, float],
     must_away: bool,
+    lead_time: Callable[[DaySpec, Crossing], timedelta],
 ) -> list[_Variant]:
     """Which days go across the river and on which departures: a few sensible combinations."""
     move_days = sorted(moves)
@@ -344,11 +354,11 @@ def _variants(
             day_list = list(specs)
             for a in chosen:
                 crossings[a.day] = [a.out, a.back]
-                lead = a.out.option.report_by - timedelta(minutes=60)
+                lead = a.out.option.report_by - lead_time(day_list[a.day], a.out)
                 if a.day > 0 and lead < day_list[a.day].start:  # never before the arrival
                     day_list[a.day] = replace(day_list[a.day], start=lead)
             for k in move_days:
-                lead = crossings[k][0].option.report_by - timedelta(minutes=60)
+                lead = crossings[k][0].option.report_by - lead_time(day_list[k], crossings[k][0])
                 if k > 0 and lead < day_list[k].start:
                     day_list[k] = replace(day_list[k], start=lead)
             variants.append(_Variant(day_list, crossings, len(chosen)))
@@ -370,13 +380,18 @@ def plan_trip(
     deadline = started + time_limit
     cat = catalogue or load_catalogue()
     req = _validate(req, cat)
-    specs = day_specs(req, cat, nights(req))
+    asked = nights(req)
+    stays = align_nights(req, cat, asked)
+    specs = day_specs(req, cat, stays)
     base = int(min(s.start for s in specs).timestamp()) - 2 * 86400
     candidates, left = _candidates(req, cat, specs)
     builder = Builder(req, candidates, base)
     specs = [builder.fit(spec) for spec in specs]
     rates = _rates()
     b = Border(req)
+    early: list[Notice] = []
+    if stays != asked:
+        early.append(Notice("info", Message("nights_on_local_calendar", {"nights": len(stays)})))
 
     def reachable(spec: DaySpec, c: Crossing) -> bool:
         """Whether the traveller can be at the port by the report time: from the arrival on
@@ -387,6 +402,19 @@ def plan_trip(
         builder._add_point(port)
         way = builder.seconds(spec.start_city, spec.start_loc, port)
         return c.option.report_by >= spec.start + timedelta(seconds=way)
+
+    first = specs[0]
+    if len(specs) > 1 and first.start_city != first.end_city:
+        opts, _why = move_options(b, first)
+        if not any(reachable(first, c) for c in opts):
+            # Arriving after the day's last crossing: the first night is spent where one
+            # arrives, and the river is crossed the next day.
+            leave_from = specs[-1].end_city
+            stays = [first.start_city, *stays[1:]]
+            specs = [builder.fit(spec) for spec in day_specs(req, cat, stays, leave_from)]
+            early.append(
+                Notice("amber", Message("first_night_where_arrived", {"city": first.start_city}))
+            )
 
     moves: dict[int, list[Crossing]] = {}
     for spec in specs:
@@ -424,22 +452,37 @@ def plan_trip(
     rank = {a.day: open_value(a.day) for a in abroad}
     home_cities = {s.start_city for s in specs} | {s.end_city for s in specs}
     must_away = any(cat.get(m).city not in home_cities for m in req.must_see)
-    variants = _variants(specs, moves, abroad, rank, must_away)
+
+    def lead_time(spec: DaySpec, c: Crossing) -> timedelta:
+        """How long before the report time a day that begins with a crossing must begin: the
+        way to the port and the cushion, and never less than an hour."""
+        port = c.option.from_point.location or CITY_CENTRES[c.direction_from]
+        way = timedelta(seconds=builder.seconds(spec.start_city, spec.start_loc, port))
+        return max(timedelta(minutes=60), way + builder.crossing_cushion)
+
+    variants = _variants(specs, moves, abroad, rank, must_away, lead_time)
     clusters = _clusters(candidates, builder)
     share = time_limit * 0.7 / len(variants)
     best: _Outcome | None = None
-    for number, variant in enumerate(variants):
-        # The limit holds: no new variant once it is spent, except that the two front-runners
-        # (the best day across, staying put) are always built, construction only if need be, so
-        # a busy machine still weighs one against the other; and until a feasible variant is
-        # found, each is at least constructed.
-        remaining = deadline - clock.perf_counter()
-        if remaining <= 0 and best is not None and number >= FRONT_RUNNERS:
-            break
-        seconds = max(0.0, min(share, remaining))
-        outcome = _solve(req, builder, variant, clusters, seconds, seed, rates)
-        if outcome is not None and (best is None or outcome.value > best.value):
-            best = outcome
+    for attempt in range(2):
+        if attempt == 1:
+            if best is not None or not req.must_see:
+                break
+            # No plan holds every must-see (one too far for the transport, or closed): plan
+            # with them as the most valued places; the ones left out are said in red.
+            builder.must_see_optional = True
+        for number, variant in enumerate(variants):
+            # The limit holds: no new variant once it is spent, except that the two
+            # front-runners (the best day across, staying put) are always built, construction
+            # only if need be, so a busy machine still weighs one against the other; and until
+            # a feasible variant is found, each is at least constructed.
+            remaining = deadline - clock.perf_counter()
+            if remaining <= 0 and best is not None and number >= FRONT_RUNNERS:
+                break
+            seconds = max(0.0, min(share, remaining))
+            outcome = _solve(req, builder, variant, clusters, seconds, seed, rates)
+            if outcome is not None and (best is None or outcome.value > best.value):
+                best = outcome
     if best is None:
         raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
 
@@ -459,7 +502,10 @@ def plan_trip(
             and second.decoded.score >= 0.9 * best.decoded.score
         ):
             best = second
-    return _itinerary(req, best, builder, candidates, left, blocked, specs, started)
+    place = cat.get(req.depart_place) if req.depart_place else None
+    deadline = req.depart - timedelta(minutes=depart_margin_minutes(place))
+    it = _itinerary(req, best, builder, candidates, left, blocked, specs, started, deadline)
+    return replace(it, warnings=(*early, *it.warnings)) if early else it
 
 
 def _itinerary(
@@ -471,6 +517,7 @@ def _itinerary(
     blocked: dict[str, Message],
     specs: list[DaySpec],
     started: float,
+    deadline: datetime,
 ) -> Itinerary:
     dec = outcome.decoded
     for node in getattr(dec, "dropped_budget", ()):
@@ -492,7 +539,7 @@ def _itinerary(
         else:
             left[place.id] = LeftOut(place, "no_time", Message("left_no_time"))
     days = [
-        replace(day, warnings=day_notices(req, day, spec, dec))
+        replace(day, warnings=day_notices(req, day, spec, dec, deadline))
         for day, spec in zip(dec.days, outcome.variant.specs, strict=True)
     ]
     notices = trip_notices(req, days, left, blocked, reachable)

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from flask import Flask, g, request
 from flask_babel import Babel
 
+from planner.messages import number_text
+
 LANGUAGES: dict[str, str] = {"zh": "中文", "ru": "Русский", "en": "English"}
 HTML_LANG = {"zh": "zh-Hans", "ru": "ru", "en": "en"}
 COOKIE = "lang"
@@ -39,6 +41,7 @@ def lang_query(args, code: str) -> str:  # noqa: ANN001 - request.args
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["lang_query"] = lang_query
+    app.jinja_env.filters["amount"] = lambda value: number_text(value, current_lang())
 
     @app.after_request
     def remember_language(response):  # noqa: ANN001, ANN202

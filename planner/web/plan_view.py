@@ -15,10 +15,18 @@ from flask_babel import gettext as _
 
 from planner.catalogue import Catalogue
 from planner.itinerary_map import day_colour
-from planner.messages import CITY_LABELS, MEAL_LABELS, MODE_LABELS, clock_text
+from planner.messages import (
+    CITY_LABELS,
+    MEAL_LABELS,
+    MODE_LABELS,
+    clock_text,
+    money_text,
+    number_text,
+)
 from planner.planning.notices import SKIP_CODES
 from planner.timeutil import other_city
 from planner.web.collation import name_key
+from planner.web.i18n import current_lang
 
 LEG_MODES = {"walk": "walk", "taxi": "taxi", "bus": "bus"}
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2}
@@ -41,7 +49,7 @@ def leg_text(leg: dict[str, Any] | None) -> str:
     return _("%(mode)s %(minutes)s min, %(km)s km") % {
         "mode": mode,
         "minutes": leg["minutes"],
-        "km": leg["km"],
+        "km": number_text(leg["km"], current_lang(), digits=2),
     }
 
 
@@ -57,7 +65,7 @@ def money(amount: float | None, currency: str) -> str:
         return _("price unknown")
     if amount == 0:
         return _("free")
-    return f"{amount:,.0f} {currency}".replace(",", "\u202f")
+    return money_text(amount, currency, current_lang())
 
 
 @dataclass

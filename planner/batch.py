@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.messages import refusal_text
 from planner.requests import FieldError, RequestInvalid
 from planner.trip import PlanningError
 
@@ -248,6 +249,7 @@ def run_batch(
     progress: Callable[[int, RowResult], None] | None = None,
     gettext: Callable[[str], str] = lambda s: s,
     outputs: Callable[[Any], dict[str, bytes]] | None = None,
+    lang: str = "en",
 ) -> BatchReport:
     """Plan and store every row of *text* with *planner* (planner.plans.Planner), handing each
     file to *write(name, content)*; a row's failure is recorded and the next row goes on."""
@@ -262,7 +264,7 @@ def run_batch(
         except RequestInvalid as exc:
             result.errors = [f"{e.field or 'row'}: {e.text(gettext)}" for e in exc.errors]
         except PlanningError as exc:
-            result.errors = [str(exc)]
+            result.errors = [refusal_text(exc, gettext, lang)]
         else:
             result.ok, result.plan_id, result.edit_token = True, plan.id, token
             folder = f"{index:03d}-{_slug(result.title) or 'plan'}-{plan.id[:8]}"

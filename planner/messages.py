@@ -73,6 +73,22 @@ TEMPLATES: dict[str, str] = {
         "no more crossings from %(city)s on %(day)s after %(after)s: the last was the "
         "%(last_mode)s at %(last_time)s; the next options are the next morning"
     ),
+    # why a request cannot be planned (PlanningError)
+    "refused_departure_before_arrival": N_("the departure must be after the arrival"),
+    "refused_trip_too_long": N_("trips longer than 14 days are not supported"),
+    "refused_pace": N_("choose a pace: relaxed, normal or packed"),
+    "refused_party_size": N_("the party size must be a whole number from 1 to 200"),
+    "refused_stay": N_("say where you stay: Heihe or Blagoveshchensk"),
+    "refused_transport": N_("transport can be walking, taxi or bus"),
+    "refused_unknown_place": N_("a place asked for is not in the catalogue"),
+    "refused_must_and_exclude": N_("a place cannot be both a must-see and excluded"),
+    "refused_budget": N_("the daily budget must be CNY or RUB, and not negative"),
+    "refused_kept_outside_trip": N_("%(place)s is kept on day %(day)s, outside the trip"),
+    "refused_nights": N_("the trip has %(nights)s night(s) but %(given)s stay cities were given"),
+    "refused_no_crossing": N_(
+        "no border crossing on %(day)s from %(from_city)s to %(to_city)s: %(reason)s"
+    ),
+    "refused_no_plan": N_("no feasible plan: the crossings or must-see places do not fit"),
     "no_crossing_fits": N_("no crossing that day fits the plan"),
     "no_crossing_in_window": N_(
         "no crossing from %(city)s between %(after)s and %(until)s: do not plan a crossing"
@@ -222,6 +238,8 @@ _WORDS: dict[str, Mapping[str, str]] = {
     "mode": MODE_LABELS,
     "last_mode": MODE_LABELS,
     "city": CITY_LABELS,
+    "from_city": CITY_LABELS,
+    "to_city": CITY_LABELS,
     "country": COUNTRY_LABELS,
     "status": STATUS_LABELS,
     "period": PERIOD_LABELS,
@@ -310,6 +328,12 @@ def render(message: Message, gettext: Callable[[str], str], lang: str = "en") ->
     if template is None:  # an unknown code still says something useful
         return message.code + (f" {values}" if values else "")
     return gettext(template) % values
+
+
+def refusal_text(exc: Exception, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """Why a request was refused, in *lang* when the refusal carries a coded message."""
+    message = getattr(exc, "message", None)
+    return render(message, gettext, lang) if isinstance(message, Message) else str(exc)
 
 
 def english(message: Message) -> str:

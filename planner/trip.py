@@ -18,7 +18,12 @@ from planner.model import Attraction, LatLon
 
 
 class PlanningError(ValueError):
-    """The request cannot be planned as given (the message says why)."""
+    """The request cannot be planned as given: English text for logs and the command line, and
+    a coded `message` (planner.messages) that the adapters render in the traveller's language."""
+
+    def __init__(self, text: str, message: Message | None = None) -> None:
+        super().__init__(text)
+        self.message = message
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,42 @@ def test_a_hotel_point_must_lie_in_its_city(api, point, status):
     assert response.status_code == status, response.get_json()
     if status == 400:
         assert any(e["field"] == "hotels.heihe" for e in response.get_json()["errors"])
+
+
+def test_an_impossible_trip_is_refused_in_the_asked_language_without_ids(api):
+    """A Chinese passport with no Russian visa cannot move to Blagoveshchensk: 422, in Chinese."""
+    body = {
+        **BASE,
+        "nationality": "CN",
+        "stay": ["heihe", "blagoveshchensk"],
+        "lang": "zh",
+    }
+    response = api.post("/api/v1/plans", json=body)
+    assert response.status_code == 422
+    error = response.get_json()["errors"][0]
+    assert error["code"] == "refused_no_crossing"
+    assert "过境" in error["message"] and "布拉戈维申斯克" in error["message"]
+    assert "blagoveshchensk" not in error["message"] and "no border" not in error["message"]
+
+
+def test_the_command_line_refuses_in_its_language(runner):
+    from planner.cli import cli
+
+    result = runner.invoke(
+        cli,
+        [
+            "plan",
+            "--arrive",
+            "2027-07-10T09:00+08:00",
+            "--depart",
+            "2027-07-12T18:00+08:00",
+            "--stay",
+            "heihe,blagoveshchensk",
+            "--nationality",
+            "CN",
+            "--lang",
+            "ru",
+        ],
+    )
+    assert result.exit_code != 0
+    assert "нет пересечения границы" in result.output and "Traceback" not in result.output

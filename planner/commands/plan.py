@@ -23,6 +23,7 @@ from planner.messages import (
     clock_text,
     money_text,
     number_text,
+    refusal_text,
     render,
 )
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
@@ -229,7 +230,7 @@ def command(
         except RequestInvalid as exc:
             raise click.ClickException(terminal_text(f"invalid request: {exc}")) from None
         except (PlanningError, ValueError) as exc:
-            raise click.ClickException(terminal_text(str(exc))) from None
+            raise click.ClickException(terminal_text(_refusal(exc, lang))) from None
         _print(itinerary, lang, fmt)
         return
     if not (arrive and depart and stay):
@@ -267,8 +268,13 @@ def command(
     except DataProblems as exc:
         raise click.ClickException(terminal_text(str(exc))) from None
     except (PlanningError, ValueError) as exc:
-        raise click.ClickException(terminal_text(str(exc))) from None
+        raise click.ClickException(terminal_text(_refusal(exc, lang))) from None
     _print(itinerary, lang, fmt)
+
+
+def _refusal(exc: Exception, lang: str) -> str:
+    """Why the plan was refused, in --lang (a plain ValueError stays as it is)."""
+    return refusal_text(exc, Translations.load(str(TRANSLATIONS), [lang]).gettext, lang)
 
 
 def _print(itinerary: Itinerary, lang: str, fmt: str) -> None:

@@ -38,7 +38,10 @@ def nights(req: TripRequest) -> list[str]:
     if len(req.stay) == 1:
         return [req.stay[0]] * n
     if len(req.stay) != n:
-        raise PlanningError(f"the trip has {n} night(s) but {len(req.stay)} stay cities were given")
+        raise PlanningError(
+            f"the trip has {n} night(s) but {len(req.stay)} stay cities were given",
+            Message("refused_nights", {"nights": n, "given": len(req.stay)}),
+        )
     return list(req.stay)
 
 

@@ -64,49 +64,63 @@ CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
 CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
 
 
+def _refused(text: str, code: str, **params: object) -> PlanningError:
+    """A refusal: English *text* for logs and the command line, *code* for the traveller."""
+    return PlanningError(text, Message(code, params))  # type: ignore[arg-type]
+
+
 def _validate(req: TripRequest, cat: Catalogue) -> TripRequest:
     """Check the request; return it with its country codes normalised (once, here)."""
     require_aware(req.arrive, "arrival time")
     require_aware(req.depart, "departure time")
     if req.depart <= req.arrive:
-        raise PlanningError("departure must be after arrival")
+        raise _refused("departure must be after arrival", "refused_departure_before_arrival")
     if req.depart - req.arrive > timedelta(days=14):
-        raise PlanningError("trips longer than 14 days are not supported")
+        raise _refused("trips longer than 14 days are not supported", "refused_trip_too_long")
     if req.pace not in PACES:
-        raise PlanningError(f"pace must be one of: {', '.join(PACES)}")
+        raise _refused(f"pace must be one of: {', '.join(PACES)}", "refused_pace")
     if isinstance(req.party_size, bool) or not isinstance(req.party_size, int):
-        raise PlanningError("party size must be a whole number")
+        raise _refused("party size must be a whole number", "refused_party_size")
     if not 1 <= req.party_size <= 200:
-        raise PlanningError("party size must be between 1 and 200")
+        raise _refused("party size must be between 1 and 200", "refused_party_size")
     if not req.stay:
-        raise PlanningError("say where you stay (heihe or blagoveshchensk)")
+        raise _refused("say where you stay (heihe or blagoveshchensk)", "refused_stay")
     for city in req.stay:
         if city not in CITIES:
-            raise PlanningError(f"unknown city {city!r}: expected heihe or blagoveshchensk")
+            raise _refused(
+                f"unknown city {city!r}: expected heihe or blagoveshchensk", "refused_stay"
+            )
     for city, modes in req.transport:
         if city not in CITIES or not modes or set(modes) - set(MODES):
-            raise PlanningError(f"transport for {city} must be among: {', '.join(MODES)}")
+            raise _refused(
+                f"transport for {city} must be among: {', '.join(MODES)}", "refused_transport"
+            )
     for pid in (*req.must_see, *req.exclude, req.arrive_place, req.depart_place):
         if pid is None:
             continue
         try:
             cat.get(pid)
         except KeyError:
-            raise PlanningError(f"unknown place {pid!r}") from None
+            raise _refused(f"unknown place {pid!r}", "refused_unknown_place") from None
     if set(req.must_see) & set(req.exclude):
-        raise PlanningError("a place cannot be both must-see and excluded")
+        raise _refused("a place cannot be both must-see and excluded", "refused_must_and_exclude")
     if req.daily_budget is not None and req.daily_budget < 0:
-        raise PlanningError("daily budget cannot be negative")
+        raise _refused("daily budget cannot be negative", "refused_budget")
     if req.budget_currency not in ("CNY", "RUB"):
-        raise PlanningError("budget currency must be CNY or RUB")
+        raise _refused("budget currency must be CNY or RUB", "refused_budget")
     trip_days = (req.depart.date() - req.arrive.date()).days + 2  # either clock's calendar
     for pid, day in req.pinned:
         try:
             cat.get(pid)
         except KeyError:
-            raise PlanningError(f"unknown place {pid!r}") from None
+            raise _refused(f"unknown place {pid!r}", "refused_unknown_place") from None
         if not 0 <= day < trip_days:
-            raise PlanningError(f"{pid} is kept on day {day + 1}, outside the trip")
+            raise _refused(
+                f"{pid} is kept on day {day + 1}, outside the trip",
+                "refused_kept_outside_trip",
+                place=cat.get(pid).name,
+                day=day + 1,
+            )
     pinned_ids = tuple(pid for pid, _ in req.pinned if pid not in req.must_see)
     return replace(
         req,
@@ -422,9 +436,15 @@ def plan_trip(
             opts, why = move_options(b, spec)
             opts = [c for c in opts if reachable(spec, c)]
             if not opts:
-                raise PlanningError(
+                reason = why or Message("no_crossing_fits")
+                raise _refused(
                     f"no border crossing on {spec.day.isoformat()} from {spec.start_city} "
-                    f"to {spec.end_city}: {english(why) if why else 'no departure that day'}"
+                    f"to {spec.end_city}: {english(reason)}",
+                    "refused_no_crossing",
+                    day=spec.day.isoformat(),
+                    from_city=spec.start_city,
+                    to_city=spec.end_city,
+                    reason=reason,
                 )
             moves[spec.index] = opts
     abroad: list[Abroad] = []
@@ -484,7 +504,9 @@ def plan_trip(
             if outcome is not None and (best is None or outcome.value > best.value):
                 best = outcome
     if best is None:
-        raise PlanningError("no feasible plan: the crossings or must-see places do not fit")
+        raise _refused(
+            "no feasible plan: the crossings or must-see places do not fit", "refused_no_plan"
+        )
 
     excluded = set(req.exclude)
     food = [

@@ -352,7 +352,7 @@ def _run_job(
                         return plan_files(plan)
 
                 report = run_batch(
-                    text, planner, archive.writestr, progress, gettext, outputs=outputs
+                    text, planner, archive.writestr, progress, gettext, outputs=outputs, lang=lang
                 )
         except Exception:  # noqa: BLE001 - the job says it failed; the reason is not the user's
             app.logger.exception("batch job %s failed", job_id)

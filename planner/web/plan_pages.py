@@ -23,7 +23,7 @@ from markupsafe import Markup
 from planner import maps
 from planner.documents import with_texts
 from planner.itinerary_map import DAY_COLOURS, plan_map
-from planner.messages import MODE_LABELS, N_
+from planner.messages import MODE_LABELS, N_, refusal_text
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
 from planner.plans import Planner
@@ -117,7 +117,8 @@ def create_plan():  # noqa: ANN201
     except RequestInvalid as exc:
         return _form_page(values, _errors_by_field(exc.errors)), 400
     except PlanningError as exc:
-        problem = _("This trip cannot be planned as asked: %(reason)s") % {"reason": str(exc)}
+        reason = refusal_text(exc, _, current_lang())
+        problem = _("This trip cannot be planned as asked: %(reason)s") % {"reason": reason}
         return _form_page(values, {}, problem), 422
     response = redirect(url_for("plan_pages.show_plan", plan_id=plan.id))
     response.set_cookie(
@@ -253,7 +254,8 @@ def edit_plan(plan_id: str):  # noqa: ANN201
     except RequestInvalid as exc:
         flash("; ".join(e.text(_) for e in exc.errors), "error")
     except PlanningError as exc:
-        flash(_("This trip cannot be planned as asked: %(reason)s") % {"reason": str(exc)}, "error")
+        reason = refusal_text(exc, _, current_lang())
+        flash(_("This trip cannot be planned as asked: %(reason)s") % {"reason": reason}, "error")
     else:
         flash(_("The plan was made again with your change."), "ok")
     return redirect(url_for("plan_pages.show_plan", plan_id=plan_id))

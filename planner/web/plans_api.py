@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import force_locale, gettext
 
 from planner.documents import with_texts
+from planner.messages import refusal_text
 from planner.requests import RequestInvalid
 from planner.storage import Plan, StaleVersion, UnknownPlan
 from planner.trip import PlanningError
@@ -96,6 +97,16 @@ def _invalid(exc: RequestInvalid, lang: str) -> ApiError:
     return ApiError(f"invalid request: {fields}", 400, errors)
 
 
+def _refused(exc: PlanningError, lang: str) -> ApiError:
+    """422: valid, but impossible; the reason coded and in the asked language."""
+    errors = []
+    if exc.message is not None:
+        with force_locale(lang):
+            text = refusal_text(exc, gettext, lang)
+        errors = [{"field": "", "code": exc.message.code, "params": {}, "message": text}]
+    return ApiError(f"this trip cannot be planned: {exc}", 422, errors)
+
+
 def _stale(exc: StaleVersion) -> ApiError:
     return ApiError(
         f"the plan has changed (it is now at version {exc.current}): read it again", 409
@@ -112,7 +123,7 @@ def create_plan():  # noqa: ANN201
     except RequestInvalid as exc:
         raise _invalid(exc, lang) from None
     except PlanningError as exc:
-        raise ApiError(f"this trip cannot be planned: {exc}", 422) from None
+        raise _refused(exc, lang) from None
     response = jsonify({"ok": True, "plan": plan_payload(plan, lang), "edit_token": token})
     response.status_code = 201
     response.headers["Location"] = url_for("plans_api.get_plan", plan_id=plan.id)
@@ -144,7 +155,7 @@ def edit_plan(plan_id: str):  # noqa: ANN201
     except RequestInvalid as exc:
         raise _invalid(exc, lang) from None
     except PlanningError as exc:
-        raise ApiError(f"this trip cannot be planned: {exc}", 422) from None
+        raise _refused(exc, lang) from None
     except StaleVersion as exc:
         raise _stale(exc) from None
     return jsonify({"ok": True, "plan": plan_payload(plan, _lang(plan))})

@@ -169,10 +169,16 @@ def place_ref(place: Attraction) -> dict[str, Any]:
     return {"attraction_id": place.id, "name": place.name.as_dict(), "city": place.city}
 
 
+# Option warnings that a plan settles by choosing its crossings: left out of a plan's crossings.
+SETTLED_BY_PLAN = frozenset({"arrives_after_last_return", "no_return_that_day"})
+
+
 def crossing_to_json(crossing: Crossing, render: Render | None = None) -> dict[str, Any]:
     """A crossing of a plan: where to be by when, both clocks, papers, fare, the way there."""
     option = crossing.option
     out = option_to_json(option, render)
+    # The plan has chosen the way back (or this is a move): "plan to stay overnight" is moot.
+    out["warnings"] = [w for w in out["warnings"] if w["code"] not in SETTLED_BY_PLAN]
     out.update(
         {
             "direction_from": crossing.direction_from,

@@ -234,3 +234,12 @@ def test_the_command_line_refuses_in_its_language(runner):
     )
     assert result.exit_code != 0
     assert "нет пересечения границы" in result.output and "Traceback" not in result.output
+
+
+def test_a_plans_crossings_do_not_tell_a_returning_traveller_to_stay_overnight(api):
+    body = {**BASE, "nationality": "CN", "group_tour": True, "party_size": 6}
+    plan = api.post("/api/v1/plans", json=body).get_json()["plan"]
+    crossings = [c for day in plan["days"] for c in day["crossings"]]
+    assert crossings
+    codes = {w["code"] for c in crossings for w in c["warnings"]}
+    assert not codes & {"arrives_after_last_return", "no_return_that_day"}

@@ -24,6 +24,14 @@ def _parsed(expression: str, city: str) -> opening_hours.OpeningHours:
     )
 
 
+@lru_cache(maxsize=256)
+def public_holiday(city: str, day: date) -> bool:
+    """Whether *day* is a public holiday in *city*'s country (the holidays package, as `PH`)."""
+    import holidays
+
+    return day in holidays.country_holidays(CITY_COUNTRY[city], years=day.year)
+
+
 def is_open(attraction: Attraction, when: datetime) -> bool | None:
     """Whether *attraction* is open at the aware datetime *when*; None when its hours are unknown.
 

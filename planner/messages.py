@@ -163,6 +163,10 @@ TEMPLATES: dict[str, str] = {
         "the departure cannot be reached in time: at the departure point at %(time)s "
         "(%(city)s), it should be by %(deadline)s. Change the departure or leave earlier"
     ),
+    "public_holiday_hours": N_(
+        "%(day)s is a public holiday in %(country)s: places may keep other hours or close; "
+        "check before you go"
+    ),
     "meal_missed": N_("no time was left for %(meal)s on this day"),
     "position_unknown_must_see": N_(
         "%(place)s: position known only to about %(km)s km; the way there is counted generously, "

@@ -383,3 +383,22 @@ def test_a_must_see_out_of_reach_on_foot_is_said_in_red_and_the_plan_still_comes
     )
     assert plan.days
     assert any(n.severity == "red" and n.message.code == "must_see_missing" for n in plan.warnings)
+
+
+def test_visits_on_a_public_holiday_carry_a_check_before_you_go_warning():
+    """Spring Festival 2027 in Heihe: hours may differ; an ordinary July day has no such line."""
+    festive = plan_trip(
+        _request(
+            arrive=datetime(2027, 2, 6, 9, 0, tzinfo=HEIHE_TZ),
+            depart=datetime(2027, 2, 7, 20, 0, tzinfo=HEIHE_TZ),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    days_with_visits = [d for d in festive.days if d.stops]
+    assert days_with_visits
+    for day in days_with_visits:
+        said = [n for n in day.warnings if n.message.code == "public_holiday_hours"]
+        assert said and said[0].severity == "amber" and said[0].message.params["country"] == "CN"
+    ordinary = plan_trip(_request(), time_limit=QUALITY_LIMIT)
+    codes = {n.message.code for d in ordinary.days for n in d.warnings}
+    assert "public_holiday_hours" not in codes

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
+from planner.hours import public_holiday
 from planner.messages import Message
 from planner.planning.builder import CITY_CENTRES, DaySpec
 from planner.planning.decode import Decoded
 from planner.planning.rules import WINTER_MONTHS, daylight, position_known
-from planner.timeutil import city_zone
+from planner.timeutil import CITY_COUNTRY, city_zone
 from planner.trip import SEVERITIES, Crossing, DayPlan, Item, LeftOut, Meal, Notice, TripRequest
 
 # A crossing reached with less than this to spare before its report time is flagged amber (the
@@ -141,6 +142,12 @@ def day_notices(
     ]
     if rough:
         out.append(Notice("amber", Message("position_approximate", {"places": _names(rough)})))
+    for city in dict.fromkeys(s.attraction.city for s in stops):
+        local = next(s.arrive for s in stops if s.attraction.city == city)
+        local_day = local.astimezone(city_zone(city)).date()
+        if public_holiday(city, local_day):
+            params = {"country": CITY_COUNTRY[city], "day": local_day.isoformat()}
+            out.append(Notice("amber", Message("public_holiday_hours", params)))
     unverified = [s.attraction for s in stops if not s.attraction.hours_verified]
     if unverified:
         out.append(Notice("amber", Message("hours_unverified", {"places": _names(unverified)})))

@@ -22,7 +22,14 @@ from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue
 from planner.documents import message_from_json, render
-from planner.messages import MEAL_LABELS, MODE_LABELS, N_, clock_text, money_text
+from planner.messages import (
+    MEAL_LABELS,
+    MEAL_NEAR_LABELS,
+    MODE_LABELS,
+    N_,
+    clock_text,
+    money_text,
+)
 from planner.timeutil import city_zone
 
 Gettext = Callable[[str], str]
@@ -189,7 +196,8 @@ def plan_stops(
                     else None
                 )
                 label = gettext(MEAL_LABELS.get(item["kind"], item["kind"]))
-                name = ref["name"] if ref else {lang: gettext("near the last stop")}
+                near = MEAL_NEAR_LABELS.get(item.get("near", ""), MEAL_NEAR_LABELS["last_stop"])
+                name = ref["name"] if ref else {lang: gettext(near)}
                 stops.append(
                     Stop(
                         day=index,
@@ -340,7 +348,9 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
                 where = (
                     both_names(ref["name"], ref["city"], lang)
                     if ref
-                    else gettext("near the last stop")
+                    else gettext(
+                        MEAL_NEAR_LABELS.get(item.get("near", ""), MEAL_NEAR_LABELS["last_stop"])
+                    )
                 )
                 summary = f"{gettext(MEAL_LABELS.get(item['kind'], item['kind']))}: {where}"
                 if ref:

@@ -235,6 +235,13 @@ STATUS_LABELS: dict[str, str] = {
 }
 PERIOD_LABELS: dict[str, str] = {"freeze-up": N_("freeze-up"), "break-up": N_("break-up")}
 MEAL_LABELS: dict[str, str] = {"lunch": N_("lunch"), "dinner": N_("dinner")}
+# Where a meal without a named place is eaten (trip.Meal.near).
+MEAL_NEAR_LABELS: dict[str, str] = {
+    "last_stop": N_("near the last stop"),
+    "hotel": N_("near the hotel"),
+    "departure": N_("near the departure point"),
+    "crossing": N_("near the border crossing"),
+}
 CONFIDENCE_LABELS: dict[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 # Which params hold an id that must be shown as a translated word, never as the id itself.

@@ -221,6 +221,7 @@ def _meal(meal: Meal) -> dict[str, Any]:
         "zone": zone_name(meal.start),
         "city": meal.city,
         "place": place_ref(meal.place) if meal.place else None,
+        "near": meal.near,
         "leg": leg_to_json(meal.leg),
     }
 

@@ -102,8 +102,11 @@ class Meal:
     start: datetime
     end: datetime
     city: str
-    place: Attraction | None = None  # a food place of the catalogue; None: near the last stop
+    place: Attraction | None = None  # a food place of the catalogue; None: see `near`
     leg: Leg | None = None  # the way there (zero when eaten where the traveller already is)
+    # Without a place: eaten near the last stop, or, when that would leave too little time,
+    # near where the traveller goes next: the hotel, the departure point, or the crossing.
+    near: str = "last_stop"  # last_stop | hotel | departure | crossing
 
 
 Item = Visit | Meal | Crossing

@@ -402,3 +402,24 @@ def test_visits_on_a_public_holiday_carry_a_check_before_you_go_warning():
     ordinary = plan_trip(_request(), time_limit=QUALITY_LIMIT)
     codes = {n.message.code for d in ordinary.days for n in d.warnings}
     assert "public_holiday_hours" not in codes
+
+
+def test_dinner_is_eaten_near_the_station_rather_than_dropped_before_an_evening_train():
+    """Out at Aihui until mid-afternoon, a 20:00 train: dinner in town, not 'no time for dinner'."""
+    from planner.plan_check import check_plan
+
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 7, 14, 13, 0, tzinfo=HEIHE_TZ),
+            depart=datetime(2027, 7, 15, 20, 0, tzinfo=HEIHE_TZ),
+            arrive_place="heihe-railway-station",
+            depart_place="heihe-railway-station",
+            nationality="KZ",
+            visas=(),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    last = plan.days[-1]
+    assert [m.kind for m in last.meals] == ["lunch", "dinner"]
+    assert not [n for n in last.warnings if n.message.code == "meal_missed"]
+    assert not check_plan(plan, CAT)

@@ -19,6 +19,7 @@ from planner.errors import DataProblems
 from planner.messages import (
     CITY_LABELS,
     MEAL_LABELS,
+    MEAL_NEAR_LABELS,
     MODE_LABELS,
     clock_text,
     money_text,
@@ -120,7 +121,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                 lines += ["    " + _("document: %(text)s") % {"text": say(d)} for d in o.documents]
                 continue
             if isinstance(item, Meal):
-                where = item.place.name.get(lang) if item.place else _("near the last stop")
+                where = item.place.name.get(lang) if item.place else _(MEAL_NEAR_LABELS[item.near])
                 lines.append(
                     f"  {span(item.start, item.end, item.city)}  "
                     + _("%(meal)s: %(place)s") % {"meal": _(MEAL_LABELS[item.kind]), "place": where}

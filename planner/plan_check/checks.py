@@ -67,6 +67,7 @@ def check_order_and_legs(plan: Itinerary, cat: Catalogue) -> list[Violation]:
             if (
                 isinstance(step.item, Meal)
                 and step.item.place is None
+                and step.item.near == "last_stop"
                 and step.leg
                 and step.leg.minutes
             ):

@@ -23,7 +23,7 @@ from planner.model import Attraction, LatLon
 from planner.planning import rules
 from planner.timeutil import city_zone
 from planner.travel import leg_matrix
-from planner.trip import DayPlan, Item, Itinerary, Leg, Meal, TripRequest, Visit
+from planner.trip import Crossing, DayPlan, Item, Itinerary, Leg, Meal, TripRequest, Visit
 
 # Where a hotel is when the request names none: the city centres the planner documents
 # (Heihe centre per ru.wikipedia; Blagoveshchensk: Lenin Square). Restated here on purpose.
@@ -180,12 +180,17 @@ def _walk(plan: Itinerary, cat: Catalogue) -> list[_Day]:
         begin = _named_spot(cat, req.arrive_place if n == 0 else None, req, day.city_start)
         finish = _named_spot(cat, req.depart_place if n == last else None, req, day.city_end)
         bank, where, steps = day.city_start, begin, []
-        for item in day.items:
+        for k, item in enumerate(day.items):
             if isinstance(item, Visit):
                 spot = _place_spot(item.attraction)
                 step = _Step(item, bank, item.arrive, item.depart, item.leg, where, spot, spot)
             elif isinstance(item, Meal):
-                spot = where if item.place is None else _place_spot(item.place)
+                if item.place is not None:
+                    spot = _place_spot(item.place)
+                elif item.near == "last_stop":
+                    spot = where
+                else:  # eaten near where the traveller goes next
+                    spot = _next_spot(day.items[k + 1 :], finish)
                 step = _Step(item, bank, item.start, item.end, item.leg, where, spot, spot)
             else:
                 opt = item.option
@@ -197,6 +202,16 @@ def _walk(plan: Itinerary, cat: Catalogue) -> list[_Day]:
             where = step.after
         out.append(_Day(day, n, begin, finish, tuple(steps), bank))
     return out
+
+
+def _next_spot(rest: tuple[Item, ...], finish: _Spot) -> _Spot:
+    """Where the traveller goes after a meal eaten near it: the next crossing's terminal, or
+    where the day ends."""
+    for item in rest:
+        if isinstance(item, Crossing):
+            point = item.option.from_point
+            return _Spot(f"point:{point.id}", point.location)
+    return finish
 
 
 def _distinct(a: _Spot, b: _Spot) -> bool:

@@ -67,6 +67,13 @@ def over_daily_budget(
     return drop
 
 
+def _end_kind(seg, spec) -> str:  # noqa: ANN001 - a Segment and its DaySpec
+    """What a segment ends at, for a meal eaten near it."""
+    if seg.crossing_after is not None:
+        return "crossing"
+    return "departure" if spec.end_place == "departure" else "hotel"
+
+
 def meal_needed(builder: Builder, kind: str, start: datetime, end: datetime, city: str) -> bool:
     """Whether a day running from *start* to *end* spans a whole meal window."""
     lo_t, hi_t = MEAL_WINDOWS[kind]
@@ -119,6 +126,17 @@ def decode(
                         finish = begin + nd.length
                         home = builder.seconds(seg.city, loc, seg.end_loc)
                         fits = begin <= hi and finish + home <= seg_end
+                        near = "last_stop"
+                        if not fits and not (spot and spot.place):
+                            # Too late to eat here and still make the day's end: go on first
+                            # and eat near where the traveller is going.
+                            loc = seg.end_loc
+                            leg = builder.leg(seg.city, where, loc)
+                            arrive = clock + leg.minutes * 60
+                            begin = max(arrive, lo)
+                            finish = begin + nd.length
+                            fits = begin <= hi and finish <= seg_end
+                            near = _end_kind(seg, spec)
                         last = items[-1] if items else None
                         # A meal is worth more than the sight just before it: give that back.
                         if fits or not before or not isinstance(last, Visit):
@@ -142,6 +160,7 @@ def decode(
                             seg.city,
                             spot.place if spot else None,
                             leg,
+                            near if not (spot and spot.place) else "last_stop",
                         )
                     )
                     starts.append(begin)

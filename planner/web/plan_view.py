@@ -18,6 +18,7 @@ from planner.itinerary_map import day_colour
 from planner.messages import (
     CITY_LABELS,
     MEAL_LABELS,
+    MEAL_NEAR_LABELS,
     MODE_LABELS,
     clock_text,
     money_text,
@@ -31,6 +32,7 @@ from planner.web.i18n import current_lang
 LEG_MODES = {"walk": "walk", "taxi": "taxi", "bus": "bus"}
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2}
 TIGHT = timedelta(hours=1)
+NEAR_STOP = MEAL_NEAR_LABELS["last_stop"]
 
 
 def city_name(city: str) -> str:
@@ -178,7 +180,7 @@ def build_days(doc: dict[str, Any], catalogue: Catalogue, lang: str) -> list[Day
                             "end": clock(item["end"], city),
                             "place": names(place["name"], place["city"], lang)
                             if place
-                            else (_("near the last stop"), ""),
+                            else (_(MEAL_NEAR_LABELS.get(item.get("near", ""), NEAR_STOP)), ""),
                             "leg": leg_text(item.get("leg")),
                         },
                     )

@@ -186,6 +186,10 @@ TEMPLATES: dict[str, str] = {
         "the arrival or departure falls on another date across the river: the plan counts "
         "%(nights)s night(s) on the local calendars"
     ),
+    "day_abroad_not_worth": N_(
+        "a day in %(city)s was weighed and left out: its crossings leave at most about "
+        "%(hours)s h there, against hours at the border; add a must-see there to go anyway"
+    ),
     "first_night_where_arrived": N_(
         "you arrive after the day's last crossing: the first night is in %(city)s, and the "
         "river is crossed the next day; book a room there"

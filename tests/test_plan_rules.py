@@ -423,3 +423,22 @@ def test_dinner_is_eaten_near_the_station_rather_than_dropped_before_an_evening_
     assert [m.kind for m in last.meals] == ["lunch", "dinner"]
     assert not [n for n in last.warnings if n.message.code == "meal_missed"]
     assert not check_plan(plan, CAT)
+
+
+def test_a_day_across_that_was_left_out_is_explained():
+    """Based in Blagoveshchensk with a Chinese visa: a day in Heihe, or the reason why not."""
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 9, 18, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            depart=datetime(2027, 9, 20, 18, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            stay=("blagoveshchensk",),
+            nationality="RU",
+            visas=("CN",),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    went = any(day.crossings for day in plan.days)
+    said = [n for n in plan.warnings if n.message.code == "day_abroad_not_worth"]
+    assert went != bool(said)
+    if said:
+        assert said[0].message.params["city"] == "heihe" and said[0].message.params["hours"] > 0

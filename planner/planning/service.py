@@ -524,6 +524,16 @@ def plan_trip(
             and second.decoded.score >= 0.9 * best.decoded.score
         ):
             best = second
+    if (
+        abroad
+        and best.variant.abroad == 0
+        and not any(s.start_city != s.end_city for s in best.variant.specs)
+    ):
+        # Weighed and left out: say why, so a guide can decide (a must-see there forces it).
+        longest = max(a.back.option.report_by - a.out.option.arrive for a in abroad)
+        away = other_city(abroad[0].out.direction_from)
+        params = {"city": away, "hours": round(longest.total_seconds() / 3600, 1)}
+        early.append(Notice("info", Message("day_abroad_not_worth", params)))
     place = cat.get(req.depart_place) if req.depart_place else None
     deadline = req.depart - timedelta(minutes=depart_margin_minutes(place))
     it = _itinerary(req, best, builder, candidates, left, blocked, specs, started, deadline)

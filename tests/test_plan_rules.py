@@ -442,3 +442,24 @@ def test_a_day_across_that_was_left_out_is_explained():
     assert went != bool(said)
     if said:
         assert said[0].message.params["city"] == "heihe" and said[0].message.params["hours"] > 0
+
+
+def test_a_stay_is_spread_over_its_days_not_front_loaded():
+    """Three days in Heihe: the sights are shared out, not all on one day and none on the last.
+
+    (Seen before: 120 and 260 minutes of sights on the first two days and nothing on the third.)
+    """
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 6, 12, 10, 0, tzinfo=HEIHE_TZ),
+            depart=datetime(2027, 6, 14, 18, 0, tzinfo=HEIHE_TZ),
+            interests=(),
+            nationality="RU",
+            visas=(),
+        ),
+        time_limit=QUALITY_LIMIT,
+        seed=1,
+    )
+    minutes = [sum((v.depart - v.arrive).total_seconds() / 60 for v in d.stops) for d in plan.days]
+    assert all(m > 0 for m in minutes), minutes
+    assert max(minutes) - min(minutes) < 180, minutes

@@ -60,6 +60,13 @@ MISSED_MEAL_PENALTY = 60
 FRONT_RUNNERS = 2  # variants always weighed, even when the time limit is spent
 FOOD_CATEGORIES = frozenset({"restaurant", "food_market", "food", "cafe", "food_court"})
 EATERIES = frozenset({"restaurant", "cafe", "food_court"})  # meal places only, never a "visit"
+# Spreading a stay: days differing by this many minutes of sights are evened out, if the plan
+# keeps this share of its score; only days of at least BALANCE_MIN_DAY count.
+BALANCE_GAP_MIN = 120
+BALANCE_KEEP = 0.97
+BALANCE_MIN_DAY = timedelta(hours=6)
+BALANCE_ROUNDS = 3
+BALANCE_IDLE_S = 30 * 60
 CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
 CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
 
@@ -277,6 +284,66 @@ def _solve(
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]
     return _Outcome(variant, built, dec, _value(dec, variant.abroad))
+
+
+def _home_loads(outcome: _Outcome) -> dict[str, dict[int, int]]:
+    """Minutes of sights on each full day spent wholly in one city, by city."""
+    loads: dict[str, dict[int, int]] = {}
+    for i, (day, spec) in enumerate(zip(outcome.decoded.days, outcome.variant.specs, strict=True)):
+        if day.crossings or day.city_start != day.city_end:
+            continue
+        if spec.end - spec.start < BALANCE_MIN_DAY:
+            continue
+        minutes = sum(int((v.depart - v.arrive).total_seconds() // 60) for v in day.stops)
+        loads.setdefault(day.city_start, {})[i] = minutes
+    return loads
+
+
+def _load_gap(outcome: _Outcome) -> int:
+    """The largest difference in minutes of sights between two full days in one city."""
+    gaps = [max(d.values()) - min(d.values()) for d in _home_loads(outcome).values() if len(d) > 1]
+    return max(gaps, default=0)
+
+
+def _load_spread(outcome: _Outcome) -> float:
+    """How unevenly sights are spread over the full days in each city (sum of squared
+    differences from each city's mean, in minutes squared)."""
+    total = 0.0
+    for loads in _home_loads(outcome).values():
+        mean = sum(loads.values()) / len(loads)
+        total += sum((v - mean) ** 2 for v in loads.values())
+    return total
+
+
+def _balancing_pins(req: TripRequest, outcome: _Outcome) -> tuple[tuple[str, int], ...]:
+    """Places to move from the fullest day to the emptiest one in the same city, as a guide
+    spreads a stay (the solver alone fills the first day and leaves the others thin): the
+    heavy day's latest stops, about half the difference. Must-see and kept places stay."""
+    fixed = set(req.must_see) | {pid for pid, _ in req.pinned}
+    pins: list[tuple[str, int]] = []
+    # Every other stop stays on its day, so the search re-orders days but cannot undo the move.
+    for index, day in enumerate(outcome.decoded.days):
+        pins += [(v.attraction.id, index) for v in day.stops if v.attraction.id not in fixed]
+    moves: list[tuple[str, int]] = []
+    for loads in _home_loads(outcome).values():
+        if len(loads) < 2:
+            continue
+        heavy = max(loads, key=lambda i: (loads[i], -i))
+        light = min(loads, key=lambda i: (loads[i], i))
+        gap = loads[heavy] - loads[light]
+        if gap < BALANCE_GAP_MIN:
+            continue
+        moved = 0
+        for visit in sorted(
+            outcome.decoded.days[heavy].stops, key=lambda v: v.arrive, reverse=True
+        ):
+            if moved >= gap // 2:
+                break
+            if visit.attraction.id in fixed:
+                continue
+            moves.append((visit.attraction.id, light))
+            moved += int((visit.depart - visit.arrive).total_seconds() // 60)
+    return tuple(pins + moves) if moves else ()
 
 
 def _meal_spots(
@@ -517,13 +584,32 @@ def plan_trip(
     spots = _meal_spots(best, builder, food)
     remaining = deadline - clock.perf_counter()
     if spots and remaining > 0:
-        second = _solve(req, builder, best.variant, clusters, remaining, seed, rates, spots)
+        # Half of what is left: the other half spreads the days (below).
+        second = _solve(req, builder, best.variant, clusters, remaining / 2, seed, rates, spots)
         if (
             second is not None
             and len(second.decoded.missed_meals) <= len(best.decoded.missed_meals)
             and second.decoded.score >= 0.9 * best.decoded.score
         ):
             best = second
+    kept = req
+    for _round in range(BALANCE_ROUNDS):
+        pins = _balancing_pins(kept, best)
+        remaining = deadline - clock.perf_counter()
+        if not pins or remaining <= 0:
+            break
+        moved = replace(kept, pinned=(*kept.pinned, *pins))
+        share_left = remaining / (BALANCE_ROUNDS - _round)
+        third = _solve(moved, builder, best.variant, clusters, share_left, seed, rates, spots)
+        if (
+            third is None
+            or len(third.decoded.missed_meals) > len(best.decoded.missed_meals)
+            or third.decoded.score < BALANCE_KEEP * best.decoded.score
+            or _load_spread(third) >= _load_spread(best)
+            or third.decoded.idle_s > best.decoded.idle_s + BALANCE_IDLE_S  # no empty afternoons
+        ):
+            break
+        best, kept = third, moved
     if (
         abroad
         and best.variant.abroad == 0

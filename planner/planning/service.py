@@ -51,6 +51,7 @@ from planner.planning.rules import (
     depart_margin_minutes,
     position_known,
 )
+from planner.planning.tighten import tighten
 from planner.solver import FirstOf, MaxIterations, MaxRuntime, NoImprovement, check, solve
 from planner.timeutil import CITIES, other_city, require_aware
 from planner.travel import MODES, great_circle_km, load_travel_data
@@ -279,7 +280,7 @@ def _solve(
     result = solve(built.instance, stop, seed)
     if not check(built.instance, result.routes).feasible:
         return None
-    routes = [list(r) for r in result.routes]
+    routes = tighten(built.instance, result.routes, _free_first_wait(built))
     drop = over_daily_budget(req, built, routes, rates)
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]
@@ -344,6 +345,19 @@ def _balancing_pins(req: TripRequest, outcome: _Outcome) -> tuple[tuple[str, int
             moves.append((visit.attraction.id, light))
             moved += int((visit.depart - visit.arrive).total_seconds() // 60)
     return tuple(pins + moves) if moves else ()
+
+
+def _free_first_wait(built: Built) -> set[int]:
+    """Routes whose wait before the first stop is absorbed by leaving later: each day's first
+    segment, except on the arrival day (the traveller is already out)."""
+    seen: set[int] = set()
+    free = set()
+    for r, seg in enumerate(built.segments):
+        if seg.day not in seen:
+            seen.add(seg.day)
+            if seg.day > 0:
+                free.add(r)
+    return free
 
 
 def _meal_spots(

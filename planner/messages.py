@@ -280,10 +280,10 @@ def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) 
     return f"{local:%H:%M} {label} (UTC+{hours})"
 
 
-def number_text(value: float, lang: str, digits: int = 0) -> str:
+def number_text(value: float, lang: str, digits: int = 0, least: int = 0) -> str:
     """A number as the reader writes it: '2 650' and '0,2' in Russian, '2,650' and '0.2' in
-    English and Chinese (CLDR, through Babel)."""
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    English and Chinese (CLDR, through Babel); *digits* decimals at most, *least* at least."""
+    pattern = "#,##0" + ("." + "0" * least + "#" * (digits - least) if digits else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
 
 

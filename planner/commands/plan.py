@@ -65,7 +65,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         return "  · " + _("%(mode)s %(minutes)s min, %(km)s km") % {
             "mode": mode,
             "minutes": value.minutes,
-            "km": number_text(value.km, lang, digits=2),
+            "km": number_text(value.km, lang, digits=2, least=1),
         }
 
     def span(start: datetime, end: datetime, city: str) -> str:

@@ -51,7 +51,7 @@ def leg_text(leg: dict[str, Any] | None) -> str:
     return _("%(mode)s %(minutes)s min, %(km)s km") % {
         "mode": mode,
         "minutes": leg["minutes"],
-        "km": number_text(leg["km"], current_lang(), digits=2),
+        "km": number_text(leg["km"], current_lang(), digits=2, least=1),
     }
 
 

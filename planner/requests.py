@@ -156,6 +156,11 @@ class Transport(_Closed):
     heihe: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
     blagoveshchensk: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
 
+    @field_validator("heihe", "blagoveshchensk")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))  # "walk, walk" is walking, once
+
 
 Text200 = Annotated[StrictStr, Field(max_length=200)]
 

@@ -166,3 +166,8 @@ def test_plan_page_has_no_english_headings_in_other_languages(client, lang):
     text = " ".join(parse(client.get(f"{location}?lang={lang}")).text)
     for english in ("Day 1", "Totals", "Not in the plan", "Earlier versions", "Be at"):
         assert english not in text
+
+
+def test_a_transport_mode_ticked_twice_on_the_form_counts_once(client):
+    response = form(client, transport_heihe=["walk", "walk"])
+    assert response.status_code == 302

@@ -195,3 +195,21 @@ def test_a_hotel_point_must_lie_in_its_city(api, point, status):
     assert response.status_code == status, response.get_json()
     if status == 400:
         assert any(e["field"] == "hotels.heihe" for e in response.get_json()["errors"])
+
+
+def test_a_transport_mode_named_twice_counts_once(api, created):
+    body = {**BASE, "transport": {"heihe": ["walk", "walk"], "blagoveshchensk": ["taxi", "taxi"]}}
+    response = api.post("/api/v1/plans", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["plan"]["request"]["transport"] == {
+        "heihe": ["walk"],
+        "blagoveshchensk": ["taxi"],
+    }
+    plan, token = created
+    edited = api.patch(
+        f"/api/v1/plans/{plan['id']}",
+        json={"version": 1, "request": {"transport": {"heihe": ["walk", "walk", "walk"]}}},
+        headers={"X-Edit-Token": token},
+    )
+    assert edited.status_code == 200, edited.get_json()
+    assert edited.get_json()["plan"]["request"]["transport"]["heihe"] == ["walk"]

@@ -50,6 +50,11 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _modes(value: str) -> tuple[str, ...]:
+    """'walk,walk' -> ('walk',): a mode named twice is one mode."""
+    return tuple(dict.fromkeys(_csv(value)))
+
+
 def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     """The plan as text in *lang*: a heading per day, its items in order, then what was left out."""
 
@@ -235,7 +240,7 @@ def command(
     if not (arrive and depart and stay):
         raise click.UsageError("give --request FILE, or --arrive, --depart and --stay")
     try:
-        modes = _csv(transport)
+        modes = _modes(transport)
         request = TripRequest(
             arrive=parse_aware(arrive, "--arrive"),
             depart=parse_aware(depart, "--depart"),
@@ -249,10 +254,10 @@ def command(
             must_see=_csv(must_see),
             exclude=_csv(exclude),
             transport=(
-                ("heihe", _csv(transport_heihe) if transport_heihe else modes),
+                ("heihe", _modes(transport_heihe) if transport_heihe else modes),
                 (
                     "blagoveshchensk",
-                    _csv(transport_blagoveshchensk) if transport_blagoveshchensk else modes,
+                    _modes(transport_blagoveshchensk) if transport_blagoveshchensk else modes,
                 ),
             ),
             language=lang,

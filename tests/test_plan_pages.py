@@ -171,3 +171,15 @@ def test_plan_page_has_no_english_headings_in_other_languages(client, lang):
 def test_a_transport_mode_ticked_twice_on_the_form_counts_once(client):
     response = form(client, transport_heihe=["walk", "walk"])
     assert response.status_code == 302
+
+
+def test_restoring_a_revision_beyond_any_integer_is_404_and_a_huge_version_is_stale(client):
+    location = form(client).headers["Location"]
+    token = parse(client.get(location)).inputs["csrf_token"]
+    huge = "9" * 30
+    missing = client.post(f"{location}/restore/{huge}", data={"csrf_token": token, "version": "1"})
+    assert missing.status_code == 404
+    stale = client.post(f"{location}/restore/1", data={"csrf_token": token, "version": huge})
+    assert stale.status_code == 302
+    text = " ".join(parse(client.get(location)).text)
+    assert "changed elsewhere" in text and "Version 2" not in text

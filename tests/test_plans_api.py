@@ -213,3 +213,21 @@ def test_a_transport_mode_named_twice_counts_once(api, created):
     )
     assert edited.status_code == 200, edited.get_json()
     assert edited.get_json()["plan"]["request"]["transport"]["heihe"] == ["walk"]
+
+
+HUGE = 99999999999999999999999  # beyond any database integer
+
+
+def test_a_revision_number_beyond_any_integer_is_404_and_a_version_beyond_it_409(api, created):
+    plan, token = created
+    url = f"/api/v1/plans/{plan['id']}"
+    auth = {"X-Edit-Token": token}
+    missing = api.get(f"{url}/revisions/{HUGE}")
+    assert missing.status_code == 404 and missing.get_json()["ok"] is False
+    restore = api.post(f"{url}/revisions/{HUGE}/restore", json={"version": 1}, headers=auth)
+    assert restore.status_code == 404 and restore.get_json()["ok"] is False
+    stale = api.post(f"{url}/revisions/1/restore", json={"version": HUGE}, headers=auth)
+    assert stale.status_code == 409 and stale.get_json()["ok"] is False
+    edit = api.patch(url, json={"version": HUGE, "request": {"pace": "packed"}}, headers=auth)
+    assert edit.status_code == 409
+    assert api.get(url).get_json()["plan"]["version"] == 1

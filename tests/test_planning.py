@@ -264,3 +264,11 @@ def test_cli_plan_with_a_mode_named_twice_plans():
     result = _cli_plan("2027-07-11T18:00+08:00", "--transport", "walk,walk", "--format", "json")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_plan_with_a_deeply_nested_request_file_is_one_line_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"stay": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", "--request", str(deep)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1

@@ -231,3 +231,19 @@ def test_a_revision_number_beyond_any_integer_is_404_and_a_version_beyond_it_409
     edit = api.patch(url, json={"version": HUGE, "request": {"pace": "packed"}}, headers=auth)
     assert edit.status_code == 409
     assert api.get(url).get_json()["plan"]["version"] == 1
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # about 200 KB: under the size limit, beyond any parser
+
+
+def test_a_deeply_nested_body_is_a_400_envelope(api, created):
+    plan, token = created
+    made = api.post("/api/v1/plans", data=f'{{"stay": {DEEP}}}', content_type="application/json")
+    assert made.status_code == 400 and made.get_json()["ok"] is False
+    edited = api.patch(
+        f"/api/v1/plans/{plan['id']}",
+        data=f'{{"version": 1, "request": {DEEP}}}',
+        content_type="application/json",
+        headers={"X-Edit-Token": token},
+    )
+    assert edited.status_code == 400 and edited.get_json()["ok"] is False

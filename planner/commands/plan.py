@@ -231,6 +231,8 @@ def command(
             itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"the request is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise click.ClickException("the request is not valid JSON: nested too deeply") from None
         except RequestInvalid as exc:
             raise click.ClickException(terminal_text(f"invalid request: {exc}")) from None
         except (PlanningError, ValueError) as exc:

@@ -390,7 +390,7 @@ def batch_upload():  # noqa: ANN201
         problem = _("The file is not UTF-8 text.")
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
     except BatchFileInvalid as exc:
-        problem = _("The file cannot be read: %(reason)s") % {"reason": str(exc)}
+        problem = _("The file cannot be read: %(reason)s") % {"reason": exc.text(_)}
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
     keep = timedelta(days=float(current_app.config["BATCH_KEEP_DAYS"]))
     store().agency.purge_jobs(keep)  # old jobs go as new ones come: no scheduler needed

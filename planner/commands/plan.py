@@ -15,6 +15,7 @@ import click
 from babel.dates import format_date
 from babel.support import Translations
 
+from planner.cli_options import Seconds
 from planner.errors import DataProblems
 from planner.messages import (
     CITY_LABELS,
@@ -191,7 +192,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
-@click.option("--time-limit", type=click.FloatRange(min=0.01, max=60), default=0.25)
+@click.option("--time-limit", type=Seconds(minimum=0.01, maximum=60), default=0.25)
 @click.option("--seed", type=int, default=0)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 def command(

@@ -191,3 +191,22 @@ def test_batch_command_with_a_cell_beyond_the_csv_limit_is_one_line_error(runner
     result = runner.invoke(cli, ["batch", str(source), "--out", str(tmp_path), "--database", db])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "line 2 cannot be read as CSV" in result.output and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text, lang, said, english",
+    [
+        ("title,arive\nx,y\n", "zh", "未知的列：arive", "unknown column"),
+        ("title,arrive\nx,y\n", "ru", "не хватает столбцов: depart, stay", "missing column"),
+        ("", "zh", "文件为空", "the file is empty"),
+        (HEADER + GOOD.format(n=0, m=1) * 51, "ru", "не более 50 групп", "too many rows"),
+        (BIG_CELL, "zh", "第 2 行无法按 CSV 读取", "cannot be read as CSV"),
+    ],
+)
+def test_batch_upload_says_what_is_wrong_with_the_file_in_the_readers_language(
+    client, text, lang, said, english
+):
+    response = _upload(client, text, lang)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert said in page and english not in page

@@ -183,3 +183,28 @@ def test_restoring_a_revision_beyond_any_integer_is_404_and_a_huge_version_is_st
     assert stale.status_code == 302
     text = " ".join(parse(client.get(location)).text)
     assert "changed elsewhere" in text and "Version 2" not in text
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", ("请从以下选择", "正常", "人民币")),
+        ("ru", ("выберите одно из", "обычный", "рубли")),
+    ],
+)
+def test_a_choice_error_lists_the_choices_in_the_readers_words(client, lang, words):
+    response = form(
+        client,
+        lang=lang,
+        pace="fast",
+        budget_amount="100",
+        budget_currency="USD",
+    )
+    assert response.status_code == 400
+    said = " ".join(
+        re.findall(r'class="field-error"[^>]*>([^<]*)<', response.get_data(as_text=True))
+    )
+    for word in words:
+        assert word in said
+    for english in ("relaxed", "normal", "CNY or", "RUB,"):
+        assert english not in said

@@ -247,3 +247,13 @@ def test_a_deeply_nested_body_is_a_400_envelope(api, created):
         headers={"X-Edit-Token": token},
     )
     assert edited.status_code == 400 and edited.get_json()["ok"] is False
+
+
+def test_a_choice_error_names_the_choices_in_the_asked_language(api):
+    body = {**BASE, "lang": "zh", "pace": "fast", "stay": "harbin", "transport": {"heihe": ["car"]}}
+    errors = {e["field"]: e for e in api.post("/api/v1/plans", json=body).get_json()["errors"]}
+    assert errors["pace"]["params"]["choices"] == ["relaxed", "normal", "packed"]
+    assert "正常" in errors["pace"]["message"] and "normal" not in errors["pace"]["message"]
+    assert "出租车" in errors["transport.heihe.0"]["message"]
+    assert "taxi" not in errors["transport.heihe.0"]["message"]
+    assert "黑河" in errors["stay"]["message"] and "heihe" not in errors["stay"]["message"]

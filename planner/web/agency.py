@@ -167,9 +167,11 @@ def publish_notice():  # noqa: ANN201
     text = {lang: form.get(f"text_{lang}", "").strip() for lang in NOTICE_LANGS}
     scope, effect = form.get("scope", ""), form.get("effect", "")
     for where, code in check_notice(start, end, scope, effect, text):
-        params = {"allowed": ", ".join(NOTICE_EFFECTS)} if where == "effect" else {}
+        params: dict[str, Any] = {}
+        if where == "effect":  # the choices as the form words them, not as codes
+            params = {"allowed": " / ".join(_(EFFECT_LABELS[e]) for e in NOTICE_EFFECTS)}
         if where == "scope":
-            params = {"allowed": ", ".join(notice_scopes())}
+            params = {"allowed": " / ".join(_scope_label(s) for s in notice_scopes())}
         if code == "too_long":
             params = {"max": 500}
         errors.setdefault(where, []).append(FieldError(where, code, params).text(_))

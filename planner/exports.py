@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue
 from planner.documents import message_from_json, render
+from planner.hours_text import hours_in_words
 from planner.messages import MEAL_LABELS, MODE_LABELS, N_, clock_text, money_text
 from planner.timeutil import city_zone
 
@@ -344,8 +345,9 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
                 if place:
                     event.add("location", one_line(place.address) or summary)
                     event.add("geo", (place.location.lat, place.location.lon))
-                    if place.opening_hours:
-                        lines.append(f"{gettext('Hours')}: {plain(place.opening_hours)}")
+                    hours = hours_in_words(place.opening_hours, gettext, lang)
+                    if hours:  # in words, never the OSM syntax
+                        lines.append(f"{gettext('Hours')}: {hours}")
                 lines.append(
                     f"{gettext('Fee')}: "
                     + money(item.get("price"), item.get("currency", ""), gettext, lang)

@@ -270,3 +270,30 @@ def test_export_command_writes_an_ics_for_a_title_with_line_breaks(broken, runne
         result = runner.invoke(cli, ["export", plan_id, "--format", "ics"])
         assert result.exit_code == 0, result.output
         assert f"X-WR-CALNAME:{shown}" in result.output
+
+
+MUSEUM_TRIP = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
+    "arrive": "2027-07-14T09:00+09:00",
+    "depart": "2027-07-15T18:00+09:00",
+    "stay": "blagoveshchensk",
+    "nationality": "RU",
+    "must_see": ["amur-regional-museum"],
+    "lang": "ru",
+}
+
+
+def test_ics_descriptions_give_opening_hours_in_words_in_the_plans_language(planned):
+    from babel.support import Translations
+
+    from planner.hours_text import hours_in_words
+
+    _, client, _, _ = planned
+    museum = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
+    made = client.post("/api/v1/plans", json=MUSEUM_TRIP).get_json()
+    assert museum in {v["attraction_id"] for v in _items(made["plan"], "visit")}
+    cal = icalendar.Calendar.from_ical(client.get(f"/plans/{made['plan']['id']}.ics").data)
+    descriptions = " ".join(str(e.get("DESCRIPTION", "")) for e in cal.walk("VEVENT"))
+    expression = load_catalogue().get(museum).opening_hours
+    words = hours_in_words(expression, Translations.load("translations", ["ru"]).gettext, "ru")
+    assert expression not in descriptions and "Fr[-1]" not in descriptions
+    assert words in descriptions

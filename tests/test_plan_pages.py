@@ -208,3 +208,28 @@ def test_a_choice_error_lists_the_choices_in_the_readers_words(client, lang, wor
         assert word in said
     for english in ("relaxed", "normal", "CNY or", "RUB,"):
         assert english not in said
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_plan_page_gives_opening_hours_in_words_never_the_osm_syntax(client, lang):
+    from babel.support import Translations
+
+    from planner.catalogue import load_catalogue
+    from planner.hours_text import hours_in_words
+
+    museum = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
+    body = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
+        "arrive": "2027-07-14T09:00+09:00",
+        "depart": "2027-07-15T18:00+09:00",
+        "stay": "blagoveshchensk",
+        "nationality": "RU",
+        "must_see": [museum],
+        "lang": lang,
+    }
+    made = client.post("/api/v1/plans", json=body).get_json()["plan"]
+    assert museum in {s["attraction_id"] for d in made["days"] for s in d["stops"]}
+    text = " ".join(parse(client.get(f"/plans/{made['id']}?lang={lang}")).text)
+    expression = load_catalogue().get(museum).opening_hours
+    words = hours_in_words(expression, Translations.load("translations", [lang]).gettext, lang)
+    assert expression not in text and "Fr[-1]" not in text
+    assert words in text

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from planner import exports, printing
 from planner.documents import with_texts
+from planner.hours_text import hours_in_words
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
 from planner.storage import Plan, UnknownPlan
 from planner.timeutil import other_city
@@ -173,7 +174,7 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                     "city": place.city,
                     "city_name": city_name(place.city),
                     "address": place.address,
-                    "hours": place.opening_hours or "",
+                    "hours": hours_in_words(place.opening_hours, _, lang) or "",
                     "qr": Markup(printing.qr_svg(url)),
                     "url": url,
                 }

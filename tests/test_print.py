@@ -220,3 +220,13 @@ def test_print_view_gives_opening_hours_in_words_never_the_osm_syntax(planned, l
     words = hours_in_words(expression, Translations.load("translations", [lang]).gettext, lang)
     assert expression not in text and "Fr[-1]" not in text
     assert text.count(words) >= 2  # the day's table and the driver's card
+
+
+@pytest.mark.parametrize("lang, unit", [("zh", "公里"), ("ru", "км"), ("en", "km")])
+def test_print_maps_scale_bar_is_in_the_readers_language(planned, lang, unit):
+    client, plan, _ = planned
+    html = client.get(f"/plans/{plan['id']}/print?lang={lang}").get_data(as_text=True)
+    labels = re.findall(r'<g class="scale">.*?<text[^>]*>([^<]*)</text></g>', html)
+    assert len(labels) == len(plan["days"])
+    for label in labels:
+        assert re.fullmatch(rf"\d+([.,]\d)? {unit}", label), label

@@ -237,7 +237,11 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             stops = printing.day_map_stops(raw, cat, lang)
             title = _("Day %(n)s") % {"n": day.index + 1}
             maps.append(
-                Markup(printing.route_svg(stops, day.colour, lang, title, key=str(day.index)))
+                Markup(
+                    printing.route_svg(
+                        stops, day.colour, lang, title, key=str(day.index), gettext=_
+                    )
+                )
             )
         crossings = [
             _border(item, lang)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.messages import refusal_text
+from planner.messages import N_, refusal_text
 from planner.requests import FieldError, RequestInvalid
 from planner.trip import PlanningError
 
@@ -56,8 +56,29 @@ EXPORT_FORMATS = ("gpx", "ics", "geojson", "kml")
 _TRUE, _FALSE = {"1", "true", "yes", "y", "on"}, {"", "0", "false", "no", "n", "off"}
 
 
+# Why a file as a whole cannot be read, worded for people; the adapter translates the template.
+FILE_MESSAGES: dict[str, str] = {
+    "empty": N_("the file is empty: a header row of column names comes first"),
+    "unknown_columns": N_("unknown column(s): %(columns)s"),
+    "missing_columns": N_("missing column(s): %(columns)s"),
+    "too_many_rows": N_("too many rows: at most %(max)s groups per file"),
+    "not_csv": N_(
+        "line %(line)s cannot be read as CSV: check its quotes, and that no cell is longer "
+        "than %(max)s characters"
+    ),
+}
+
+
 class BatchFileInvalid(ValueError):
-    """The file as a whole cannot be read (no header, unknown columns, too many rows)."""
+    """The file as a whole cannot be read (no header, unknown columns, too many rows): a code
+    of FILE_MESSAGES and its values; `str()` is the English text."""
+
+    def __init__(self, code: str, **params: Any):
+        self.code, self.params = code, params
+        super().__init__(self.text())
+
+    def text(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        return gettext(FILE_MESSAGES[self.code]) % self.params
 
 
 @dataclass
@@ -180,25 +201,32 @@ def row_request(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
 
 
 def read_rows(text: str, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) of a CSV with a header of known columns; BatchFileInvalid if not."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
-        raise BatchFileInvalid("the file is empty: a header row of column names comes first")
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        raise BatchFileInvalid(f"unknown column(s): {', '.join(unknown)}")
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise BatchFileInvalid(f"missing column(s): {', '.join(missing)}")
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if not any((v or "").strip() for k, v in row.items() if k is not None):
-            continue  # a blank line
-        rows.append((reader.line_num, row))
-        if len(rows) > max_rows:
-            raise BatchFileInvalid(f"too many rows: at most {max_rows} groups per file")
+    """(line number, row) of a CSV with a header of known columns; BatchFileInvalid if not.
+
+    Lines may end in CRLF, LF or a lone CR (old Mac spreadsheets): newline="" lets the csv
+    module see each ending as it is, as its documentation asks."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        if not header:
+            raise BatchFileInvalid("empty")
+        unknown = [h for h in header if h not in COLUMNS]
+        if unknown:
+            raise BatchFileInvalid("unknown_columns", columns=", ".join(unknown))
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise BatchFileInvalid("missing_columns", columns=", ".join(missing))
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            if not any((v or "").strip() for k, v in row.items() if k is not None):
+                continue  # a blank line
+            rows.append((reader.line_num, row))
+            if len(rows) > max_rows:
+                raise BatchFileInvalid("too_many_rows", max=max_rows)
+    except csv.Error:  # an unclosed quote runs to the end; an oversized cell; a NUL byte
+        line = reader.reader.line_num or 1  # the line being read when the reader gave up
+        raise BatchFileInvalid("not_csv", line=line, max=csv.field_size_limit()) from None
     return iter(rows)
 
 

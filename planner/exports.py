@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue
 from planner.documents import message_from_json, render
+from planner.hours_text import hours_in_words
 from planner.messages import (
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
@@ -43,6 +44,9 @@ PRODUCT = "Amur Twin Cities Planner"
 UID_DOMAIN = "amur-twin-cities-planner"
 # Characters XML 1.0 forbids (C0 controls but tab and newlines, surrogates, U+FFFE/FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What ends or breaks a line (CR, LF, NEL, U+2028/9) and every other control character: a
+# single-line field (an ICS SUMMARY or X-WR-CALNAME, a GPX or KML name) carries none of them.
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]+")
 
 BORDER_CROSSING = N_("Border crossing")
 INDICATIVE = N_("about %(time)s (indicative)")
@@ -51,6 +55,17 @@ INDICATIVE = N_("about %(time)s (indicative)")
 def plain(text: Any) -> str:
     """User or data text as a plain string any XML file can carry (nothing else is changed)."""
     return _NOT_XML.sub("", str(text or ""))
+
+
+def one_line(text: Any) -> str:
+    """Text for a single-line field: each run of line breaks and controls becomes one space
+    (a title's CR would otherwise start a new, forged line in an ICS file)."""
+    return _NOT_ONE_LINE.sub(" ", str(text or "")).strip()
+
+
+def lines_of(text: Any) -> str:
+    """Multi-line text with every line break as LF (a lone CR is a break too), no controls."""
+    return plain(str(text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _span(stop: Any, gettext: Gettext) -> str:
@@ -72,7 +87,7 @@ def both_names(name: dict[str, str], city: str, lang: str) -> str:
     """'Annunciation Cathedral / Благовещенский собор': the name in *lang* and in local script."""
     main = name.get(lang) or name.get("en", "")
     local = name.get("zh" if city == "heihe" else "ru", "")
-    return plain(main if not local or local == main else f"{main} / {local}")
+    return one_line(main if not local or local == main else f"{main} / {local}")
 
 
 @dataclass(frozen=True)
@@ -262,8 +277,8 @@ def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
 
     gpx = gpxpy.gpx.GPX()
     gpx.creator = PRODUCT
-    gpx.name = plain(info.title) or gettext("Untitled trip")
-    gpx.description = plain(info.notes) or None
+    gpx.name = one_line(info.title) or gettext("Untitled trip")
+    gpx.description = lines_of(info.notes) or None
     gpx.link = info.url or None
     gpx.time = info.updated_at.astimezone(UTC)
     stops = plan_stops(doc, catalogue, gettext, info.lang)
@@ -273,10 +288,12 @@ def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
             continue
         name = both_names(stop.name, stop.city, info.lang)
         comment = " / ".join(
-            plain(stop.name.get(k, "")) for k in ("zh", "ru", "en") if stop.name.get(k)
+            one_line(stop.name.get(k, "")) for k in ("zh", "ru", "en") if stop.name.get(k)
         )
-        description = "\n".join(
-            [_span(stop, gettext)] + ([stop.address] if stop.address else []) + stop.details
+        description = lines_of(
+            "\n".join(
+                [_span(stop, gettext)] + ([stop.address] if stop.address else []) + stop.details
+            )
         )
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
@@ -308,13 +325,14 @@ def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
 
 def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> bytes:
     """One VEVENT per visit, meal and crossing, each time with its own TZID, VTIMEZONEs added."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     cal = Calendar()
     cal.add("prodid", f"-//{PRODUCT}//{info.lang}")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", plain(info.title) or gettext("Untitled trip"))
+    # An X- property is TEXT (RFC 5545 3.8.8.2): escaped as such, and on one line.
+    cal.add("x-wr-calname", vText(one_line(info.title) or gettext("Untitled trip")))
     stamp = info.updated_at.astimezone(UTC)
     lang = info.lang
     for index, day in enumerate(doc.get("days", [])):
@@ -333,10 +351,11 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
                     else None
                 )
                 if place:
-                    event.add("location", plain(place.address) or summary)
+                    event.add("location", one_line(place.address) or summary)
                     event.add("geo", (place.location.lat, place.location.lon))
-                    if place.opening_hours:
-                        lines.append(f"{gettext('Hours')}: {plain(place.opening_hours)}")
+                    hours = hours_in_words(place.opening_hours, gettext, lang)
+                    if hours:  # in words, never the OSM syntax
+                        lines.append(f"{gettext('Hours')}: {hours}")
                 lines.append(
                     f"{gettext('Fee')}: "
                     + money(item.get("price"), item.get("currency", ""), gettext, lang)
@@ -364,11 +383,11 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
                     "location", both_names(item["from_point"]["name"], item["direction_from"], lang)
                 )
                 lines = crossing_lines(item, gettext, lang)
-            event.add("summary", plain(summary))
+            event.add("summary", one_line(summary))
             event.add("dtstart", start)
             event.add("dtend", end)
             if lines:
-                event.add("description", "\n".join(lines))
+                event.add("description", lines_of("\n".join(lines)))
             cal.add_component(event)
     dates = [d["date"] for d in doc.get("days", [])]
     if dates:  # only the rules of the trip's years, not 1970-2038
@@ -400,9 +419,9 @@ def to_geojson(
                     "number": stop.number,
                     "attraction_id": stop.attraction_id,
                     "name": both_names(stop.name, stop.city, info.lang),
-                    "name_zh": plain(stop.name.get("zh", "")),
-                    "name_ru": plain(stop.name.get("ru", "")),
-                    "name_en": plain(stop.name.get("en", "")),
+                    "name_zh": one_line(stop.name.get("zh", "")),
+                    "name_ru": one_line(stop.name.get("ru", "")),
+                    "name_en": one_line(stop.name.get("en", "")),
                     "city": stop.city,
                     "address": stop.address,
                     "start": stop.start.isoformat(timespec="minutes"),
@@ -432,8 +451,8 @@ def to_geojson(
         previous = stop
     return {
         "type": "FeatureCollection",
-        "title": plain(info.title),
-        "notes": plain(info.notes),
+        "title": one_line(info.title),
+        "notes": lines_of(info.notes),
         "lang": info.lang,
         "features": features,
     }
@@ -446,8 +465,8 @@ def to_kml(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
     """A folder per day: a placemark per stop, and a line joining them in order."""
     import simplekml
 
-    kml = simplekml.Kml(name=plain(info.title) or gettext("Untitled trip"))
-    kml.document.description = html.escape(plain(info.notes))
+    kml = simplekml.Kml(name=one_line(info.title) or gettext("Untitled trip"))
+    kml.document.description = html.escape(lines_of(info.notes))
     folders: dict[int, Any] = {}
     day_points: dict[int, list[tuple[float, float]]] = {}
     for stop in plan_stops(doc, catalogue, gettext, info.lang):

@@ -230,6 +230,18 @@ MODE_LABELS: dict[str, str] = {
 }
 CITY_LABELS: dict[str, str] = {"heihe": N_("Heihe"), "blagoveshchensk": N_("Blagoveshchensk")}
 COUNTRY_LABELS: dict[str, str] = {"CN": N_("China"), "RU": N_("Russia")}
+# The trip request's choices (the plan form shows these; a "choose one of" error lists them).
+PACE_LABELS: dict[str, str] = {
+    "relaxed": N_("relaxed (10:00-20:30)"),
+    "normal": N_("normal (09:00-21:00)"),
+    "packed": N_("packed (08:00-22:00)"),
+}
+TRAVEL_MODE_LABELS: dict[str, str] = {
+    "walk": N_("on foot"),
+    "taxi": N_("taxi"),
+    "bus": N_("city bus"),
+}
+CURRENCY_LABELS: dict[str, str] = {"CNY": N_("yuan (CNY)"), "RUB": N_("roubles (RUB)")}
 STATUS_LABELS: dict[str, str] = {
     "published": N_("published"),
     "ambiguous": N_("ambiguous"),

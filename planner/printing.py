@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 from planner.basemap import basemap_shapes
 from planner.catalogue import Catalogue
+from planner.messages import N_, number_text
 from planner.model import LocalizedName
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,12 +180,15 @@ def _path(rings: Any, frame: _Frame) -> str:
     return " ".join(parts)
 
 
-def _scale_bar(frame: _Frame) -> str:
+SCALE_KM = N_("%(km)s km")  # the scale bar's label: "%(km)s км", "%(km)s 公里"
+
+
+def _scale_bar(frame: _Frame, lang: str, gettext: Callable[[str], str]) -> str:
     target = frame.km_per_unit() * 120  # about 120 units long
     km = next(s for s in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if s >= target / 2)
     length = km / frame.km_per_unit()
     x, y = 14, HEIGHT - 16
-    label = f"{km:g} km"
+    label = escape(gettext(SCALE_KM) % {"km": number_text(km, lang, digits=1)})
     return (
         f'<g class="scale"><rect x="{x - 4}" y="{y - 16}" width="{length + 50:.1f}" height="24" '
         f'fill="#fff" fill-opacity="0.8"/><path d="M{x},{y - 4} V{y} H{x + length:.1f} '
@@ -199,10 +204,12 @@ def route_svg(
     title: str = "",
     attribution: str = "",
     key: str = "0",
+    gettext: Callable[[str], str] | None = None,
 ) -> str:
     """A day's route as inline SVG: base map, legs, the crossing dashed, numbered stops.
 
-    *key* makes the SVG's ids unique when several maps share a page (0-9, a-z only).
+    *key* makes the SVG's ids unique when several maps share a page (0-9, a-z only); *gettext*
+    words the scale bar in *lang* (without it, in English).
     """
     key = re.sub(r"[^0-9a-z]", "", key)
     if not stops:
@@ -274,7 +281,7 @@ def route_svg(
                 f'L{x - 10},{y} Z" fill="#fff" stroke="#111" stroke-width="2.5"/></g>'
             )
     out.append("</g>")
-    out.append(_scale_bar(frame))
+    out.append(_scale_bar(frame, lang, gettext or (lambda text: text)))
     out.append(
         f'<text x="{WIDTH - 6}" y="{HEIGHT - 6}" text-anchor="end" font-size="10" fill="#444">'
         f"{escape(attribution or base.attribution)}</text>"

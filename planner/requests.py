@@ -8,6 +8,7 @@ reader's language with `FIELD_MESSAGES`. The validated `PlanSpec` is what a save
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,14 @@ from planner.agency import LOGO_MAX_BYTES, LOGO_MAX_CHARS, LogoInvalid, check_lo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
 from planner.geocoding import city_of_point
-from planner.messages import N_
+from planner.messages import (
+    CITY_LABELS,
+    COUNTRY_LABELS,
+    CURRENCY_LABELS,
+    N_,
+    PACE_LABELS,
+    TRAVEL_MODE_LABELS,
+)
 from planner.model import LatLon
 from planner.timeutil import CITIES, parse_aware
 from planner.travel import MODES
@@ -85,6 +93,29 @@ FIELD_MESSAGES: dict[str, str] = {
 }
 
 
+# The words for the values a "choice" error offers: a reader sees labels, never codes. Each
+# language's name is its own (as on the language switch), so it is not translated.
+CHOICE_LABELS: dict[str, str] = {
+    **CITY_LABELS,
+    **PACE_LABELS,
+    **TRAVEL_MODE_LABELS,
+    **COUNTRY_LABELS,
+    **CURRENCY_LABELS,
+}
+LANGUAGE_NAMES = {"zh": "中文", "ru": "Русский", "en": "English"}
+
+
+def choices_text(choices: list[str], gettext: Callable[[str], str] = lambda s: s) -> str:
+    """'放松 (10:00-20:30) / 正常 (09:00-21:00) / …': the choices as the reader calls them."""
+    words = []
+    for choice in choices:
+        if choice in CHOICE_LABELS:
+            words.append(gettext(CHOICE_LABELS[choice]))
+        else:
+            words.append(LANGUAGE_NAMES.get(choice, str(choice)))
+    return " / ".join(words)
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem of one field: the JSON path ('transport.heihe.0'), a code and its values."""
@@ -95,8 +126,11 @@ class FieldError:
 
     def text(self, gettext: Callable[[str], str] = lambda s: s) -> str:
         template = FIELD_MESSAGES.get(self.code, self.code)
+        params = dict(self.params)
+        if isinstance(params.get("choices"), list | tuple):  # words, in the reader's language
+            params["allowed"] = choices_text(list(params["choices"]), gettext)
         # A parameter the template names but the error lacks shows as "?", never a KeyError.
-        return gettext(template) % defaultdict(lambda: "?", self.params)
+        return gettext(template) % defaultdict(lambda: "?", params)
 
     def as_dict(self, gettext: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
         return {
@@ -155,6 +189,11 @@ class Locked(_Closed):
 class Transport(_Closed):
     heihe: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
     blagoveshchensk: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
+
+    @field_validator("heihe", "blagoveshchensk")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))  # "walk, walk" is walking, once
 
 
 Text200 = Annotated[StrictStr, Field(max_length=200)]
@@ -286,7 +325,7 @@ class PlanSpec(_Closed):
     def _visa_countries(cls, value: list[str]) -> list[str]:
         out = [v.strip().upper() for v in value]
         if any(v not in ("CN", "RU") for v in out):
-            raise _problem("choice", allowed="CN, RU")
+            raise _problem("choice", allowed="CN, RU", choices=["CN", "RU"])
         return list(dict.fromkeys(out))
 
     @field_validator("hotels")
@@ -366,8 +405,9 @@ def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
             code = _TYPE_CODES.get(kind, "wrong_type")
             params: dict[str, Any] = {}
             if code == "choice":
-                expected = ctx.get("expected", ctx.get("expected_tags", ""))
-                params["allowed"] = str(expected).replace("'", "")
+                expected = str(ctx.get("expected", ctx.get("expected_tags", "")))
+                params["allowed"] = expected.replace("'", "")  # for programs; people get words
+                params["choices"] = re.findall(r"'([^']*)'", expected)
             elif code == "too_small":
                 params["min"] = ctx.get("ge", ctx.get("gt", ctx.get("min_length", "")))
             elif code in ("too_large", "too_long", "too_many"):

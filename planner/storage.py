@@ -102,6 +102,15 @@ batch_jobs = Table(
 )
 
 
+# The largest value of an Integer column on every backend (PostgreSQL's INTEGER is 32-bit). A
+# number beyond it names no row, and the driver would raise OverflowError instead of saying so.
+MAX_INTEGER = 2**31 - 1
+
+
+def _storable(number: int) -> bool:
+    return isinstance(number, int) and -MAX_INTEGER - 1 <= number <= MAX_INTEGER
+
+
 class StaleVersion(Exception):
     """The plan changed since the writer read it (their version is not the current one)."""
 
@@ -288,6 +297,8 @@ class PlanStore:
     ) -> Plan:
         """Add a revision if the plan is still at *version*; else raise StaleVersion."""
         now = _now()
+        if not _storable(version):  # no plan is at that version: it is stale, whatever it is
+            raise StaleVersion(self.get(plan_id).version)
         with self.engine.begin() as conn:
             # The write comes first so that it takes the lock before anything is read, and the
             # version in its WHERE clause makes the check and the write one step.
@@ -347,6 +358,8 @@ class PlanStore:
 
     @staticmethod
     def _revision(conn, plan_id: str, number: int) -> Revision:  # noqa: ANN001
+        if not _storable(number):
+            raise UnknownPlan(f"{plan_id} revision {number}")
         row = (
             conn.execute(
                 select(plan_revisions).where(
@@ -431,6 +444,8 @@ class AgencyStore:
         return _notice(row)
 
     def delete_notice(self, notice_id: int) -> bool:
+        if not _storable(notice_id):
+            return False
         with self.engine.begin() as conn:
             gone = conn.execute(delete(crossing_notices).where(crossing_notices.c.id == notice_id))
         return gone.rowcount == 1

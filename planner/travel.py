@@ -301,6 +301,7 @@ class LegMatrix:
 
 def leg_matrix(points: list[LatLon], modes: tuple[str, ...]) -> LegMatrix:
     """Fastest allowed mode for every pair; walking only up to its distance limit."""
+    modes = tuple(dict.fromkeys(modes))  # a mode named twice is one (else walking has no limit)
     if not modes:
         raise ValueError("at least one transport mode is needed")
     unknown = set(modes) - set(MODES)

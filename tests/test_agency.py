@@ -293,3 +293,25 @@ def test_notice_forms_need_csrf(tmp_path):
     )
     response = app.test_client().post("/agency/login", data={"token": "s3cret-admin"})
     assert response.status_code == 400
+
+
+def test_a_notice_with_an_unknown_effect_or_scope_lists_the_choices_as_the_form_words_them(
+    admin_client,
+):
+    token = _csrf(admin_client, "/agency/notices")
+    admin_client.post("/agency/login", data={"csrf_token": token, "token": "s3cret-admin"})
+    bad = admin_client.post(
+        "/agency/notices?lang=ru",
+        data={
+            "csrf_token": token,
+            "start": "2027-02-05",
+            "end": "2027-02-08",
+            "scope": "nowhere",
+            "effect": "bogus",
+            "text_en": "x",
+        },
+    )
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert "выберите одно из" in page
+    assert "info, suspended" not in page and "all, ship" not in page

@@ -155,3 +155,58 @@ def test_a_batch_retention_that_is_not_a_number_stops_the_app_with_its_name(tmp_
                 "BATCH_KEEP_DAYS": "a week",
             }
         )
+
+
+def _upload(client, text: str, lang: str = "en"):
+    token = _csrf(client, f"/agency/batch?lang={lang}")
+    return client.post(
+        f"/agency/batch?lang={lang}",
+        data={"csrf_token": token, "file": (io.BytesIO(text.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_batch_upload_reads_a_csv_whose_lines_end_in_a_lone_cr(app, client):
+    app.config["BATCH_WAIT"] = True
+    response = _upload(client, (HEADER + GOOD.format(n=0, m=1)).replace("\n", "\r"))
+    assert response.status_code == 302
+    job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    status = client.get(f"/api/v1/batch/{job_id}").get_json()["job"]
+    assert (status["status"], status["total"], status["failed"]) == ("done", 1, 0)
+
+
+BIG_CELL = HEADER + GOOD.format(n=0, m=1).replace("Group 0", "G" * 140_000)
+
+
+def test_batch_upload_with_a_cell_beyond_the_csv_limit_is_a_form_error(client):
+    response = _upload(client, BIG_CELL)
+    assert response.status_code == 400
+    assert "line 2 cannot be read as CSV" in response.get_data(as_text=True)
+
+
+def test_batch_command_with_a_cell_beyond_the_csv_limit_is_one_line_error(runner, tmp_path):
+    source = tmp_path / "big.csv"
+    source.write_text(BIG_CELL, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(cli, ["batch", str(source), "--out", str(tmp_path), "--database", db])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 2 cannot be read as CSV" in result.output and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text, lang, said, english",
+    [
+        ("title,arive\nx,y\n", "zh", "未知的列：arive", "unknown column"),
+        ("title,arrive\nx,y\n", "ru", "не хватает столбцов: depart, stay", "missing column"),
+        ("", "zh", "文件为空", "the file is empty"),
+        (HEADER + GOOD.format(n=0, m=1) * 51, "ru", "не более 50 групп", "too many rows"),
+        (BIG_CELL, "zh", "第 2 行无法按 CSV 读取", "cannot be read as CSV"),
+    ],
+)
+def test_batch_upload_says_what_is_wrong_with_the_file_in_the_readers_language(
+    client, text, lang, said, english
+):
+    response = _upload(client, text, lang)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert said in page and english not in page

@@ -203,3 +203,14 @@ def test_crossing_page_marks_derived_departure_times_as_indicative(client):
         "/crossing?from=heihe&date=2027-07-11&nationality=CN&visa=RU&lang=en"
     ).get_data(as_text=True)
     assert "about 09:00 (indicative)" in html
+
+
+@pytest.mark.parametrize("day", ["2027-13-40", "garbage", "9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize("lang, words", [("zh", "不是有效日期"), ("ru", "неверная дата")])
+def test_crossing_page_says_a_bad_date_in_the_readers_language(client, day, lang, words):
+    response = client.get("/crossing", query_string={"date": day, "lang": lang})
+    assert response.status_code == 200
+    text = " ".join(page(client, f"/crossing?date={day}&lang={lang}").visible)
+    assert words in text and "1970" in text and "2100" in text
+    for english in ("month must be", "Invalid isoformat", "out of range", "supported"):
+        assert english not in text

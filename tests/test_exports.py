@@ -215,3 +215,85 @@ def test_export_command_writes_each_format_from_the_database(
     assert result.exit_code == 1 and "no plan" in result.output and "Traceback" not in result.output
     result = runner.invoke(cli, ["export", plan["id"], "--format", "pdf"])
     assert result.exit_code == 2
+
+
+BROKEN_LINES = {  # a title or notes as typed (or sent) -> the one line a calendar shows
+    "First line\nsecond line": "First line second line",
+    "Calendar\rX-INJECTED:yes": "Calendar X-INJECTED:yes",
+    "Windows\r\nline\x1b[31m": "Windows line [31m",
+}
+
+
+@pytest.fixture(scope="module")
+def broken(planned):
+    """A plan per title with a line break in it (notes the same)."""
+    app, client, _, url = planned
+    made = {}
+    for title, shown in BROKEN_LINES.items():
+        body = {**REQUEST, "title": title, "notes": title, "depart": "2027-07-10T20:00+08:00"}
+        answer = client.post("/api/v1/plans", json=body)
+        assert answer.status_code == 201, answer.get_json()
+        made[answer.get_json()["plan"]["id"]] = shown
+    return client, made, url
+
+
+def test_ics_of_a_title_with_line_breaks_is_one_calendar_name_and_no_forged_line(broken):
+    client, made, _ = broken
+    for plan_id, shown in made.items():
+        answer = client.get(f"/plans/{plan_id}.ics")
+        assert answer.status_code == 200
+        raw = answer.data
+        assert b"\r" not in raw.replace(b"\r\n", b"") and b"\n" not in raw.replace(b"\r\n", b"")
+        assert not any(line.startswith(b"X-INJECTED") for line in raw.split(b"\r\n"))
+        assert str(icalendar.Calendar.from_ical(raw)["X-WR-CALNAME"]) == shown
+
+
+def test_gpx_kml_geojson_titles_with_line_breaks_are_one_line(broken):
+    client, made, _ = broken
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    for plan_id, shown in made.items():
+        gpx = gpxpy.parse(client.get(f"/plans/{plan_id}.gpx").get_data(as_text=True))
+        assert gpx.name == shown
+        assert "\r" not in gpx.description
+        kml = ET.fromstring(client.get(f"/plans/{plan_id}.kml").data)
+        assert kml.find("k:Document/k:name", ns).text == shown
+        geojson = json.loads(client.get(f"/plans/{plan_id}.geojson").data)
+        assert geojson["title"] == shown and "\r" not in geojson["notes"]
+
+
+def test_export_command_writes_an_ics_for_a_title_with_line_breaks(broken, runner, monkeypatch):
+    from planner.cli import cli
+
+    _, made, url = broken
+    monkeypatch.setenv("PLANNER_DATABASE_URL", url)
+    for plan_id, shown in made.items():
+        result = runner.invoke(cli, ["export", plan_id, "--format", "ics"])
+        assert result.exit_code == 0, result.output
+        assert f"X-WR-CALNAME:{shown}" in result.output
+
+
+MUSEUM_TRIP = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
+    "arrive": "2027-07-14T09:00+09:00",
+    "depart": "2027-07-15T18:00+09:00",
+    "stay": "blagoveshchensk",
+    "nationality": "RU",
+    "must_see": ["amur-regional-museum"],
+    "lang": "ru",
+}
+
+
+def test_ics_descriptions_give_opening_hours_in_words_in_the_plans_language(planned):
+    from babel.support import Translations
+
+    from planner.hours_text import hours_in_words
+
+    _, client, _, _ = planned
+    museum = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
+    made = client.post("/api/v1/plans", json=MUSEUM_TRIP).get_json()
+    assert museum in {v["attraction_id"] for v in _items(made["plan"], "visit")}
+    cal = icalendar.Calendar.from_ical(client.get(f"/plans/{made['plan']['id']}.ics").data)
+    descriptions = " ".join(str(e.get("DESCRIPTION", "")) for e in cal.walk("VEVENT"))
+    expression = load_catalogue().get(museum).opening_hours
+    words = hours_in_words(expression, Translations.load("translations", ["ru"]).gettext, "ru")
+    assert expression not in descriptions and "Fr[-1]" not in descriptions
+    assert words in descriptions

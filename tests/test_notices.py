@@ -114,3 +114,8 @@ def test_replanning_after_a_ship_notice_picks_another_crossing_and_shows_it(app,
     assert [n["texts"]["en"] for n in edited["plan"]["notices"]] == ["Ship off: ice"]
     listed = client.get("/api/v1/notices?from=2027-07-10&to=2027-07-12").get_json()
     assert [n["scope"] for n in listed["notices"]] == ["ship"]
+
+
+def test_a_notice_id_beyond_any_integer_is_no_notice(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'n.sqlite3'}")
+    assert store.agency.delete_notice(99999999999999999999999) is False

@@ -166,3 +166,70 @@ def test_plan_page_has_no_english_headings_in_other_languages(client, lang):
     text = " ".join(parse(client.get(f"{location}?lang={lang}")).text)
     for english in ("Day 1", "Totals", "Not in the plan", "Earlier versions", "Be at"):
         assert english not in text
+
+
+def test_a_transport_mode_ticked_twice_on_the_form_counts_once(client):
+    response = form(client, transport_heihe=["walk", "walk"])
+    assert response.status_code == 302
+
+
+def test_restoring_a_revision_beyond_any_integer_is_404_and_a_huge_version_is_stale(client):
+    location = form(client).headers["Location"]
+    token = parse(client.get(location)).inputs["csrf_token"]
+    huge = "9" * 30
+    missing = client.post(f"{location}/restore/{huge}", data={"csrf_token": token, "version": "1"})
+    assert missing.status_code == 404
+    stale = client.post(f"{location}/restore/1", data={"csrf_token": token, "version": huge})
+    assert stale.status_code == 302
+    text = " ".join(parse(client.get(location)).text)
+    assert "changed elsewhere" in text and "Version 2" not in text
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", ("请从以下选择", "正常", "人民币")),
+        ("ru", ("выберите одно из", "обычный", "рубли")),
+    ],
+)
+def test_a_choice_error_lists_the_choices_in_the_readers_words(client, lang, words):
+    response = form(
+        client,
+        lang=lang,
+        pace="fast",
+        budget_amount="100",
+        budget_currency="USD",
+    )
+    assert response.status_code == 400
+    said = " ".join(
+        re.findall(r'class="field-error"[^>]*>([^<]*)<', response.get_data(as_text=True))
+    )
+    for word in words:
+        assert word in said
+    for english in ("relaxed", "normal", "CNY or", "RUB,"):
+        assert english not in said
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_plan_page_gives_opening_hours_in_words_never_the_osm_syntax(client, lang):
+    from babel.support import Translations
+
+    from planner.catalogue import load_catalogue
+    from planner.hours_text import hours_in_words
+
+    museum = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
+    body = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
+        "arrive": "2027-07-14T09:00+09:00",
+        "depart": "2027-07-15T18:00+09:00",
+        "stay": "blagoveshchensk",
+        "nationality": "RU",
+        "must_see": [museum],
+        "lang": lang,
+    }
+    made = client.post("/api/v1/plans", json=body).get_json()["plan"]
+    assert museum in {s["attraction_id"] for d in made["days"] for s in d["stops"]}
+    text = " ".join(parse(client.get(f"/plans/{made['id']}?lang={lang}")).text)
+    expression = load_catalogue().get(museum).opening_hours
+    words = hours_in_words(expression, Translations.load("translations", [lang]).gettext, lang)
+    assert expression not in text and "Fr[-1]" not in text
+    assert words in text

@@ -246,3 +246,29 @@ def test_bus_only_traveller_never_takes_a_taxi():
     )
     modes = {s.leg.mode for d in plan.days for s in d.stops}
     assert modes <= {"walk", "bus"}
+
+
+def test_a_mode_named_twice_is_one_mode_and_walking_keeps_its_limit():
+    from planner.model import LatLon
+    from planner.travel import leg_matrix
+
+    far = [LatLon(50.245, 127.49), LatLon(50.30, 127.60)]  # about 10 km apart
+    once, twice = leg_matrix(far, ("walk", "taxi")), leg_matrix(far, ("walk", "taxi", "walk"))
+    assert (once.seconds == twice.seconds).all() and (once.mode_index == twice.mode_index).all()
+    alone, doubled = leg_matrix(far, ("walk",)), leg_matrix(far, ("walk", "walk"))
+    assert (alone.seconds == doubled.seconds).all()
+    assert doubled.seconds.max() < 24 * 3600
+
+
+def test_cli_plan_with_a_mode_named_twice_plans():
+    result = _cli_plan("2027-07-11T18:00+08:00", "--transport", "walk,walk", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_plan_with_a_deeply_nested_request_file_is_one_line_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"stay": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", "--request", str(deep)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1

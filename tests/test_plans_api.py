@@ -243,3 +243,65 @@ def test_a_plans_crossings_do_not_tell_a_returning_traveller_to_stay_overnight(a
     assert crossings
     codes = {w["code"] for c in crossings for w in c["warnings"]}
     assert not codes & {"arrives_after_last_return", "no_return_that_day"}
+
+
+def test_a_transport_mode_named_twice_counts_once(api, created):
+    body = {**BASE, "transport": {"heihe": ["walk", "walk"], "blagoveshchensk": ["taxi", "taxi"]}}
+    response = api.post("/api/v1/plans", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["plan"]["request"]["transport"] == {
+        "heihe": ["walk"],
+        "blagoveshchensk": ["taxi"],
+    }
+    plan, token = created
+    edited = api.patch(
+        f"/api/v1/plans/{plan['id']}",
+        json={"version": 1, "request": {"transport": {"heihe": ["walk", "walk", "walk"]}}},
+        headers={"X-Edit-Token": token},
+    )
+    assert edited.status_code == 200, edited.get_json()
+    assert edited.get_json()["plan"]["request"]["transport"]["heihe"] == ["walk"]
+
+
+HUGE = 99999999999999999999999  # beyond any database integer
+
+
+def test_a_revision_number_beyond_any_integer_is_404_and_a_version_beyond_it_409(api, created):
+    plan, token = created
+    url = f"/api/v1/plans/{plan['id']}"
+    auth = {"X-Edit-Token": token}
+    missing = api.get(f"{url}/revisions/{HUGE}")
+    assert missing.status_code == 404 and missing.get_json()["ok"] is False
+    restore = api.post(f"{url}/revisions/{HUGE}/restore", json={"version": 1}, headers=auth)
+    assert restore.status_code == 404 and restore.get_json()["ok"] is False
+    stale = api.post(f"{url}/revisions/1/restore", json={"version": HUGE}, headers=auth)
+    assert stale.status_code == 409 and stale.get_json()["ok"] is False
+    edit = api.patch(url, json={"version": HUGE, "request": {"pace": "packed"}}, headers=auth)
+    assert edit.status_code == 409
+    assert api.get(url).get_json()["plan"]["version"] == 1
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # about 200 KB: under the size limit, beyond any parser
+
+
+def test_a_deeply_nested_body_is_a_400_envelope(api, created):
+    plan, token = created
+    made = api.post("/api/v1/plans", data=f'{{"stay": {DEEP}}}', content_type="application/json")
+    assert made.status_code == 400 and made.get_json()["ok"] is False
+    edited = api.patch(
+        f"/api/v1/plans/{plan['id']}",
+        data=f'{{"version": 1, "request": {DEEP}}}',
+        content_type="application/json",
+        headers={"X-Edit-Token": token},
+    )
+    assert edited.status_code == 400 and edited.get_json()["ok"] is False
+
+
+def test_a_choice_error_names_the_choices_in_the_asked_language(api):
+    body = {**BASE, "lang": "zh", "pace": "fast", "stay": "harbin", "transport": {"heihe": ["car"]}}
+    errors = {e["field"]: e for e in api.post("/api/v1/plans", json=body).get_json()["errors"]}
+    assert errors["pace"]["params"]["choices"] == ["relaxed", "normal", "packed"]
+    assert "正常" in errors["pace"]["message"] and "normal" not in errors["pace"]["message"]
+    assert "出租车" in errors["transport.heihe.0"]["message"]
+    assert "taxi" not in errors["transport.heihe.0"]["message"]
+    assert "黑河" in errors["stay"]["message"] and "heihe" not in errors["stay"]["message"]

@@ -191,3 +191,42 @@ def test_print_shows_the_group_at_the_border_in_crossing_order(planned):
         assert "Meet at" in text and "Hotel lobby" in text
     assert text.index(HOSTILE) < text.index("Wang Wei") < text.index("Li Na")
     assert "Zhang" in text and "+86 456 000" in text
+
+
+MUSEUM = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
+MUSEUM_TRIP = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
+    "arrive": "2027-07-14T09:00+09:00",
+    "depart": "2027-07-15T18:00+09:00",
+    "stay": "blagoveshchensk",
+    "nationality": "RU",
+    "must_see": ["amur-regional-museum"],
+    "lang": "ru",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru", "en"])
+def test_print_view_gives_opening_hours_in_words_never_the_osm_syntax(planned, lang):
+    from babel.support import Translations
+
+    from planner.catalogue import load_catalogue
+    from planner.hours_text import hours_in_words
+
+    client, _, _ = planned
+    made = client.post("/api/v1/plans", json=MUSEUM_TRIP).get_json()
+    assert MUSEUM in {v["attraction_id"] for v in _items(made["plan"], "visit")}
+    html = client.get(f"/plans/{made['plan']['id']}/print?lang={lang}").get_data(as_text=True)
+    text = "".join(parse(html).text)
+    expression = load_catalogue().get(MUSEUM).opening_hours
+    words = hours_in_words(expression, Translations.load("translations", [lang]).gettext, lang)
+    assert expression not in text and "Fr[-1]" not in text
+    assert text.count(words) >= 2  # the day's table and the driver's card
+
+
+@pytest.mark.parametrize("lang, unit", [("zh", "公里"), ("ru", "км"), ("en", "km")])
+def test_print_maps_scale_bar_is_in_the_readers_language(planned, lang, unit):
+    client, plan, _ = planned
+    html = client.get(f"/plans/{plan['id']}/print?lang={lang}").get_data(as_text=True)
+    labels = re.findall(r'<g class="scale">.*?<text[^>]*>([^<]*)</text></g>', html)
+    assert len(labels) == len(plan["days"])
+    for label in labels:
+        assert re.fullmatch(rf"\d+([.,]\d)? {unit}", label), label

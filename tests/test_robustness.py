@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import DEFAULT_PATH, CatalogueError
+from planner.catalogue import DEFAULT_PATH, CatalogueError, load_catalogue
 from planner.cli import cli
 from planner.web import create_app
 
@@ -221,3 +222,95 @@ def test_data_broken_while_running_is_a_503_without_server_paths(tmp_path):
     page = client.get("/attractions")
     assert page.status_code == 503
     assert str(tmp_path) not in page.get_data(as_text=True)
+
+
+def _one_line_error(result, *words: str) -> None:
+    """A non-zero exit with one line of message, never an exception's traceback."""
+    assert result.exit_code not in (0, None), result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.output.startswith("Error: ") or "\nError: " in result.output, result.output
+    assert sum(line.startswith("Error") for line in result.output.splitlines()) == 1
+    for word in words:
+        assert word in result.output
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("nope://x", "Can't load plugin"),
+        ("sqlite:////etc/passwd", "not a database"),
+        ("::::", "Could not parse"),
+    ],
+)
+def test_export_and_batch_name_a_database_they_cannot_open_in_one_line(
+    runner, tmp_path, monkeypatch, url, reason
+):
+    monkeypatch.setenv("PLANNER_DATABASE_URL", url)
+    result = runner.invoke(cli, ["export", "abc", "--format", "gpx"])
+    _one_line_error(result, "cannot open the database", reason)
+    source = tmp_path / "groups.csv"
+    source.write_text("title,arrive,depart,stay\n", encoding="utf-8")
+    args = ["batch", str(source), "--out", str(tmp_path / "out"), "--database", url]
+    _one_line_error(runner.invoke(cli, args), "cannot open the database", reason)
+
+
+def test_export_to_a_file_it_cannot_write_is_one_line(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    from planner.plans import Planner
+    from planner.storage import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    body = {"arrive": "2027-07-10T09:00+08:00", "depart": "2027-07-10T20:00+08:00", "stay": "heihe"}
+    plan, _ = Planner(store, load_catalogue(), time_limit=0.05).create(body)
+    for target in (tmp_path / "no-such-folder" / "plan.gpx", Path("/proc/version")):
+        result = runner.invoke(cli, ["export", plan.id, "--format", "gpx", "--out", str(target)])
+        _one_line_error(result, str(target))
+
+
+def test_batch_into_a_folder_it_cannot_make_is_one_line(runner, tmp_path):
+    source = tmp_path / "groups.csv"
+    source.write_text(
+        "title,arrive,depart,stay\nA,2027-07-10T09:00+08:00,2027-07-10T20:00+08:00,heihe\n",
+        encoding="utf-8",
+    )
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    args = ["batch", str(source), "--out", str(blocker / "out"), "--database", db]
+    args += ["--time-limit", "0.05"]
+    _one_line_error(runner.invoke(cli, args), str(blocker))
+
+
+BAD_SECONDS = ["nan", "inf", "-inf", "-1", "0", "NaN", "1e999", "soon"]
+
+
+@pytest.mark.parametrize("value", BAD_SECONDS)
+def test_a_time_limit_that_is_not_a_finite_positive_number_is_refused(runner, tmp_path, value):
+    c101 = str(Path(__file__).resolve().parent.parent / "bench/instances/c101.txt")
+    trip = ["--arrive", "2027-07-10T09:00+08:00", "--depart", "2027-07-11T18:00+08:00"]
+    source = tmp_path / "groups.csv"
+    source.write_text("title,arrive,depart,stay\n", encoding="utf-8")
+    for args in (
+        ["solve-toptw", c101],
+        ["plan", *trip, "--stay", "heihe"],
+        ["batch", str(source), "--out", str(tmp_path / "o")],
+    ):
+        result = runner.invoke(cli, [*args, "--time-limit", value])
+        assert result.exit_code == 2 and "--time-limit" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["--routes", "99999999999999999999"], ["--routes", "0"], ["--seed", "-5"]]
+)
+def test_solve_toptw_refuses_numbers_out_of_range_in_one_line(runner, args):
+    c101 = str(Path(__file__).resolve().parent.parent / "bench/instances/c101.txt")
+    result = runner.invoke(cli, ["solve-toptw", c101, "--time-limit", "0.05", *args])
+    assert result.exit_code == 2 and args[0] in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_max_runtime_refuses_nan_seconds():
+    from planner.solver import MaxRuntime
+
+    with pytest.raises(ValueError, match="non-negative"):
+        MaxRuntime(float("nan"))

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from planner.assets import ROOT
+from planner.cli_options import Seconds, open_store_or_fail
 
 
 @click.command("batch")
@@ -25,13 +26,18 @@ from planner.assets import ROOT
     default=None,
     help="Database URL (default: PLANNER_DATABASE_URL, else the app's SQLite in instance/).",
 )
-@click.option("--time-limit", default=0.25, show_default=True, help="Seconds of search per plan.")
+@click.option(
+    "--time-limit",
+    type=Seconds(maximum=60),
+    default=0.25,
+    show_default=True,
+    help="Seconds of search per plan.",
+)
 def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: float) -> None:
     """Plan one trip per row of an agency's CSV file and store each plan."""
     from planner.batch import BatchFileInvalid, run_batch
     from planner.catalogue import load_catalogue
     from planner.plans import Planner
-    from planner.storage import open_store
 
     url = (
         database
@@ -42,7 +48,7 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
         text = csv_file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{csv_file}: not UTF-8 text") from None
-    store = open_store(url)
+    store = open_store_or_fail(url)
     planner = Planner(store, load_catalogue(), time_limit=time_limit)
 
     # The PDF and the exports are rendered by the web adapter's templates: an app, no server.
@@ -65,6 +71,9 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
         report = run_batch(text, planner, write, outputs=outputs)
     except BatchFileInvalid as exc:
         raise click.ClickException(f"{csv_file}: {exc}") from None
+    except OSError as exc:  # the output folder cannot be written
+        where = exc.filename or out_dir
+        raise click.ClickException(f"{where}: {exc.strerror or exc}") from None
     finally:
         store.engine.dispose()
     for row in report.rows:

@@ -26,14 +26,15 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
 
     from planner.assets import ROOT
     from planner.catalogue import load_catalogue
+    from planner.cli_options import open_store_or_fail
     from planner.exports import PlanInfo, export
-    from planner.storage import UnknownPlan, open_store
+    from planner.storage import UnknownPlan
 
     url = os.environ.get("PLANNER_DATABASE_URL") or (
         f"sqlite:///{ROOT / 'instance' / 'planner.sqlite3'}"
     )
     try:
-        plan = open_store(url).get(plan_id)
+        plan = open_store_or_fail(url).get(plan_id)
     except UnknownPlan:
         raise click.ClickException(f"no plan with the id {plan_id!r}") from None
     lang = lang or plan.current.request.get("lang") or "en"
@@ -51,5 +52,8 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     if out is None:
         click.echo(body.decode("utf-8"), nl=False)
     else:
-        out.write_bytes(body)
+        try:
+            out.write_bytes(body)
+        except OSError as exc:
+            raise click.ClickException(f"{out}: {exc.strerror or exc}") from None
         click.echo(f"{fmt}: {len(body)} bytes written to {out}", err=True)

@@ -15,6 +15,7 @@ import click
 from babel.dates import format_date
 from babel.support import Translations
 
+from planner.cli_options import Seconds
 from planner.errors import DataProblems
 from planner.messages import (
     CITY_LABELS,
@@ -50,6 +51,11 @@ def _keep(value: str) -> tuple[str, int]:
 
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _modes(value: str) -> tuple[str, ...]:
+    """'walk,walk' -> ('walk',): a mode named twice is one mode."""
+    return tuple(dict.fromkeys(_csv(value)))
 
 
 def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
@@ -188,7 +194,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
-@click.option("--time-limit", type=click.FloatRange(min=0.01, max=60), default=0.25)
+@click.option("--time-limit", type=Seconds(minimum=0.01, maximum=60), default=0.25)
 @click.option("--seed", type=int, default=0)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 def command(
@@ -228,6 +234,8 @@ def command(
             itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"the request is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise click.ClickException("the request is not valid JSON: nested too deeply") from None
         except RequestInvalid as exc:
             raise click.ClickException(terminal_text(f"invalid request: {exc}")) from None
         except (PlanningError, ValueError) as exc:
@@ -237,7 +245,7 @@ def command(
     if not (arrive and depart and stay):
         raise click.UsageError("give --request FILE, or --arrive, --depart and --stay")
     try:
-        modes = _csv(transport)
+        modes = _modes(transport)
         request = TripRequest(
             arrive=parse_aware(arrive, "--arrive"),
             depart=parse_aware(depart, "--depart"),
@@ -251,10 +259,10 @@ def command(
             must_see=_csv(must_see),
             exclude=_csv(exclude),
             transport=(
-                ("heihe", _csv(transport_heihe) if transport_heihe else modes),
+                ("heihe", _modes(transport_heihe) if transport_heihe else modes),
                 (
                     "blagoveshchensk",
-                    _csv(transport_blagoveshchensk) if transport_blagoveshchensk else modes,
+                    _modes(transport_blagoveshchensk) if transport_blagoveshchensk else modes,
                 ),
             ),
             language=lang,

@@ -35,7 +35,7 @@ class MaxRuntime:
     """Stop once `seconds` of wall-clock time have passed since `reset()`."""
 
     def __init__(self, seconds: float) -> None:
-        if seconds < 0:
+        if not seconds >= 0:  # also refuses nan, which no clock reading is ever past
             raise ValueError("seconds must be non-negative")
         self.seconds = float(seconds)
         self._start = time.perf_counter()

@@ -167,9 +167,11 @@ def publish_notice():  # noqa: ANN201
     text = {lang: form.get(f"text_{lang}", "").strip() for lang in NOTICE_LANGS}
     scope, effect = form.get("scope", ""), form.get("effect", "")
     for where, code in check_notice(start, end, scope, effect, text):
-        params = {"allowed": ", ".join(NOTICE_EFFECTS)} if where == "effect" else {}
+        params: dict[str, Any] = {}
+        if where == "effect":  # the choices as the form words them, not as codes
+            params = {"allowed": " / ".join(_(EFFECT_LABELS[e]) for e in NOTICE_EFFECTS)}
         if where == "scope":
-            params = {"allowed": ", ".join(notice_scopes())}
+            params = {"allowed": " / ".join(_scope_label(s) for s in notice_scopes())}
         if code == "too_long":
             params = {"max": 500}
         errors.setdefault(where, []).append(FieldError(where, code, params).text(_))
@@ -390,7 +392,7 @@ def batch_upload():  # noqa: ANN201
         problem = _("The file is not UTF-8 text.")
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
     except BatchFileInvalid as exc:
-        problem = _("The file cannot be read: %(reason)s") % {"reason": str(exc)}
+        problem = _("The file cannot be read: %(reason)s") % {"reason": exc.text(_)}
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
     keep = timedelta(days=float(current_app.config["BATCH_KEEP_DAYS"]))
     store().agency.purge_jobs(keep)  # old jobs go as new ones come: no scheduler needed

@@ -14,8 +14,8 @@ from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
 from planner.data_health import DOMAIN_GRADES, GRADES, data_health
 from planner.hours_text import hours_in_words, months_in_words
-from planner.messages import render
-from planner.timeutil import city_zone
+from planner.messages import N_, render
+from planner.timeutil import FIRST_YEAR, LAST_YEAR, city_zone, require_in_range
 from planner.travel import exchange_rate
 from planner.web import data
 from planner.web.cache import cached_map
@@ -31,6 +31,11 @@ from planner.web.labels import (
 )
 
 bp = Blueprint("pages", __name__)
+
+BAD_DAY = N_(
+    "%(date)s is not a valid date or is out of range: give a day as YYYY-MM-DD between "
+    "%(first)s and %(last)s."
+)
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,7 @@ def crossing_page():  # noqa: ANN201
             "Unknown passport country %(code)s: use a two-letter code such as CN, RU or DE."
         ) % {"code": typed[:8]}
     try:
-        day = datetime.fromisoformat(day_text).date()
+        day = require_in_range(datetime.fromisoformat(day_text).date())
         if error is None:
             answer = crossing.crossing_options(
                 direction,
@@ -175,8 +180,8 @@ def crossing_page():  # noqa: ANN201
                 limit=20,
                 entry_permits=tuple(visas),
             )
-    except ValueError as exc:
-        error = str(exc)
+    except ValueError:  # not a date, or one the calendar arithmetic cannot reach
+        error = _(BAD_DAY) % {"date": day_text[:40], "first": FIRST_YEAR, "last": LAST_YEAR}
     data_ = crossing.load_crossing_data()
     if answer is not None:
         country_in = "RU" if direction == "heihe" else "CN"

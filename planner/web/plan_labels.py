@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from planner import messages
+
 INTEREST_LABELS = {
     "architecture": _l("architecture"),
     "border": _l("the border"),
@@ -31,9 +33,6 @@ INTEREST_LABELS = {
     "walking": _l("walking"),
     "winter": _l("winter"),
 }
-PACE_LABELS = {
-    "relaxed": _l("relaxed (10:00-20:30)"),
-    "normal": _l("normal (09:00-21:00)"),
-    "packed": _l("packed (08:00-22:00)"),
-}
-TRANSPORT_LABELS = {"walk": _l("on foot"), "taxi": _l("taxi"), "bus": _l("city bus")}
+# One wording with the core's (planner/messages.py), which words the request's errors.
+PACE_LABELS = {code: _l(label) for code, label in messages.PACE_LABELS.items()}
+TRANSPORT_LABELS = {code: _l(label) for code, label in messages.TRAVEL_MODE_LABELS.items()}

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from planner import exports, printing
 from planner.documents import with_texts
+from planner.hours_text import hours_in_words
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
 from planner.storage import Plan, UnknownPlan
 from planner.timeutil import other_city
@@ -173,7 +174,7 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                     "city": place.city,
                     "city_name": city_name(place.city),
                     "address": place.address,
-                    "hours": place.opening_hours or "",
+                    "hours": hours_in_words(place.opening_hours, _, lang) or "",
                     "qr": Markup(printing.qr_svg(url)),
                     "url": url,
                 }
@@ -236,7 +237,11 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             stops = printing.day_map_stops(raw, cat, lang)
             title = _("Day %(n)s") % {"n": day.index + 1}
             maps.append(
-                Markup(printing.route_svg(stops, day.colour, lang, title, key=str(day.index)))
+                Markup(
+                    printing.route_svg(
+                        stops, day.colour, lang, title, key=str(day.index), gettext=_
+                    )
+                )
             )
         crossings = [
             _border(item, lang)

@@ -14,6 +14,7 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 from planner.catalogue import Catalogue
+from planner.hours_text import hours_in_words
 from planner.itinerary_map import day_colour
 from planner.messages import (
     CITY_LABELS,
@@ -149,7 +150,8 @@ def build_days(doc: dict[str, Any], catalogue: Catalogue, lang: str) -> list[Day
                 city = item["city"]
                 pid = item["attraction_id"]
                 place = catalogue.get(pid) if pid in catalogue else None
-                hours = place.opening_hours if place and place.opening_hours else ""
+                # In words in the reader's language, never the OSM syntax (as the attractions).
+                hours = (hours_in_words(place.opening_hours, _, lang) if place else None) or ""
                 rows.append(
                     Row(
                         "visit",

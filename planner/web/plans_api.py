@@ -59,7 +59,10 @@ def _lang(plan: Plan | None = None) -> str:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True, force=True)
+    try:
+        body = request.get_json(silent=True, force=True)
+    except RecursionError:  # "silent" covers syntax errors only; a deep nest exhausts the parser
+        raise ApiError("the body must be a JSON object (nested too deeply)", 400) from None
     if body is None:
         raise ApiError("the body must be a JSON object (malformed JSON)", 400)
     if not isinstance(body, dict):

@@ -272,3 +272,9 @@ def test_cli_plan_with_a_deeply_nested_request_file_is_one_line_error(tmp_path):
     result = CliRunner().invoke(cli, ["plan", "--request", str(deep)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize("budget", ["nan", "inf", "-5"])
+def test_cli_budget_that_is_not_a_sum_is_refused(budget):
+    result = _cli_plan("2027-07-10T18:00+08:00", "--budget", budget)
+    assert result.exit_code == 1 and "budget" in result.output and "Traceback" not in result.output

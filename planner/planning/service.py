@@ -11,6 +11,7 @@ then solved again with each meal at a real food place near the route.
 from __future__ import annotations
 
 import itertools
+import math
 import time as clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -112,7 +113,7 @@ def _validate(req: TripRequest, cat: Catalogue) -> TripRequest:
             raise _refused(f"unknown place {pid!r}", "refused_unknown_place") from None
     if set(req.must_see) & set(req.exclude):
         raise _refused("a place cannot be both must-see and excluded", "refused_must_and_exclude")
-    if req.daily_budget is not None and req.daily_budget < 0:
+    if req.daily_budget is not None and not 0 <= req.daily_budget < math.inf:  # nan fails
         raise _refused("daily budget cannot be negative", "refused_budget")
     if req.budget_currency not in ("CNY", "RUB"):
         raise _refused("budget currency must be CNY or RUB", "refused_budget")

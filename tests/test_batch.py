@@ -11,7 +11,10 @@ import pytest
 from planner.cli import cli
 
 HEADER = "title,arrive,depart,stay,nationality,visas,party_size,group_tour,lang,passengers\n"
-GOOD = "Group {n},2027-07-1{n}T09:00+08:00,2027-07-1{m}T18:00+08:00,heihe,CN,RU,2,no,en,Li;Wang\n"
+GOOD = (
+    "Group {n},2027-07-1{n}T09:00+08:00,2027-07-1{m}T18:00+08:00,heihe,CN,RU,2,no,en,"
+    "Li Wei;Wang Fang\n"
+)
 CSV = (
     HEADER
     + GOOD.format(n=0, m=1)
@@ -36,10 +39,11 @@ def test_batch_command_reports_bad_rows_by_line_and_produces_good_ones(runner, t
     assert len(plans) == 3
     record = json.loads(plans[0].read_text(encoding="utf-8"))
     assert record["share_path"] == f"/plans/{record['id']}" and record["edit_token"]
-    assert [p["name"] for p in record["document"]["group"]["passengers"]] == ["Li", "Wang"]
+    assert [p["name"] for p in record["document"]["group"]["passengers"]] == ["Li Wei", "Wang Fang"]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert [r["line"] for r in report["rows"] if not r["ok"]] == [3, 5]
-    assert "Li" not in json.dumps(report)  # passenger names stay out of reports
+    # Names with a space: a random id (base64) can hold "Li", never "Li Wei".
+    assert "Li Wei" not in json.dumps(report)  # passenger names stay out of reports
     folder = plans[0].parent  # the printable PDF and the four exports beside each plan
     assert (folder / "plan.pdf").read_bytes().startswith(b"%PDF")
     assert b"BEGIN:VCALENDAR" in (folder / "plan.ics").read_bytes()

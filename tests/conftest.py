@@ -58,6 +58,18 @@ def summer_request(**changes):
     return replace(base, **changes)
 
 
+# A plan request that must visit the one place with clock hours in OSM syntax
+# ('Tu-Su 10:00-19:00; Mo off; Fr[-1] off'): two days in Blagoveshchensk, Wednesday and Thursday.
+MUSEUM = "amur-regional-museum"
+MUSEUM_TRIP = {
+    "arrive": "2027-07-14T09:00+09:00",
+    "depart": "2027-07-15T18:00+09:00",
+    "stay": "blagoveshchensk",
+    "nationality": "RU",
+    "must_see": [MUSEUM],
+    "lang": "ru",
+}
+
 # The newest schema migration (each file in planner/migrations/versions is named after it).
 HEAD_REVISION = max(
     p.name.split("_")[0]

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import gpxpy
 import icalendar
 import pytest
+from conftest import MUSEUM_TRIP
 
 from planner.catalogue import load_catalogue
 from planner.web import create_app
@@ -270,16 +271,6 @@ def test_export_command_writes_an_ics_for_a_title_with_line_breaks(broken, runne
         result = runner.invoke(cli, ["export", plan_id, "--format", "ics"])
         assert result.exit_code == 0, result.output
         assert f"X-WR-CALNAME:{shown}" in result.output
-
-
-MUSEUM_TRIP = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
-    "arrive": "2027-07-14T09:00+09:00",
-    "depart": "2027-07-15T18:00+09:00",
-    "stay": "blagoveshchensk",
-    "nationality": "RU",
-    "must_see": ["amur-regional-museum"],
-    "lang": "ru",
-}
 
 
 def test_ics_descriptions_give_opening_hours_in_words_in_the_plans_language(planned):

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from conftest import MUSEUM, MUSEUM_TRIP
 
 from planner.web import create_app
 
@@ -217,15 +218,8 @@ def test_plan_page_gives_opening_hours_in_words_never_the_osm_syntax(client, lan
     from planner.catalogue import load_catalogue
     from planner.hours_text import hours_in_words
 
-    museum = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
-    body = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
-        "arrive": "2027-07-14T09:00+09:00",
-        "depart": "2027-07-15T18:00+09:00",
-        "stay": "blagoveshchensk",
-        "nationality": "RU",
-        "must_see": [museum],
-        "lang": lang,
-    }
+    museum = MUSEUM
+    body = {**MUSEUM_TRIP, "lang": lang}
     made = client.post("/api/v1/plans", json=body).get_json()["plan"]
     assert museum in {s["attraction_id"] for d in made["days"] for s in d["stops"]}
     text = " ".join(parse(client.get(f"/plans/{made['id']}?lang={lang}")).text)

@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from conftest import MUSEUM, MUSEUM_TRIP
 from pypdf import PdfReader
 
 from planner.printing import Agency, agency_of, emergency_numbers, route_svg
@@ -191,17 +192,6 @@ def test_print_shows_the_group_at_the_border_in_crossing_order(planned):
         assert "Meet at" in text and "Hotel lobby" in text
     assert text.index(HOSTILE) < text.index("Wang Wei") < text.index("Li Na")
     assert "Zhang" in text and "+86 456 000" in text
-
-
-MUSEUM = "amur-regional-museum"  # hours 'Tu-Su 10:00-19:00; Mo off; Fr[-1] off'
-MUSEUM_TRIP = {  # two days in Blagoveshchensk, Wednesday and Thursday: the museum is open
-    "arrive": "2027-07-14T09:00+09:00",
-    "depart": "2027-07-15T18:00+09:00",
-    "stay": "blagoveshchensk",
-    "nationality": "RU",
-    "must_see": ["amur-regional-museum"],
-    "lang": "ru",
-}
 
 
 @pytest.mark.parametrize("lang", ["zh", "ru", "en"])

@@ -240,6 +240,7 @@ def test_an_early_flight_is_reached_by_setting_off_before_dawn() -> None:
     assert last.leave_at is not None
     arrive_airport = last.leave_at + timedelta(minutes=last.end_leg.minutes)
     assert arrive_airport <= EARLY_FLIGHT.depart - timedelta(minutes=90)
+    assert not last.items  # straight to the airport: no park at 04:00 on the way
     assert not _says_departure_unreachable(plan) and not check_plan(plan, CAT)
 
 

@@ -463,3 +463,25 @@ def test_a_stay_is_spread_over_its_days_not_front_loaded():
     minutes = [sum((v.depart - v.arrive).total_seconds() / 60 for v in d.stops) for d in plan.days]
     assert all(m > 0 for m in minutes), minutes
     assert max(minutes) - min(minutes) < 180, minutes
+
+
+def test_no_sightseeing_before_the_pace_starts_on_an_early_flight_day():
+    """A 06:30 flight after three days: the last day is the ride to the airport, nothing else."""
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 7, 1, 23, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            depart=datetime(2027, 7, 4, 6, 30, tzinfo=BLAGOVESHCHENSK_TZ),
+            stay=("blagoveshchensk",),
+            arrive_place="blagoveshchensk-ignatyevo-airport",
+            depart_place="blagoveshchensk-ignatyevo-airport",
+            nationality="DE",
+            visas=("RU",),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    last = plan.days[-1]
+    assert not last.items
+    assert _end_of_day(last) <= datetime(2027, 7, 4, 5, 0, tzinfo=BLAGOVESHCHENSK_TZ)
+    for day in plan.days:
+        for stop in day.stops:
+            assert stop.arrive.astimezone(city_zone(stop.attraction.city)).time() >= time(9, 0)

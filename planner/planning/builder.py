@@ -171,6 +171,10 @@ class Builder:
         if needs_daylight(place, day):
             rise, dusk = daylight(place.city, place.location, day)
             intervals = [(max(a, rise), min(b, dusk)) for a, b in intervals]
+        # No sightseeing before the pace's day begins (a park open all night is not visited at
+        # 03:00 on the way to a dawn flight).
+        earliest = datetime.combine(day, self.pace.start, zone)
+        intervals = [(max(a, earliest), b) for a, b in intervals]
         return [
             (
                 math.ceil(opens.timestamp() / 60) * 60 - self.base,

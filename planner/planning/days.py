@@ -24,9 +24,6 @@ from planner.planning.rules import EARLIEST, MIN_HOURS_ABROAD, PACES, depart_mar
 from planner.timeutil import city_zone, other_city
 from planner.trip import Crossing, PlanningError, TripRequest
 
-# An early departure's day begins this long before the cut-off: time enough for any leg in the
-# twin cities' area (Heihe airport is the farthest, about 35 minutes by taxi from the centre).
-EARLY_DEPARTURE_LEAD = timedelta(hours=2)
 OUT_ARRIVAL_TARGET = time(10, 0)  # a day abroad is best begun around mid-morning, local time
 
 
@@ -123,11 +120,10 @@ def day_specs(
             end = min(end, req.depart - margin)
             end_place = "departure"
             if end < start:
-                # An early flight or train: the day begins when it must, not at the pace's hour
-                # (never before the arrival, nor before the calendar day when the night was
-                # spent at the hotel). What still cannot be reached is flagged in red.
-                floor = req.arrive if d == 0 else datetime.combine(day, time(0), start.tzinfo)
-                start = max(floor, end - EARLY_DEPARTURE_LEAD)
+                # An early flight or train: no sightseeing, only the way there, begun when it
+                # must (Builder.fit: the cut-off less the leg), not at the pace's hour; on the
+                # arrival day, from the arrival. What cannot be reached is flagged in red.
+                start = req.arrive if d == 0 else end
         end = max(end, start)  # an empty day: nothing fits, nothing fails
         specs.append(
             DaySpec(d, day, start_city, end_city, start_loc, end_loc, start, end, end_place)

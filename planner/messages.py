@@ -167,6 +167,10 @@ TEMPLATES: dict[str, str] = {
         "%(day)s is a public holiday in %(country)s: places may keep other hours or close; "
         "check before you go"
     ),
+    "last_crossing_move": N_(
+        "you cross from %(city)s on the day's last crossing (%(mode)s at %(time)s): if you miss "
+        "it, you cannot reach that night's hotel across the river"
+    ),
     "meal_missed": N_("no time was left for %(meal)s on this day"),
     "position_unknown_must_see": N_(
         "%(place)s: position known only to about %(km)s km; the way there is counted generously, "

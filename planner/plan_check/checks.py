@@ -9,6 +9,7 @@ from planner.plan_check.walk import (
     _MINUTE,
     FIRST_NIGHT_NOTICE,
     LAST_CROSSING_NOTICE,
+    LAST_MOVE_NOTICE,
     NIGHTS_NOTICE,
     ROUNDING,
     Violation,
@@ -235,7 +236,7 @@ def check_last_crossings(plan: Itinerary, cat: Catalogue) -> list[Violation]:
                     day.date,
                     f"{label} is the day's last departure back; the request does not allow it",
                 )
-            if is_last and LAST_CROSSING_NOTICE not in red:
+            if is_last and not red & {LAST_CROSSING_NOTICE, LAST_MOVE_NOTICE}:
                 out.add(
                     "last_crossing",
                     day.date,

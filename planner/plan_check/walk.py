@@ -32,6 +32,7 @@ DEFAULT_HOTELS: dict[str, LatLon] = {
     "blagoveshchensk": LatLon(50.25732, 127.53458),
 }
 LAST_CROSSING_NOTICE = "last_crossing_used"  # the red notice a day on the last departure carries
+LAST_MOVE_NOTICE = "last_crossing_move"  # the same, on a day that moves to the other bank
 NIGHTS_NOTICE = "nights_on_local_calendar"  # nights realigned to the local dates
 FIRST_NIGHT_NOTICE = "first_night_where_arrived"  # the first night moved to where one lands
 ROUNDING = timedelta(minutes=1)  # legs are whole minutes; sunrise and sunset are to the minute

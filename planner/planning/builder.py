@@ -254,6 +254,7 @@ class Builder:
                 start = opt.arrive
             segments.append(Segment(spec.index, city, loc, start, spec.end_loc, spec.end, None))
         routes = []
+        late = 0
         for r, seg in enumerate(segments):
             s_node = len(nodes)
             nodes.append(Node("start", seg.city, seg.start_loc, day=r))
@@ -263,7 +264,9 @@ class Builder:
             # A day whose end cannot be reached even straight away (a departure too close to
             # the arrival, a long walk) still gets a plan; the notices say it is late, in red.
             direct = self.seconds(seg.city, seg.start_loc, seg.end_loc)
-            finish = max(begin + direct, int(seg.end.timestamp()) - self.base)
+            due = int(seg.end.timestamp()) - self.base
+            finish = max(begin + direct, due)
+            late += finish > max(begin, due)  # this segment's end is missed even going straight
             routes.append(RouteSpec(s_node, e_node, begin, finish))
         meal_nodes = []
         for spec in specs:
@@ -350,7 +353,12 @@ class Builder:
             name="trip",
         )
         return Built(
-            instance, nodes, segments, list(specs), {k: list(v) for k, v in crossings.items()}
+            instance,
+            nodes,
+            segments,
+            list(specs),
+            {k: list(v) for k, v in crossings.items()},
+            {"late_segments": late},
         )
 
     # ------------------------------------------------------------------ legs

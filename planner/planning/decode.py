@@ -193,6 +193,40 @@ def decode(
                 out.visited.add(place.id)
                 out.score += inst.scores[node]
                 clock, where = finish, place.location
+            # A meal the route left out, when there is time for it where the traveller goes
+            # next (hotel, departure point, border): the solver saw no room at the last stop.
+            later = {
+                nodes[n].meal
+                for q, other in enumerate(built.segments)
+                if other.day == spec.index and q > r
+                for n in routes[q]
+                if nodes[n].kind == "meal"
+            }
+            for kind in MEAL_WINDOWS:
+                if kind in later or any(isinstance(i, Meal) and i.kind == kind for i in items):
+                    continue
+                length = builder.meal_length(kind)
+                lo, hi = builder.meal_windows(kind, seg.city, spec.day, length)
+                leg = builder.leg(seg.city, where, seg.end_loc)
+                arrive = clock + leg.minutes * 60
+                begin = max(arrive, lo)
+                if begin > hi or begin + length > seg_end:
+                    continue
+                items.append(
+                    Meal(
+                        kind,
+                        at(begin, seg.city),
+                        at(begin + length, seg.city),
+                        seg.city,
+                        None,
+                        leg,
+                        _end_kind(seg, spec),
+                    )
+                )
+                starts.append(begin)
+                legs.append(leg.minutes * 60)
+                waits.append(begin - arrive)
+                clock, where = begin + length, seg.end_loc
             end_leg = builder.leg(seg.city, where, seg.end_loc)
             if seg.crossing_after is not None:
                 c = seg.crossing_after

@@ -122,7 +122,9 @@ def day_notices(
                 "mode": c.option.mode,
                 "time": c.option.depart.strftime("%H:%M"),
             }
-            out.append(Notice("red", Message("last_crossing_used", params)))
+            moving = day.city_start != day.city_end  # to the hotel on the other bank
+            code = "last_crossing_move" if moving else "last_crossing_used"
+            out.append(Notice("red", Message(code, params)))
         for w in c.option.warnings:
             if w.code in SKIP_CODES:
                 continue

@@ -10,7 +10,6 @@ then solved again with each meal at a real food place near the route.
 
 from __future__ import annotations
 
-import itertools
 import math
 import time as clock
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from planner.planning.builder import (
     interest_score,
 )
 from planner.planning.days import (
+    OUT_ARRIVAL_TARGET,
     Abroad,
     Border,
     abroad_options,
@@ -54,7 +54,7 @@ from planner.planning.rules import (
 )
 from planner.planning.tighten import tighten
 from planner.solver import FirstOf, MaxIterations, MaxRuntime, NoImprovement, check, solve
-from planner.timeutil import CITIES, other_city, require_aware
+from planner.timeutil import CITIES, city_zone, other_city, require_aware
 from planner.travel import MODES, great_circle_km, load_travel_data
 from planner.trip import Crossing, Itinerary, LeftOut, Meal, Notice, PlanningError, TripRequest
 
@@ -68,7 +68,7 @@ BALANCE_GAP_MIN = 120
 BALANCE_KEEP = 0.97
 BALANCE_MIN_DAY = timedelta(hours=6)
 BALANCE_ROUNDS = 3
-BALANCE_IDLE_S = 30 * 60
+BALANCE_IDLE_S = 45 * 60  # more waiting allowed per day of the trip (a free afternoon, not three)
 CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
 CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
 
@@ -221,6 +221,13 @@ class _Outcome:
     value: float
 
 
+# A variant whose departure or crossing is missed even going straight is kept only when no
+# other holds (then the plan says so in red); any plan that makes it wins over it.
+LATE_PENALTY = 100_000
+# The day's last crossing has no fallback: an earlier one is worth more than a landmark.
+LAST_CROSSING_PENALTY = 150
+
+
 def _value(dec: Decoded, abroad: int) -> float:
     """What a traveller gains from a plan, in score points.
 
@@ -234,6 +241,7 @@ def _value(dec: Decoded, abroad: int) -> float:
         - TRAVEL_PENALTY_PER_HOUR * dec.travel_s / 3600
         - BORDER_PENALTY_PER_HOUR * dec.border_s / 3600
         - MISSED_MEAL_PENALTY * len(dec.missed_meals)
+        - LAST_CROSSING_PENALTY * sum(c.last_of_day for d in dec.days for c in d.crossings)
         + (OTHER_CITY_BONUS if worth_it else 0)
     )
 
@@ -285,7 +293,8 @@ def _solve(
     drop = over_daily_budget(req, built, routes, rates)
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]
-    return _Outcome(variant, built, dec, _value(dec, variant.abroad))
+    value = _value(dec, variant.abroad) - LATE_PENALTY * built.meta.get("late_segments", 0)
+    return _Outcome(variant, built, dec, value)
 
 
 def _home_loads(outcome: _Outcome) -> dict[str, dict[int, int]]:
@@ -317,11 +326,15 @@ def _load_spread(outcome: _Outcome) -> float:
     return total
 
 
-def _balancing_pins(req: TripRequest, outcome: _Outcome) -> tuple[tuple[str, int], ...]:
+def _balancing_pins(
+    req: TripRequest, outcome: _Outcome, clusters: list[list[Attraction]] = ()
+) -> tuple[tuple[str, int], ...]:
     """Places to move from the fullest day to the emptiest one in the same city, as a guide
     spreads a stay (the solver alone fills the first day and leaves the others thin): the
     heavy day's latest stops, about half the difference. Must-see and kept places stay."""
+    # Must-see and kept places stay; an excursion's places move only all together (never).
     fixed = set(req.must_see) | {pid for pid, _ in req.pinned}
+    fixed |= {p.id for group in clusters for p in group}
     pins: list[tuple[str, int]] = []
     # Every other stop stays on its day, so the search re-orders days but cannot undo the move.
     for index, day in enumerate(outcome.decoded.days):
@@ -409,6 +422,16 @@ def _meal_spots(
     return spots
 
 
+def _move_picks(opts: list[Crossing], spec: DaySpec) -> tuple[Crossing, Crossing, Crossing]:
+    """A move's departures worth weighing: the one arriving nearest mid-morning, the middle
+    one, and the latest that is not the day's last (the last has no fallback)."""
+    away = opts[0].option.to_point.city
+    target = datetime.combine(spec.day, OUT_ARRIVAL_TARGET, city_zone(away))
+    morning = min(opts, key=lambda c: abs((c.option.arrive - target).total_seconds()))
+    safe = [c for c in opts if not c.last_of_day] or opts
+    return morning, opts[len(opts) // 2], safe[-1]
+
+
 def _variants(
     specs: list[DaySpec],
     moves: dict[int, list[Crossing]],
@@ -419,10 +442,7 @@ def _variants(
 ) -> list[_Variant]:
     """Which days go across the river and on which departures: a few sensible combinations."""
     move_days = sorted(moves)
-    move_picks = [
-        list(dict.fromkeys((opts[0], opts[len(opts) // 2], opts[-1])))
-        for opts in (moves[k] for k in move_days)
-    ]
+    move_picks = [_move_picks(moves[k], specs[k]) for k in move_days]
     by_day: dict[int, list[Abroad]] = {}
     for a in abroad:
         by_day.setdefault(a.day, []).append(a)
@@ -443,9 +463,9 @@ def _variants(
         sets.insert(1 if sets else 0, [])
     variants = []
     for chosen in sets:
-        combos = list(itertools.product(*move_picks)) if move_picks else [()]
-        # Moves on their earliest, middle and latest departures together, at most three ways.
-        for picks in dict.fromkeys([combos[0], combos[len(combos) // 2], combos[-1]]):
+        # Every move on its mid-morning, middle or latest safe departure: three ways at most.
+        combos = [tuple(p[i] for p in move_picks) for i in range(3)] if move_picks else [()]
+        for picks in dict.fromkeys(combos):
             crossings = {k: [pick] for k, pick in zip(move_days, picks, strict=True)}
             day_list = list(specs)
             for a in chosen:
@@ -609,7 +629,7 @@ def plan_trip(
             best = second
     kept = req
     for _round in range(BALANCE_ROUNDS):
-        pins = _balancing_pins(kept, best)
+        pins = _balancing_pins(kept, best, clusters)
         remaining = deadline - clock.perf_counter()
         if not pins or remaining <= 0:
             break
@@ -621,7 +641,7 @@ def plan_trip(
             or len(third.decoded.missed_meals) > len(best.decoded.missed_meals)
             or third.decoded.score < BALANCE_KEEP * best.decoded.score
             or _load_spread(third) >= _load_spread(best)
-            or third.decoded.idle_s > best.decoded.idle_s + BALANCE_IDLE_S  # no empty afternoons
+            or third.decoded.idle_s > best.decoded.idle_s + BALANCE_IDLE_S * len(third.decoded.days)
         ):
             break
         best, kept = third, moved

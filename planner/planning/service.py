@@ -59,6 +59,7 @@ from planner.travel import MODES, great_circle_km, load_travel_data
 from planner.trip import Crossing, Itinerary, LeftOut, Meal, Notice, PlanningError, TripRequest
 
 MISSED_MEAL_PENALTY = 60
+SEARCH_SHARE = 0.6
 FRONT_RUNNERS = 2  # variants always weighed, even when the time limit is spent
 FOOD_CATEGORIES = frozenset({"restaurant", "food_market", "food", "cafe", "food_court"})
 EATERIES = frozenset({"restaurant", "cafe", "food_court"})  # meal places only, never a "visit"
@@ -584,7 +585,10 @@ def plan_trip(
 
     variants = _variants(specs, moves, abroad, rank, must_away, lead_time)
     clusters = _clusters(candidates, builder)
-    share = time_limit * 0.7 / len(variants)
+    # The search of the variants gets 60 % of the limit; the meal places and the spreading of
+    # the days share the rest, so each has time even on a busy machine.
+    share = time_limit * SEARCH_SHARE / len(variants)
+    search_deadline = started + time_limit * SEARCH_SHARE
     best: _Outcome | None = None
     for attempt in range(2):
         if attempt == 1:
@@ -598,7 +602,7 @@ def plan_trip(
             # front-runners (the best day across, staying put) are always built, construction
             # only if need be, so a busy machine still weighs one against the other; and until
             # a feasible variant is found, each is at least constructed.
-            remaining = deadline - clock.perf_counter()
+            remaining = search_deadline - clock.perf_counter()
             if remaining <= 0 and best is not None and number >= FRONT_RUNNERS:
                 break
             seconds = max(0.0, min(share, remaining))
@@ -658,7 +662,16 @@ def plan_trip(
     place = cat.get(req.depart_place) if req.depart_place else None
     deadline = req.depart - timedelta(minutes=depart_margin_minutes(place))
     it = _itinerary(req, best, builder, candidates, left, blocked, specs, started, deadline)
-    return replace(it, warnings=(*early, *it.warnings)) if early else it
+    if not early:
+        return it
+    # "Weighed and left out" says more than "no day there" for the same city: say it once.
+    weighed = {n.message.params["city"] for n in early if n.message.code == "day_abroad_not_worth"}
+    rest = tuple(
+        n
+        for n in it.warnings
+        if not (n.message.code == "city_unreachable" and n.message.params.get("city") in weighed)
+    )
+    return replace(it, warnings=(*early, *rest))
 
 
 def _itinerary(

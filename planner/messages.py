@@ -210,6 +210,10 @@ TEMPLATES: dict[str, str] = {
         "to plan it anyway)"
     ),
     "left_too_far": N_("too far for a day trip (%(km)s km there and back)"),
+    "left_too_far_straight": N_(
+        "too far for a day trip (at least %(km)s km there and back in a straight line); "
+        "plan a night there"
+    ),
     "left_not_reachable": N_("no day of the trip is spent in %(city)s"),
     "left_closed": N_("closed on every day of the trip"),
     "left_no_time": N_("not enough time for it"),

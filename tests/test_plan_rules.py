@@ -484,3 +484,13 @@ def test_no_sightseeing_before_the_pace_starts_on_an_early_flight_day():
     for day in plan.days:
         for stop in day.stops:
             assert stop.arrive.astimezone(city_zone(stop.attraction.city)).time() >= time(9, 0)
+
+
+def test_a_far_must_see_is_refused_as_too_far_for_a_day_not_for_lack_of_time():
+    """Wudalianchi is some 200 km from Heihe: the reason a guide gives is the distance."""
+    plan = plan_trip(_request(must_see=("wudalianchi",)), time_limit=QUALITY_LIMIT)
+    left = {x.attraction.id: x for x in plan.left_out}
+    assert left["wudalianchi"].reason == "too_far"
+    assert left["wudalianchi"].detail.code == "left_too_far_straight"
+    said = [n for n in plan.warnings if n.message.code == "must_see_missing"]
+    assert said and said[0].severity == "red"

@@ -175,6 +175,14 @@ def _candidates(
             reason, why = "position_unknown", Message("left_position_unknown", {"km": km})
         elif place.kind == "day_trip" and return_km and return_km > DAY_TRIP_MAX_RETURN_KM:
             reason, why = "too_far", Message("left_too_far", {"km": round(return_km)})
+        elif (
+            place.kind == "day_trip"
+            and not return_km
+            and _crow_return_km(place) > DAY_TRIP_MAX_RETURN_KM
+        ):
+            # No sourced road distance: the straight line there and back is already too far.
+            km = round(_crow_return_km(place), -1)
+            reason, why = "too_far", Message("left_too_far_straight", {"km": int(km)})
         elif req.daily_budget is not None and place.price:
             cost = place.price * req.party_size * rates[place.currency] / rates[req.budget_currency]
             if cost > req.daily_budget:
@@ -185,6 +193,11 @@ def _candidates(
         else:
             out.append(place)
     return out, left
+
+
+def _crow_return_km(place: Attraction) -> float:
+    """There and back from the city centre in a straight line: a lower bound of the road."""
+    return 2 * float(great_circle_km([CITY_CENTRES[place.city], place.location])[0, 1])
 
 
 def _clusters(places: list[Attraction], builder: Builder) -> list[list[Attraction]]:

@@ -10,12 +10,14 @@ Texts that come from the data file (notes, rule titles) travel in params as `Loc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Union
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
 from planner.model import LocalizedName
@@ -312,6 +314,20 @@ def money_text(amount: float, currency: str, lang: str) -> str:
     return f"{number_text(amount, lang)}\u00a0{currency}"
 
 
+def _month_days(text: str, lang: str) -> str:
+    """'05-10 – 10-25' (month-day, as the data writes seasons) as '10 мая – 25 окт.', 'May 10 –
+    Oct 25', '5月10日 – 10月25日': read as day-month, 10-05 would be 10 May."""
+
+    def words(match: re.Match[str]) -> str:
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            return format_skeleton("MMMd", date(2000, month, day), locale=_locale(lang))
+        except ValueError:
+            return match.group(0)
+
+    return re.sub(r"\b(\d{2})-(\d{2})\b", words, text)
+
+
 def country_name(code: str, lang: str) -> str:
     """A country (ISO 3166 alpha-2) by its name in *lang*; an unknown code stays as given."""
     return _locale(lang).territories.get(code.upper(), code)
@@ -356,6 +372,8 @@ def render(message: Message, gettext: Callable[[str], str], lang: str = "en") ->
             values[key] = gettext(_WORDS[key][value])
         elif key == "nationality" and isinstance(value, str):
             values[key] = country_name(value, lang)
+        elif key == "periods" and isinstance(value, str):
+            values[key] = _month_days(value, lang)
         elif isinstance(value, float):
             values[key] = number_text(value, lang, digits=2)
         else:

@@ -67,3 +67,17 @@ def _catalogue(lang: str):
     from planner.web import ROOT
 
     return Translations.load(str(ROOT / "translations"), [lang])
+
+
+def test_season_dates_and_chinese_holidays_read_in_russian():
+    """'01-10 – 04-05' is 10 January to 5 April, not 1 October; China's National Day in Russian."""
+    from datetime import date
+
+    from planner.crossing.options import _holiday_words
+    from planner.messages import Message, render
+
+    season = Message("season_typical", {"periods": "01-10 – 04-05"})
+    text = render(season, _ru_gettext(), "ru")
+    assert "10 янв." in text and "5 апр." in text and "01-10" not in text
+    assert "Jan 10" in render(season, lambda s: s, "en")
+    assert _holiday_words("CN", date(2027, 10, 1)).ru == "День образования КНР"

@@ -118,6 +118,29 @@ def _spring_festival_first_day(year: int) -> date | None:
 
 
 HOLIDAY_LANGUAGES = {"zh": "zh_CN", "ru": "ru", "en": "en_US"}
+# The holidays package names China's holidays in Chinese and English only: their Russian names.
+CN_HOLIDAYS_RU = {
+    "New Year's Day": "Новый год",
+    "Chinese New Year's Eve": "канун китайского Нового года",
+    "Chinese New Year (Spring Festival)": "Праздник весны (китайский Новый год)",
+    "Tomb-Sweeping Day": "Цинмин (день поминовения предков)",
+    "Labor Day": "День труда",
+    "Dragon Boat Festival": "Праздник драконьих лодок",
+    "Mid-Autumn Festival": "Праздник середины осени",
+    "National Day": "День образования КНР",
+}
+
+
+def _russian_name(english: str) -> str:
+    """A Chinese holiday's English name (as the holidays package writes it) in Russian."""
+    if english.startswith("Day off (substituted from "):
+        day = english.removeprefix("Day off (substituted from ").rstrip(")")
+        month, dom, year = day.split("/")
+        return f"перенесённый выходной (за {dom}.{month}.{year})"
+    observed = english.endswith(" (observed)")
+    base = english.removesuffix(" (observed)")
+    words = "; ".join(CN_HOLIDAYS_RU.get(part, part) for part in base.split("; "))
+    return f"{words} (перенесённый)" if observed else words
 
 
 @lru_cache(maxsize=256)
@@ -126,7 +149,9 @@ def _holiday_names(country: str, day: date, lang: str = "en") -> tuple[str, ...]
     language = HOLIDAY_LANGUAGES[lang]
     calendar = holidays.country_holidays(country, years=day.year)
     if language not in calendar.supported_languages:
-        language = "en_US"
+        english = holidays.country_holidays(country, years=day.year, language="en_US")
+        names = english.get_list(day)
+        return tuple(_russian_name(n) for n in names) if lang == "ru" else tuple(names)
     calendar = holidays.country_holidays(country, years=day.year, language=language)
     return tuple(calendar.get_list(day))
 

@@ -173,6 +173,10 @@ TEMPLATES: dict[str, str] = {
         "you cross from %(city)s on the day's last crossing (%(mode)s at %(time)s): if you miss "
         "it, you cannot reach that night's hotel across the river"
     ),
+    "budget_crossing_over": N_(
+        "the crossings of this day alone cost about %(cost)s %(currency)s for the party, over "
+        "the daily budget"
+    ),
     "meal_missed": N_("no time was left for %(meal)s on this day"),
     "position_unknown_must_see": N_(
         "%(place)s: position known only to about %(km)s km; the way there is counted generously, "
@@ -195,6 +199,10 @@ TEMPLATES: dict[str, str] = {
     "day_abroad_not_worth": N_(
         "a day in %(city)s was weighed and left out: its crossings leave at most about "
         "%(hours)s h there, against hours at the border; add a must-see there to go anyway"
+    ),
+    "day_abroad_over_budget": N_(
+        "a day in %(city)s was left out: its crossings alone cost about %(cost)s %(currency)s "
+        "for the party, over the daily budget"
     ),
     "first_night_where_arrived": N_(
         "you arrive after the day's last crossing: the first night is in %(city)s, and the "

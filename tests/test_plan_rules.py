@@ -494,3 +494,17 @@ def test_a_far_must_see_is_refused_as_too_far_for_a_day_not_for_lack_of_time():
     assert left["wudalianchi"].detail.code == "left_too_far_straight"
     said = [n for n in plan.warnings if n.message.code == "must_see_missing"]
     assert said and said[0].severity == "red"
+
+
+def test_a_small_daily_budget_counts_the_crossing_fares():
+    """50 CNY a day cannot pay some 460 CNY of boat and bus: no day across, and it says why;
+    a move across the river that cannot be avoided says its fares break the budget."""
+    plan = plan_trip(_request(daily_budget=50.0, budget_currency="CNY"), time_limit=QUALITY_LIMIT)
+    assert not any(day.crossings for day in plan.days)
+    said = [n for n in plan.warnings if n.message.code == "day_abroad_over_budget"]
+    assert said and said[0].message.params["city"] == "blagoveshchensk"
+    moving = plan_trip(
+        _request(daily_budget=50.0, stay=("heihe", "blagoveshchensk")), time_limit=QUALITY_LIMIT
+    )
+    codes = [n.message.code for d in moving.days if d.crossings for n in d.warnings]
+    assert "budget_crossing_over" in codes

@@ -40,13 +40,15 @@ def _to_currency(amount: float, currency: str, target: str, rates: dict[str, flo
 def over_daily_budget(
     req: TripRequest, built: Built, routes: list[list[int]], rates: dict[str, float]
 ) -> set[int]:
-    """Paid visits to drop so each day's tickets fit the daily budget (lowest value first)."""
+    """Paid visits to drop so each day's tickets and crossing fares fit the daily budget (the
+    fares are fixed by the chosen crossings; tickets go, lowest value first)."""
     if req.daily_budget is None:
         return set()
     drop: set[int] = set()
     must = set(req.must_see)
     for spec in built.specs:
         paid = []
+        fares = crossing_fares(req, [c for c in built.crossings.get(spec.index, [])], rates)
         for r, seg in enumerate(built.segments):
             if seg.day != spec.index:
                 continue
@@ -57,7 +59,7 @@ def over_daily_budget(
                         place.price * req.party_size, place.currency, req.budget_currency, rates
                     )
                     paid.append((built.instance.scores[node] / cost, cost, node, place.id))
-        spent = sum(cost for _, cost, _, _ in paid)
+        spent = fares + sum(cost for _, cost, _, _ in paid)
         for _, cost, node, pid in sorted(paid):
             if spent <= req.daily_budget:
                 break
@@ -65,6 +67,20 @@ def over_daily_budget(
                 drop.add(node)
                 spent -= cost
     return drop
+
+
+def crossing_fares(req: TripRequest, crossings: list[Crossing], rates: dict[str, float]) -> float:
+    """What the party pays for these crossings, in the budget's currency (unknown fares: 0)."""
+    return sum(
+        _to_currency(
+            c.option.fare.amount * req.party_size,
+            c.option.fare.currency,
+            req.budget_currency,
+            rates,
+        )
+        for c in crossings
+        if c.option.fare.amount is not None and c.option.fare.currency in rates
+    )
 
 
 def _end_kind(seg, spec) -> str:  # noqa: ANN001 - a Segment and its DaySpec

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from planner.hours import public_holiday
 from planner.messages import Message
 from planner.planning.builder import CITY_CENTRES, DaySpec
-from planner.planning.decode import Decoded
+from planner.planning.decode import Decoded, crossing_fares
 from planner.planning.rules import WINTER_MONTHS, daylight, position_known
 from planner.timeutil import CITY_COUNTRY, city_zone
 from planner.trip import SEVERITIES, Crossing, DayPlan, Item, LeftOut, Meal, Notice, TripRequest
@@ -110,11 +110,21 @@ def timing_notices(day: DayPlan, deadline: datetime | None) -> list[Notice]:
 
 
 def day_notices(
-    req: TripRequest, day: DayPlan, spec: DaySpec, dec: Decoded, deadline: datetime | None = None
+    req: TripRequest,
+    day: DayPlan,
+    spec: DaySpec,
+    dec: Decoded,
+    deadline: datetime | None = None,
+    rates: Mapping[str, float] | None = None,
 ) -> tuple[Notice, ...]:
     """What the traveller must know about one day (*deadline*: when to be at the departure
-    point, its margin counted)."""
+    point, its margin counted; *rates*: to weigh the crossing fares against the budget)."""
     out: list[Notice] = timing_notices(day, deadline)
+    if req.daily_budget is not None and rates and day.crossings:
+        fares = crossing_fares(req, list(day.crossings), dict(rates))
+        if fares > req.daily_budget:
+            params = {"cost": f"{fares:.0f}", "currency": req.budget_currency}
+            out.append(Notice("amber", Message("budget_crossing_over", params)))
     for c in day.crossings:
         if c.last_of_day:
             params = {

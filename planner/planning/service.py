@@ -38,7 +38,7 @@ from planner.planning.days import (
     move_options,
     nights,
 )
-from planner.planning.decode import Decoded, decode, over_daily_budget
+from planner.planning.decode import Decoded, crossing_fares, decode, over_daily_budget
 from planner.planning.notices import day_notices, trip_notices
 from planner.planning.rules import (
     ABROAD_MIN_VISIT_MIN,
@@ -238,6 +238,7 @@ class _Outcome:
 # A variant whose departure or crossing is missed even going straight is kept only when no
 # other holds (then the plan says so in red); any plan that makes it wins over it.
 LATE_PENALTY = 100_000
+OVER_BUDGET_PENALTY = 300  # a day across that the budget cannot pay for
 # The day's last crossing has no fallback: an earlier one is worth more than a landmark.
 LAST_CROSSING_PENALTY = 150
 
@@ -308,6 +309,13 @@ def _solve(
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]
     value = _value(dec, variant.abroad) - LATE_PENALTY * built.meta.get("late_segments", 0)
+    if req.daily_budget is not None:
+        # A day across whose fares alone break the budget is not sold to that traveller.
+        value -= OVER_BUDGET_PENALTY * sum(
+            1
+            for cs in variant.crossings.values()
+            if len(cs) == 2 and crossing_fares(req, cs, rates) > req.daily_budget
+        )
     return _Outcome(variant, built, dec, value)
 
 
@@ -671,14 +679,23 @@ def plan_trip(
         longest = max(a.back.option.report_by - a.out.option.arrive for a in abroad)
         away = other_city(abroad[0].out.direction_from)
         params = {"city": away, "hours": round(longest.total_seconds() / 3600, 1)}
-        early.append(Notice("info", Message("day_abroad_not_worth", params)))
+        cheapest = min(crossing_fares(req, [a.out, a.back], rates) for a in abroad)
+        if req.daily_budget is not None and cheapest > req.daily_budget:
+            cost = {"cost": f"{cheapest:.0f}", "currency": req.budget_currency}
+            early.append(Notice("info", Message("day_abroad_over_budget", {"city": away, **cost})))
+        else:
+            early.append(Notice("info", Message("day_abroad_not_worth", params)))
     place = cat.get(req.depart_place) if req.depart_place else None
     deadline = req.depart - timedelta(minutes=depart_margin_minutes(place))
     it = _itinerary(req, best, builder, candidates, left, blocked, specs, started, deadline)
     if not early:
         return it
     # "Weighed and left out" says more than "no day there" for the same city: say it once.
-    weighed = {n.message.params["city"] for n in early if n.message.code == "day_abroad_not_worth"}
+    weighed = {
+        n.message.params["city"]
+        for n in early
+        if n.message.code in ("day_abroad_not_worth", "day_abroad_over_budget")
+    }
     rest = tuple(
         n
         for n in it.warnings
@@ -718,7 +735,7 @@ def _itinerary(
         else:
             left[place.id] = LeftOut(place, "no_time", Message("left_no_time"))
     days = [
-        replace(day, warnings=day_notices(req, day, spec, dec, deadline))
+        replace(day, warnings=day_notices(req, day, spec, dec, deadline, _rates()))
         for day, spec in zip(dec.days, outcome.variant.specs, strict=True)
     ]
     notices = trip_notices(req, days, left, blocked, reachable)

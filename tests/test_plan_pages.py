@@ -227,3 +227,21 @@ def test_plan_page_gives_opening_hours_in_words_never_the_osm_syntax(client, lan
     words = hours_in_words(expression, Translations.load("translations", [lang]).gettext, lang)
     assert expression not in text and "Fr[-1]" not in text
     assert words in text
+
+
+def test_changing_the_dates_of_a_plan_that_changes_city_mid_trip_saves_a_new_version(client):
+    location = form(client, depart_date="2027-07-13", stay_switch="1").headers["Location"]
+    owner = parse(client.get(location))
+    done = client.post(
+        f"{location}/edit",
+        data={
+            "op": "dates",
+            "arrive": "2027-07-10T10:00",
+            "depart": "2027-07-12T18:00",
+            "version": "1",
+            "csrf_token": owner.inputs["csrf_token"],
+        },
+    )
+    assert done.status_code == 302
+    after = " ".join(parse(client.get(location)).text)
+    assert "Version 2" in after and "give one city" not in after

@@ -152,11 +152,26 @@ def test_pdf_text_has_every_stop_in_chinese_and_russian_and_hostile_text_as_text
 def test_agency_is_read_defensively():
     assert agency_of({}, None, {"agency": "x"}) is None
     assert agency_of({"agency": {"name": ""}}) is None
-    svg_logo = "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="
-    assert agency_of({"agency": {"name": "A", "logo_data_uri": svg_logo}}) == Agency("A")
+    unsafe_svg = "data:image/svg+xml;base64,PHN2Zz48c2NyaXB0Lz48L3N2Zz4="  # <svg><script/>
+    assert agency_of({"agency": {"name": "A", "logo": unsafe_svg}}) == Agency("A")
     remote = {"agency": {"name": "A", "logo_data_uri": "https://example.org/logo.png"}}
     assert agency_of(remote).logo_data_uri == ""
     assert agency_of({"agency": {"name": "A", "logo_data_uri": PNG}}).logo_data_uri == PNG
+
+
+def test_the_agency_logo_of_an_api_request_reaches_the_print_view_and_the_pdf(planned):
+    client = planned[0]
+    plain_svg = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI0IiBoZWlnaHQ9IjQiPjxyZWN0IHdpZHRoPSI0IiBoZWlnaHQ9IjQiLz48L3N2Zz4="  # noqa: E501
+    for logo in (PNG, plain_svg):
+        body = {**REQUEST, "agency": {"name": "ACME", "logo": logo}}
+        plan_id = client.post("/api/v1/plans", json=body).get_json()["plan"]["id"]
+        page = parse(client.get(f"/plans/{plan_id}/print").get_data(as_text=True))
+        assert [a["src"] for tag, a in page.tags if tag == "img"] == [logo]
+        pdf = PdfReader(io.BytesIO(client.get(f"/plans/{plan_id}.pdf").data))
+        if logo == PNG:
+            assert pdf.pages[0].images, "the logo is drawn on the cover"
+        else:
+            assert "ACME" in pdf.pages[0].extract_text()
 
 
 def test_route_svg_escapes_its_texts():

@@ -101,6 +101,31 @@ def test_unsafe_or_wrong_logos_are_refused(logo):
         check_logo(logo)
 
 
+@pytest.mark.parametrize(
+    "style",
+    [
+        '<style>@import url("https://evil.example/x.css")</style>',
+        "<style>@import 'https://evil.example/x.css';</style>",
+        "<style>rect { fill: url(https://evil.example/p.svg#a) }</style>",
+        "<style>rect { background: URL( //evil.example/p.png ) }</style>",
+        "<style>@\\69mport 'x.css';</style>",
+        "<style>@font-face { src: local(x), url(f.woff) }</style>",
+        '<rect style="fill: url(\'https://evil.example/a\')" width="4" height="4"/>',
+    ],
+)
+def test_an_svg_logo_with_external_references_in_its_css_is_refused(style):
+    with pytest.raises(LogoInvalid):
+        check_logo(_svg(f'<svg xmlns="http://www.w3.org/2000/svg">{style}</svg>'))
+
+
+def test_an_svg_logo_with_local_css_is_accepted():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(#g); stroke: red }'
+        '</style><rect width="4" height="4"/></svg>'
+    )
+    assert check_logo(_svg(svg)).startswith("data:image/svg+xml")
+
+
 def test_a_large_logo_is_refused_with_its_limit():
     big = (
         "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 60_000).decode()

@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.messages import N_, refusal_text
 from planner.requests import FieldError, RequestInvalid
+from planner.textsafe import user_text
 from planner.trip import PlanningError
 
 MAX_ROWS = 50
@@ -284,7 +285,7 @@ def run_batch(
     report = BatchReport()
     for index, (line, row) in enumerate(read_rows(text), start=1):
         data, problems = row_request(row)
-        result = RowResult(line=line, title=data.get("title", ""))
+        result = RowResult(line=line, title=user_text(data.get("title", "")))
         try:
             if problems:
                 raise RequestInvalid(problems)

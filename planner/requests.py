@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -42,6 +43,7 @@ from planner.messages import (
     TRAVEL_MODE_LABELS,
 )
 from planner.model import LatLon
+from planner.textsafe import clean_if_text
 from planner.timeutil import CITIES, parse_aware
 from planner.travel import MODES
 from planner.trip import TripRequest
@@ -196,14 +198,16 @@ class Transport(_Closed):
         return list(dict.fromkeys(value))  # "walk, walk" is walking, once
 
 
-Text200 = Annotated[StrictStr, Field(max_length=200)]
+# Free text a person typed: control characters and bidi overrides are removed on the way in.
+Clean = BeforeValidator(clean_if_text)
+Text200 = Annotated[StrictStr, Field(max_length=200), Clean]
 
 
 class Agency(_Closed):
     """The agency's branding shown on the plan and its print-outs."""
 
     name: Text200 = ""
-    contact: Annotated[StrictStr, Field(max_length=300)] = ""
+    contact: Annotated[StrictStr, Field(max_length=300), Clean] = ""
     logo: Annotated[StrictStr, Field(max_length=LOGO_MAX_CHARS)] | None = None
 
     @field_validator("logo")
@@ -220,13 +224,13 @@ class Agency(_Closed):
 class Passenger(_Closed):
     """A member of the group, as the agency lists them (stored with the plan, never logged)."""
 
-    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
-    document_no: Annotated[StrictStr, Field(max_length=50)] | None = None
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200), Clean]
+    document_no: Annotated[StrictStr, Field(max_length=50), Clean] | None = None
 
 
 class Guide(_Closed):
     name: Text200 = ""
-    phone: Annotated[StrictStr, Field(max_length=50)] = ""
+    phone: Annotated[StrictStr, Field(max_length=50), Clean] = ""
 
 
 class Guides(_Closed):
@@ -238,7 +242,7 @@ class Group(_Closed):
     """The group's logistics: passengers in crossing order, where and when to meet, guides."""
 
     passengers: Annotated[list[Passenger], Field(max_length=200)] = []
-    meeting_point: Annotated[StrictStr, Field(max_length=300)] = ""  # text or a catalogue id
+    meeting_point: Annotated[StrictStr, Field(max_length=300), Clean] = ""  # text or a catalogue id
     meeting_minutes_before: Annotated[StrictInt, Field(ge=0, le=240)] = 15
     guides: Guides = Guides()
 
@@ -272,8 +276,8 @@ class PlanSpec(_Closed):
     transport: Transport = Transport()
     daily_budget: Budget | None = None
     lang: Literal["zh", "ru", "en"] = "en"
-    title: Annotated[StrictStr, Field(max_length=200)] = ""
-    notes: Annotated[StrictStr, Field(max_length=5000)] = ""
+    title: Annotated[StrictStr, Field(max_length=200), Clean] = ""
+    notes: Annotated[StrictStr, Field(max_length=5000), Clean] = ""
     locked: Annotated[list[Locked], Field(max_length=50)] = []
     agency: Agency | None = None
     group: Group | None = None

@@ -340,3 +340,49 @@ def test_a_notice_with_an_unknown_effect_or_scope_lists_the_choices_as_the_form_
     page = bad.get_data(as_text=True)
     assert "выберите одно из" in page
     assert "info, suspended" not in page and "all, ship" not in page
+
+
+BIDI = "\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\x00\x1b\x07\x7f"
+
+
+def test_bidi_and_control_characters_in_user_text_are_removed_on_the_way_in(client):
+    body = {
+        **BODY,
+        "title": f"Trip{BIDI}",
+        "notes": f"line 1\r\nline 2\t{BIDI}end",
+        "agency": {"name": f"ACME{BIDI}", "contact": f"+86{BIDI} 1"},
+        "group": {
+            "passengers": [{"name": f"Ivan{BIDI}", "document_no": f"AB1234{BIDI}"}],
+            "meeting_point": f"Lobby{BIDI}",
+            "guides": {"heihe": {"name": f"Zhang{BIDI}", "phone": f"+86{BIDI}"}},
+        },
+    }
+    plan = client.post("/api/v1/plans", json=body).get_json()["plan"]
+    spec = client.get(f"/api/v1/plans/{plan['id']}").get_json()["plan"]["request"]
+    assert spec["title"] == "Trip" and spec["notes"] == "line 1\nline 2\tend"
+    assert spec["agency"]["name"] == "ACME" and spec["agency"]["contact"] == "+86 1"
+    assert spec["group"]["passengers"] == [{"name": "Ivan", "document_no": "AB1234"}]
+    assert spec["group"]["guides"]["heihe"] == {"name": "Zhang", "phone": "+86"}
+    for path in (f"/plans/{plan['id']}", f"/plans/{plan['id']}/print"):
+        html = client.get(path).get_data(as_text=True)
+        assert not any(c in html for c in BIDI), path
+        assert "<bdi>Ivan</bdi>" in html  # and the names are isolated from their neighbours
+
+
+def test_bidi_characters_in_a_crossing_notice_are_removed(admin_client):
+    token = _csrf(admin_client, "/agency/notices")
+    admin_client.post("/agency/login", data={"csrf_token": token, "token": "s3cret-admin"})
+    made = admin_client.post(
+        "/agency/notices",
+        data={
+            "csrf_token": token,
+            "start": "2027-02-05",
+            "end": "2027-02-08",
+            "scope": "all",
+            "effect": "info",
+            "text_en": f"Ice{BIDI} today",
+        },
+    )
+    assert made.status_code == 302
+    notices = admin_client.get("/api/v1/notices").get_json()["notices"]
+    assert notices[0]["texts"]["en"] == "Ice today"

@@ -8,7 +8,8 @@ import re
 import secrets
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -57,6 +58,24 @@ def _tile_origin() -> str:
     return ""
 
 
+def _flag(value: object) -> bool:
+    """A setting read as on/off: True, 1, 'on', 'true', 'yes' (any case) are on."""
+    return str(value).strip().lower() in ("1", "true", "on", "yes", "always")
+
+
+def secure_cookies() -> bool:
+    """Cookies get the Secure flag on https requests, and always with PLANNER_SECURE_COOKIES=on
+    (a site served only over https, behind a proxy that does not say so)."""
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, Secure on https requests too (not only when configured)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return secure_cookies()
+
+
 def _hsts_wanted(app: Flask) -> bool:
     """HSTS only on https ('auto', the default), always ('on') or never ('off')."""
     setting = str(app.config.get("HSTS", "auto")).strip().lower()
@@ -101,6 +120,13 @@ def _apply_limits(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Headers and redirect guard; call before the blueprints are registered."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # Cookies: never sent on another site's POST; Secure over https (PLANNER_SECURE_COOKIES=on:
+    # always, for a site that is only served over https).
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if _flag(app.config.get("SECURE_COOKIES", False)):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.session_interface = _SessionInterface()
     # '//evil.example/x' must not be merged into '/evil.example/x' and redirected on the
     # request's own Host: an unmatched path is a 404.
     app.url_map.merge_slashes = False

@@ -245,3 +245,18 @@ def test_changing_the_dates_of_a_plan_that_changes_city_mid_trip_saves_a_new_ver
     assert done.status_code == 302
     after = " ".join(parse(client.get(location)).text)
     assert "Version 2" in after and "give one city" not in after
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_the_403_page_for_a_browser_without_the_edit_token_is_in_the_readers_language(client, lang):
+    location = form(client).headers["Location"]
+    stranger = client.application.test_client()
+    token = parse(stranger.get(f"/plan?lang={lang}")).inputs["csrf_token"]
+    for path in (f"{location}/edit?lang={lang}", f"{location}/restore/1?lang={lang}"):
+        refused = stranger.post(
+            path, data={"op": "pace", "pace": "packed", "version": "1", "csrf_token": token}
+        )
+        assert refused.status_code == 403
+        text = " ".join(parse(refused).text)
+        assert "browser" not in text and "Forbidden" not in text and "permission" not in text
+        assert ("浏览器" if lang == "zh" else "браузере") in text

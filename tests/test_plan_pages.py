@@ -75,7 +75,9 @@ def form(client, lang="en", **fields):
         "notes": HOSTILE,
     }
     data.update(fields)
-    return client.post("/plan", data=data)
+    if "plan_lang" in data:  # the plan's language, other than the page's
+        data["lang"] = data.pop("plan_lang")
+    return client.post(f"/plan?lang={lang}", data=data)
 
 
 def test_form_errors_are_in_the_users_language_and_keep_what_was_typed(client):
@@ -260,3 +262,31 @@ def test_the_403_page_for_a_browser_without_the_edit_token_is_in_the_readers_lan
         text = " ".join(parse(refused).text)
         assert "browser" not in text and "Forbidden" not in text and "permission" not in text
         assert ("浏览器" if lang == "zh" else "браузере") in text
+
+
+def test_a_tampered_edit_op_flashes_a_translated_message_not_the_list_of_codes(client):
+    location = form(client, lang="ru").headers["Location"]
+    owner = parse(client.get(f"{location}?lang=ru"))
+    client.post(
+        f"{location}/edit?lang=ru",
+        data={"op": "explode", "version": "1", "csrf_token": owner.inputs["csrf_token"]},
+    )
+    text = " ".join(parse(client.get(f"{location}?lang=ru")).text)
+    assert "remove / add" not in text and "Version 2" not in text
+    assert "Не удалось" in text or "не удалось" in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "marked"),
+    [({"hotel_heihe": "no-such-hotel"}, "err-hotel_heihe"), ({"plan_lang": "xx"}, "err-lang")],
+)
+def test_an_unknown_hotel_or_language_on_the_form_marks_its_field(client, fields, marked):
+    response = form(client, lang="zh", **fields)
+    assert response.status_code == 400
+    assert f'id="{marked}"' in response.get_data(as_text=True)
+
+
+def test_a_form_error_of_a_field_without_a_marker_is_shown_at_the_top(client, monkeypatch):
+    from planner.web.plan_form import form_field
+
+    assert form_field("hotels") == "form" and form_field("no_such_field.0") == "form"

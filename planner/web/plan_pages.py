@@ -225,6 +225,9 @@ def _local_input(value: str, original: str) -> str:
     )
 
 
+EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "pace", "dates")
+
+
 @bp.post("/plans/<plan_id>/edit")
 def edit_plan(plan_id: str):  # noqa: ANN201
     plan = _plan_or_404(plan_id)
@@ -234,6 +237,8 @@ def edit_plan(plan_id: str):  # noqa: ANN201
     op = form.get("op", "")
     edit: dict[str, Any] = {"op": op}
     try:
+        if op not in EDIT_OPS:  # not a change the page offers: no list of codes to the reader
+            raise ValueError(op)
         version = int(form.get("version", ""))
         if op in ("remove", "add", "lock", "unlock", "move"):
             edit["attraction_id"] = form.get("attraction_id", "")

@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from planner.agency import LOGO_MAX_BYTES, LOGO_MAX_CHARS, LogoInvalid, check_logo
+from planner.agency import LOGO_MAX_BYTES, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
 from planner.geocoding import city_of_point
@@ -75,6 +75,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "too_many": N_("too many entries (at most %(max)s)"),
     "empty": N_("choose at least one"),
     "not_datetime": N_("enter a date and time"),
+    "not_date": N_("enter a date"),
     "naive_datetime": N_("give the time with its UTC offset, e.g. 2027-07-10T09:00+08:00"),
     "date_out_of_range": N_("this date is outside the years the planner knows"),
     "depart_before_arrive": N_("departure must be after arrival"),
@@ -87,8 +88,8 @@ FIELD_MESSAGES: dict[str, str] = {
     "locked_excluded": N_("a kept place cannot be excluded"),
     "stay_nights": N_("give one city, or one city for each of the %(nights)s nights"),
     # agencies (planner/agency.py)
-    "logo_invalid": N_("the logo must be a PNG or SVG image given as a data: URI (base64)"),
-    "logo_too_large": N_("the logo is too large (at most %(kb)s kB)"),
+    "logo_invalid": N_("the logo must be a PNG or SVG picture, without scripts or links"),
+    "logo_too_large": N_("the logo file is too large: it may be at most %(kb)s kB"),
     "passengers_over_party": N_("more passengers than people in the party (%(party)s)"),
     "notice_end_before_start": N_("the last day is before the first day"),
     "notice_too_long": N_("a notice can cover at most one year"),
@@ -208,7 +209,8 @@ class Agency(_Closed):
 
     name: Text200 = ""
     contact: Annotated[StrictStr, Field(max_length=300), Clean] = ""
-    logo: Annotated[StrictStr, Field(max_length=LOGO_MAX_CHARS)] | None = None
+    # No max_length: check_logo says "at most 48 kB", not a count of base64 characters.
+    logo: StrictStr | None = None
 
     @field_validator("logo")
     @classmethod

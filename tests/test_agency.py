@@ -386,3 +386,12 @@ def test_bidi_characters_in_a_crossing_notice_are_removed(admin_client):
     assert made.status_code == 302
     notices = admin_client.get("/api/v1/notices").get_json()["notices"]
     assert notices[0]["texts"]["en"] == "Ice today"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "最多 48 KB"), ("ru", "не более 48 КБ")])
+def test_a_logo_over_64_kb_is_refused_with_the_file_size_limit_in_plain_words(client, lang, words):
+    big = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" * 8300).decode()
+    body = {**BODY, "lang": lang, "agency": {"name": "A", "logo": big}}
+    answer = client.post(f"/api/v1/plans?lang={lang}", json=body).get_json()
+    messages = " ".join(e["message"] for e in answer["errors"])
+    assert words in messages and "65" not in messages and "data:" not in messages

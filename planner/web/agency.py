@@ -159,12 +159,15 @@ def publish_notice():  # noqa: ANN201
     form = request.form
     values = {key: form.get(key, "") for key in form}
     errors: dict[str, list[str]] = {}
-    try:
-        start = date.fromisoformat(form.get("start", ""))
-        end = date.fromisoformat(form.get("end", ""))
-    except ValueError:
-        errors["start"] = [_(FIELD_MESSAGES["not_datetime"])]
+    days: dict[str, date] = {}
+    for name in ("start", "end"):  # each date field marked by itself
+        try:
+            days[name] = date.fromisoformat(form.get(name, "").strip())
+        except ValueError:
+            errors[name] = [_(FIELD_MESSAGES["not_date"])]
+    if errors:
         return _notice_page(values, errors, 400)
+    start, end = days["start"], days["end"]
     text = {lang: user_text(form.get(f"text_{lang}", "")).strip() for lang in NOTICE_LANGS}
     scope, effect = form.get("scope", ""), form.get("effect", "")
     for where, code in check_notice(start, end, scope, effect, text):

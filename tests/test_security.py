@@ -247,6 +247,27 @@ def test_form_submissions_over_the_limit_get_a_429_page(limited):
     assert "Too many requests" in visible(page.get_data(as_text=True))
 
 
+def test_pdf_downloads_and_address_lookups_over_their_limits_are_429(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_PDF": "2 per minute",
+            "RATELIMIT_GEOCODE": "2 per minute",
+            "PLAN_TIME_LIMIT": 0.05,
+        }
+    )
+    client = app.test_client()
+    plan_id = client.post("/api/v1/plans", json=PLAN).get_json()["plan"]["id"]
+    pdf = f"/plans/{plan_id}.pdf"
+    assert client.head(pdf).status_code == 200 and client.get(pdf).status_code == 200
+    assert client.head(pdf).status_code == 429 and client.get(pdf).status_code == 429
+    lookups = [client.get("/api/v1/geocode?q=Lenin+street").status_code for _ in range(3)]
+    assert lookups[2] == 429 and lookups[:2] != [429, 429]
+
+
 def test_reading_is_not_limited(limited):
     assert all(limited.get("/api/v1/attractions").status_code == 200 for _ in range(5))
 

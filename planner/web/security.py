@@ -29,11 +29,14 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-# Endpoints whose every call runs the planner (or reads a batch of requests): limited per client.
+# Endpoints whose every call runs the planner (or reads a batch of requests), renders a PDF or
+# asks the geocoding service (shared, 1 request/s): limited per client.
 # name -> config key holding its limit (a Flask-Limiter string such as "10 per minute").
 LIMITED_ENDPOINTS = {
     "plans_api.create_plan": "RATELIMIT_PLAN_CREATE",
     "plan_pages.create_plan": "RATELIMIT_PLAN_CREATE",
+    "plan_outputs.plan_pdf": "RATELIMIT_PDF",  # GET and HEAD alike
+    "api.geocode": "RATELIMIT_GEOCODE",
 }
 # Batch uploads (the agency blueprint) are found by name, so a new upload route is covered too.
 _BATCH = re.compile(r"(batch|upload|import)", re.IGNORECASE)
@@ -106,6 +109,8 @@ def _apply_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_PLAN_CREATE", "10 per minute; 100 per hour")
     app.config.setdefault("RATELIMIT_BATCH_UPLOAD", "5 per minute; 30 per hour")
+    app.config.setdefault("RATELIMIT_PDF", "10 per minute; 60 per hour")
+    app.config.setdefault("RATELIMIT_GEOCODE", "20 per minute; 200 per hour")
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["planner_limiter"] = limiter  # its decorators hold it only weakly
     for endpoint, view in list(app.view_functions.items()):

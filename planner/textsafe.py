@@ -34,8 +34,9 @@ def terminal_json(text: str) -> str:
 def user_text(text: str) -> str:
     """Text a person typed, as stored and shown: without control characters (but tab and
     newline; CR LF becomes LF) and bidirectional embeddings, overrides and isolates, which would
-    reorder the text next to it (a name ending in U+202E shows the document number reversed)."""
-    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+    reorder the text next to it (a name ending in U+202E shows the document number reversed).
+    A lone CR is a line break (old Mac text), kept as one."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def clean_if_text(value: object) -> object:

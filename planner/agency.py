@@ -74,8 +74,26 @@ def _check_svg(raw: bytes) -> None:
                 raise LogoInvalid("logo_invalid")
             if key == "href" and not value.strip().startswith(("#", "data:image/png")):
                 raise LogoInvalid("logo_invalid")
-            if "javascript:" in value.lower() or "url(http" in value.lower():
+            if "javascript:" in value.lower() or _external_css(value):
                 raise LogoInvalid("logo_invalid")
+        if _local(element.tag) == "style" and _external_css("".join(element.itertext())):
+            raise LogoInvalid("logo_invalid")
+
+
+# CSS that could fetch something: any @import, any url() not to a fragment or a data: URI.
+_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)""", re.IGNORECASE)
+
+
+def _external_css(text: str) -> bool:
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF else ""
+
+    unescaped = re.sub(r"\\([0-9a-fA-F]{1,6})\s?", char, text).replace("\\", "")
+    lowered = re.sub(r"/\*.*?\*/", "", unescaped, flags=re.S).lower()
+    if "@import" in lowered or "image-set(" in lowered or re.search(r"(?<![\w-])src\s*\(", lowered):
+        return True
+    return any(not t.startswith(("#", "data:")) for t in _CSS_URL.findall(lowered))
 
 
 def check_logo(uri: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.messages import N_, refusal_text
 from planner.requests import FieldError, RequestInvalid
+from planner.textsafe import user_text
 from planner.trip import PlanningError
 
 MAX_ROWS = 50
@@ -200,6 +201,40 @@ def row_request(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
     return data, errors
 
 
+# Request fields whose CSV column has another name (the rest: the path's first part).
+_COLUMN_OF = {
+    "agency.contact": "agency_contact",
+    "agency": "agency_name",
+    "group.passengers": "passengers",
+    "group.meeting_point": "meeting_point",
+    "group.meeting_minutes_before": "meeting_minutes_before",
+    "group.guides.heihe.phone": "guide_heihe_phone",
+    "group.guides.heihe": "guide_heihe_name",
+    "group.guides.blagoveshchensk.phone": "guide_blagoveshchensk_phone",
+    "group.guides.blagoveshchensk": "guide_blagoveshchensk_name",
+    "group": "passengers",
+    "locked": "must_see",
+}
+
+
+def column_of(path: str) -> str:
+    """The CSV column an error of request field *path* concerns, as the agency wrote it
+    ('group.passengers.2.name' -> 'passengers'); 'row' when it is no one column."""
+    for prefix in sorted(_COLUMN_OF, key=len, reverse=True):
+        if path == prefix or path.startswith(prefix + "."):
+            return _COLUMN_OF[prefix]
+    first = path.split(".", 1)[0]
+    return first if first in COLUMNS else "row"
+
+
+def _row_error(error: FieldError, gettext: Callable[[str], str]) -> str:
+    """'passengers: too many entries ...': the column's name as the agency wrote it, or the
+    message alone when no one column is at fault."""
+    column = column_of(error.field)
+    text = error.text(gettext)
+    return text if column == "row" else f"{column}: {text}"
+
+
 def read_rows(text: str, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) of a CSV with a header of known columns; BatchFileInvalid if not.
 
@@ -284,13 +319,13 @@ def run_batch(
     report = BatchReport()
     for index, (line, row) in enumerate(read_rows(text), start=1):
         data, problems = row_request(row)
-        result = RowResult(line=line, title=data.get("title", ""))
+        result = RowResult(line=line, title=user_text(data.get("title", "")))
         try:
             if problems:
                 raise RequestInvalid(problems)
             plan, token = planner.create(data)
         except RequestInvalid as exc:
-            result.errors = [f"{e.field or 'row'}: {e.text(gettext)}" for e in exc.errors]
+            result.errors = [_row_error(e, gettext) for e in exc.errors]
         except PlanningError as exc:
             result.errors = [refusal_text(exc, gettext, lang)]
         else:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from planner.messages import N_
+from planner.requests import MAX_DAYS, nights_between
+from planner.timeutil import parse_aware
 
 PlaceId = Annotated[StrictStr, Field(min_length=1, max_length=100)]
 Day = Annotated[StrictInt, Field(ge=0, le=14)]
@@ -104,7 +106,28 @@ def apply_edit(request: dict[str, Any], edit: Edit) -> dict[str, Any]:
         out["pace"] = edit.pace
     elif isinstance(edit, SetDates):
         out["arrive"], out["depart"] = edit.arrive, edit.depart
+        out["stay"] = _stays_for(request.get("stay"), edit.arrive, edit.depart)
     return out
+
+
+def _stays_for(stay: Any, arrive: str, depart: str) -> Any:
+    """The per-night city list fitted to new dates: a trip that changes city keeps its switch
+    (as many nights as before in the first city, at least one in the last), a shorter trip loses
+    nights from the end but keeps the last city. One city, or unreadable dates, stay as given
+    (validation words the problem)."""
+    if not isinstance(stay, list) or len(stay) < 2 or not all(isinstance(c, str) for c in stay):
+        return stay
+    try:
+        nights = nights_between(parse_aware(arrive), parse_aware(depart), stay[0])
+    except (ValueError, KeyError):
+        return stay
+    if nights < 1 or nights > MAX_DAYS:
+        return stay[0] if nights < 1 else stay
+    if nights >= len(stay):
+        out = [*stay, *[stay[-1]] * (nights - len(stay))]
+    else:
+        out = [*stay[: nights - 1], stay[-1]]
+    return out[0] if len(out) == 1 else out
 
 
 def apply_edits(request: dict[str, Any], edits: list[Edit]) -> dict[str, Any]:

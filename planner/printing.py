@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from planner.agency import LogoInvalid, check_logo
 from planner.basemap import basemap_shapes
 from planner.catalogue import Catalogue
 from planner.messages import N_, number_text
@@ -28,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EMERGENCY_PATH = ROOT / "data" / "emergency.json"
 PRINT_CSS = ROOT / "static" / "css" / "print.css"
 
-# A logo is an inline raster image only: no SVG (it can carry script), no URL to fetch.
+# A logo is an inline data URI only, never a URL to fetch: the request's PNG or SVG logo is
+# checked again as on the way in (planner.agency.check_logo: an SVG with script, handlers or
+# external references is dropped); an older raster data URI is kept as it is.
 _LOGO = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}")
 MAX_LOGO_CHARS = 400_000
 MAX_AGENCY_CHARS = 300
@@ -53,19 +56,29 @@ def _short(value: Any, limit: int = MAX_AGENCY_CHARS) -> str:
 
 
 def agency_of(*sources: Any) -> Agency | None:
-    """The first `agency` object {name, contact, logo_data_uri?} found in *sources* (the plan
-    request, the plan document), read defensively: anything malformed is ignored."""
+    """The first `agency` object {name, contact, logo?} found in *sources* (the plan request,
+    the plan document), read defensively: anything malformed is ignored. The request keeps the
+    logo as `logo` (older documents: `logo_data_uri`)."""
     for source in sources:
         raw = source.get("agency") if isinstance(source, dict) else None
         if not isinstance(raw, dict):
             continue
         name = _short(raw.get("name"))
-        if not name:
+        logo = _safe_logo(raw.get("logo")) or _safe_logo(raw.get("logo_data_uri"))
+        if not name and not logo:
             continue
-        logo = raw.get("logo_data_uri")
-        ok = isinstance(logo, str) and len(logo) <= MAX_LOGO_CHARS and _LOGO.fullmatch(logo)
-        return Agency(name, _short(raw.get("contact"), 1000), logo if ok else "")
+        return Agency(name, _short(raw.get("contact"), 1000), logo)
     return None
+
+
+def _safe_logo(logo: Any) -> str:
+    """*logo* if it is a data URI safe to show (PNG, a checked SVG, an older raster); else ''."""
+    if not isinstance(logo, str) or len(logo) > MAX_LOGO_CHARS:
+        return ""
+    try:
+        return check_logo(logo)
+    except LogoInvalid:
+        return logo if _LOGO.fullmatch(logo) else ""
 
 
 # --------------------------------------------------------------------------- emergency numbers

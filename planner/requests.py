@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -29,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from planner.agency import LOGO_MAX_BYTES, LOGO_MAX_CHARS, LogoInvalid, check_logo
+from planner.agency import LOGO_MAX_BYTES, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
 from planner.geocoding import city_of_point
@@ -42,6 +43,7 @@ from planner.messages import (
     TRAVEL_MODE_LABELS,
 )
 from planner.model import LatLon
+from planner.textsafe import clean_if_text
 from planner.timeutil import CITIES, parse_aware
 from planner.travel import MODES
 from planner.trip import TripRequest
@@ -73,6 +75,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "too_many": N_("too many entries (at most %(max)s)"),
     "empty": N_("choose at least one"),
     "not_datetime": N_("enter a date and time"),
+    "not_date": N_("enter a date"),
     "naive_datetime": N_("give the time with its UTC offset, e.g. 2027-07-10T09:00+08:00"),
     "date_out_of_range": N_("this date is outside the years the planner knows"),
     "depart_before_arrive": N_("departure must be after arrival"),
@@ -85,8 +88,8 @@ FIELD_MESSAGES: dict[str, str] = {
     "locked_excluded": N_("a kept place cannot be excluded"),
     "stay_nights": N_("give one city, or one city for each of the %(nights)s nights"),
     # agencies (planner/agency.py)
-    "logo_invalid": N_("the logo must be a PNG or SVG image given as a data: URI (base64)"),
-    "logo_too_large": N_("the logo is too large (at most %(kb)s kB)"),
+    "logo_invalid": N_("the logo must be a PNG or SVG picture, without scripts or links"),
+    "logo_too_large": N_("the logo file is too large: it may be at most %(kb)s kB"),
     "passengers_over_party": N_("more passengers than people in the party (%(party)s)"),
     "notice_end_before_start": N_("the last day is before the first day"),
     "notice_too_long": N_("a notice can cover at most one year"),
@@ -196,15 +199,18 @@ class Transport(_Closed):
         return list(dict.fromkeys(value))  # "walk, walk" is walking, once
 
 
-Text200 = Annotated[StrictStr, Field(max_length=200)]
+# Free text a person typed: control characters and bidi overrides are removed on the way in.
+Clean = BeforeValidator(clean_if_text)
+Text200 = Annotated[StrictStr, Field(max_length=200), Clean]
 
 
 class Agency(_Closed):
     """The agency's branding shown on the plan and its print-outs."""
 
     name: Text200 = ""
-    contact: Annotated[StrictStr, Field(max_length=300)] = ""
-    logo: Annotated[StrictStr, Field(max_length=LOGO_MAX_CHARS)] | None = None
+    contact: Annotated[StrictStr, Field(max_length=300), Clean] = ""
+    # No max_length: check_logo says "at most 48 kB", not a count of base64 characters.
+    logo: StrictStr | None = None
 
     @field_validator("logo")
     @classmethod
@@ -220,13 +226,13 @@ class Agency(_Closed):
 class Passenger(_Closed):
     """A member of the group, as the agency lists them (stored with the plan, never logged)."""
 
-    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
-    document_no: Annotated[StrictStr, Field(max_length=50)] | None = None
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200), Clean]
+    document_no: Annotated[StrictStr, Field(max_length=50), Clean] | None = None
 
 
 class Guide(_Closed):
     name: Text200 = ""
-    phone: Annotated[StrictStr, Field(max_length=50)] = ""
+    phone: Annotated[StrictStr, Field(max_length=50), Clean] = ""
 
 
 class Guides(_Closed):
@@ -238,7 +244,7 @@ class Group(_Closed):
     """The group's logistics: passengers in crossing order, where and when to meet, guides."""
 
     passengers: Annotated[list[Passenger], Field(max_length=200)] = []
-    meeting_point: Annotated[StrictStr, Field(max_length=300)] = ""  # text or a catalogue id
+    meeting_point: Annotated[StrictStr, Field(max_length=300), Clean] = ""  # text or a catalogue id
     meeting_minutes_before: Annotated[StrictInt, Field(ge=0, le=240)] = 15
     guides: Guides = Guides()
 
@@ -272,8 +278,8 @@ class PlanSpec(_Closed):
     transport: Transport = Transport()
     daily_budget: Budget | None = None
     lang: Literal["zh", "ru", "en"] = "en"
-    title: Annotated[StrictStr, Field(max_length=200)] = ""
-    notes: Annotated[StrictStr, Field(max_length=5000)] = ""
+    title: Annotated[StrictStr, Field(max_length=200), Clean] = ""
+    notes: Annotated[StrictStr, Field(max_length=5000), Clean] = ""
     locked: Annotated[list[Locked], Field(max_length=50)] = []
     agency: Agency | None = None
     group: Group | None = None

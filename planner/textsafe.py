@@ -29,3 +29,16 @@ def terminal_json(text: str) -> str:
     """JSON text with the characters a terminal would act on written as \\uXXXX escapes: the
     same JSON value, harmless on a screen (json.dumps escapes only C0 with ensure_ascii=False)."""
     return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def user_text(text: str) -> str:
+    """Text a person typed, as stored and shown: without control characters (but tab and
+    newline; CR LF becomes LF) and bidirectional embeddings, overrides and isolates, which would
+    reorder the text next to it (a name ending in U+202E shows the document number reversed).
+    A lone CR is a line break (old Mac text), kept as one."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_if_text(value: object) -> object:
+    """`user_text` of *value* when it is text; anything else as it is (for validators)."""
+    return user_text(value) if isinstance(value, str) else value

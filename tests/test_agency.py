@@ -101,6 +101,31 @@ def test_unsafe_or_wrong_logos_are_refused(logo):
         check_logo(logo)
 
 
+@pytest.mark.parametrize(
+    "style",
+    [
+        '<style>@import url("https://evil.example/x.css")</style>',
+        "<style>@import 'https://evil.example/x.css';</style>",
+        "<style>rect { fill: url(https://evil.example/p.svg#a) }</style>",
+        "<style>rect { background: URL( //evil.example/p.png ) }</style>",
+        "<style>@\\69mport 'x.css';</style>",
+        "<style>@font-face { src: local(x), url(f.woff) }</style>",
+        '<rect style="fill: url(\'https://evil.example/a\')" width="4" height="4"/>',
+    ],
+)
+def test_an_svg_logo_with_external_references_in_its_css_is_refused(style):
+    with pytest.raises(LogoInvalid):
+        check_logo(_svg(f'<svg xmlns="http://www.w3.org/2000/svg">{style}</svg>'))
+
+
+def test_an_svg_logo_with_local_css_is_accepted():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(#g); stroke: red }'
+        '</style><rect width="4" height="4"/></svg>'
+    )
+    assert check_logo(_svg(svg)).startswith("data:image/svg+xml")
+
+
 def test_a_large_logo_is_refused_with_its_limit():
     big = (
         "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 60_000).decode()
@@ -315,3 +340,58 @@ def test_a_notice_with_an_unknown_effect_or_scope_lists_the_choices_as_the_form_
     page = bad.get_data(as_text=True)
     assert "выберите одно из" in page
     assert "info, suspended" not in page and "all, ship" not in page
+
+
+BIDI = "\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\x00\x1b\x07\x7f"
+
+
+def test_bidi_and_control_characters_in_user_text_are_removed_on_the_way_in(client):
+    body = {
+        **BODY,
+        "title": f"Trip{BIDI}",
+        "notes": f"line 1\r\nline 2\t{BIDI}end",
+        "agency": {"name": f"ACME{BIDI}", "contact": f"+86{BIDI} 1"},
+        "group": {
+            "passengers": [{"name": f"Ivan{BIDI}", "document_no": f"AB1234{BIDI}"}],
+            "meeting_point": f"Lobby{BIDI}",
+            "guides": {"heihe": {"name": f"Zhang{BIDI}", "phone": f"+86{BIDI}"}},
+        },
+    }
+    plan = client.post("/api/v1/plans", json=body).get_json()["plan"]
+    spec = client.get(f"/api/v1/plans/{plan['id']}").get_json()["plan"]["request"]
+    assert spec["title"] == "Trip" and spec["notes"] == "line 1\nline 2\tend"
+    assert spec["agency"]["name"] == "ACME" and spec["agency"]["contact"] == "+86 1"
+    assert spec["group"]["passengers"] == [{"name": "Ivan", "document_no": "AB1234"}]
+    assert spec["group"]["guides"]["heihe"] == {"name": "Zhang", "phone": "+86"}
+    for path in (f"/plans/{plan['id']}", f"/plans/{plan['id']}/print"):
+        html = client.get(path).get_data(as_text=True)
+        assert not any(c in html for c in BIDI), path
+        assert "<bdi>Ivan</bdi>" in html  # and the names are isolated from their neighbours
+
+
+def test_bidi_characters_in_a_crossing_notice_are_removed(admin_client):
+    token = _csrf(admin_client, "/agency/notices")
+    admin_client.post("/agency/login", data={"csrf_token": token, "token": "s3cret-admin"})
+    made = admin_client.post(
+        "/agency/notices",
+        data={
+            "csrf_token": token,
+            "start": "2027-02-05",
+            "end": "2027-02-08",
+            "scope": "all",
+            "effect": "info",
+            "text_en": f"Ice{BIDI} today",
+        },
+    )
+    assert made.status_code == 302
+    notices = admin_client.get("/api/v1/notices").get_json()["notices"]
+    assert notices[0]["texts"]["en"] == "Ice today"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "最多 48 KB"), ("ru", "не более 48 КБ")])
+def test_a_logo_over_64_kb_is_refused_with_the_file_size_limit_in_plain_words(client, lang, words):
+    big = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" * 8300).decode()
+    body = {**BODY, "lang": lang, "agency": {"name": "A", "logo": big}}
+    answer = client.post(f"/api/v1/plans?lang={lang}", json=body).get_json()
+    messages = " ".join(e["message"] for e in answer["errors"])
+    assert words in messages and "65" not in messages and "data:" not in messages

@@ -214,3 +214,17 @@ def test_batch_upload_says_what_is_wrong_with_the_file_in_the_readers_language(
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert said in page and english not in page
+
+
+def test_batch_row_errors_name_the_csv_column_not_the_request_path(app, client):
+    app.config["BATCH_WAIT"] = True
+    too_many = GOOD.format(n=0, m=1).replace(",2,no,en,", ",1,no,en,")  # 2 names, party of 1
+    bad_lang = GOOD.format(n=2, m=3).replace(",en,", ",xx,")
+    response = _upload(client, HEADER + too_many + bad_lang, lang="zh")
+    job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    rows = client.get(f"/api/v1/batch/{job_id}?lang=zh").get_json()["job"]["rows"]
+    errors = [e for r in rows for e in r["errors"]]
+    assert any(e.startswith("passengers: ") for e in errors), errors
+    assert any(e.startswith("lang: ") for e in errors), errors
+    page = client.get(f"/agency/batch/{job_id}?lang=zh").get_data(as_text=True)
+    assert "group.passengers" not in page and "passengers: " in page

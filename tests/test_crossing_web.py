@@ -112,9 +112,9 @@ def test_crossing_page_is_translated(client, lang):
     assert "Crossing the border" not in html
 
 
-def test_crossing_page_bad_date_is_a_message_not_an_error(client):
+def test_crossing_page_bad_date_is_a_message_and_a_400_not_a_crash(client):
     response = client.get("/crossing?date=not-a-date")
-    assert response.status_code == 200
+    assert response.status_code == 400  # an invalid query, said on the page
     assert "not-a-date" in response.get_data(as_text=True)
 
 
@@ -209,8 +209,45 @@ def test_crossing_page_marks_derived_departure_times_as_indicative(client):
 @pytest.mark.parametrize("lang, words", [("zh", "不是有效日期"), ("ru", "неверная дата")])
 def test_crossing_page_says_a_bad_date_in_the_readers_language(client, day, lang, words):
     response = client.get("/crossing", query_string={"date": day, "lang": lang})
-    assert response.status_code == 200
+    assert response.status_code == 400  # an invalid query
     text = " ".join(page(client, f"/crossing?date={day}&lang={lang}").visible)
     assert words in text and "1970" in text and "2100" in text
     for english in ("month must be", "Invalid isoformat", "out of range", "supported"):
         assert english not in text
+
+
+@pytest.mark.parametrize("query", ["nationality=XX", "party=0", "from=harbin", "date=2027-02-30"])
+def test_an_invalid_crossing_query_is_a_400_page_with_its_message(client, query):
+    response = client.get(f"/crossing?{query}")
+    assert response.status_code == 400
+    assert 'class="error-message' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("limit", ["1.5", "ten", "1e3"])
+def test_a_crossings_limit_that_is_not_a_whole_number_gets_a_clean_message(client, limit):
+    body = client.get(
+        f"/api/v1/crossings?from=heihe&after=2027-07-10T09:00%2B08:00&nationality=CN&limit={limit}"
+    ).get_json()
+    assert body["status"] == 400 and body["error"] == "limit must be a whole number, e.g. 10"
+
+
+def test_an_unknown_visa_country_is_called_a_visa_country_not_a_nationality(client, runner):
+    from planner.cli import cli
+
+    body = client.get(
+        "/api/v1/crossings?from=heihe&after=2027-07-10T09:00%2B08:00&nationality=CN&visa=XX"
+    ).get_json()
+    assert "unknown visa country 'XX'" in body["error"] and "nationality" not in body["error"]
+    args = ["crossings", "--from", "heihe", "--after", "2027-07-10T09:00+08:00"]
+    result = runner.invoke(cli, [*args, "--nationality", "CN", "--visa", "XX"])
+    assert result.exit_code != 0 and "unknown visa country 'XX'" in result.output
+
+
+def test_the_crossings_command_refuses_a_window_longer_than_two_weeks(runner):
+    from planner.cli import cli
+
+    args = ["crossings", "--from", "heihe", "--after", "2027-07-10T09:00+08:00"]
+    result = runner.invoke(cli, [*args, "--nationality", "CN", "--until", "2030-07-10T09:00+08:00"])
+    assert result.exit_code != 0 and "at most 14 days after --after" in result.output
+    ok = runner.invoke(cli, [*args, "--nationality", "CN", "--until", "2027-07-20T09:00+08:00"])
+    assert ok.exit_code == 0, ok.output

@@ -98,3 +98,33 @@ def test_the_command_line_reads_the_same_request_json(tmp_path):
     path.write_text(json.dumps({**BASE, "party_size": "2"}), encoding="utf-8")
     bad = CliRunner().invoke(command, ["--request", str(path)])
     assert bad.exit_code != 0 and "party_size" in bad.output
+
+
+def test_changing_the_dates_of_a_trip_that_changes_city_refits_the_nights():
+    two_cities = spec_to_json(
+        spec_from_json(
+            {
+                **BASE,
+                "depart": "2027-07-13T18:00+08:00",
+                "stay": ["heihe", "blagoveshchensk"] * 1 + ["blagoveshchensk"],
+            }
+        )
+    )
+    assert two_cities["stay"] == ["heihe", "blagoveshchensk", "blagoveshchensk"]
+    shorter = edit(
+        two_cities,
+        {"op": "dates", "arrive": "2027-07-10T10:00+08:00", "depart": "2027-07-12T18:00+08:00"},
+    )
+    assert shorter["stay"] == ["heihe", "blagoveshchensk"]
+    spec_from_json(shorter)  # valid: one city for each night
+    longer = edit(
+        two_cities,
+        {"op": "dates", "arrive": "2027-07-10T10:00+08:00", "depart": "2027-07-15T18:00+08:00"},
+    )
+    assert longer["stay"] == ["heihe"] + ["blagoveshchensk"] * 4
+    spec_from_json(longer)
+    one_night = edit(
+        two_cities,
+        {"op": "dates", "arrive": "2027-07-10T10:00+08:00", "depart": "2027-07-11T18:00+08:00"},
+    )
+    spec_from_json(one_night)

@@ -16,8 +16,8 @@ from planner.web import create_app
 
 HOSTILE = (
     '<script>alert(1)</script> "><img src=x onerror=alert(2)> `${alert(3)}` {{7*7}} '
-    "{% if 1 %}X{% endif %} \u200fRTL\u202e mark"
-)
+    "{% if 1 %}X{% endif %} \u200fRTL mark"
+)  # (a U+202E override is removed on the way in: tests/test_agency.py checks that)
 REQUEST = {
     "arrive": "2027-07-10T09:00+08:00",
     "depart": "2027-07-12T18:00+08:00",
@@ -221,7 +221,7 @@ def test_export_command_writes_each_format_from_the_database(
 BROKEN_LINES = {  # a title or notes as typed (or sent) -> the one line a calendar shows
     "First line\nsecond line": "First line second line",
     "Calendar\rX-INJECTED:yes": "Calendar X-INJECTED:yes",
-    "Windows\r\nline\x1b[31m": "Windows line [31m",
+    "Windows\r\nline\x1b[31m": "Windows line[31m",  # ESC is removed on the way in
 }
 
 

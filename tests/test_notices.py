@@ -119,3 +119,38 @@ def test_replanning_after_a_ship_notice_picks_another_crossing_and_shows_it(app,
 def test_a_notice_id_beyond_any_integer_is_no_notice(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'n.sqlite3'}")
     assert store.agency.delete_notice(99999999999999999999999) is False
+
+
+def test_a_notice_with_a_bad_last_day_marks_that_field_and_asks_for_a_date(tmp_path):
+    import re
+
+    from planner.web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'n.sqlite3'}",
+            "ADMIN_TOKEN": "s3cret-admin",
+        }
+    )
+    client = app.test_client()
+    page = client.get("/agency/notices", headers={"Authorization": "Bearer s3cret-admin"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    client.post("/agency/login", data={"csrf_token": token.group(1), "token": "s3cret-admin"})
+    answer = client.post(
+        "/agency/notices",
+        data={
+            "csrf_token": token.group(1),
+            "start": "2027-02-05",
+            "end": "nope",
+            "scope": "all",
+            "effect": "info",
+            "text_en": "x",
+        },
+    )
+    assert answer.status_code == 400
+    html = answer.get_data(as_text=True)
+    assert re.search(r'name="end"[^>]*><span class="field-error">enter a date</span>', html)
+    assert not re.search(r'name="start"[^>]*><span class="field-error">', html)
+    assert "date and time" not in html

@@ -75,7 +75,9 @@ def form(client, lang="en", **fields):
         "notes": HOSTILE,
     }
     data.update(fields)
-    return client.post("/plan", data=data)
+    if "plan_lang" in data:  # the plan's language, other than the page's
+        data["lang"] = data.pop("plan_lang")
+    return client.post(f"/plan?lang={lang}", data=data)
 
 
 def test_form_errors_are_in_the_users_language_and_keep_what_was_typed(client):
@@ -227,3 +229,64 @@ def test_plan_page_gives_opening_hours_in_words_never_the_osm_syntax(client, lan
     words = hours_in_words(expression, Translations.load("translations", [lang]).gettext, lang)
     assert expression not in text and "Fr[-1]" not in text
     assert words in text
+
+
+def test_changing_the_dates_of_a_plan_that_changes_city_mid_trip_saves_a_new_version(client):
+    location = form(client, depart_date="2027-07-13", stay_switch="1").headers["Location"]
+    owner = parse(client.get(location))
+    done = client.post(
+        f"{location}/edit",
+        data={
+            "op": "dates",
+            "arrive": "2027-07-10T10:00",
+            "depart": "2027-07-12T18:00",
+            "version": "1",
+            "csrf_token": owner.inputs["csrf_token"],
+        },
+    )
+    assert done.status_code == 302
+    after = " ".join(parse(client.get(location)).text)
+    assert "Version 2" in after and "give one city" not in after
+
+
+@pytest.mark.parametrize("lang", ["zh", "ru"])
+def test_the_403_page_for_a_browser_without_the_edit_token_is_in_the_readers_language(client, lang):
+    location = form(client).headers["Location"]
+    stranger = client.application.test_client()
+    token = parse(stranger.get(f"/plan?lang={lang}")).inputs["csrf_token"]
+    for path in (f"{location}/edit?lang={lang}", f"{location}/restore/1?lang={lang}"):
+        refused = stranger.post(
+            path, data={"op": "pace", "pace": "packed", "version": "1", "csrf_token": token}
+        )
+        assert refused.status_code == 403
+        text = " ".join(parse(refused).text)
+        assert "browser" not in text and "Forbidden" not in text and "permission" not in text
+        assert ("浏览器" if lang == "zh" else "браузере") in text
+
+
+def test_a_tampered_edit_op_flashes_a_translated_message_not_the_list_of_codes(client):
+    location = form(client, lang="ru").headers["Location"]
+    owner = parse(client.get(f"{location}?lang=ru"))
+    client.post(
+        f"{location}/edit?lang=ru",
+        data={"op": "explode", "version": "1", "csrf_token": owner.inputs["csrf_token"]},
+    )
+    text = " ".join(parse(client.get(f"{location}?lang=ru")).text)
+    assert "remove / add" not in text and "Version 2" not in text
+    assert "Не удалось" in text or "не удалось" in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "marked"),
+    [({"hotel_heihe": "no-such-hotel"}, "err-hotel_heihe"), ({"plan_lang": "xx"}, "err-lang")],
+)
+def test_an_unknown_hotel_or_language_on_the_form_marks_its_field(client, fields, marked):
+    response = form(client, lang="zh", **fields)
+    assert response.status_code == 400
+    assert f'id="{marked}"' in response.get_data(as_text=True)
+
+
+def test_a_form_error_of_a_field_without_a_marker_is_shown_at_the_top(client, monkeypatch):
+    from planner.web.plan_form import form_field
+
+    assert form_field("hotels") == "form" and form_field("no_such_field.0") == "form"

@@ -101,6 +101,24 @@ def test_hsts_only_over_https_unless_configured(tmp_path):
     )
 
 
+def _set_cookies(response) -> dict[str, str]:
+    return {h.split("=", 1)[0]: h for h in response.headers.getlist("Set-Cookie")}
+
+
+def test_cookies_are_samesite_lax_and_secure_over_https_or_when_configured():
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://"})
+    plain = _set_cookies(app.test_client().get("/plan?lang=ru"))
+    assert "SameSite=Lax" in plain["session"] and "Secure" not in plain["session"]
+    assert "SameSite=Lax" in plain["lang"] and "Secure" not in plain["lang"]
+    https = _set_cookies(app.test_client().get("/plan?lang=ru", base_url="https://localhost"))
+    assert all("Secure" in https[k] and "SameSite=Lax" in https[k] for k in ("session", "lang"))
+    always = create_app(
+        {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://", "SECURE_COOKIES": "on"}
+    )
+    behind = _set_cookies(always.test_client().get("/plan?lang=zh"))
+    assert all("Secure" in behind[k] for k in ("session", "lang"))
+
+
 def test_behind_a_proxy_https_is_seen_from_x_forwarded_proto():
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://", "PROXIES": 1}
@@ -229,6 +247,27 @@ def test_form_submissions_over_the_limit_get_a_429_page(limited):
     assert "Too many requests" in visible(page.get_data(as_text=True))
 
 
+def test_pdf_downloads_and_address_lookups_over_their_limits_are_429(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_PDF": "2 per minute",
+            "RATELIMIT_GEOCODE": "2 per minute",
+            "PLAN_TIME_LIMIT": 0.05,
+        }
+    )
+    client = app.test_client()
+    plan_id = client.post("/api/v1/plans", json=PLAN).get_json()["plan"]["id"]
+    pdf = f"/plans/{plan_id}.pdf"
+    assert client.head(pdf).status_code == 200 and client.get(pdf).status_code == 200
+    assert client.head(pdf).status_code == 429 and client.get(pdf).status_code == 429
+    lookups = [client.get("/api/v1/geocode?q=Lenin+street").status_code for _ in range(3)]
+    assert lookups[2] == 429 and lookups[:2] != [429, 429]
+
+
 def test_reading_is_not_limited(limited):
     assert all(limited.get("/api/v1/attractions").status_code == 200 for _ in range(5))
 
@@ -284,9 +323,11 @@ def test_rtl_marks_and_long_text_in_a_plan_title_and_notes_are_text(client):
     plan_id = created.get_json()["plan"]["id"]
     page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     text = visible(page)
-    assert body["title"] in text and body["notes"] in text
+    # bidi overrides are removed on the way in (they would reorder the text beside them)
+    title, notes = (body[k].replace("\u202e", "").replace("\u202c", "") for k in ("title", "notes"))
+    assert title in text and notes in text
     assert "<img onerror" not in page and "<img src=x" not in page
-    assert client.get(f"/api/v1/plans/{plan_id}").get_json()["plan"]["title"] == body["title"]
+    assert client.get(f"/api/v1/plans/{plan_id}").get_json()["plan"]["title"] == title
 
 
 # -- the command line --

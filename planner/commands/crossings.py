@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -28,6 +28,7 @@ from planner.serialize import answer_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import parse_aware
 
+MAX_WINDOW_DAYS = 14  # --until: each day of the window is computed; two weeks is plenty
 TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
 Gettext = Callable[[str], str]
 
@@ -120,7 +121,12 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
 @click.option("--nationality", required=True, help="ISO 3166-1 alpha-2 code, e.g. RU, CN, DE")
 @click.option("--party", "party_size", type=int, default=1, show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True)
-@click.option("--until", default=None, help="end of the window (default: end of the next day)")
+@click.option(
+    "--until",
+    default=None,
+    help=f"end of the window (default: end of the next day; at most {MAX_WINDOW_DAYS} days "
+    "after --after)",
+)
 @click.option("--visa", "visas", multiple=True, help="country you hold a visa for (CN or RU)")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -147,6 +153,11 @@ def command(
     try:
         start = parse_aware(after, "--after")
         end = parse_aware(until, "--until") if until else None
+        if end is not None and end - start > timedelta(days=MAX_WINDOW_DAYS):
+            raise ValueError(
+                f"--until may be at most {MAX_WINDOW_DAYS} days after --after "
+                "(ask again from a later --after for later days)"
+            )
         data = load_crossing_data()
         answer = crossing_options(
             direction_from.strip().lower(),
@@ -156,7 +167,7 @@ def command(
             limit,
             data,
             until=end,
-            entry_permits=tuple(normalize_nationality(v) for v in visas),
+            entry_permits=tuple(normalize_nationality(v, "visa country") for v in visas),
         )
     except CrossingDataError as exc:
         raise click.ClickException(terminal_text(" | ".join(exc.problems))) from None

@@ -24,13 +24,13 @@ ISO_ALPHA2: frozenset[str] = frozenset(country.alpha_2 for country in pycountry.
 COUNTRY_NAMES = {"CN": "China", "RU": "Russia"}
 
 
-def normalize_nationality(code: str) -> Nationality:
-    """What a person typed, as an upper-case ISO 3166-1 alpha-2 code; else a ValueError."""
+def normalize_nationality(code: str, what: str = "nationality") -> Nationality:
+    """What a person typed, as an upper-case ISO 3166-1 alpha-2 code; else a ValueError naming
+    *what* was typed ('nationality', 'visa country')."""
     value = code.strip().upper() if isinstance(code, str) else ""
     if value not in ISO_ALPHA2:
         raise ValueError(
-            f"unknown nationality {code!r}: expected an ISO 3166-1 alpha-2 code "
-            "such as RU, CN or DE"
+            f"unknown {what} {code!r}: expected an ISO 3166-1 alpha-2 code such as RU, CN or DE"
         )
     return Nationality(value)
 

@@ -42,6 +42,7 @@ from planner.messages import CITY_LABELS, MODE_LABELS, N_
 from planner.plans import Planner
 from planner.requests import FIELD_MESSAGES, FieldError
 from planner.storage import UnknownPlan
+from planner.textsafe import user_text
 from planner.timeutil import CITIES, HEIHE_TZ
 from planner.web import data
 from planner.web.i18n import current_lang
@@ -158,13 +159,16 @@ def publish_notice():  # noqa: ANN201
     form = request.form
     values = {key: form.get(key, "") for key in form}
     errors: dict[str, list[str]] = {}
-    try:
-        start = date.fromisoformat(form.get("start", ""))
-        end = date.fromisoformat(form.get("end", ""))
-    except ValueError:
-        errors["start"] = [_(FIELD_MESSAGES["not_datetime"])]
+    days: dict[str, date] = {}
+    for name in ("start", "end"):  # each date field marked by itself
+        try:
+            days[name] = date.fromisoformat(form.get(name, "").strip())
+        except ValueError:
+            errors[name] = [_(FIELD_MESSAGES["not_date"])]
+    if errors:
         return _notice_page(values, errors, 400)
-    text = {lang: form.get(f"text_{lang}", "").strip() for lang in NOTICE_LANGS}
+    start, end = days["start"], days["end"]
+    text = {lang: user_text(form.get(f"text_{lang}", "")).strip() for lang in NOTICE_LANGS}
     scope, effect = form.get("scope", ""), form.get("effect", "")
     for where, code in check_notice(start, end, scope, effect, text):
         params: dict[str, Any] = {}
@@ -177,7 +181,7 @@ def publish_notice():  # noqa: ANN201
         errors.setdefault(where, []).append(FieldError(where, code, params).text(_))
     if errors:
         return _notice_page(values, errors, 400)
-    author = form.get("author", "").strip()[:100]
+    author = user_text(form.get("author", "")).strip()[:100]
     store().agency.add_notice(start, end, scope, effect, text, author)
     flash(_("The notice is published."), "ok")
     return redirect(url_for("agency.notices"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 
@@ -24,6 +26,16 @@ def _choice(name: str, allowed) -> str:  # noqa: ANN001
     if value and value not in allowed:
         raise ApiError(f"{name} must be one of: {', '.join(allowed)}", 400)
     return value
+
+
+def _whole(name: str, default: int) -> int:
+    """A whole-number query parameter; a clean 400 for '1.5' or 'ten'."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        raise ApiError(f"{name} must be a whole number, e.g. {default}", 400)
+    return int(text)
 
 
 @bp.get("/attractions")
@@ -58,12 +70,14 @@ def crossings():  # noqa: ANN201
     lang = args.get("lang", "en")
     if lang not in LANGUAGES:
         raise ApiError(f"lang must be one of: {', '.join(LANGUAGES)}", 400)
+    limit = _whole("limit", 10)
+    party = _whole("party", 1)
     try:
-        limit = int(args.get("limit", "10"))
-        party = int(args.get("party", "1"))
         nationality = crossing.normalize_nationality(args["nationality"])
         visas = tuple(
-            crossing.normalize_nationality(v) for v in args.get("visa", "").split(",") if v.strip()
+            crossing.normalize_nationality(v, "visa country")
+            for v in args.get("visa", "").split(",")
+            if v.strip()
         )
         answer = crossing.crossing_options(
             args["from"],

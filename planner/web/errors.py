@@ -48,11 +48,17 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):  # noqa: ANN202
         status = exc.code or 500
         message = {
+            400: _("This request could not be read."),
+            401: _("Please sign in first."),
+            403: _(
+                "This plan can only be changed from the browser that made it. You can still "
+                "read, print and share it."
+            ),
             404: _("Not found"),
             405: _("Method not allowed"),
             413: _("The request is too large."),
             429: _("Too many requests. Please wait a minute and try again."),
-        }.get(status, exc.description or exc.name)
+        }.get(status, _("This request could not be handled."))
         if wants_json():
             text = {
                 404: "Not found",

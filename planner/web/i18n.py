@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from flask_babel import Babel
 
 from planner.messages import number_text
+from planner.web.security import secure_cookies
 
 LANGUAGES: dict[str, str] = {"zh": "中文", "ru": "Русский", "en": "English"}
 HTML_LANG = {"zh": "zh-Hans", "ru": "ru", "en": "en"}
@@ -47,7 +48,9 @@ def init_app(app: Flask) -> None:
     def remember_language(response):  # noqa: ANN001, ANN202
         lang = g.get("set_lang_cookie")
         if lang:
-            response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(
+                COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", secure=secure_cookies()
+            )
         return response
 
     @app.context_processor

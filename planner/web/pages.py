@@ -204,7 +204,7 @@ def crossing_page():  # noqa: ANN201
             ).add_to(fmap)
         return _map_view(fmap)
 
-    return render_template(
+    page = render_template(
         "crossing.html",
         answer=answer,
         error=error,
@@ -221,6 +221,7 @@ def crossing_page():  # noqa: ANN201
         rules=rules,
         review_days=crossing.REVIEW_DAYS,
     )
+    return page, 400 if error else 200  # an invalid query is the client's error
 
 
 @bp.get("/about/data")

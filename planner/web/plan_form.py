@@ -57,12 +57,42 @@ DEFAULTS: dict[str, Any] = {
 COMMON_COUNTRIES = ("CN", "RU", "KZ", "MN", "BY", "KR", "JP", "DE", "US", "GB")
 
 
+# The fields templates/plan_form.html (and agency/_plan_form_fields.html) mark with their
+# errors; an error of any other field is shown at the top of the form ("form"), never dropped.
+ERROR_SLOTS = frozenset(
+    {
+        "arrive_date",
+        "arrive_at",
+        "depart_date",
+        "depart_from",
+        "stay",
+        "stay_first",
+        "nationality",
+        "party_size",
+        "visas",
+        "interests",
+        "pace",
+        "must_see",
+        "exclude",
+        "budget_amount",
+        "lang",
+        "title",
+        "notes",
+        "agency",
+        "group",
+        *(f"hotel_{city}" for city in CITIES),
+        *(f"transport_{city}" for city in CITIES),
+    }
+)
+
+
 def form_field(path: str) -> str:
-    """The form field that shows the error of request field *path*."""
+    """The form field that shows the error of request field *path* ('form': the top)."""
     for prefix in sorted(FORM_FIELD, key=len, reverse=True):
         if path == prefix or path.startswith(prefix + "."):
             return FORM_FIELD[prefix]
-    return path.split(".", 1)[0] or "form"
+    name = path.split(".", 1)[0]
+    return name if name in ERROR_SLOTS else "form"
 
 
 @dataclass(frozen=True)
@@ -197,8 +227,10 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
                 point = _lodging(point, city, form.get(f"hotel_{city}_datum", ""), errors)
             if point:
                 hotels[city] = point
-        elif chosen:
+        elif chosen in cat:
             hotels[city] = chosen
+        elif chosen:  # not one of the form's choices: said at the field, not for the whole dict
+            errors.append(FieldError(f"hotels.{city}", "unknown_place"))
     budget = None
     amount_text = form.get("budget_amount", "").strip()
     if amount_text:

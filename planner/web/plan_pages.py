@@ -47,6 +47,7 @@ from planner.web.plan_form import (
 from planner.web.plan_labels import INTEREST_LABELS, PACE_LABELS, TRANSPORT_LABELS
 from planner.web.plan_store import store
 from planner.web.plan_view import all_warnings, build_days, left_out
+from planner.web.security import secure_cookies
 
 bp = Blueprint("plan_pages", __name__)
 
@@ -128,7 +129,7 @@ def create_plan():  # noqa: ANN201
         path=url_for("plan_pages.show_plan", plan_id=plan.id),
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure,
+        secure=secure_cookies(),
     )
     mine = [plan.id] + [p for p in _my_plan_ids() if p != plan.id]
     response.set_cookie(
@@ -137,7 +138,7 @@ def create_plan():  # noqa: ANN201
         max_age=YEAR,
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure,
+        secure=secure_cookies(),
     )
     return response
 
@@ -224,6 +225,9 @@ def _local_input(value: str, original: str) -> str:
     )
 
 
+EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "pace", "dates")
+
+
 @bp.post("/plans/<plan_id>/edit")
 def edit_plan(plan_id: str):  # noqa: ANN201
     plan = _plan_or_404(plan_id)
@@ -233,6 +237,8 @@ def edit_plan(plan_id: str):  # noqa: ANN201
     op = form.get("op", "")
     edit: dict[str, Any] = {"op": op}
     try:
+        if op not in EDIT_OPS:  # not a change the page offers: no list of codes to the reader
+            raise ValueError(op)
         version = int(form.get("version", ""))
         if op in ("remove", "add", "lock", "unlock", "move"):
             edit["attraction_id"] = form.get("attraction_id", "")

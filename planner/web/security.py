@@ -8,7 +8,8 @@ import re
 import secrets
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -28,11 +29,14 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-# Endpoints whose every call runs the planner (or reads a batch of requests): limited per client.
+# Endpoints whose every call runs the planner (or reads a batch of requests), renders a PDF or
+# asks the geocoding service (shared, 1 request/s): limited per client.
 # name -> config key holding its limit (a Flask-Limiter string such as "10 per minute").
 LIMITED_ENDPOINTS = {
     "plans_api.create_plan": "RATELIMIT_PLAN_CREATE",
     "plan_pages.create_plan": "RATELIMIT_PLAN_CREATE",
+    "plan_outputs.plan_pdf": "RATELIMIT_PDF",  # GET and HEAD alike
+    "api.geocode": "RATELIMIT_GEOCODE",
 }
 # Batch uploads (the agency blueprint) are found by name, so a new upload route is covered too.
 _BATCH = re.compile(r"(batch|upload|import)", re.IGNORECASE)
@@ -55,6 +59,24 @@ def _tile_origin() -> str:
     if parsed.scheme in ("http", "https") and _HOST.fullmatch(host):
         return f" {parsed.scheme}://{host}"
     return ""
+
+
+def _flag(value: object) -> bool:
+    """A setting read as on/off: True, 1, 'on', 'true', 'yes' (any case) are on."""
+    return str(value).strip().lower() in ("1", "true", "on", "yes", "always")
+
+
+def secure_cookies() -> bool:
+    """Cookies get the Secure flag on https requests, and always with PLANNER_SECURE_COOKIES=on
+    (a site served only over https, behind a proxy that does not say so)."""
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, Secure on https requests too (not only when configured)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return secure_cookies()
 
 
 def _hsts_wanted(app: Flask) -> bool:
@@ -87,6 +109,8 @@ def _apply_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_PLAN_CREATE", "10 per minute; 100 per hour")
     app.config.setdefault("RATELIMIT_BATCH_UPLOAD", "5 per minute; 30 per hour")
+    app.config.setdefault("RATELIMIT_PDF", "10 per minute; 60 per hour")
+    app.config.setdefault("RATELIMIT_GEOCODE", "20 per minute; 200 per hour")
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["planner_limiter"] = limiter  # its decorators hold it only weakly
     for endpoint, view in list(app.view_functions.items()):
@@ -101,6 +125,13 @@ def _apply_limits(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Headers and redirect guard; call before the blueprints are registered."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # Cookies: never sent on another site's POST; Secure over https (PLANNER_SECURE_COOKIES=on:
+    # always, for a site that is only served over https).
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if _flag(app.config.get("SECURE_COOKIES", False)):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.session_interface = _SessionInterface()
     # '//evil.example/x' must not be merged into '/evil.example/x' and redirected on the
     # request's own Host: an unmatched path is a 404.
     app.url_map.merge_slashes = False

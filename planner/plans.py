@@ -17,6 +17,9 @@ from planner.documents import plan_document
 from planner.edits import EDITS, apply_edits, describe
 from planner.requests import RequestInvalid, field_errors, spec_from_json, spec_to_json
 from planner.storage import Plan, PlanStore, StaleVersion
+from planner.textsafe import user_text
+
+NOTE_MAX = 200  # a revision note is a line (the column holds 200 characters)
 
 
 class Planner:
@@ -55,7 +58,8 @@ class Planner:
             raise RequestInvalid(field_errors(exc, "edits")) from None
         request = apply_edits({**plan.current.request, **(changes or {})}, parsed)
         spec_json, doc = self._document(request)
-        note = note or describe(parsed) or "edited"
+        # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
+        note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"
         return self.store.append(plan_id, version, spec_json["title"], spec_json, doc, note)
 
     def restore(self, plan_id: str, version: int, number: int) -> Plan:

@@ -167,3 +167,24 @@ def test_purge_deletes_only_jobs_untouched_for_the_retention(db_url):
         store.agency.job(old)
     assert store.agency.job(fresh).status == "queued"
     store.engine.dispose()
+
+
+def test_a_revision_note_with_control_characters_is_stored_clean(api):
+    """PostgreSQL refuses NUL in text: the note is cleaned like every typed field (no 500)."""
+    client = api.test_client()
+    made = client.post("/api/v1/plans", json=BASE).get_json()
+    plan, token = made["plan"], made["edit_token"]
+    body = {
+        "version": 1,
+        "note": "a\u0000b\u202ec\u001b",
+        "edits": [{"op": "pace", "pace": "packed"}],
+    }
+    response = client.patch(
+        f"/api/v1/plans/{plan['id']}", json=body, headers={"X-Edit-Token": token}
+    )
+    assert response.status_code == 200, response.get_json()
+    notes = [
+        r["note"]
+        for r in client.get(f"/api/v1/plans/{plan['id']}/revisions").get_json()["revisions"]
+    ]
+    assert "abc" in notes

@@ -15,13 +15,21 @@
       var li = document.createElement("li");
       li.className = row.ok ? "ok" : "notice notice-red";
       li.appendChild(document.createTextNode(box.dataset.textLine + " " + row.line + ": "));
+      // The agency's own text sits in <bdi>, as the server writes it: a right-to-left mark in
+      // a title cannot reorder the words around it.
+      function isolated(text) {
+        var bdi = document.createElement("bdi");
+        bdi.textContent = text;
+        return bdi;
+      }
       if (row.ok) {
         var a = document.createElement("a");
         a.href = row.share_path;
-        a.textContent = row.title || row.plan_id;
+        a.appendChild(isolated(row.title || row.plan_id));
         li.appendChild(a);
       } else {
-        li.appendChild(document.createTextNode(row.title + " — " + row.errors.join("; ")));
+        li.appendChild(isolated(row.title));
+        li.appendChild(document.createTextNode(" — " + row.errors.join("; ")));
       }
       rows.appendChild(li);
     });

@@ -190,6 +190,13 @@ TEMPLATES: dict[str, str] = {
         "winter day: sunrise %(sunrise)s, sunset %(sunset)s (%(city)s time); outdoor visits are "
         "planned in daylight, and severe cold is usual"
     ),
+    "arrival_night_hotel": N_(
+        "you arrive at %(time)s, in the night: go to your hotel first; the day starts from there"
+    ),
+    "long_walk": N_(
+        "a walk of %(minutes)s min (%(km)s km) on this day: only walking was chosen; a taxi or "
+        "bus would be usual"
+    ),
     "arrival_no_time": N_("you arrive at %(time)s: no time is left for visits on the first day"),
     # plans: warnings of the trip
     "nights_on_local_calendar": N_(

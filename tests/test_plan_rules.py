@@ -508,3 +508,53 @@ def test_a_small_daily_budget_counts_the_crossing_fares():
     )
     codes = [n.message.code for d in moving.days if d.crossings for n in d.warnings]
     assert "budget_crossing_over" in codes
+
+
+def test_a_flight_just_after_midnight_is_made_from_the_evening_before():
+    """00:30 on the 23rd: the ride to the airport is on the 22nd's page, dated the 22nd."""
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 7, 20, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            depart=datetime(2027, 7, 23, 0, 30, tzinfo=BLAGOVESHCHENSK_TZ),
+            stay=("blagoveshchensk",),
+            depart_place="blagoveshchensk-ignatyevo-airport",
+            nationality="RU",
+            visas=(),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    last = plan.days[-1]
+    assert last.date.isoformat() == "2027-07-22" and last.end_place == "departure"
+    assert _end_of_day(last) <= datetime(2027, 7, 22, 23, 0, tzinfo=BLAGOVESHCHENSK_TZ)
+
+
+def test_arriving_in_the_night_goes_to_the_hotel_first():
+    from planner.plan_check import check_plan
+
+    plan = plan_trip(
+        _request(
+            arrive=datetime(2027, 7, 10, 0, 15, tzinfo=HEIHE_TZ),
+            arrive_place="heihe-railway-station",
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    codes = [n.message.code for n in plan.days[0].warnings]
+    assert "arrival_night_hotel" in codes
+    assert not check_plan(plan, CAT)  # its legs are walked from the hotel, not the station
+
+
+def test_a_long_walk_is_flagged():
+    plan = plan_trip(
+        _request(
+            stay=("blagoveshchensk",),
+            arrive=datetime(2027, 7, 10, 9, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            depart=datetime(2027, 7, 11, 18, 0, tzinfo=BLAGOVESHCHENSK_TZ),
+            arrive_place="blagoveshchensk-ignatyevo-airport",
+            transport=(("heihe", ("walk",)), ("blagoveshchensk", ("walk",))),
+            nationality="RU",
+            visas=(),
+        ),
+        time_limit=QUALITY_LIMIT,
+    )
+    codes = [n.message.code for d in plan.days for n in d.warnings]
+    assert "long_walk" in codes

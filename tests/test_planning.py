@@ -278,3 +278,19 @@ def test_cli_plan_with_a_deeply_nested_request_file_is_one_line_error(tmp_path):
 def test_cli_budget_that_is_not_a_sum_is_refused(budget):
     result = _cli_plan("2027-07-10T18:00+08:00", "--budget", budget)
     assert result.exit_code == 1 and "budget" in result.output and "Traceback" not in result.output
+
+
+def test_a_request_file_with_a_mistake_is_refused_in_its_own_language(tmp_path):
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    bad = tmp_path / "r.json"
+    bad.write_text(
+        '{"arrive": "2027-07-10T09:00+08:00", "depart": "2027-07-12T18:00+08:00",'
+        ' "stay": ["heihe"], "nationality": "CN", "lang": "zh", "pace": "fast"}',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["plan", "--request", str(bad)])
+    assert result.exit_code == 1
+    assert "请求无效" in result.output and "invalid request" not in result.output

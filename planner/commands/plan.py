@@ -229,7 +229,10 @@ def command(
         from planner.requests import RequestInvalid, request_from_json
 
         try:
-            request = request_from_json(json.load(request_file))
+            data = json.load(request_file)
+            asked = data.get("lang") if isinstance(data, dict) else None
+            lang = asked if asked in ("zh", "ru", "en") else lang
+            request = request_from_json(data)
             lang = request.language
             itinerary = plan_trip(request, time_limit=time_limit, seed=seed)
         except json.JSONDecodeError as exc:
@@ -237,7 +240,12 @@ def command(
         except RecursionError:
             raise click.ClickException("the request is not valid JSON: nested too deeply") from None
         except RequestInvalid as exc:
-            raise click.ClickException(terminal_text(f"invalid request: {exc}")) from None
+            gettext = Translations.load(str(TRANSLATIONS), [lang]).gettext
+            problems = "; ".join(
+                f"{e.field}: {e.text(gettext)}" if e.field else e.text(gettext) for e in exc.errors
+            )
+            text = gettext("the request is not valid: %(problems)s") % {"problems": problems}
+            raise click.ClickException(terminal_text(text)) from None
         except (PlanningError, ValueError) as exc:
             raise click.ClickException(terminal_text(_refusal(exc, lang))) from None
         _print(itinerary, lang, fmt)

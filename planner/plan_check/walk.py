@@ -33,6 +33,7 @@ DEFAULT_HOTELS: dict[str, LatLon] = {
 }
 LAST_CROSSING_NOTICE = "last_crossing_used"  # the red notice a day on the last departure carries
 LAST_MOVE_NOTICE = "last_crossing_move"  # the same, on a day that moves to the other bank
+ARRIVAL_NIGHT_NOTICE = "arrival_night_hotel"  # arrived in the night: the day starts at the hotel
 NIGHTS_NOTICE = "nights_on_local_calendar"  # nights realigned to the local dates
 FIRST_NIGHT_NOTICE = "first_night_where_arrived"  # the first night moved to where one lands
 ROUNDING = timedelta(minutes=1)  # legs are whole minutes; sunrise and sunset are to the minute
@@ -178,7 +179,9 @@ def _walk(plan: Itinerary, cat: Catalogue) -> list[_Day]:
     req, last = plan.request, len(plan.days) - 1
     out = []
     for n, day in enumerate(plan.days):
-        begin = _named_spot(cat, req.arrive_place if n == 0 else None, req, day.city_start)
+        night = n == 0 and any(w.message.code == ARRIVAL_NIGHT_NOTICE for w in day.warnings)
+        arrival = req.arrive_place if n == 0 and not night else None  # else from the hotel
+        begin = _named_spot(cat, arrival, req, day.city_start)
         finish = _named_spot(cat, req.depart_place if n == last else None, req, day.city_end)
         bank, where, steps = day.city_start, begin, []
         for k, item in enumerate(day.items):

@@ -24,6 +24,7 @@ from planner.planning.rules import EARLIEST, MIN_HOURS_ABROAD, PACES, depart_mar
 from planner.timeutil import city_zone, other_city
 from planner.trip import Crossing, PlanningError, TripRequest
 
+NIGHT = timedelta(hours=3)  # an arrival this long before the pace's day: to the hotel first
 OUT_ARRIVAL_TARGET = time(10, 0)  # a day abroad is best begun around mid-morning, local time
 
 
@@ -110,6 +111,8 @@ def day_specs(
         hotel_start = hotels.get(start_city, CITY_CENTRES[start_city])
         hotel_end = hotels.get(end_city, CITY_CENTRES[end_city])
         start_loc = (arrive_loc or hotel_start) if d == 0 else hotel_start
+        if d == 0 and req.arrive < datetime.combine(day, pace.start, city_zone(start_city)) - NIGHT:
+            start_loc = hotel_start  # in the night: to the hotel first, the day starts there
         end_loc = (depart_loc or hotel_end) if d == ndays - 1 else hotel_end
         start = datetime.combine(day, pace.start, city_zone(start_city))
         end = datetime.combine(day, pace.end, city_zone(end_city))
@@ -117,7 +120,8 @@ def day_specs(
             start = max(start, req.arrive)
         end_place = "hotel"
         if d == ndays - 1:
-            end = min(end, req.depart - margin)
+            # The evening before a late train is the traveller's: the day ends at the cut-off.
+            end = req.depart - margin
             end_place = "departure"
             if end < start:
                 # An early flight or train: no sightseeing, only the way there, begun when it
@@ -128,6 +132,20 @@ def day_specs(
         specs.append(
             DaySpec(d, day, start_city, end_city, start_loc, end_loc, start, end, end_place)
         )
+    cutoff = req.depart - margin
+    last = specs[-1]
+    if len(specs) > 1 and cutoff < datetime.combine(last.day, time(0), city_zone(last.end_city)):
+        # A departure just after midnight is made from the evening before: that day is the
+        # departure day (dated right), and the last calendar day is not a day of the trip.
+        before = specs[-2]
+        specs[-2] = replace(
+            before,
+            end_city=last.end_city,
+            end_loc=last.end_loc,
+            end=max(cutoff, before.start),
+            end_place="departure",
+        )
+        specs.pop()
     return specs
 
 

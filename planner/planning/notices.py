@@ -12,11 +12,15 @@ from datetime import datetime, timedelta
 from planner.hours import public_holiday
 from planner.messages import Message
 from planner.planning.builder import CITY_CENTRES, DaySpec
+from planner.planning.days import NIGHT
 from planner.planning.decode import Decoded, crossing_fares
 from planner.planning.rules import WINTER_MONTHS, daylight, position_known
 from planner.timeutil import CITY_COUNTRY, city_zone
 from planner.trip import SEVERITIES, Crossing, DayPlan, Item, LeftOut, Meal, Notice, TripRequest
 
+# In the night: the day starts from the hotel (the plan_check reads the same code).
+ARRIVAL_NIGHT_NOTICE = "arrival_night_hotel"
+LONG_WALK_MIN = 60  # a walk this long (walking only, to an airport) is worth a taxi
 # A crossing reached with less than this to spare before its report time is flagged amber (the
 # report time already holds the check-point's own margin; this is the traveller's slack).
 TIGHT_CROSSING = timedelta(hours=1)
@@ -160,6 +164,14 @@ def day_notices(
         if public_holiday(city, local_day):
             params = {"country": CITY_COUNTRY[city], "day": local_day.isoformat()}
             out.append(Notice("amber", Message("public_holiday_hours", params)))
+    legs = [i.leg for i in day.items if getattr(i, "leg", None) is not None]
+    if day.end_leg is not None:
+        legs.append(day.end_leg)
+    long_walks = [leg for leg in legs if leg.mode == "walk" and leg.minutes >= LONG_WALK_MIN]
+    if long_walks:
+        longest = max(long_walks, key=lambda leg: leg.minutes)
+        params = {"minutes": longest.minutes, "km": round(longest.km, 1)}
+        out.append(Notice("amber", Message("long_walk", params)))
     unverified = [s.attraction for s in stops if not s.attraction.hours_verified]
     if unverified:
         out.append(Notice("amber", Message("hours_unverified", {"places": _names(unverified)})))
@@ -168,6 +180,9 @@ def day_notices(
         rise, dusk = daylight(city, CITY_CENTRES[city], spec.day)
         params = {"sunrise": rise.strftime("%H:%M"), "sunset": dusk.strftime("%H:%M"), "city": city}
         out.append(Notice("info", Message("winter_daylight", params)))
+    if spec.index == 0 and req.arrive_place and req.arrive < spec.start - NIGHT:
+        params = {"time": _hm(req.arrive, spec.start_city)}
+        out.append(Notice("info", Message(ARRIVAL_NIGHT_NOTICE, params)))
     if spec.index == 0 and not day.items and spec.end - spec.start < timedelta(hours=2):
         out.append(
             Notice("info", Message("arrival_no_time", {"time": _hm(spec.start, spec.start_city)}))

@@ -528,8 +528,9 @@ def plan_trip(
     rates = _rates()
     b = Border(req)
     early: list[Notice] = []
-    if stays != asked:
-        early.append(Notice("info", Message("nights_on_local_calendar", {"nights": len(stays)})))
+    if stays != asked or len(specs) != len(stays) + 1:  # realigned, or left after midnight
+        nights_used = {"nights": len(specs) - 1}
+        early.append(Notice("info", Message("nights_on_local_calendar", nights_used)))
 
     def reachable(spec: DaySpec, c: Crossing) -> bool:
         """Whether the traveller can be at the port by the report time: from the arrival on

@@ -36,7 +36,23 @@ NOTICE_MAX_DAYS = 366
 NOTICE_TEXT_MAX = 500
 
 _DATA_URI = re.compile(r"^data:(image/png|image/svg\+xml);base64,([A-Za-z0-9+/=\s]+)$")
-_SVG_FORBIDDEN = {"script", "foreignobject", "iframe", "object", "embed", "handler"}
+# Elements a logo never needs: scripts and embedded documents, and animation, which can set an
+# href or a src after the check (<set attributeName="href" to="http://…">).
+_SVG_FORBIDDEN = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "object",
+    "embed",
+    "handler",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "animatecolor",
+    "discard",
+}
+_SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
 class LogoInvalid(ValueError):
@@ -59,6 +75,8 @@ def _check_svg(raw: bytes) -> None:
         raise LogoInvalid("logo_invalid") from None
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
         raise LogoInvalid("logo_invalid")
+    if re.search(r"<\?(?!xml[\s?])", text):  # processing instructions (xml-stylesheet) but <?xml
+        raise LogoInvalid("logo_invalid")
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError:
@@ -68,11 +86,16 @@ def _check_svg(raw: bytes) -> None:
     for element in root.iter():
         if _local(element.tag) in _SVG_FORBIDDEN:
             raise LogoInvalid("logo_invalid")
+        namespace = element.tag[1:].split("}")[0] if element.tag.startswith("{") else ""
+        if namespace and namespace != _SVG_NAMESPACE:  # XHTML <img src>, <video> and the like
+            raise LogoInvalid("logo_invalid")
         for name, value in element.attrib.items():
             key = _local(name)
             if key.startswith("on"):
                 raise LogoInvalid("logo_invalid")
             if key == "href" and not value.strip().startswith(("#", "data:image/png")):
+                raise LogoInvalid("logo_invalid")
+            if key == "src":
                 raise LogoInvalid("logo_invalid")
             if "javascript:" in value.lower() or _external_css(value):
                 raise LogoInvalid("logo_invalid")
@@ -91,7 +114,11 @@ def _external_css(text: str) -> bool:
 
     unescaped = re.sub(r"\\([0-9a-fA-F]{1,6})\s?", char, text).replace("\\", "")
     lowered = re.sub(r"/\*.*?\*/", "", unescaped, flags=re.S).lower()
-    if "@import" in lowered or "image-set(" in lowered or re.search(r"(?<![\w-])src\s*\(", lowered):
+    if (
+        "@import" in lowered
+        or "image-set(" in lowered
+        or re.search(r"(?<![\w-])(src|image)\s*\(", lowered)
+    ):
         return True
     return any(not t.startswith(("#", "data:")) for t in _CSS_URL.findall(lowered))
 

@@ -94,6 +94,27 @@ def test_a_small_png_and_a_plain_svg_are_accepted():
         "data:image/png;base64," + base64.b64encode(b"GIF89a").decode(),
         "https://example.org/logo.png",
         "data:text/html;base64,PHNjcmlwdD4=",
+        # animation sets an href after the check; a stylesheet instruction; XHTML inside
+        _svg(
+            '<svg xmlns="http://www.w3.org/2000/svg"><image href="#a"><set attributeName="href"'
+            ' to="http://evil.example/x.png"/></image></svg>'
+        ),
+        _svg(
+            '<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="href"'
+            ' values="http://evil.example/"/></a></svg>'
+        ),
+        _svg(
+            '<?xml-stylesheet href="http://evil.example/s.css"?>'
+            '<svg xmlns="http://www.w3.org/2000/svg"/>'
+        ),
+        _svg(
+            '<svg xmlns="http://www.w3.org/2000/svg"><img xmlns="http://www.w3.org/1999/xhtml"'
+            ' src="http://evil.example/a.png"/></svg>'
+        ),
+        _svg(
+            '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: image(&quot;'
+            'http://evil.example/a.png&quot;)"/></svg>'
+        ),
     ],
 )
 def test_unsafe_or_wrong_logos_are_refused(logo):

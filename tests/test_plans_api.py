@@ -305,3 +305,13 @@ def test_a_choice_error_names_the_choices_in_the_asked_language(api):
     assert "出租车" in errors["transport.heihe.0"]["message"]
     assert "taxi" not in errors["transport.heihe.0"]["message"]
     assert "黑河" in errors["stay"]["message"] and "heihe" not in errors["stay"]["message"]
+
+
+def test_an_edit_refused_is_told_in_the_language_the_edit_asks_for(api, created):
+    plan, token = created
+    move = {"nationality": "CN", "visas": [], "stay": ["heihe", "blagoveshchensk"], "lang": "zh"}
+    body = {"version": 1, "request": move}
+    response = api.patch(f"/api/v1/plans/{plan['id']}", json=body, headers={"X-Edit-Token": token})
+    assert response.status_code in (400, 422), response.get_json()
+    messages = " ".join(e["message"] for e in response.get_json()["errors"])
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in messages)

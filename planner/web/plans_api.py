@@ -152,7 +152,8 @@ def edit_plan(plan_id: str):  # noqa: ANN201
     if not isinstance(changes, dict) or not isinstance(edits, list):
         raise ApiError("request must be an object and edits a list", 400)
     note = body.get("note") if isinstance(body.get("note"), str) else ""
-    lang = _lang(plan)
+    asked = changes.get("lang")  # an edit that changes the language is answered in it
+    lang = asked if isinstance(asked, str) and asked in LANGUAGES else _lang(plan)
     try:
         plan = planner().edit(plan_id, version, changes, edits, note)
     except RequestInvalid as exc:

@@ -25,14 +25,13 @@ from planner.messages import (
     money_text,
     number_text,
 )
-from planner.planning.notices import SKIP_CODES
+from planner.planning.notices import SKIP_CODES, TIGHT_CROSSING
 from planner.timeutil import other_city
 from planner.web.collation import name_key
 from planner.web.i18n import current_lang
 
 LEG_MODES = {"walk": "walk", "taxi": "taxi", "bus": "bus"}
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2}
-TIGHT = timedelta(hours=1)
 NEAR_STOP = MEAL_NEAR_LABELS["last_stop"]
 
 
@@ -99,7 +98,7 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
         arrive_port = previous_end + timedelta(minutes=(item.get("leg") or {}).get("minutes", 0))
         buffer = datetime.fromisoformat(item["report_by"]) - arrive_port
         buffer_min = int(buffer.total_seconds() // 60)
-        if not state and buffer < TIGHT:
+        if not state and buffer < TIGHT_CROSSING:  # the plan's own amber threshold
             state = "amber"
     fare = item["fare"]
     return {

@@ -194,8 +194,13 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
-@click.option("--time-limit", type=Seconds(minimum=0.01, maximum=60), default=0.25)
-@click.option("--seed", type=int, default=0)
+@click.option(
+    "--time-limit",
+    type=Seconds(minimum=0.01, maximum=60),
+    default=2.0,
+    help="a cap on the wall time; the search runs on a fixed work budget",
+)
+@click.option("--seed", type=int, default=None, help="default: drawn from the request")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 def command(
     request_file,

@@ -20,6 +20,7 @@ from planner import hours
 from planner.model import Attraction, LatLon
 from planner.planning.rules import (
     EVENING_CATEGORIES,
+    LAST_RUN_CUSHION_MIN,
     MEAL_SLACK_S,
     MEAL_WINDOWS,
     MIN_LEG_S,
@@ -247,7 +248,10 @@ class Builder:
                 from_loc = opt.from_point.location or CITY_CENTRES[opt.from_point.city]
                 # Keep the cushion where the day allows it (an arrival may leave less).
                 way = timedelta(seconds=self.seconds(city, loc, from_loc))
-                due = min(opt.report_by, max(opt.report_by - self.crossing_cushion, start + way))
+                cushion = self.crossing_cushion
+                if c.last_of_day:  # no later run: more in hand
+                    cushion = max(cushion, timedelta(minutes=LAST_RUN_CUSHION_MIN))
+                due = min(opt.report_by, max(opt.report_by - cushion, start + way))
                 segments.append(Segment(spec.index, city, loc, start, from_loc, due, c))
                 city = opt.to_point.city
                 loc = opt.to_point.location or CITY_CENTRES[city]

@@ -8,7 +8,7 @@ poor (waiting, riding, border hours).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from planner.model import LatLon
@@ -246,9 +246,7 @@ def decode(
             end_leg = builder.leg(seg.city, where, seg.end_loc)
             if seg.crossing_after is not None:
                 c = seg.crossing_after
-                items.append(
-                    Crossing(c.option, c.direction_from, end_leg, c.last_of_day, c.back_by)
-                )
+                items.append(replace(c, leg=end_leg))
                 report = seg_end  # the report time less the cushion the builder kept
                 starts.append(report)
                 legs.append(end_leg.minutes * 60)

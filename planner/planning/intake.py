@@ -26,6 +26,9 @@ CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
 CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
 
 
+DAY_ACROSS = ("auto", "yes", "no")
+
+
 def refused(text: str, code: str, **params: object) -> PlanningError:
     """A refusal: English *text* for logs and the command line, *code* for the traveller."""
     return PlanningError(text, Message(code, params))  # type: ignore[arg-type]
@@ -83,6 +86,19 @@ def validate_request(req: TripRequest, cat: Catalogue) -> TripRequest:
                 place=cat.get(pid).name,
                 day=day + 1,
             )
+    if req.day_across not in DAY_ACROSS:
+        raise refused(f"day_across must be one of: {', '.join(DAY_ACROSS)}", "refused_day_across")
+    if req.day_across_on is not None and not 0 <= req.day_across_on < trip_days:
+        raise refused(
+            f"the day across (day {req.day_across_on + 1}) is outside the trip",
+            "refused_day_across_day",
+            day=req.day_across_on + 1,
+        )
+    if req.safe_return and req.allow_last_crossing:
+        raise refused(
+            "safe return and the day's last crossing exclude each other",
+            "refused_safe_and_last",
+        )
     pinned_ids = tuple(pid for pid, _ in req.pinned if pid not in req.must_see)
     return replace(
         req,

@@ -19,6 +19,7 @@ import numpy as np
 from planner import hours
 from planner.model import Attraction, LatLon
 from planner.planning.rules import (
+    ABROAD_MINUTE_SCORE,
     EVENING_CATEGORIES,
     LAST_RUN_CUSHION_MIN,
     MEAL_SLACK_S,
@@ -136,6 +137,7 @@ class Builder:
         # Set when no plan holds every must-see: they become the most valued of the optional
         # places, and those that still do not fit are reported in red.
         self.must_see_optional = False
+        self.abroad_minute_score = ABROAD_MINUTE_SCORE  # raised for a second try (service.py)
         self.crossing_cushion = timedelta(minutes=crossing_cushion_minutes(req))
         self.candidates = candidates
         self.pace = PACES[req.pace]
@@ -307,10 +309,21 @@ class Builder:
         mandatory = set()
         must = set(self.req.must_see)
         allowed_days = allowed_days or {}
+        # Places seen only on a day across (their bank is no night's): time there is what the
+        # border was crossed for, so each minute of a visit counts, and a museum is not traded
+        # for a row of five-minute monuments.
+        home_banks = {
+            seg.city
+            for seg in segments
+            if specs[seg.day].start_city == specs[seg.day].end_city == seg.city
+            or specs[seg.day].start_city != specs[seg.day].end_city
+        }
         for i in range(n_places):
             place = nodes[i].attraction
             assert place is not None
             scores[i] = interest_score(place, self.req.interests)
+            if place.city not in home_banks:
+                scores[i] += self.abroad_minute_score * self.service_s(place) // 60
             service[i] = self.service_s(place)
             if place.id in must and self.must_see_optional:
                 scores[i] += MUST_SEE_SCORE

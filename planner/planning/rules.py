@@ -79,6 +79,7 @@ DAY_TRIP_MAX_RETURN_KM = 300  # a day trip further than this (there and back) is
 # the home bank (the variant search keeps it whenever it holds ABROAD_MIN_VISIT_MIN) ...
 OTHER_CITY_BONUS = 600
 ABROAD_MIN_VISIT_MIN = 90  # ... and a day across with fewer minutes of sights is not planned
+ABROAD_MINUTE_SCORE = 2  # each minute of a visit on a day across (a 90-min museum: +180)
 BORDER_PENALTY_PER_HOUR = 20  # hours spent at and on the way through the border
 IDLE_PENALTY_PER_HOUR = 10  # waiting for a place to open
 TRAVEL_PENALTY_PER_HOUR = 10  # riding and walking between places

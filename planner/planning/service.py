@@ -50,6 +50,7 @@ from planner.planning.intake import (
 from planner.planning.notices import day_notices, trip_notices
 from planner.planning.rules import (
     ABROAD_MIN_VISIT_MIN,
+    ABROAD_MINUTE_SCORE,
     BORDER_PENALTY_PER_HOUR,
     FOOD_DETOUR_S,
     IDLE_PENALTY_PER_HOUR,
@@ -105,6 +106,7 @@ LATE_PENALTY = 100_000
 OVER_BUDGET_PENALTY = 300  # a day across that the budget cannot pay for
 # The day's last crossing has no fallback: an earlier one is worth more than a landmark.
 LAST_CROSSING_PENALTY = 150
+LONG_VISIT_FACTOR = 5  # the second try of a day across short of sights
 FORCED_DAY_BONUS = 10_000  # a day across the traveller asked for wins over staying put
 
 
@@ -145,6 +147,38 @@ def _solve(
 ) -> Outcome | None:
     """Solve one variant on *budget*, within *cap* seconds of wall time (0: construction only).
     None: infeasible, or a day across that is not worth the border and was not *forced*."""
+    outcome = _solve_once(req, builder, variant, clusters, budget, cap, seed, rates, meal_spots)
+    if outcome is None:
+        return None
+    dec = outcome.decoded
+    if variant.abroad and not forced and not worth_crossing(dec, variant.abroad):
+        # Short of real sights there: weigh each minute across more (a museum or the
+        # embankment over a row of monuments), once; still short, it is not planned.
+        builder.abroad_minute_score = ABROAD_MINUTE_SCORE * LONG_VISIT_FACTOR
+        try:
+            outcome = _solve_once(
+                req, builder, variant, clusters, budget, cap, seed, rates, meal_spots
+            )
+        finally:
+            builder.abroad_minute_score = ABROAD_MINUTE_SCORE
+        if outcome is None or not worth_crossing(outcome.decoded, variant.abroad):
+            return None  # not worth the border: never planned unless asked for or forced
+    if forced and variant.abroad:
+        outcome.value += FORCED_DAY_BONUS  # asked for (or a kept stop or must-see there)
+    return outcome
+
+
+def _solve_once(
+    req: TripRequest,
+    builder: Builder,
+    variant: Variant,
+    clusters: list[list[Attraction]],
+    budget: WorkBudget,
+    cap: float,
+    seed: int,
+    rates: dict[str, float],
+    meal_spots: dict | None,
+) -> Outcome | None:
     allowed = allowed_days(clusters, variant, req.pinned)
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
     stop = (
@@ -164,10 +198,6 @@ def _solve(
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]
     value = _value(dec, variant.abroad) - LATE_PENALTY * built.meta.get("late_segments", 0)
-    if variant.abroad and not forced and not worth_crossing(dec, variant.abroad):
-        return None  # not worth the border: never planned unless asked for or forced
-    if forced and variant.abroad:
-        value += FORCED_DAY_BONUS  # asked for (or a kept stop or must-see there): it holds
     if req.daily_budget is not None:
         # A day across whose fares alone break the budget is not sold to that traveller.
         value -= OVER_BUDGET_PENALTY * sum(

@@ -13,8 +13,8 @@ from conftest import summer_request
 import planner.planning.service as service
 from planner.catalogue import load_catalogue
 from planner.messages import english
-from planner.planning import PlanningError, plan_trip
 from planner.plan_check import check_plan
+from planner.planning import PlanningError, plan_trip
 from planner.planning.rules import ABROAD_MIN_VISIT_MIN, LAST_RUN_CUSHION_MIN
 from planner.serialize import itinerary_to_json
 from planner.timeutil import BLAGOVESHCHENSK_TZ
@@ -111,7 +111,9 @@ def test_an_automatic_day_across_always_holds_real_sights():
     for day in across:
         away = day.crossings[0].option.to_point.city
         minutes = sum(
-            (s.depart - s.arrive).total_seconds() / 60 for s in day.stops if s.attraction.city == away
+            (s.depart - s.arrive).total_seconds() / 60
+            for s in day.stops
+            if s.attraction.city == away
         )
         assert minutes >= ABROAD_MIN_VISIT_MIN, day.date
 

@@ -177,3 +177,23 @@ def test_crossing_items_carry_the_way_back_if_missed(group_plan):
     backs = [c for d in group_plan.days for c in d.crossings if isinstance(c, Crossing)]
     assert backs
     assert [c.if_missed is not None for c in backs] == [c.last_of_day for c in backs]
+
+
+def test_winter_must_sees_hold_on_free_days_and_a_displaced_lunch_is_said():
+    """February in Heihe: the winter events and the ski resort (three hours each, far and known
+    only roughly) both fit, on days the plan had left empty; none is 'not enough time'."""
+    from planner.timeutil import HEIHE_TZ
+
+    arrive = datetime(2027, 2, 3, 9, tzinfo=HEIHE_TZ)
+    req = TripRequest(
+        arrive=arrive,
+        depart=arrive + timedelta(days=3, hours=8),
+        stay=("heihe",),
+        nationality="CN",
+        must_see=("winter-festivals", "honghegu-ski-resort"),
+    )
+    plan = plan_trip(req)
+    seen = {s.attraction.id for d in plan.days for s in d.stops}
+    assert {"winter-festivals", "honghegu-ski-resort"} <= seen
+    missed = [n for d in plan.days for n in d.warnings if n.message.code == "meal_missed"]
+    assert len(missed) == plan.stats["missed_meals"]

@@ -39,7 +39,9 @@ from planner.travel import MODES, leg_matrix, load_params
 from planner.trip import Crossing, Leg, TripRequest
 
 BIG = 10**8
-MUST_SEE_SCORE = 500  # a must-see that cannot be mandatory still outweighs any other sight
+# A must-see that cannot be mandatory (no plan holds every must-see and every meal) outweighs
+# any other sight and a meal: the traveller asked for it; a meal it displaces is said (amber).
+MUST_SEE_SCORE = 3 * 1000
 MEAL_SCORE = 1000  # a landmark of popularity 10 scores 100-165
 
 CITY_CENTRES: dict[str, LatLon] = {
@@ -358,7 +360,7 @@ class Builder:
                         (max(x, o), min(y, c - node.length)) for x, y in spans for o, c in opened
                     ]
                 windows[i][r] = tuple((x, y) for x, y in spans if x <= y)
-            if any(windows[i]):
+            if any(windows[i]) and not self.must_see_optional:
                 mandatory.add(i)
         instance = Instance(
             scores=tuple(scores),

@@ -107,7 +107,8 @@ OVER_BUDGET_PENALTY = 300  # a day across that the budget cannot pay for
 # The day's last crossing has no fallback: an earlier one is worth more than a landmark.
 LAST_CROSSING_PENALTY = 150
 LONG_VISIT_FACTOR = 5  # the second try of a day across short of sights
-FORCED_DAY_BONUS = 10_000  # a day across the traveller asked for wins over staying put
+FORCED_DAY_BONUS = 10_000
+MUST_SEE_RETRIES = 2  # a day across the traveller asked for wins over staying put
 
 
 def worth_crossing(dec: Decoded, abroad: int) -> bool:
@@ -179,7 +180,54 @@ def _solve_once(
     rates: dict[str, float],
     meal_spots: dict | None,
 ) -> Outcome | None:
+    """Solve and decode one variant. A must-see that the real legs make late on its day (the
+    search sees a meal as a pause, not the ride it hides) is solved again kept off that day,
+    at most MUST_SEE_RETRIES times: a free day is better than a dropped must-see."""
+    avoid: dict[str, set[int]] = {}
+    outcome = None
+    for _retry in range(MUST_SEE_RETRIES + 1):
+        outcome = _solve_avoiding(
+            req, builder, variant, clusters, budget, cap, seed, rates, meal_spots, avoid
+        )
+        if outcome is None:
+            return None
+        late = _must_sees_dropped(req, outcome)
+        if not late or all(day in avoid.get(pid, ()) for pid, day in late):
+            break
+        for pid, day in late:
+            avoid.setdefault(pid, set()).add(day)
+    return outcome
+
+
+def _must_sees_dropped(req: TripRequest, outcome: Outcome) -> list[tuple[str, int]]:
+    """The must-sees the search placed that the real legs then dropped, with their day."""
+    built, dec = outcome.built, outcome.decoded
+    must = set(req.must_see)
+    out = []
+    for r, route in enumerate(outcome.routes):
+        for node in route:
+            place = built.nodes[node].attraction
+            if place is not None and place.id in must and place.id not in dec.visited:
+                out.append((place.id, built.segments[r].day))
+    return out
+
+
+def _solve_avoiding(
+    req: TripRequest,
+    builder: Builder,
+    variant: Variant,
+    clusters: list[list[Attraction]],
+    budget: WorkBudget,
+    cap: float,
+    seed: int,
+    rates: dict[str, float],
+    meal_spots: dict | None,
+    avoid: dict[str, set[int]],
+) -> Outcome | None:
     allowed = allowed_days(clusters, variant, req.pinned)
+    every_day = {spec.index for spec in variant.specs}
+    for pid, days in avoid.items():
+        allowed[pid] = set(allowed.get(pid, every_day)) - days
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
     stop = (
         FirstOf(
@@ -205,7 +253,7 @@ def _solve_once(
             for cs in variant.crossings.values()
             if len(cs) == 2 and crossing_fares(req, cs, rates) > req.daily_budget
         )
-    return Outcome(variant, built, dec, value)
+    return Outcome(variant, built, dec, value, routes)
 
 
 def _free_first_wait(built: Built) -> set[int]:

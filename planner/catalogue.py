@@ -321,6 +321,19 @@ class EventAnnual(BaseModel):
         )
 
 
+def _date_months(dates: list[EventYear] | None, annual: EventAnnual | None) -> set[int]:
+    """The months an event's published dates fall in."""
+    months = {annual.month} if annual is not None else set()
+    for entry in dates or ():
+        if entry.published and entry.start is not None and entry.end is not None:
+            first, last = entry.start, entry.end
+            months |= {
+                (first.month + n - 1) % 12 + 1
+                for n in range((last.year - first.year) * 12 + last.month - first.month + 1)
+            }
+    return months
+
+
 class PlaceProperties(BaseModel):
     """A Feature's properties: the planner's fields, plus OSM-style tags (any other text)."""
 
@@ -486,6 +499,15 @@ class PlaceProperties(BaseModel):
                 "dates_not_event",
                 f"only an event carries 'dates' or 'annual' (this is a {kind})",
                 {"field": "dates"},
+            )
+        listed = set(info.data.get("months") or range(1, 13))  # broken months: reported there
+        outside = sorted(_date_months(info.data.get("dates"), value) - listed)
+        if outside:
+            # The planner visits a place only in its months: dates outside them would be lost.
+            raise PydanticCustomError(
+                "dates_outside_months",
+                f"dates fall in month(s) {outside}, which 'months' does not list",
+                {"field": "months"},
             )
         return value
 

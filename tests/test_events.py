@@ -158,3 +158,9 @@ def test_place_page_shows_the_events_dates_in_the_readers_language(client):
     assert "в 2027 году: даты не опубликованы" in page
     page = client.get(f"/attractions/{VICTORY}?lang=en").get_data(as_text=True)
     assert "every year on May 9, about 09:00–11:30" in page
+
+
+def test_catalogue_refuses_dates_outside_the_events_months(tmp_path):
+    problems = _broken(tmp_path, lambda p: p["annual"].update(month=6))
+    assert len(problems) == 1
+    assert "field 'months'" in problems[0] and "month(s) [6]" in problems[0]

@@ -234,6 +234,8 @@ TEMPLATES: dict[str, str] = {
     # plans: why a place is left out
     "left_excluded": N_("excluded by you"),
     "left_season": N_("not open in the months of the trip"),
+    "left_not_on_dates": N_("not on the trip's dates"),
+    "left_dates_not_published": N_("dates not published for %(year)s"),
     "left_over_budget": N_("%(cost)s %(currency)s for the party, over the daily budget"),
     "left_over_day_budget": N_("the day's tickets would exceed the budget"),
     "left_position_unknown": N_(

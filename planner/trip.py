@@ -174,7 +174,9 @@ class LeftOut:
     """A place not scheduled, with the reason code and a detail for the traveller."""
 
     attraction: Attraction
-    reason: str  # excluded | season | closed | over_budget | not_reachable | no_time | ...
+    # excluded | season | not_on_dates | dates_not_published | closed | over_budget |
+    # not_reachable | no_time | ...
+    reason: str
     detail: Message
 
 

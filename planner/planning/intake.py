@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from planner import crossing as border
+from planner import events
 from planner.catalogue import Catalogue
 from planner.messages import Message
 from planner.model import Attraction
@@ -128,14 +129,19 @@ def choose_candidates(
     ]
     excluded, must = set(req.exclude), set(req.must_see)
     months = {s.day.month for s in specs}
+    days = [s.day for s in specs]
     left: dict[str, LeftOut] = {}
     out: list[Attraction] = []
     for place in pool:
         why: Message | None = None
         reason = ""
         return_km = place.tags.get("return_km")
+        off_dates = events.why_not_on(place, days) if events.is_dated(place) else None
         if place.id in excluded:
             reason, why = "excluded", Message("left_excluded")
+        elif off_dates is not None:
+            # An event only on its published dates: never on a day guessed from its months.
+            reason, why = off_dates.code.removeprefix("left_"), off_dates
         elif not months & set(place.months):
             reason, why = "season", Message("left_season")
         elif not position_known(place) and place.id not in must:

@@ -9,8 +9,9 @@ the print) goes through here. Pure Python on codes: the adapters put the words i
   the plan's list; the places whose hours are not verified, or whose position is approximate,
   are named once for the plan.
 - A crossing's own warnings and papers are said at the first crossing they concern, not again.
-- A day keeps at most `DAY_LIMIT` warnings, red first; the rest go to the plan's list, never
-  lost. A red warning (the plan is not safe as it stands) always stays on its day.
+- A day keeps at most `DAY_LIMIT` warnings, its crossings' own counted, red first; the rest go
+  to the plan's list, never lost. A red warning (the plan is not safe as it stands) always stays
+  on its day.
 - Places left out are grouped by reason with a count; only those that match the traveller's
   interests (and those they excluded) are named; a must-see left out is named with its reason.
 """
@@ -73,7 +74,8 @@ def crossing_severity(message: Message) -> str:
 class QuietNotices:
     """What each part of a plan says: per day, per crossing of each day, and for the trip."""
 
-    days: tuple[tuple[Notice, ...], ...]  # at most DAY_LIMIT each (more only when all red)
+    # At most DAY_LIMIT a day, the day's crossings' own warnings counted (more only when red).
+    days: tuple[tuple[Notice, ...], ...]
     crossing_warnings: tuple[tuple[tuple[Message, ...], ...], ...]  # [day][crossing]
     crossing_documents: tuple[tuple[tuple[Message, ...], ...], ...]  # [day][crossing]
     trip: tuple[Notice, ...]  # red first
@@ -171,20 +173,30 @@ def quiet_notices(
             plan.add(Notice(severity[code], Message(code, {"places": names})))
     days_out: list[tuple[Notice, ...]] = []
     several = len(days) > 1
-    for own in kept:
+    for d, own in enumerate(kept):
         stay: list[Notice] = []
         for n in own:
             if n.severity != "red" and several and seen_on[_key(n.message)] > 1:
                 plan.add(n)  # said on several days: once, for the plan
             else:
                 stay.append(n)
-        stay.sort(key=_rank)
-        red = [n for n in stay if n.severity == "red"]
-        rest = [n for n in stay if n.severity != "red"]
+        # The day's crossings count towards its limit: (notice, crossing index or -1).
+        crossings = warnings_out[d] if d < len(warnings_out) else ()
+        said = [(n, -1) for n in stay] + [
+            (Notice(crossing_severity(m), m), k) for k, ms in enumerate(crossings) for m in ms
+        ]
+        said.sort(key=lambda pair: _rank(pair[0]))  # stable: the day's own first
+        red = [pair for pair in said if pair[0].severity == "red"]
+        rest = [pair for pair in said if pair[0].severity != "red"]
         room = max(0, DAY_LIMIT - len(red))
-        for n in rest[room:]:
+        for n, _ in rest[room:]:
             plan.add(n)  # folded into the plan's list, never lost
-        days_out.append(tuple(red + rest[:room]))
+        shown_here = red + rest[:room]
+        days_out.append(tuple(n for n, k in shown_here if k < 0))
+        if crossings:
+            warnings_out[d] = tuple(
+                tuple(n.message for n, j in shown_here if j == k) for k in range(len(crossings))
+            )
     return QuietNotices(
         tuple(days_out),
         tuple(warnings_out),

@@ -18,7 +18,6 @@ from planner.planning import plan_trip
 from planner.trip import Meal, Notice, Visit
 from planner.web import create_app
 
-MARKS = ("  !!! ", "  !! ", "  i ")
 WINTER_RINK = "embankment-winter-rink"  # open in winter only: left out of a July trip
 
 
@@ -34,7 +33,8 @@ def _day_sections(text: str) -> list[str]:
 
 
 def _day_warnings(section: str) -> list[str]:
-    return [line for line in section.splitlines() if line.startswith(MARKS)]
+    """The day's warnings and those of its crossings (indented under the crossing)."""
+    return [line for line in section.splitlines() if re.match(r"\s+(!!!|!!|i) ", line)]
 
 
 def test_a_three_day_plan_text_shows_at_most_five_warnings_a_day(summer_plan):
@@ -45,6 +45,7 @@ def test_a_three_day_plan_text_shows_at_most_five_warnings_a_day(summer_plan):
     assert max(len(d.warnings) for d in summer_plan.days) > DAY_LIMIT
     for section in days:
         assert len(_day_warnings(section)) <= DAY_LIMIT
+    assert any(re.search(r"^    (!!|i) ", section, re.M) for section in days)  # at a crossing
 
 
 def test_a_warning_about_the_whole_trip_is_said_once_in_the_text(summer_plan):
@@ -112,6 +113,12 @@ def test_a_crossing_warning_is_said_at_the_first_crossing_it_concerns_not_on_the
     assert quiet.days == ((), ())
     assert quiet.crossing_warnings == (((season,),), ((),))
     assert quiet.crossing_documents == (((passport,),), ((),))
+    # a day's crossings count towards its five: the sixth goes to the plan's list
+    notes = [Message("data_note", {"text": str(n)}) for n in range(7)]
+    crowded = quiet_notices([[Notice("amber", year)]], [], [[notes[:4], notes[4:]]])
+    assert sum(len(c) for c in crowded.crossing_warnings[0]) == DAY_LIMIT
+    assert crowded.days == ((),)
+    assert {n.message for n in crowded.trip} == {year, notes[5], notes[6]}
     assert quiet.trip == (Notice("amber", year),)
 
 
@@ -206,8 +213,8 @@ def test_the_plan_page_shows_at_most_five_warnings_a_day_and_a_common_one_once(c
     _, body = _page(client)
     days = _sections(body, "article", "day")
     assert len(days) == 3
-    for day in days:
-        assert day.count('class="notice notice-') <= DAY_LIMIT
+    for day in days:  # the day's list and its crossings' own warnings
+        assert day.count('class="notice notice-') + day.count('class="warn"') <= DAY_LIMIT
     text = _text(body)
     assert text.count("opening hours not verified for") == 1
     assert text.count("not yet published") <= 1

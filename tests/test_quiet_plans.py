@@ -142,7 +142,7 @@ def test_the_text_names_a_must_see_left_out_with_its_reason_and_counts_the_rest(
     left = text.split("\nLeft out:\n")[1].split("\nWarnings:")[0]
     lines = left.splitlines()
     assert lines[0].startswith("  !!! Must see: Winter skating rink on the embankment: ")
-    assert "not open in the months of the trip" in lines[0]
+    assert "dates not published for 2027" in lines[0]
     season = [x for x in plan.left_out if x.reason == "season" and x.attraction.id != WINTER_RINK]
     assert any(line.startswith(f"  Not in season ({len(season)})") for line in lines)
     others = [
@@ -226,7 +226,7 @@ def test_the_plan_page_names_a_must_see_left_out_in_red_and_groups_the_rest(clie
     must = _sections(section, "ul", "notices left-must")
     assert must and "notice-red" in must[0]
     assert "Winter skating rink on the embankment" in _text(must[0])
-    assert "not open in the months of the trip" in _text(must[0])
+    assert "dates not published for 2027" in _text(must[0])
     text = _text(section)
     assert re.search(r"Not in season \(\d+\)", text)
     plan_id = location.rstrip("/").rsplit("/", 1)[1]

@@ -162,8 +162,8 @@ TEMPLATES: dict[str, str] = {
         "%(base)s: this dataset is older than the rule \u201c%(title)s\u201d and is not applied"
     ),
     "e_visa_needed": N_(
-        "this passport needs the e-visa for %(country)s: apply online before the trip, then "
-        "declare it as a visa"
+        "by this dataset, this passport needs the e-visa for %(country)s: apply online before "
+        "the trip, then declare it as a visa"
     ),
     "visa_on_arrival_unconfirmed": N_(
         "a visa on arrival is not confirmed at these check-points: get a visa for %(country)s "

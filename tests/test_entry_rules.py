@@ -189,3 +189,16 @@ def test_entry_rules_command_bad_input_is_a_message(runner, args):
     result = runner.invoke(cli, ["entry-rules", *args])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "Error" in result.output
+
+
+def test_base_layer_header_lists_where_it_disagrees_with_the_unilateral_rule():
+    """The header says which countries of China's unilateral list the dataset shows visa-free
+    (possibly the list itself) and which it does not know yet; it must match the files."""
+    text = DEFAULT_BASE_PATH.read_text(encoding="utf-8")
+    base = load_visa_base()
+    rule = next(r for r in DATA.entry_rules if r.id == "cn-visa-free-unilateral")
+    free = [c for c in rule.countries if base.requirement(c, "CN").kind == "visa_free"]
+    other = [c for c in rule.countries if c not in free]
+    assert free and other
+    assert f"shows {len(free)} of its {len(rule.countries)} countries visa-free" in text
+    assert f"({' '.join(free)})" in text and f"({' '.join(other)})" in text

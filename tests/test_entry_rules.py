@@ -202,3 +202,19 @@ def test_base_layer_header_lists_where_it_disagrees_with_the_unilateral_rule():
     assert free and other
     assert f"shows {len(free)} of its {len(rule.countries)} countries visa-free" in text
     assert f"({' '.join(free)})" in text and f"({' '.join(other)})" in text
+
+
+def test_a_us_passport_is_told_china_needs_a_consular_visa_not_the_datasets_e_visa():
+    """The dataset lists 'e-visa' for US passports into China; a sourced rule says it is only
+    the online application, and it decides: the refusal names that rule and its check date."""
+    assert DATA.visa_base is not None
+    assert DATA.visa_base.requirement("US", "CN").kind == "e_visa"
+    decision = entry_decision("CN", "US", SPRING, data=DATA)
+    assert not decision.permitted and decision.layer == "rule"
+    assert decision.reason is not None
+    first = decision.reason.params["details"][0]
+    assert first.code == "entry_layer_rule" and first.params["rule"] == "cn-visa-us"
+    text = english(decision.reason)
+    assert "checked 2026-12-07" in text and "e_visa_needed" not in {
+        d.code for d in decision.reason.params["details"]
+    }

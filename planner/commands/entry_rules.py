@@ -140,7 +140,7 @@ def command(on: str, nationalities: str, fmt: str, lang: str) -> None:
         lines.append(
             _(
                 "%(nationality)s -> %(country)s: %(allowed)s; rule id %(regime)s; max stay "
-                "%(stay)s; answered by the %(layer)s of %(date)s; base layer alone: %(base)s"
+                "%(stay)s; layer: %(layer)s, dated %(date)s; base layer alone: %(base)s"
             )
             % {
                 "nationality": row["nationality"],

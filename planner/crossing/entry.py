@@ -192,6 +192,8 @@ def entry_decision(
             continue
         named = {"rule": rule.id, "title": rule.title}
         if not rule.permits:
+            if _names(rule, nationality) and deciding is None:
+                deciding = rule  # a "no" that names the passport overrides the base layer
             if rule.note is not None:
                 notes.append(Message("entry_rule_does_not_apply", {**named, "note": rule.note}))
             else:
@@ -271,6 +273,7 @@ def entry_decision(
     if deciding is not None:
         basis: Message | None = rule_layer(deciding)
         layer, layer_date = "rule", deciding.checked
+        details.append(basis)  # the layer that decided, first, as for the base layer
         if base_free and base_basis is not None:
             # The dataset may still show the regime that has ended (or not begun): say so.
             details.append(

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,15 +29,25 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from planner.errors import DataProblems
 from planner.geo import amur_bank
-from planner.model import COORD_CONFIDENCE, KINDS, Attraction, LatLon, LocalizedName
+from planner.model import (
+    COORD_CONFIDENCE,
+    KINDS,
+    AnnualDate,
+    Attraction,
+    EventDates,
+    LatLon,
+    LocalizedName,
+)
 from planner.timeutil import CITIES, CITY_COUNTRY
 from planner.validation import (
     CurrencyCode,
+    IsoDate,
     SourceEntry,
     Text,
     between,
@@ -203,6 +214,126 @@ class LocalText(BaseModel):
         return LocalizedName(zh=self.zh, ru=self.ru, en=self.en)
 
 
+def _clock_span(value: str | None) -> tuple[time, time] | None:
+    """'HH:MM-HH:MM' on the local clock, within one day, as a pair of times; None stays None."""
+    if value is None:
+        return None
+    try:
+        first, last = (time.fromisoformat(part) for part in value.split("-"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time of day 'HH:MM-HH:MM'") from None
+    if not first < last:
+        raise ValueError(f"{value!r}: the time of day must end after it starts, the same day")
+    return first, last
+
+
+def _sources_list(sources: list[SourceEntry]) -> tuple:
+    return tuple(s.to_source() for s in sources)
+
+
+class EventYear(BaseModel):
+    """An event's dates in one year: `{year, start, end, time, time_estimated, sources}`, or
+    `{year, published: false, checked, searched}` when they are not published."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: Annotated[int, between(1900, 2200)]
+    published: bool = True
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+    time: str | None = None  # 'HH:MM-HH:MM' on the city's clock; null = time of day unknown
+    time_estimated: bool = False
+    sources: list[SourceEntry] = []
+    checked: IsoDate | None = None  # not published: the day it was last looked for
+    searched: str = ""  # not published: where it was looked for
+
+    @model_validator(mode="after")
+    def _dates_or_not_published(self) -> EventYear:
+        if not self.published:
+            if self.start or self.end or self.time or self.sources:
+                raise ValueError(
+                    f"{self.year}: not published, so no start, end, time or sources "
+                    "(say where it was looked for in 'searched')"
+                )
+            if self.checked is None or not self.searched.strip():
+                raise ValueError(
+                    f"{self.year}: dates not published needs 'checked' (the day it was "
+                    "looked for) and 'searched' (where)"
+                )
+            return self
+        if self.start is None or self.end is None:
+            raise ValueError(
+                f"{self.year}: give 'start' and 'end', or mark the year 'published': false"
+            )
+        if self.start.year != self.year or not self.start <= self.end:
+            raise ValueError(
+                f"{self.year}: start {self.start} must be in {self.year} and not after "
+                f"end {self.end}"
+            )
+        if (self.end - self.start).days > 366:
+            raise ValueError(f"{self.year}: more than a year from start to end")
+        if not self.sources:
+            raise ValueError(f"{self.year}: no source supports these dates")
+        _clock_span(self.time)
+        return self
+
+    def to_dates(self) -> EventDates:
+        return EventDates(
+            year=self.year,
+            start=self.start if self.published else None,
+            end=self.end if self.published else None,
+            hours=_clock_span(self.time),
+            hours_estimated=self.time_estimated,
+            sources=_sources_list(self.sources),
+            checked=self.checked,
+            searched=self.searched,
+        )
+
+
+class EventAnnual(BaseModel):
+    """An event held every year on one calendar day: `{month, day, time, time_estimated,
+    sources}` (Victory Day: 9 May)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: Annotated[int, between(1, 12)]
+    day: Annotated[int, between(1, 31)]
+    time: str | None = None
+    time_estimated: bool = False
+    sources: Annotated[list[SourceEntry], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _a_day_of_every_year(self) -> EventAnnual:
+        try:
+            date(2027, self.month, self.day)  # not a leap year: 29 February is not every year
+        except ValueError:
+            raise ValueError(f"{self.day}.{self.month} is not a day of every year") from None
+        _clock_span(self.time)
+        return self
+
+    def to_annual(self) -> AnnualDate:
+        return AnnualDate(
+            month=self.month,
+            day=self.day,
+            hours=_clock_span(self.time),
+            hours_estimated=self.time_estimated,
+            sources=_sources_list(self.sources),
+        )
+
+
+def _date_months(dates: list[EventYear] | None, annual: EventAnnual | None) -> set[int]:
+    """The months an event's published dates fall in."""
+    months = {annual.month} if annual is not None else set()
+    for entry in dates or ():
+        if entry.published and entry.start is not None and entry.end is not None:
+            first, last = entry.start, entry.end
+            months |= {
+                (first.month + n - 1) % 12 + 1
+                for n in range((last.year - first.year) * 12 + last.month - first.month + 1)
+            }
+    return months
+
+
 class PlaceProperties(BaseModel):
     """A Feature's properties: the planner's fields, plus OSM-style tags (any other text)."""
 
@@ -238,6 +369,10 @@ class PlaceProperties(BaseModel):
     # Day trips: round-trip road distance from the city in km (sourced); the planner offers a day
     # trip only within a configurable return distance. Optional; null or absent = unknown.
     return_km: float | None = None
+    # Events: their dates per year (or "not published" for a year), and/or a rule for a fixed
+    # calendar day; an event without either is refused, so none is planned on a guessed day.
+    dates: list[EventYear] | None = None
+    annual: EventAnnual | None = Field(default=None, validate_default=True)
 
     @field_validator("coord_confidence")
     @classmethod
@@ -336,6 +471,46 @@ class PlaceProperties(BaseModel):
             raise ValueError("no source supports the distance ('return_km' in supports)")
         return value
 
+    @field_validator("dates")
+    @classmethod
+    def _one_entry_a_year(cls, value: list[EventYear] | None) -> Any:
+        if value is not None:
+            years = [entry.year for entry in value]
+            twice = sorted({y for y in years if years.count(y) > 1})
+            if twice:
+                raise ValueError(f"year(s) {twice} listed more than once")
+        return value
+
+    @field_validator("annual")
+    @classmethod
+    def _events_have_dates(cls, value: EventAnnual | None, info: ValidationInfo) -> Any:
+        kind = info.data.get("kind")
+        has_dates = bool(info.data.get("dates")) or value is not None
+        if kind == "event" and not has_dates and "dates" in info.data:
+            raise PydanticCustomError(
+                "event_without_dates",
+                "an event needs its dates per year ('dates': year, start, end, time, "
+                "time_estimated, sources; or year, published false, checked, searched) "
+                "or an 'annual' rule; months alone do not place it",
+                {"field": "dates"},
+            )
+        if kind is not None and kind != "event" and has_dates:
+            raise PydanticCustomError(
+                "dates_not_event",
+                f"only an event carries 'dates' or 'annual' (this is a {kind})",
+                {"field": "dates"},
+            )
+        listed = set(info.data.get("months") or range(1, 13))  # broken months: reported there
+        outside = sorted(_date_months(info.data.get("dates"), value) - listed)
+        if outside:
+            # The planner visits a place only in its months: dates outside them would be lost.
+            raise PydanticCustomError(
+                "dates_outside_months",
+                f"dates fall in month(s) {outside}, which 'months' does not list",
+                {"field": "months"},
+            )
+        return value
+
     def to_attraction(self, location: LatLon) -> Attraction:
         tags: dict[str, Any] = {k: v for k, v in (self.model_extra or {}).items() if v is not None}
         if self.return_km is not None:
@@ -364,6 +539,8 @@ class PlaceProperties(BaseModel):
             sources=tuple(s.to_source() for s in self.sources),
             note=self.note.to_name() if self.note is not None else None,
             editorial_note=self.editorial_note,
+            dates=tuple(sorted((d.to_dates() for d in self.dates or ()), key=lambda d: d.year)),
+            annual=self.annual.to_annual() if self.annual is not None else None,
         )
 
 

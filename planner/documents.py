@@ -27,8 +27,8 @@ Gettext = Callable[[str], str]
 def plan_document(
     spec: PlanSpec,
     catalogue: Catalogue | None = None,
-    time_limit: float = 0.25,
-    seed: int = 0,
+    time_limit: float = 2.0,
+    seed: int | None = None,
     notices: Sequence[CrossingNotice] = (),
 ) -> dict[str, Any]:
     """Plan *spec* around the crossing *notices* of its dates (suspensions are respected);

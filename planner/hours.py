@@ -3,6 +3,7 @@
 Hours are OSM `opening_hours` expressions, evaluated by opening_hours_py in the place's zone
 (Asia/Shanghai for Heihe, Asia/Yakutsk for Blagoveshchensk) with the public holidays of China or
 Russia for `PH`. A place whose hours are not known (None) answers None, never a guess.
+An event is open only on its dates (planner.events), in its time of day when that is known.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import lru_cache
 
 import opening_hours
 
+from planner import events
 from planner.model import Attraction
 from planner.timeutil import CITY_COUNTRY, city_zone, require_aware
 
@@ -74,8 +76,13 @@ def open_intervals(attraction: Attraction, day: date) -> list[tuple[datetime, da
     Returns
     -------
     A list of (start, end) pairs clipped to that day (an all-day opening ends at the next
-    midnight), empty when closed all day; None when the hours are unknown.
+    midnight), empty when closed all day; None when the hours are unknown. An event is
+    closed on a day it is not known to be held, and open in its time of day when it is.
     """
+    if events.is_dated(attraction):
+        held = events.day_intervals(attraction, day)
+        if held is not None:
+            return held
     if attraction.opening_hours is None:
         return None
     return list(_day_intervals(attraction.opening_hours, attraction.city, day))

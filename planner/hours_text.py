@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, time
 
-from babel.dates import get_day_names, get_month_names
+from babel.dates import format_interval, format_skeleton, get_day_names, get_month_names
 
 from planner.messages import N_
+from planner.model import Attraction
 
 Gettext = Callable[[str], str]
 
@@ -48,6 +50,11 @@ CLOSED_LAST: dict[int, str] = {
 }
 ALL_YEAR = N_("all year")
 MONTH_RANGE = N_("%(first)s to %(last)s")
+# An event's dates (planner.events): per year, or every year on one day.
+EVERY_YEAR_ON = N_("every year on %(day)s")
+YEAR_DATES = N_("in %(year)s: %(dates)s")
+DATES_NOT_PUBLISHED = N_("dates not published")
+ABOUT_TIME = N_("about %(time)s")
 
 _TIME = r"(?:[01]\d|2[0-4]):[0-5]\d"
 _TIMES_RE = re.compile(rf"^{_TIME}-{_TIME}(?:,{_TIME}-{_TIME})*$")
@@ -259,3 +266,40 @@ def months_in_words(months: Sequence[int], _: Gettext, lang: str = "en") -> str:
             first, last = month_name(run[0], lang), month_name(run[-1], lang)
             parts.append(_(MONTH_RANGE) % {"first": first, "last": last})
     return _capital(("、" if lang == "zh" else ", ").join(parts))
+
+
+def _time_of_day(hours: tuple[time, time] | None, estimated: bool, _: Gettext) -> str:
+    if hours is None:
+        return ""
+    text = f"{hours[0]:%H:%M}–{hours[1]:%H:%M}"
+    return ", " + (_(ABOUT_TIME) % {"time": text} if estimated else text)
+
+
+def event_dates_in_words(place: Attraction, _: Gettext, lang: str = "en") -> list[str]:
+    """An event's dates, one line a year: '2025: July 26 – August 20', '2027: dates not
+    published', 'every year on May 9, about 09:00–11:30'."""
+    locale = BABEL_LOCALES.get(lang, "en")
+    lines = []
+    if place.annual is not None:
+        rule = place.annual
+        day = format_skeleton("MMMMd", date(2027, rule.month, rule.day), locale=locale)
+        lines.append(
+            _(EVERY_YEAR_ON) % {"day": day} + _time_of_day(rule.hours, rule.hours_estimated, _)
+        )
+    for entry in sorted(place.dates, key=lambda d: d.year):
+        if entry.start is None or entry.end is None:
+            text = _(DATES_NOT_PUBLISHED)
+        elif entry.start == entry.end:
+            text = format_skeleton("MMMMd", entry.start, locale=locale)
+        else:
+            text = format_interval(entry.start, entry.end, "MMMMd", locale=locale)
+        text += _time_of_day(entry.hours, entry.hours_estimated, _)
+        lines.append(_(YEAR_DATES) % {"year": str(entry.year), "dates": text})
+    return lines
+
+
+def when_in_words(place: Attraction, _: Gettext, lang: str = "en") -> str:
+    """When a place can be visited: an event's dates, else its months."""
+    if place.kind == "event":
+        return "; ".join(event_dates_in_words(place, _, lang)) or _(DATES_NOT_PUBLISHED)
+    return months_in_words(place.months, _, lang)

@@ -78,6 +78,11 @@ TEMPLATES: dict[str, str] = {
     # why a request cannot be planned (PlanningError)
     "refused_departure_before_arrival": N_("the departure must be after the arrival"),
     "refused_trip_too_long": N_("trips longer than 14 days are not supported"),
+    "refused_day_across": N_("choose a day across the river: automatic, yes or no"),
+    "refused_day_across_day": N_("the day across (day %(day)s) is outside the trip"),
+    "refused_safe_and_last": N_(
+        "a safe return and the day's last crossing back exclude each other: choose one"
+    ),
     "refused_pace": N_("choose a pace: relaxed, normal or packed"),
     "refused_party_size": N_("the party size must be a whole number from 1 to 200"),
     "refused_stay": N_("say where you stay: Heihe or Blagoveshchensk"),
@@ -187,6 +192,15 @@ TEMPLATES: dict[str, str] = {
         "you come back from %(city)s on the day's last crossing (%(mode)s at %(time)s): if you "
         "miss it, you spend the night there"
     ),
+    "last_run_back": N_(
+        "you come back from %(city)s on the day's last run (%(mode)s at %(time)s); the plan "
+        "has you at the port at least %(minutes)s min before reporting. %(if_missed)s"
+    ),
+    "last_run_if_missed": N_("If you miss it: %(next)s; stay near %(port)s; %(entry)s"),
+    "next_run": N_("the next run is the %(mode)s at %(time)s the next morning"),
+    "next_run_unknown": N_("the next run from %(city)s is not known: ask at the port"),
+    "entry_allows_night": N_("your entry allows up to %(days)s days, so a night there is legal"),
+    "entry_visa_night": N_("a night there is within your visa's terms (check its dates)"),
     "crossing_tight": N_(
         "less than an hour to spare before reporting for the %(mode)s at %(time)s (%(city)s): "
         "%(minutes)s min; do not linger at the stop before it"
@@ -254,6 +268,8 @@ TEMPLATES: dict[str, str] = {
     # plans: why a place is left out
     "left_excluded": N_("excluded by you"),
     "left_season": N_("not open in the months of the trip"),
+    "left_not_on_dates": N_("not on the trip's dates"),
+    "left_dates_not_published": N_("dates not published for %(year)s"),
     "left_over_budget": N_("%(cost)s %(currency)s for the party, over the daily budget"),
     "left_over_day_budget": N_("the day's tickets would exceed the budget"),
     "left_position_unknown": N_(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,39 @@ class Fare:
     sources: tuple[Source, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class EventDates:
+    """When an event is held in one year, on its city's clock; start None = not published.
+
+    A year whose dates are not published is kept as such (with the day it was last looked
+    for), so that the planner says so instead of guessing a day.
+    """
+
+    year: int
+    start: date | None  # first day; None when the year's dates are not published
+    end: date | None  # last day (inclusive)
+    hours: tuple[time, time] | None = None  # time of day on the local clock; None = unknown
+    hours_estimated: bool = False  # the time of day is an estimate (sources disagree or differ)
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+    checked: date | None = None  # not published: the day it was last looked for
+    searched: str = ""  # not published: where it was looked for
+
+    @property
+    def published(self) -> bool:
+        return self.start is not None
+
+
+@dataclass(frozen=True)
+class AnnualDate:
+    """An event held every year on the same calendar day (Victory Day, 9 May)."""
+
+    month: int
+    day: int
+    hours: tuple[time, time] | None = None
+    hours_estimated: bool = False
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+
+
 COORD_CONFIDENCE = ("high", "medium", "low", "estimated")
 KINDS = ("attraction", "day_trip", "event", "transport")
 
@@ -94,6 +127,9 @@ class Attraction:
     note: LocalizedName | None = None
     # The research log (disagreements between sources, rejected data): for editors, never shown.
     editorial_note: str = ""
+    # Events only: their dates per year, and a rule for a fixed calendar day (see planner.events).
+    dates: tuple[EventDates, ...] = ()
+    annual: AnnualDate | None = None
 
     @property
     def is_estimated(self) -> bool:

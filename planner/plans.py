@@ -25,7 +25,7 @@ NOTE_MAX = 200  # a revision note is a line (the column holds 200 characters)
 class Planner:
     """Plans in *store*, planned against *catalogue* within *time_limit* seconds."""
 
-    def __init__(self, store: PlanStore, catalogue: Catalogue, time_limit: float = 0.25):
+    def __init__(self, store: PlanStore, catalogue: Catalogue, time_limit: float = 2.0):
         self.store, self.catalogue, self.time_limit = store, catalogue, time_limit
 
     def _document(self, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

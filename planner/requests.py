@@ -273,6 +273,9 @@ class PlanSpec(_Closed):
     party_size: Annotated[StrictInt, Field(ge=1, le=200)] = 1
     group_tour: StrictBool = False
     allow_last_crossing: StrictBool = False
+    safe_return: StrictBool = False
+    day_across: Literal["auto", "yes", "no"] = "auto"
+    day_across_on: Annotated[StrictInt, Field(ge=1, le=MAX_DAYS + 1)] | None = None
     must_see: Annotated[list[PlaceId], Field(max_length=100)] = []
     exclude: Annotated[list[PlaceId], Field(max_length=100)] = []
     transport: Transport = Transport()
@@ -523,6 +526,9 @@ def to_trip_request(
         visas=tuple(spec.visas),
         group_tour=spec.group_tour,
         allow_last_crossing=spec.allow_last_crossing,
+        safe_return=spec.safe_return,
+        day_across=spec.day_across,
+        day_across_on=spec.day_across_on - 1 if spec.day_across_on is not None else None,
         extra_closures=closures,
         pinned=tuple(
             (lock.attraction_id, lock.day) for lock in spec.locked if lock.day is not None
@@ -557,6 +563,9 @@ def request_to_json(
         "party_size": req.party_size,
         "group_tour": req.group_tour,
         "allow_last_crossing": req.allow_last_crossing,
+        "safe_return": req.safe_return,
+        "day_across": req.day_across,
+        "day_across_on": req.day_across_on + 1 if req.day_across_on is not None else None,
         "must_see": list(req.must_see),
         "exclude": list(req.exclude),
         "transport": {city: list(transport.get(city, ("walk", "taxi"))) for city in CITIES},

@@ -9,12 +9,12 @@ Times are ISO 8601 with their offset, with the IANA zone name alongside. A `Mess
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from planner.crossing import CrossingAnswer, CrossingOption, Point
 from planner.messages import Message
-from planner.model import Attraction, LocalizedName
+from planner.model import Attraction, EventDates, LocalizedName
 from planner.timeutil import CITIES, city_zone
 from planner.trip import Crossing, Itinerary, Leg, Meal, Notice, Visit
 
@@ -89,11 +89,40 @@ def to_feature(attraction: Attraction) -> dict[str, Any]:
             "sources": [s.as_dict() for s in a.sources],
         }
     )
+    if a.dates:
+        properties["dates"] = [_event_dates(d) for d in a.dates]
+    if a.annual is not None:
+        properties["annual"] = {
+            "month": a.annual.month,
+            "day": a.annual.day,
+            "time": _time_of_day(a.annual.hours),
+            "time_estimated": a.annual.hours_estimated,
+            "sources": [s.as_dict() for s in a.annual.sources],
+        }
     return {
         "type": "Feature",
         "id": a.id,
         "geometry": {"type": "Point", "coordinates": [a.location.lon, a.location.lat]},
         "properties": properties,
+    }
+
+
+def _time_of_day(hours: tuple[time, time] | None) -> str | None:
+    return None if hours is None else f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+
+
+def _event_dates(d: EventDates) -> dict[str, Any]:
+    """One year of an event's dates, in the catalogue file's own shape."""
+    if d.start is None or d.end is None:
+        checked = d.checked.isoformat() if d.checked else None
+        return {"year": d.year, "published": False, "checked": checked, "searched": d.searched}
+    return {
+        "year": d.year,
+        "start": d.start.isoformat(),
+        "end": d.end.isoformat(),
+        "time": _time_of_day(d.hours),
+        "time_estimated": d.hours_estimated,
+        "sources": [s.as_dict() for s in d.sources],
     }
 
 

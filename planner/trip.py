@@ -51,7 +51,15 @@ class TripRequest:
     hotels: tuple[tuple[str, LatLon], ...] = ()  # city -> hotel point; default: city centre
     visas: tuple[str, ...] = ()  # countries (CN, RU) the traveller holds a visa for
     group_tour: bool = False  # travelling as an organised tour group (group visa-free regime)
-    allow_last_crossing: bool = False  # may come back on the day's last crossing (risky)
+    # The day's last run back is used with a cushion where a missed run costs one night;
+    # allow_last_crossing also where it strands for days (hovercraft, ice road: red), and
+    # safe_return never uses it (the rule before 2026-12).
+    allow_last_crossing: bool = False
+    safe_return: bool = False
+    # A day in the other city: "auto" (when it holds real sights), "yes" (planned even when
+    # short, and said), "no" (stay on one bank); day_across_on: that day (index from 0).
+    day_across: str = "auto"
+    day_across_on: int | None = None
     # Suspensions from published crossing notices (planner/agency.py), added to the data's own.
     extra_closures: tuple[Closure, ...] = ()
     pinned: tuple[tuple[str, int], ...] = ()  # (place id, day index from 0): kept on that day
@@ -88,6 +96,8 @@ class Crossing:
     leg: Leg | None = None  # the way to the departure terminal, to be there by `report_by`
     last_of_day: bool = False  # the day's last departure: no fallback if it is missed
     back_by: datetime | None = None  # for the way out: when to be at the port to come back
+    # For the day's last run back: what to do if it is missed (next run, a night there).
+    if_missed: Message | None = None
 
     @property
     def report_by(self) -> datetime:
@@ -164,7 +174,9 @@ class LeftOut:
     """A place not scheduled, with the reason code and a detail for the traveller."""
 
     attraction: Attraction
-    reason: str  # excluded | season | closed | over_budget | not_reachable | no_time | ...
+    # excluded | season | not_on_dates | dates_not_published | closed | over_budget |
+    # not_reachable | no_time | ...
+    reason: str
     detail: Message
 
 

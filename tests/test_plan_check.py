@@ -84,7 +84,9 @@ def _options(frm: str, day: date) -> tuple[border.CrossingOption, ...]:
     return border.options_on_day(frm, day, "RU", entry_permits=("CN",)).options
 
 
-def abroad_day(last_back: bool = False, allow: bool = False, red: bool = False) -> Itinerary:
+def abroad_day(
+    last_back: bool = False, allow: bool = False, red: bool = False, safe: bool = False
+) -> Itinerary:
     """Out to Heihe mid-morning, the island market, back on a departure that is not the last."""
     day = SUMMER
     out = next(o for o in _options(BLG, day) if o.report_by >= at(day, 9))
@@ -102,13 +104,17 @@ def abroad_day(last_back: bool = False, allow: bool = False, red: bool = False) 
         Visit(island, begin, end, there),
         Crossing(back, "heihe", away, last_of_day=last_back),
     )
-    notices = (Notice("red", Message("last_crossing_used")),) if red else ()
+    notices = (Notice("amber", Message("last_run_back")),) if red else ()
     finish = leg(back.to_point.location, HOTEL)
     day_plan = DayPlan(
         day, BLG, BLG, items, at(day, 8), at(day, 23, 59), finish, at(day, 8), warnings=notices
     )
     req = request(
-        day, arrive=at(day, 7), depart=at(day + timedelta(days=1), 12), allow_last_crossing=allow
+        day,
+        arrive=at(day, 7),
+        depart=at(day + timedelta(days=1), 12),
+        allow_last_crossing=allow,
+        safe_return=safe,
     )
     return plan_of(req, day_plan)
 
@@ -245,12 +251,13 @@ def test_a_departure_the_border_does_not_run_is_reported() -> None:
     assert "crossing" in rules_of(with_items(plan, out, island, replace(back, option=made_up)))
 
 
-def test_the_last_departure_back_needs_leave_and_a_red_notice() -> None:
-    assert "last_crossing" in rules_of(abroad_day(last_back=True))
-    found = check_plan(abroad_day(last_back=True, allow=True), CAT)
+def test_the_last_ship_back_needs_its_amber_notice_and_is_refused_by_a_safe_return() -> None:
+    found = check_plan(abroad_day(last_back=True), CAT)
     assert [v.rule for v in found] == ["last_crossing"]
-    assert "red" in found[0].detail
-    assert "last_crossing" not in rules_of(abroad_day(last_back=True, allow=True, red=True))
+    assert "amber last_run_back" in found[0].detail
+    assert check_plan(abroad_day(last_back=True, red=True), CAT) == []
+    refused = check_plan(abroad_day(last_back=True, red=True, safe=True), CAT)
+    assert "does not allow" in " ".join(v.detail for v in refused)
 
 
 def test_a_wrong_last_of_day_flag_is_reported() -> None:

@@ -59,23 +59,22 @@ def test_an_evening_departure_is_reached_with_its_margin_after_dinner():
     assert _end_of_day(plan.days[-1]) <= depart - timedelta(minutes=30)
 
 
-def test_a_day_abroad_does_not_come_back_on_the_days_last_crossing():
-    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
+def test_a_safe_return_day_abroad_does_not_come_back_on_the_days_last_crossing():
+    plan = plan_trip(_request(safe_return=True, day_across="yes"), time_limit=QUALITY_LIMIT)
     backs = [c for d in plan.days for c in d.crossings if c.direction_from == "blagoveshchensk"]
     assert backs, "a three-day summer trip from Heihe includes a day in Blagoveshchensk"
     assert not any(c.last_of_day for c in backs)
     assert not any(n.severity == "red" for d in plan.days for n in d.warnings)
 
 
-def test_coming_back_on_the_last_crossing_is_opted_into_and_said_in_red():
-    # Arriving on a later ship leaves only the last one back (a short day abroad).
-    req = _request(allow_last_crossing=True)
-    plan = plan_trip(req, time_limit=QUALITY_LIMIT)
-    for day in plan.days:
-        for c in day.crossings:
-            if c.last_of_day:
-                assert any(n.message.code == "last_crossing_used" for n in day.warnings)
-                assert any(n.severity == "red" for n in day.warnings)
+def test_coming_back_on_the_last_ship_is_said_in_amber_with_what_to_do_if_missed():
+    plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
+    lasts = [(d, c) for d in plan.days for c in d.crossings if c.last_of_day]
+    assert lasts, "the summer day in Blagoveshchensk comes back on the last ship"
+    for day, _crossing in lasts:
+        codes = {(n.severity, n.message.code) for n in day.warnings}
+        assert ("amber", "last_run_back") in codes
+        assert not any(n.severity == "red" for n in day.warnings)
 
 
 @pytest.mark.parametrize(
@@ -190,6 +189,7 @@ def test_a_chinese_tour_group_in_july_spends_a_day_in_blagoveshchensk():
         visas=(),
         party_size=6,
         group_tour=True,
+        day_across="yes",
     )
     plan = plan_trip(req, time_limit=QUALITY_LIMIT)
     assert any(s.attraction.city == "blagoveshchensk" for d in plan.days for s in d.stops)
@@ -326,7 +326,7 @@ def _spare_before_crossings(day):  # noqa: ANN001 - a DayPlan
 
 
 def test_a_group_keeps_half_an_hour_in_hand_before_reporting_at_the_border():
-    req = _request(party_size=6, group_tour=True)
+    req = _request(party_size=6, group_tour=True, day_across="yes")
     plan = plan_trip(req, time_limit=QUALITY_LIMIT)
     spares = [s for day in plan.days for s in _spare_before_crossings(day)]
     assert spares, "the group goes across and comes back"

@@ -21,7 +21,7 @@ _request = summer_request
 
 @pytest.fixture(scope="module")
 def summer_plan():
-    return plan_trip(_request(), time_limit=QUALITY_LIMIT, seed=1)
+    return plan_trip(_request(day_across="yes"), time_limit=QUALITY_LIMIT, seed=1)
 
 
 def test_every_visit_falls_inside_its_opening_hours(summer_plan):

@@ -237,7 +237,7 @@ def test_the_command_line_refuses_in_its_language(runner):
 
 
 def test_a_plans_crossings_do_not_tell_a_returning_traveller_to_stay_overnight(api):
-    body = {**BASE, "nationality": "CN", "group_tour": True, "party_size": 6}
+    body = {**BASE, "nationality": "CN", "group_tour": True, "party_size": 6, "day_across": "yes"}
     plan = api.post("/api/v1/plans", json=body).get_json()["plan"]
     crossings = [c for day in plan["days"] for c in day["crossings"]]
     assert crossings

@@ -29,9 +29,9 @@ from planner.cli_options import Seconds, open_store_or_fail
 @click.option(
     "--time-limit",
     type=Seconds(maximum=60),
-    default=0.25,
+    default=2.0,
     show_default=True,
-    help="Seconds of search per plan.",
+    help="A cap on the wall time of each plan (the search runs on a fixed work budget).",
 )
 def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: float) -> None:
     """Plan one trip per row of an agency's CSV file and store each plan."""

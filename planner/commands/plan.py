@@ -174,7 +174,9 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option("--party", "party_size", type=click.IntRange(min=1, max=200), default=1)
 @click.option("--group-tour", is_flag=True, help="an organised tour group (group visa-free)")
 @click.option(
-    "--allow-last-crossing", is_flag=True, help="may come back on the day's last crossing"
+    "--allow-last-crossing",
+    is_flag=True,
+    help="may come back on the last hovercraft or ice-road bus too (a missed run strands)",
 )
 @click.option("--must-see", default="", help="comma-separated catalogue ids")
 @click.option("--exclude", default="", help="comma-separated catalogue ids")
@@ -183,6 +185,16 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     "kept",
     multiple=True,
     help="keep a place on a day: ID@DAY (DAY from 1), e.g. lenin-square@2",
+)
+@click.option("--safe-return", is_flag=True, help="never plan the day's last run back")
+@click.option(
+    "--day-across",
+    type=click.Choice(["auto", "yes", "no"]),
+    default="auto",
+    help="a day in the other city: auto (when it holds real sights), yes, no",
+)
+@click.option(
+    "--day-across-on", type=click.IntRange(1, 15), default=None, help="the day across (from 1)"
 )
 @click.option("--transport", default="walk,taxi", help=f"modes among {','.join(MODES)}")
 @click.option("--transport-heihe", default=None, help="modes in Heihe (default: --transport)")
@@ -194,8 +206,13 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
-@click.option("--time-limit", type=Seconds(minimum=0.01, maximum=60), default=0.25)
-@click.option("--seed", type=int, default=0)
+@click.option(
+    "--time-limit",
+    type=Seconds(minimum=0.01, maximum=60),
+    default=2.0,
+    help="a cap on the wall time; the search runs on a fixed work budget",
+)
+@click.option("--seed", type=int, default=None, help="default: drawn from the request")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 def command(
     request_file,
@@ -211,6 +228,9 @@ def command(
     party_size,
     group_tour,
     allow_last_crossing,
+    safe_return,
+    day_across,
+    day_across_on,
     must_see,
     exclude,
     kept,
@@ -279,6 +299,9 @@ def command(
             visas=tuple(v for value in visas for v in _csv(value)),
             group_tour=group_tour,
             allow_last_crossing=allow_last_crossing,
+            safe_return=safe_return,
+            day_across=day_across,
+            day_across_on=day_across_on - 1 if day_across_on is not None else None,
             pinned=tuple(_keep(value) for value in kept),
         )
         itinerary = plan_trip(request, time_limit=time_limit, seed=seed)

@@ -10,8 +10,11 @@ from planner.plan_check.walk import (
     FIRST_NIGHT_NOTICE,
     LAST_CROSSING_NOTICE,
     LAST_MOVE_NOTICE,
+    LAST_RUN_CUSHION,
+    LAST_RUN_NOTICE,
     NIGHTS_NOTICE,
     ROUNDING,
+    STRANDING_MODES,
     Violation,
     _at,
     _aware,
@@ -32,7 +35,7 @@ from planner.plan_check.walk import (
 )
 from planner.planning import rules
 from planner.timeutil import CITY_TZ, city_zone, other_city
-from planner.trip import Item, Itinerary, Meal, TripRequest, Visit
+from planner.trip import Crossing, Item, Itinerary, Meal, TripRequest, Visit
 
 
 def check_clocks(plan: Itinerary, cat: Catalogue) -> list[Violation]:
@@ -206,12 +209,19 @@ def check_banks(plan: Itinerary, cat: Catalogue) -> list[Violation]:
 
 
 def check_last_crossings(plan: Itinerary, cat: Catalogue) -> list[Violation]:
-    """Rule 6: real departures only; the day's last one back only if allowed, and then in red."""
+    """Rule 6: real departures only. The day's last run back: never with `safe_return`; where a
+    missed run strands for days (hovercraft, ice road) only if allowed, and then in red;
+    elsewhere with an amber notice and LAST_RUN_CUSHION in hand at the port."""
     req, out = plan.request, _Found()
     nationality, visas = _nationality(req)
-    for day in plan.days:
+    for wd in _walk(plan, cat):
+        day = wd.plan
         red = {n.message.code for n in day.warnings if n.severity == "red"}
-        for item in day.crossings:
+        amber = {n.message.code for n in day.warnings if n.severity == "amber"}
+        for n, step in enumerate(wd.steps):
+            item = step.item
+            if not isinstance(item, Crossing):
+                continue
             opt, label, frm = item.option, _label(item), item.option.from_point.city
             options = _departures(frm, _local_day(opt.depart, frm), nationality, _party(req), visas)
             if not any((o.depart, o.mode) == (opt.depart, opt.mode) for o in options):
@@ -230,13 +240,29 @@ def check_last_crossings(plan: Itinerary, cat: Catalogue) -> list[Violation]:
                     f"{label}: last_of_day={item.last_of_day}, "
                     f"but it is{'' if is_last else ' not'} the day's last departure",
                 )
-            if is_last and opt.to_point.city == day.city_start and not req.allow_last_crossing:
+            back = opt.to_point.city == day.city_start
+            if not is_last:
+                continue
+            stranding = opt.mode in STRANDING_MODES
+            if back and (req.safe_return or (stranding and not req.allow_last_crossing)):
                 out.add(
                     "last_crossing",
                     day.date,
                     f"{label} is the day's last departure back; the request does not allow it",
                 )
-            if is_last and not red & {LAST_CROSSING_NOTICE, LAST_MOVE_NOTICE}:
+            if back and not stranding:
+                if LAST_RUN_NOTICE not in amber:
+                    out.add("last_crossing", day.date, f"{label}: no amber {LAST_RUN_NOTICE}")
+                if n > 0 and item.leg is not None:
+                    at_port = wd.steps[n - 1].end + timedelta(minutes=item.leg.minutes)
+                    if at_port > opt.report_by - LAST_RUN_CUSHION:
+                        out.add(
+                            "last_crossing",
+                            day.date,
+                            f"{label}: at the port {_hm(at_port)}, less than "
+                            f"{LAST_RUN_CUSHION} before reporting at {_hm(opt.report_by)}",
+                        )
+            elif not red & {LAST_CROSSING_NOTICE, LAST_MOVE_NOTICE}:
                 out.add(
                     "last_crossing",
                     day.date,

@@ -33,6 +33,11 @@ DEFAULT_HOTELS: dict[str, LatLon] = {
 }
 LAST_CROSSING_NOTICE = "last_crossing_used"  # the red notice a day on the last departure carries
 LAST_MOVE_NOTICE = "last_crossing_move"  # the same, on a day that moves to the other bank
+LAST_RUN_NOTICE = "last_run_back"  # the amber notice of a day back on the last (ship, bus) run
+# Where a missed last run strands a traveller for days (freeze-up hovercraft, the ice road);
+# elsewhere the last run back is kept with this much in hand at the port.
+STRANDING_MODES = frozenset({"hovercraft", "pontoon_bus"})
+LAST_RUN_CUSHION = timedelta(minutes=60)
 ARRIVAL_NIGHT_NOTICE = "arrival_night_hotel"  # arrived in the night: the day starts at the hotel
 NIGHTS_NOTICE = "nights_on_local_calendar"  # nights realigned to the local dates
 FIRST_NIGHT_NOTICE = "first_night_where_arrived"  # the first night moved to where one lands

@@ -19,7 +19,9 @@ import numpy as np
 from planner import hours
 from planner.model import Attraction, LatLon
 from planner.planning.rules import (
+    ABROAD_MINUTE_SCORE,
     EVENING_CATEGORIES,
+    LAST_RUN_CUSHION_MIN,
     MEAL_SLACK_S,
     MEAL_WINDOWS,
     MIN_LEG_S,
@@ -37,7 +39,9 @@ from planner.travel import MODES, leg_matrix, load_params
 from planner.trip import Crossing, Leg, TripRequest
 
 BIG = 10**8
-MUST_SEE_SCORE = 500  # a must-see that cannot be mandatory still outweighs any other sight
+# A must-see that cannot be mandatory (no plan holds every must-see and every meal) outweighs
+# any other sight and a meal: the traveller asked for it; a meal it displaces is said (amber).
+MUST_SEE_SCORE = 3 * 1000
 MEAL_SCORE = 1000  # a landmark of popularity 10 scores 100-165
 
 CITY_CENTRES: dict[str, LatLon] = {
@@ -135,6 +139,7 @@ class Builder:
         # Set when no plan holds every must-see: they become the most valued of the optional
         # places, and those that still do not fit are reported in red.
         self.must_see_optional = False
+        self.abroad_minute_score = ABROAD_MINUTE_SCORE  # raised for a second try (service.py)
         self.crossing_cushion = timedelta(minutes=crossing_cushion_minutes(req))
         self.candidates = candidates
         self.pace = PACES[req.pace]
@@ -247,7 +252,10 @@ class Builder:
                 from_loc = opt.from_point.location or CITY_CENTRES[opt.from_point.city]
                 # Keep the cushion where the day allows it (an arrival may leave less).
                 way = timedelta(seconds=self.seconds(city, loc, from_loc))
-                due = min(opt.report_by, max(opt.report_by - self.crossing_cushion, start + way))
+                cushion = self.crossing_cushion
+                if c.last_of_day:  # no later run: more in hand
+                    cushion = max(cushion, timedelta(minutes=LAST_RUN_CUSHION_MIN))
+                due = min(opt.report_by, max(opt.report_by - cushion, start + way))
                 segments.append(Segment(spec.index, city, loc, start, from_loc, due, c))
                 city = opt.to_point.city
                 loc = opt.to_point.location or CITY_CENTRES[city]
@@ -303,10 +311,21 @@ class Builder:
         mandatory = set()
         must = set(self.req.must_see)
         allowed_days = allowed_days or {}
+        # Places seen only on a day across (their bank is no night's): time there is what the
+        # border was crossed for, so each minute of a visit counts, and a museum is not traded
+        # for a row of five-minute monuments.
+        home_banks = {
+            seg.city
+            for seg in segments
+            if specs[seg.day].start_city == specs[seg.day].end_city == seg.city
+            or specs[seg.day].start_city != specs[seg.day].end_city
+        }
         for i in range(n_places):
             place = nodes[i].attraction
             assert place is not None
             scores[i] = interest_score(place, self.req.interests)
+            if place.city not in home_banks:
+                scores[i] += self.abroad_minute_score * self.service_s(place) // 60
             service[i] = self.service_s(place)
             if place.id in must and self.must_see_optional:
                 scores[i] += MUST_SEE_SCORE
@@ -341,7 +360,7 @@ class Builder:
                         (max(x, o), min(y, c - node.length)) for x, y in spans for o, c in opened
                     ]
                 windows[i][r] = tuple((x, y) for x, y in spans if x <= y)
-            if any(windows[i]):
+            if any(windows[i]) and not self.must_see_optional:
                 mandatory.add(i)
         instance = Instance(
             scores=tuple(scores),

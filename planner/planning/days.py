@@ -20,7 +20,14 @@ from planner.crossing.options import group_extra_minutes
 from planner.messages import Message
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES, DaySpec
-from planner.planning.rules import EARLIEST, MIN_HOURS_ABROAD, PACES, depart_margin_minutes
+from planner.planning.rules import (
+    EARLIEST,
+    LAST_RUN_CUSHION_MIN,
+    MIN_HOURS_ABROAD,
+    PACES,
+    STRANDING_MODES,
+    depart_margin_minutes,
+)
 from planner.timeutil import city_zone, other_city
 from planner.trip import Crossing, PlanningError, TripRequest
 
@@ -267,6 +274,28 @@ def move_options(b: Border, spec: DaySpec) -> tuple[list[Crossing], Message | No
     ], None
 
 
+def forced_days(req: TripRequest, cat: Catalogue, specs: list[DaySpec]) -> set[int]:
+    """The days one of which must be spent across the river: the day asked for (or any day
+    when none is named), the day of a kept stop on the other bank, any day for a must-see
+    there. Empty: the planner decides (a day across when it is worth the border)."""
+    stay_days = {s.index for s in specs if s.start_city == s.end_city}
+    pinned = {
+        day
+        for pid, day in req.pinned
+        if pid in cat and day in stay_days and cat.get(pid).city != specs[day].start_city
+    }
+    if pinned:
+        return pinned
+    if req.day_across == "yes":
+        if req.day_across_on is not None:
+            return {req.day_across_on} & stay_days
+        return stay_days
+    homes = {s.start_city for s in specs} | {s.end_city for s in specs}
+    if any(m in cat and cat.get(m).city not in homes for m in req.must_see):
+        return stay_days
+    return set()
+
+
 @dataclass(frozen=True)
 class Abroad:
     """A day across the river and back, on chosen departures."""
@@ -276,8 +305,38 @@ class Abroad:
     back: Crossing
 
 
-def abroad_options(b: Border, spec: DaySpec) -> tuple[list[Abroad], Message | None]:
-    """Ways to spend *spec*'s day on the other bank: out around mid-morning, back safely."""
+def _if_missed(b: Border, spec: DaySpec, out: CrossingOption, back: CrossingOption) -> Message:
+    """What a traveller who misses the day's last run back does: the next run, a night near
+    the port, and whether their entry allows that night."""
+    away = back.from_point.city
+    nxt = b.day_options(away, spec.day + timedelta(days=1))[:1]
+    if nxt:
+        first = nxt[0]
+        next_run = Message(
+            "next_run",
+            {"mode": first.mode, "time": first.depart.strftime("%H:%M"), "city": away},
+        )
+    else:
+        next_run = Message("next_run_unknown", {"city": away})
+    days = next(
+        (int(w.params.get("days") or 0) for w in out.warnings if w.code == "stay_limited"), 0
+    )
+    entry = (
+        Message("entry_allows_night", {"days": days})
+        if days
+        else Message("entry_visa_night", {"city": away})
+    )
+    return Message(
+        "last_run_if_missed", {"next": next_run, "port": back.from_point.name, "entry": entry}
+    )
+
+
+def abroad_options(
+    b: Border, spec: DaySpec, min_hours: float = MIN_HOURS_ABROAD
+) -> tuple[list[Abroad], Message | None]:
+    """Ways to spend *spec*'s day on the other bank: out early or around mid-morning, back on
+    the latest safe run and, where a missed run costs only a night, on the day's last run with
+    LAST_RUN_CUSHION_MIN in hand (the variants weigh which leaves more worth seeing)."""
     home = spec.start_city
     away = other_city(home)
     early = (
@@ -294,29 +353,37 @@ def abroad_options(b: Border, spec: DaySpec) -> tuple[list[Abroad], Message | No
     if not backs_all:
         return [], Message("no_return_that_day", {"city": away, "day": spec.day.isoformat()})
     last = backs_all[-1]
+    req = b.req
+    last_ok = not req.safe_return and (last.mode not in STRANDING_MODES or req.allow_last_crossing)
+    cushion = timedelta(minutes=LAST_RUN_CUSHION_MIN)
     target = datetime.combine(spec.day, OUT_ARRIVAL_TARGET, city_zone(away))
     picks = [outs[0], min(outs, key=lambda o: abs((o.arrive - target).total_seconds()))]
     choices: list[Abroad] = []
     only_last = False
     for out in dict.fromkeys(picks):
-        need = out.arrive + timedelta(hours=MIN_HOURS_ABROAD)
+        need = out.arrive + timedelta(hours=min_hours)
         usable = [o for o in backs_all if o.report_by >= need and o.arrive <= spec.end]
         safe = [o for o in usable if o is not last]
-        if safe:
-            back, is_last = safe[-1], False
-        elif usable and b.req.allow_last_crossing:
-            back, is_last = last, True
-        else:
-            only_last = only_last or bool(usable)
-            continue
-        choices.append(
-            Abroad(
-                spec.index,
-                Crossing(out, home, back_by=back.report_by),
-                Crossing(back, away, last_of_day=is_last),
+        backs: list[tuple[CrossingOption, bool]] = [(safe[-1], False)] if safe else []
+        last_fits = last in usable and last.report_by - cushion >= need
+        if last_fits and last_ok:
+            backs.append((last, True))
+        elif last_fits:
+            only_last = True
+        for back, is_last in backs:
+            choices.append(
+                Abroad(
+                    spec.index,
+                    Crossing(out, home, back_by=back.report_by),
+                    Crossing(
+                        back,
+                        away,
+                        last_of_day=is_last,
+                        if_missed=_if_missed(b, spec, out, back) if is_last else None,
+                    ),
+                )
             )
-        )
     if not choices:
         code = "only_last_crossing_back" if only_last else "too_little_time_abroad"
-        return [], Message(code, {"city": away, "hours": MIN_HOURS_ABROAD})
+        return [], Message(code, {"city": away, "hours": min_hours})
     return choices, None

@@ -8,7 +8,7 @@ poor (waiting, riding, border hours).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from planner.model import LatLon
@@ -129,6 +129,7 @@ def decode(
             # (clock, where) before each visit of this segment, to give one back for a meal
             before: list[tuple[int, LatLon, int]] = []
             must = set(req.must_see)
+            meal_before: tuple[int, LatLon, int] | None = None  # a pause meal just placed
             for node in routes[r]:
                 nd = nodes[node]
                 if nd.kind == "meal":
@@ -182,6 +183,7 @@ def decode(
                     starts.append(begin)
                     legs.append(leg.minutes * 60)
                     waits.append(begin - arrive)
+                    meal_before = (clock, where, len(items) - 1)
                     clock, where = finish, loc
                     continue
                 place = nd.attraction
@@ -192,6 +194,24 @@ def decode(
                 begin = next(
                     (max(arrive, a) for a, b in inst.windows[node][r] if max(arrive, a) <= b), None
                 )
+                if begin is None and place.id in must and meal_before is not None:
+                    # The search took the meal for a pause where the traveller was; the ride
+                    # it hid makes the must-see late. The must-see holds; the meal is missed
+                    # (and said) unless it fits later.
+                    m_clock, m_where, m_index = meal_before
+                    if m_index == len(items) - 1:
+                        items.pop(), starts.pop(), legs.pop(), waits.pop()
+                        clock, where, meal_before = m_clock, m_where, None
+                        leg = builder.leg(seg.city, where, place.location, distinct=True)
+                        arrive = clock + leg.minutes * 60
+                        begin = next(
+                            (
+                                max(arrive, a)
+                                for a, b in inst.windows[node][r]
+                                if max(arrive, a) <= b
+                            ),
+                            None,
+                        )
                 if begin is None:
                     out.dropped += 1
                     continue  # the real leg made it late: leave it out
@@ -246,9 +266,7 @@ def decode(
             end_leg = builder.leg(seg.city, where, seg.end_loc)
             if seg.crossing_after is not None:
                 c = seg.crossing_after
-                items.append(
-                    Crossing(c.option, c.direction_from, end_leg, c.last_of_day, c.back_by)
-                )
+                items.append(replace(c, leg=end_leg))
                 report = seg_end  # the report time less the cushion the builder kept
                 starts.append(report)
                 legs.append(end_leg.minutes * 60)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from planner import crossing as border
+from planner import events
 from planner.catalogue import Catalogue
 from planner.messages import Message
 from planner.model import Attraction
@@ -24,6 +25,9 @@ from planner.trip import LeftOut, PlanningError, TripRequest
 EATERIES = frozenset({"restaurant", "cafe", "food_court"})  # meal places only, never a "visit"
 CLUSTER_FAR_KM = 12.0  # places this far from the city centre form excursions
 CLUSTER_LINK_KM = 6.0  # ... with the places this close to each other
+
+
+DAY_ACROSS = ("auto", "yes", "no")
 
 
 def refused(text: str, code: str, **params: object) -> PlanningError:
@@ -83,6 +87,19 @@ def validate_request(req: TripRequest, cat: Catalogue) -> TripRequest:
                 place=cat.get(pid).name,
                 day=day + 1,
             )
+    if req.day_across not in DAY_ACROSS:
+        raise refused(f"day_across must be one of: {', '.join(DAY_ACROSS)}", "refused_day_across")
+    if req.day_across_on is not None and not 0 <= req.day_across_on < trip_days:
+        raise refused(
+            f"the day across (day {req.day_across_on + 1}) is outside the trip",
+            "refused_day_across_day",
+            day=req.day_across_on + 1,
+        )
+    if req.safe_return and req.allow_last_crossing:
+        raise refused(
+            "safe return and the day's last crossing exclude each other",
+            "refused_safe_and_last",
+        )
     pinned_ids = tuple(pid for pid, _ in req.pinned if pid not in req.must_see)
     return replace(
         req,
@@ -112,14 +129,19 @@ def choose_candidates(
     ]
     excluded, must = set(req.exclude), set(req.must_see)
     months = {s.day.month for s in specs}
+    days = [s.day for s in specs]
     left: dict[str, LeftOut] = {}
     out: list[Attraction] = []
     for place in pool:
         why: Message | None = None
         reason = ""
         return_km = place.tags.get("return_km")
+        off_dates = events.why_not_on(place, days) if events.is_dated(place) else None
         if place.id in excluded:
             reason, why = "excluded", Message("left_excluded")
+        elif off_dates is not None:
+            # An event only on its published dates: never on a day guessed from its months.
+            reason, why = off_dates.code.removeprefix("left_"), off_dates
         elif not months & set(place.months):
             reason, why = "season", Message("left_season")
         elif not position_known(place) and place.id not in must:

@@ -14,7 +14,13 @@ from planner.messages import Message
 from planner.planning.builder import CITY_CENTRES, DaySpec
 from planner.planning.days import NIGHT
 from planner.planning.decode import Decoded, crossing_fares
-from planner.planning.rules import WINTER_MONTHS, daylight, position_known
+from planner.planning.rules import (
+    LAST_RUN_CUSHION_MIN,
+    STRANDING_MODES,
+    WINTER_MONTHS,
+    daylight,
+    position_known,
+)
 from planner.timeutil import CITY_COUNTRY, city_zone
 from planner.trip import SEVERITIES, Crossing, DayPlan, Item, LeftOut, Meal, Notice, TripRequest
 
@@ -137,8 +143,13 @@ def day_notices(
                 "time": c.option.depart.strftime("%H:%M"),
             }
             moving = day.city_start != day.city_end  # to the hotel on the other bank
-            code = "last_crossing_move" if moving else "last_crossing_used"
-            out.append(Notice("red", Message(code, params)))
+            if not moving and c.option.mode not in STRANDING_MODES:
+                # A missed run costs a night: amber, with what to do then.
+                back = {**params, "minutes": LAST_RUN_CUSHION_MIN, "if_missed": c.if_missed}
+                out.append(Notice("amber", Message("last_run_back", back)))
+            else:
+                code = "last_crossing_move" if moving else "last_crossing_used"
+                out.append(Notice("red", Message(code, params)))
         for w in c.option.warnings:
             if w.code in SKIP_CODES:
                 continue

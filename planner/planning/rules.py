@@ -54,6 +54,14 @@ DEFAULT_DEPART_MARGIN_MIN = 60  # no departure point given: be ready to leave to
 
 EARLIEST = time(7, 0)  # a day with a crossing may start this early to catch a departure
 MIN_HOURS_ABROAD = 2.5  # a day across the river shorter than this is not worth the border
+# A day across that the traveller asked for, or that a must-see or kept stop there forces, is
+# planned down to this (the plan says how short it is).
+MIN_HOURS_ABROAD_ASKED = 1.0
+# The day's last run back is used by default, with this much in hand at its report time (a
+# planning rule); not where a missed run strands the traveller for days: the hovercraft of
+# freeze-up and break-up and the ice road run irregularly, and may not run the next day.
+LAST_RUN_CUSHION_MIN = 60
+STRANDING_MODES = frozenset({"hovercraft", "pontoon_bus"})
 POSITION_KNOWN_M = 1000  # a point less certain than this is "position unknown"
 MIN_LEG_S = 3 * 60  # two different places are never 0 minutes apart
 UNKNOWN_HOURS = (time(10, 0), time(17, 0))  # assumed when a place's hours are not known
@@ -67,8 +75,11 @@ WINTER_MONTHS = (11, 12, 1, 2, 3)  # outdoor places only in daylight (sunrise to
 DAY_TRIP_MAX_RETURN_KM = 300  # a day trip further than this (there and back) is not day-planned
 
 # Weights of the objective (in score points; a landmark of popularity 10 is worth 100).
-OTHER_CITY_BONUS = 120  # the reason most visitors come: one day on the other bank ...
-ABROAD_MIN_VISIT_MIN = 90  # ... when it holds at least this many minutes of sights
+# The reason most visitors come: one day on the other bank outweighs any choice of sights on
+# the home bank (the variant search keeps it whenever it holds ABROAD_MIN_VISIT_MIN) ...
+OTHER_CITY_BONUS = 600
+ABROAD_MIN_VISIT_MIN = 90  # ... and a day across with fewer minutes of sights is not planned
+ABROAD_MINUTE_SCORE = 2  # each minute of a visit on a day across (a 90-min museum: +180)
 BORDER_PENALTY_PER_HOUR = 20  # hours spent at and on the way through the border
 IDLE_PENALTY_PER_HOUR = 10  # waiting for a place to open
 TRAVEL_PENALTY_PER_HOUR = 10  # riding and walking between places

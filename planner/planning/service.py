@@ -13,8 +13,9 @@ variants.py; the spreading: spread.py.
 from __future__ import annotations
 
 import time as clock
+import zlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from planner.catalogue import Catalogue, load_catalogue
@@ -34,6 +35,7 @@ from planner.planning.days import (
     abroad_options,
     align_nights,
     day_specs,
+    forced_days,
     move_options,
     nights,
 )
@@ -48,9 +50,12 @@ from planner.planning.intake import (
 from planner.planning.notices import day_notices, trip_notices
 from planner.planning.rules import (
     ABROAD_MIN_VISIT_MIN,
+    ABROAD_MINUTE_SCORE,
     BORDER_PENALTY_PER_HOUR,
     FOOD_DETOUR_S,
     IDLE_PENALTY_PER_HOUR,
+    MIN_HOURS_ABROAD,
+    MIN_HOURS_ABROAD_ASKED,
     OTHER_CITY_BONUS,
     TRAVEL_PENALTY_PER_HOUR,
     depart_margin_minutes,
@@ -70,8 +75,28 @@ from planner.timeutil import other_city
 from planner.trip import Crossing, Itinerary, LeftOut, Meal, Notice, TripRequest
 
 MISSED_MEAL_PENALTY = 60
-SEARCH_SHARE = 0.6
 FRONT_RUNNERS = 2  # variants always weighed, even when the time limit is spent
+
+
+@dataclass(frozen=True)
+class WorkBudget:
+    """How much search a plan gets, in iterations: the same request on the same data gives the
+    same plan on any machine. The wall clock (`plan_trip`'s time limit) is only a cap, reached
+    on an overloaded machine; then the plan says it was cut short (`stats["capped"]`)."""
+
+    iterations: int = 400  # per solve of a variant (and of the meal pass, each spreading round)
+    no_improvement: int = 200  # ... or fewer, once this many give nothing better
+
+
+DEFAULT_BUDGET = WorkBudget()
+
+
+def request_seed(req: TripRequest) -> int:
+    """A seed drawn from the request itself (its stable repr), so that two identical requests
+    search alike and two different ones do not share their luck."""
+    return zlib.crc32(repr(req).encode("utf-8"))
+
+
 FOOD_CATEGORIES = frozenset({"restaurant", "food_market", "food", "cafe", "food_court"})
 
 
@@ -81,15 +106,23 @@ LATE_PENALTY = 100_000
 OVER_BUDGET_PENALTY = 300  # a day across that the budget cannot pay for
 # The day's last crossing has no fallback: an earlier one is worth more than a landmark.
 LAST_CROSSING_PENALTY = 150
+LONG_VISIT_FACTOR = 5  # the second try of a day across short of sights
+FORCED_DAY_BONUS = 10_000
+MUST_SEE_RETRIES = 2  # a day across the traveller asked for wins over staying put
+
+
+def worth_crossing(dec: Decoded, abroad: int) -> bool:
+    """A day across is a real visit (ABROAD_MIN_VISIT_MIN of sights), not hours of ports."""
+    return bool(abroad) and dec.abroad_visit_s >= ABROAD_MIN_VISIT_MIN * 60 * abroad
 
 
 def _value(dec: Decoded, abroad: int) -> float:
     """What a traveller gains from a plan, in score points.
 
-    The other city is the reason most visitors come, so a day there earns a bonus, but only
-    when it is a real visit (ABROAD_MIN_VISIT_MIN of sights), not two hours of ports.
+    The other city is the reason most visitors come, so a day there earns a bonus that
+    outweighs the home bank's sights, but only when it is a real visit.
     """
-    worth_it = abroad and dec.abroad_visit_s >= ABROAD_MIN_VISIT_MIN * 60 * abroad
+    worth_it = worth_crossing(dec, abroad)
     return (
         dec.score
         - IDLE_PENALTY_PER_HOUR * dec.idle_s / 3600
@@ -106,15 +139,105 @@ def _solve(
     builder: Builder,
     variant: Variant,
     clusters: list[list[Attraction]],
-    seconds: float,
+    budget: WorkBudget,
+    cap: float,
     seed: int,
     rates: dict[str, float],
     meal_spots: dict | None = None,
+    forced: bool = False,
 ) -> Outcome | None:
-    """Solve one variant for at most *seconds* of search; 0 means the construction only."""
+    """Solve one variant on *budget*, within *cap* seconds of wall time (0: construction only).
+    None: infeasible, or a day across that is not worth the border and was not *forced*."""
+    outcome = _solve_once(req, builder, variant, clusters, budget, cap, seed, rates, meal_spots)
+    if outcome is None:
+        return None
+    dec = outcome.decoded
+    if variant.abroad and not forced and not worth_crossing(dec, variant.abroad):
+        # Short of real sights there: weigh each minute across more (a museum or the
+        # embankment over a row of monuments), once; still short, it is not planned.
+        builder.abroad_minute_score = ABROAD_MINUTE_SCORE * LONG_VISIT_FACTOR
+        try:
+            outcome = _solve_once(
+                req, builder, variant, clusters, budget, cap, seed, rates, meal_spots
+            )
+        finally:
+            builder.abroad_minute_score = ABROAD_MINUTE_SCORE
+        if outcome is None or not worth_crossing(outcome.decoded, variant.abroad):
+            return None  # not worth the border: never planned unless asked for or forced
+    if forced and variant.abroad:
+        outcome.value += FORCED_DAY_BONUS  # asked for (or a kept stop or must-see there)
+    return outcome
+
+
+def _solve_once(
+    req: TripRequest,
+    builder: Builder,
+    variant: Variant,
+    clusters: list[list[Attraction]],
+    budget: WorkBudget,
+    cap: float,
+    seed: int,
+    rates: dict[str, float],
+    meal_spots: dict | None,
+) -> Outcome | None:
+    """Solve and decode one variant. A must-see that the real legs make late on its day (the
+    search sees a meal as a pause, not the ride it hides) is solved again kept off that day,
+    at most MUST_SEE_RETRIES times: a free day is better than a dropped must-see."""
+    avoid: dict[str, set[int]] = {}
+    outcome = None
+    for _retry in range(MUST_SEE_RETRIES + 1):
+        outcome = _solve_avoiding(
+            req, builder, variant, clusters, budget, cap, seed, rates, meal_spots, avoid
+        )
+        if outcome is None:
+            return None
+        late = _must_sees_dropped(req, outcome)
+        if not late or all(day in avoid.get(pid, ()) for pid, day in late):
+            break
+        for pid, day in late:
+            avoid.setdefault(pid, set()).add(day)
+    return outcome
+
+
+def _must_sees_dropped(req: TripRequest, outcome: Outcome) -> list[tuple[str, int]]:
+    """The must-sees the search placed that the real legs then dropped, with their day."""
+    built, dec = outcome.built, outcome.decoded
+    must = set(req.must_see)
+    out = []
+    for r, route in enumerate(outcome.routes):
+        for node in route:
+            place = built.nodes[node].attraction
+            if place is not None and place.id in must and place.id not in dec.visited:
+                out.append((place.id, built.segments[r].day))
+    return out
+
+
+def _solve_avoiding(
+    req: TripRequest,
+    builder: Builder,
+    variant: Variant,
+    clusters: list[list[Attraction]],
+    budget: WorkBudget,
+    cap: float,
+    seed: int,
+    rates: dict[str, float],
+    meal_spots: dict | None,
+    avoid: dict[str, set[int]],
+) -> Outcome | None:
     allowed = allowed_days(clusters, variant, req.pinned)
+    every_day = {spec.index for spec in variant.specs}
+    for pid, days in avoid.items():
+        allowed[pid] = set(allowed.get(pid, every_day)) - days
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
-    stop = FirstOf(MaxRuntime(seconds), NoImprovement(300)) if seconds > 0 else MaxIterations(0)
+    stop = (
+        FirstOf(
+            MaxIterations(budget.iterations),
+            NoImprovement(budget.no_improvement),
+            MaxRuntime(cap),
+        )
+        if cap > 0
+        else MaxIterations(0)
+    )
     result = solve(built.instance, stop, seed)
     if not check(built.instance, result.routes).feasible:
         return None
@@ -130,7 +253,7 @@ def _solve(
             for cs in variant.crossings.values()
             if len(cs) == 2 and crossing_fares(req, cs, rates) > req.daily_budget
         )
-    return Outcome(variant, built, dec, value)
+    return Outcome(variant, built, dec, value, routes)
 
 
 def _free_first_wait(built: Built) -> set[int]:
@@ -197,11 +320,14 @@ def _meal_spots(
 def plan_trip(
     req: TripRequest,
     catalogue: Catalogue | None = None,
-    time_limit: float = 0.25,
-    seed: int = 0,
+    time_limit: float = 2.0,
+    seed: int | None = None,
+    budget: WorkBudget = DEFAULT_BUDGET,
 ) -> Itinerary:
     """Plan the trip: choose, order and time the visits, meals and crossings of each day.
 
+    The search runs on *budget* (iterations) from *seed* (default: drawn from the request), so
+    the same request gives the same plan; *time_limit* seconds of wall time are only a cap.
     Raises PlanningError (a ValueError) with a message a user can act on for a request that
     cannot be planned (an unknown place, a change of hotel across a closed border).
     """
@@ -209,6 +335,17 @@ def plan_trip(
     deadline = started + time_limit
     cat = catalogue or load_catalogue()
     req = validate_request(req, cat)
+    if seed is None:
+        seed = request_seed(req)
+    capped = False
+
+    def cap() -> float:
+        """Seconds of wall time left; once spent, only what must be built is built."""
+        nonlocal capped
+        spare = deadline - clock.perf_counter()
+        capped = capped or spare <= 0
+        return max(0.0, spare)
+
     asked = nights(req)
     stays = align_nights(req, cat, asked)
     specs = day_specs(req, cat, stays)
@@ -263,12 +400,19 @@ def plan_trip(
                     reason=reason,
                 )
             moves[spec.index] = opts
+    forced = forced_days(req, cat, specs)
     abroad: list[Abroad] = []
     blocked: dict[str, Message] = {}
     for spec in specs:
-        if spec.index in moves or spec.end <= spec.start:
+        if spec.index in moves or spec.end <= spec.start or req.day_across == "no":
             continue
-        choices, why = abroad_options(b, spec)
+        if forced and spec.index not in forced:
+            continue  # the day asked for, or the day of a kept stop across
+        if moves and not forced:
+            continue  # a night on the other bank already: one crossing serves, not three
+        # A day asked for or forced is planned even when short (and the plan says so).
+        hours = MIN_HOURS_ABROAD_ASKED if forced else MIN_HOURS_ABROAD
+        choices, why = abroad_options(b, spec, hours)
         choices = [a for a in choices if reachable(spec, a.out)]
         if choices:
             abroad.extend(choices)
@@ -287,7 +431,7 @@ def plan_trip(
 
     rank = {a.day: open_value(a.day) for a in abroad}
     home_cities = {s.start_city for s in specs} | {s.end_city for s in specs}
-    must_away = any(cat.get(m).city not in home_cities for m in req.must_see)
+    must_away = bool(forced) or any(cat.get(m).city not in home_cities for m in req.must_see)
 
     def lead_time(spec: DaySpec, c: Crossing) -> timedelta:
         """How long before the report time a day that begins with a crossing must begin: the
@@ -298,10 +442,6 @@ def plan_trip(
 
     variants = build_variants(specs, moves, abroad, rank, must_away, lead_time)
     clusters = find_clusters(candidates, builder)
-    # The search of the variants gets 60 % of the limit; the meal places and the spreading of
-    # the days share the rest, so each has time even on a busy machine.
-    share = time_limit * SEARCH_SHARE / len(variants)
-    search_deadline = started + time_limit * SEARCH_SHARE
     best: Outcome | None = None
     for attempt in range(2):
         if attempt == 1:
@@ -311,15 +451,15 @@ def plan_trip(
             # with them as the most valued places; the ones left out are said in red.
             builder.must_see_optional = True
         for number, variant in enumerate(variants):
-            # The limit holds: no new variant once it is spent, except that the two
-            # front-runners (the best day across, staying put) are always built, construction
-            # only if need be, so a busy machine still weighs one against the other; and until
-            # a feasible variant is found, each is at least constructed.
-            remaining = search_deadline - clock.perf_counter()
-            if remaining <= 0 and best is not None and number >= FRONT_RUNNERS:
+            # Every variant is weighed on the same budget. Past the cap (an overloaded
+            # machine), the two front-runners (the best day across, staying put) are still
+            # constructed, and so is each variant until a feasible one is found.
+            spare = cap()
+            if spare <= 0 and best is not None and number >= FRONT_RUNNERS:
                 break
-            seconds = max(0.0, min(share, remaining))
-            outcome = _solve(req, builder, variant, clusters, seconds, seed, rates)
+            outcome = _solve(
+                req, builder, variant, clusters, budget, spare, seed, rates, None, bool(forced)
+            )
             if outcome is not None and (best is None or outcome.value > best.value):
                 best = outcome
     if best is None:
@@ -334,10 +474,11 @@ def plan_trip(
         if p.category in FOOD_CATEGORIES and position_known(p) and p.id not in excluded
     ]
     spots = _meal_spots(best, builder, food)
-    remaining = deadline - clock.perf_counter()
-    if spots and remaining > 0:
-        # Half of what is left: the other half spreads the days (below).
-        second = _solve(req, builder, best.variant, clusters, remaining / 2, seed, rates, spots)
+    spare = cap()
+    if spots and spare > 0:
+        second = _solve(
+            req, builder, best.variant, clusters, budget, spare, seed, rates, spots, bool(forced)
+        )
         if (
             second is not None
             and len(second.decoded.missed_meals) <= len(best.decoded.missed_meals)
@@ -347,12 +488,13 @@ def plan_trip(
     kept = req
     for _round in range(BALANCE_ROUNDS):
         pins = balancing_pins(kept, best, clusters)
-        remaining = deadline - clock.perf_counter()
-        if not pins or remaining <= 0:
+        spare = cap()
+        if not pins or spare <= 0:
             break
         moved = replace(kept, pinned=(*kept.pinned, *pins))
-        share_left = remaining / (BALANCE_ROUNDS - _round)
-        third = _solve(moved, builder, best.variant, clusters, share_left, seed, rates, spots)
+        third = _solve(
+            moved, builder, best.variant, clusters, budget, spare, seed, rates, spots, bool(forced)
+        )
         if (
             third is None
             or len(third.decoded.missed_meals) > len(best.decoded.missed_meals)
@@ -380,6 +522,7 @@ def plan_trip(
     place = cat.get(req.depart_place) if req.depart_place else None
     deadline = req.depart - timedelta(minutes=depart_margin_minutes(place))
     it = _itinerary(req, best, builder, candidates, left, blocked, specs, started, deadline, rates)
+    it.stats["capped"] = capped
     if not early:
         return it
     # "Weighed and left out" says more than "no day there" for the same city: say it once.

@@ -5,7 +5,7 @@ and what solving one of them gave.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from planner.model import Attraction
@@ -29,6 +29,7 @@ class Outcome:
     built: Built
     decoded: Decoded
     value: float
+    routes: list[list[int]] = field(default_factory=list)  # as solved (node indices per route)
 
 
 def allowed_days(

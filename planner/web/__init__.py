@@ -70,7 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
         BATCH_KEEP_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
-        PLAN_TIME_LIMIT=0.25,  # seconds of search per plan (and per re-plan after an edit)
+        PLAN_TIME_LIMIT=2.0,  # a cap on the wall time of a plan (the search runs on a work budget)
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour
     )

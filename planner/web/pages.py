@@ -13,7 +13,7 @@ from markupsafe import Markup
 from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
 from planner.data_health import DOMAIN_GRADES, GRADES, data_health
-from planner.hours_text import hours_in_words, months_in_words
+from planner.hours_text import hours_in_words, when_in_words
 from planner.messages import N_, render
 from planner.timeutil import FIRST_YEAR, LAST_YEAR, city_zone, require_in_range
 from planner.travel import exchange_rate
@@ -99,7 +99,7 @@ def attractions():  # noqa: ANN201
         group_labels=GROUP_LABELS,
         kind_labels=KIND_LABELS,
         hours_text=lambda p: hours_in_words(p.opening_hours, _, lang),
-        season_text=lambda p: months_in_words(p.months, _, lang),
+        season_text=lambda p: when_in_words(p, _, lang),
     )
 
 
@@ -135,7 +135,7 @@ def attraction(attraction_id: str):  # noqa: ANN201
         kind_labels=KIND_LABELS,
         group_of=maps.group_of,
         hours_text=hours_in_words(place.opening_hours, _, lang),
-        season_text=months_in_words(place.months, _, lang),
+        season_text=when_in_words(place, _, lang),
         position=position_label(place.coord_confidence, place.coord_uncertainty_m),
     )
 

@@ -252,6 +252,11 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
         "party_size": party if party is not None else 1,
         "group_tour": form.get("group_tour") == "on",
         "allow_last_crossing": form.get("allow_last_crossing") == "on",
+        "safe_return": form.get("safe_return") == "on",
+        "day_across": form.get("day_across", "auto") or "auto",
+        "day_across_on": _number(form.get("day_across_on", ""), "day_across_on", errors, whole=True)
+        if form.get("day_across_on", "").strip()
+        else None,
         "must_see": form.getlist("must_see"),
         "exclude": form.getlist("exclude"),
         "transport": {

@@ -332,7 +332,21 @@ MEAL_NEAR_LABELS: dict[str, str] = {
     "hotel": N_("near the hotel"),
     "departure": N_("near the departure point"),
     "crossing": N_("near the border crossing"),
+    "arrival": N_("near where you arrive"),
 }
+# The places left out, grouped by reason (planner/digest.py): a heading per group.
+LEFT_OUT_GROUP_LABELS: dict[str, str] = {
+    "excluded": N_("Excluded by you"),
+    "no_time": N_("No time left for them"),
+    "over_budget": N_("Over the daily budget"),
+    "closed": N_("Closed on every day of the trip"),
+    "season": N_("Not in season"),
+    "not_reachable": N_("In a city the plan does not reach"),
+    "too_far": N_("Too far for a day trip"),
+    "position_unknown": N_("Position too rough to time a visit"),
+}
+LEFT_OUT_OTHER = N_("For other reasons")
+LEFT_OUT_MORE = N_("%(names)s and %(n)s more")
 CONFIDENCE_LABELS: dict[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 GRADE_WORDS: dict[str, str] = {
     "primary": N_("primary"),

@@ -114,9 +114,10 @@ class Meal:
     city: str
     place: Attraction | None = None  # a food place of the catalogue; None: see `near`
     leg: Leg | None = None  # the way there (zero when eaten where the traveller already is)
-    # Without a place: eaten near the last stop, or, when that would leave too little time,
-    # near where the traveller goes next: the hotel, the departure point, or the crossing.
-    near: str = "last_stop"  # last_stop | hotel | departure | crossing
+    # Without a place: eaten where the traveller is (near the last stop; before any stop, near
+    # the hotel, the port just crossed to, or the arrival point), or, when that would leave too
+    # little time, near where the traveller goes next: the hotel, the departure, the crossing.
+    near: str = "last_stop"  # last_stop | hotel | departure | crossing | arrival
 
 
 Item = Visit | Meal | Crossing

@@ -16,6 +16,13 @@ from babel.dates import format_date
 from babel.support import Translations
 
 from planner.cli_options import Seconds
+from planner.digest import (
+    crossing_severity,
+    group_heading,
+    group_itinerary_left_out,
+    group_names,
+    quiet_itinerary,
+)
 from planner.errors import DataProblems
 from planner.messages import (
     CITY_LABELS,
@@ -77,8 +84,10 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     def span(start: datetime, end: datetime, city: str) -> str:
         return f"{clock_text(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
 
+    quiet = quiet_itinerary(it)
     lines: list[str] = []
-    for day in it.days:
+    for d, day in enumerate(it.days):
+        k = -1  # the crossing of the day
         heading = format_date(day.date, format="full", locale=lang)
         cities = _(CITY_LABELS[day.city_start])
         if day.city_end != day.city_start:
@@ -91,6 +100,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
             )
         for item in day.items:
             if isinstance(item, Crossing):
+                k += 1
                 o = item.option
                 frm, to = item.direction_from, o.to_point.city
                 lines.append(
@@ -124,7 +134,14 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                     else money_text(o.fare.amount, o.fare.currency, lang)
                 )
                 lines.append("    " + _("fare: %(fare)s") % {"fare": fare})
-                lines += ["    " + _("document: %(text)s") % {"text": say(d)} for d in o.documents]
+                papers = quiet.crossing_documents[d][k]
+                lines += ["    " + _("document: %(text)s") % {"text": say(m)} for m in papers]
+                if not papers and o.documents:
+                    lines.append("    " + _("papers as for the crossing before"))
+                lines += [
+                    f"    {SEVERITY_MARKS[crossing_severity(m)]} {say(m)}"
+                    for m in quiet.crossing_warnings[d][k]
+                ]
                 continue
             if isinstance(item, Meal):
                 where = item.place.name.get(lang) if item.place else _(MEAL_NEAR_LABELS[item.near])
@@ -143,14 +160,23 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         if day.end_leg is not None:
             target = _("the departure") if day.end_place == "departure" else _("the hotel")
             lines.append("  " + _("then to %(place)s") % {"place": target} + leg(day.end_leg))
-        for notice in day.warnings:
+        for notice in quiet.days[d]:
             lines.append(f"  {SEVERITY_MARKS[notice.severity]} {say(notice.message)}")
     if it.left_out:
+        left = {x.attraction.id: x for x in it.left_out}
+        names = {pid: x.attraction.name.get(lang) for pid, x in left.items()}
+        grouped = group_itinerary_left_out(it)
         lines += ["", _("Left out:")]
-        lines += [f"  {x.attraction.name.get(lang)}: {say(x.detail)}" for x in it.left_out]
-    if it.warnings:
+        lines += [
+            f"  {SEVERITY_MARKS['red']} {_('Must see')}: {names[pid]}: {say(left[pid].detail)}"
+            for pid in grouped.must_see
+        ]
+        for group in grouped.groups:
+            named = group_names(group, names, _, lang)
+            lines.append("  " + group_heading(group, _) + (f": {named}" if named else ""))
+    if quiet.trip:
         lines += ["", _("Warnings:")]
-        lines += [f"  {SEVERITY_MARKS[n.severity]} {say(n.message)}" for n in it.warnings]
+        lines += [f"  {SEVERITY_MARKS[n.severity]} {say(n.message)}" for n in quiet.trip]
     return "\n".join(lines).strip("\n")
 
 

@@ -196,8 +196,8 @@ def _walk(plan: Itinerary, cat: Catalogue) -> list[_Day]:
             elif isinstance(item, Meal):
                 if item.place is not None:
                     spot = _place_spot(item.place)
-                elif item.near == "last_stop":
-                    spot = where
+                elif item.near == "last_stop" or not (item.leg and item.leg.minutes):
+                    spot = where  # eaten where the traveller is (the last stop, hotel or port)
                 else:  # eaten near where the traveller goes next
                     spot = _next_spot(day.items[k + 1 :], finish)
                 step = _Step(item, bank, item.start, item.end, item.leg, where, spot, spot)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from planner.model import LatLon
-from planner.planning.builder import Builder, Built
+from planner.planning.builder import CITY_CENTRES, Builder, Built
 from planner.planning.rules import MEAL_WINDOWS
 from planner.timeutil import city_zone
 from planner.trip import Crossing, DayPlan, Item, Leg, Meal, TripRequest, Visit
@@ -90,6 +90,16 @@ def _end_kind(seg, spec) -> str:  # noqa: ANN001 - a Segment and its DaySpec
     return "departure" if spec.end_place == "departure" else "hotel"
 
 
+def _start_kind(req: TripRequest, spec, seg, after_crossing: bool) -> str:  # noqa: ANN001
+    """Where a segment begins, for a meal eaten there before any stop: the border (after a
+    crossing), the arrival point (the first day, when the traveller arrives elsewhere than at
+    the hotel), or the hotel."""
+    if after_crossing:
+        return "crossing"
+    hotel = dict(req.hotels).get(seg.city, CITY_CENTRES.get(seg.city))
+    return "arrival" if spec.index == 0 and seg.start_loc != hotel else "hotel"
+
+
 def meal_needed(builder: Builder, kind: str, start: datetime, end: datetime, city: str) -> bool:
     """Whether a day running from *start* to *end* spans a whole meal window."""
     lo_t, hi_t = MEAL_WINDOWS[kind]
@@ -126,8 +136,10 @@ def decode(
             clock = inst.routes[r].start_time
             seg_end = inst.routes[r].end_time
             where = seg.start_loc
-            # (clock, where) before each visit of this segment, to give one back for a meal
-            before: list[tuple[int, LatLon, int]] = []
+            # What a meal eaten "here" is near: the segment's start until a stop is visited.
+            here = _start_kind(req, spec, seg, any(isinstance(i, Crossing) for i in items))
+            # (clock, where, score, here) before each visit, to give one back for a meal
+            before: list[tuple[int, LatLon, int, str]] = []
             must = set(req.must_see)
             meal_before: tuple[int, LatLon, int] | None = None  # a pause meal just placed
             for node in routes[r]:
@@ -143,7 +155,7 @@ def decode(
                         finish = begin + nd.length
                         home = builder.seconds(seg.city, loc, seg.end_loc)
                         fits = begin <= hi and finish + home <= seg_end
-                        near = "last_stop"
+                        near = here
                         if not fits and not (spot and spot.place):
                             # Too late to eat here and still make the day's end: go on first
                             # and eat near where the traveller is going.
@@ -160,7 +172,7 @@ def decode(
                             break
                         if last.attraction.id in must:
                             break
-                        clock, where, score = before.pop()
+                        clock, where, score, here = before.pop()
                         items.pop(), starts.pop(), legs.pop(), waits.pop()
                         out.visited.discard(last.attraction.id)
                         out.score -= score
@@ -185,6 +197,7 @@ def decode(
                     waits.append(begin - arrive)
                     meal_before = (clock, where, len(items) - 1)
                     clock, where = finish, loc
+                    here = "last_stop" if spot and spot.place else near
                     continue
                 place = nd.attraction
                 if place is None or node in drop:
@@ -219,7 +232,7 @@ def decode(
                 if finish + builder.seconds(seg.city, place.location, seg.end_loc) > seg_end:
                     out.dropped += 1
                     continue  # it would make the traveller late for the crossing or the night
-                before.append((clock, where, inst.scores[node]))
+                before.append((clock, where, inst.scores[node], here))
                 items.append(Visit(place, at(begin, place.city), at(finish, place.city), leg))
                 if spec.start_city == spec.end_city != place.city:
                     out.abroad_visit_s += finish - begin
@@ -228,7 +241,7 @@ def decode(
                 waits.append(begin - arrive)
                 out.visited.add(place.id)
                 out.score += inst.scores[node]
-                clock, where = finish, place.location
+                clock, where, here = finish, place.location, "last_stop"
             # A meal the route left out, when there is time for it where the traveller goes
             # next (hotel, departure point, border): the solver saw no room at the last stop.
             later = {

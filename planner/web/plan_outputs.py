@@ -24,7 +24,16 @@ from planner.web import data
 from planner.web.i18n import HTML_LANG, LANGUAGES
 from planner.web.plan_labels import PACE_LABELS
 from planner.web.plan_store import store
-from planner.web.plan_view import build_days, city_name, clock, crossing_notes, money
+from planner.web.plan_view import (
+    all_warnings,
+    build_days,
+    city_name,
+    clock,
+    crossing_notes,
+    left_out_groups,
+    money,
+    quiet_doc,
+)
 from planner.web.plan_view import names as local_names
 
 bp = Blueprint("plan_outputs", __name__)
@@ -128,8 +137,9 @@ def _at(value: str, city: str, indicative: bool) -> str:
     return _(exports.INDICATIVE) % {"time": text} if indicative else text
 
 
-def _border(item: dict[str, Any], lang: str) -> dict[str, Any]:
-    """A crossing for the border page: every time on both clocks, papers, fare, the way back."""
+def _border(item: dict[str, Any], lang: str, notes: dict[str, Any]) -> dict[str, Any]:
+    """A crossing for the border page: every time on both clocks, papers, fare, the way back
+    (*notes*: its papers and warnings, each said once a plan)."""
     frm = item["direction_from"]
     to = other_city(frm)
     indicative = bool(item.get("indicative"))
@@ -144,7 +154,7 @@ def _border(item: dict[str, Any], lang: str) -> dict[str, Any]:
         "arrive": (_at(item["arrive"], to, indicative), _at(item["arrive"], frm, indicative)),
         "indicative": indicative,
         "fare": money(fare.get("amount"), fare.get("currency", "")),
-        **crossing_notes(item),
+        **notes,
         "missed": _(MISSED) % {"city": city_name(to)} if item.get("back_by") else "",
         "last_of_day": bool(item.get("last_of_day")),
         "stay_city": city_name(to),
@@ -231,7 +241,8 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
     req = plan.current.request
     with force_locale(lang):
         doc = with_texts(plan.current.itinerary, _, lang)
-        days = build_days(doc, cat, lang)
+        quiet = quiet_doc(doc)
+        days = build_days(doc, cat, lang, quiet)
         maps = []
         for day, raw in zip(days, doc.get("days", []), strict=False):
             stops = printing.day_map_stops(raw, cat, lang)
@@ -244,11 +255,15 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
                 )
             )
         crossings = [
-            _border(item, lang)
-            for raw in doc.get("days", [])
-            for item in raw.get("items", [])
-            if item.get("type") == "crossing"
+            _border(
+                item,
+                lang,
+                crossing_notes(item, quiet.crossing_warnings[d][k], quiet.crossing_documents[d][k]),
+            )
+            for d, raw in enumerate(doc.get("days", []))
+            for k, item in enumerate(i for i in raw.get("items", []) if i.get("type") == "crossing")
         ]
+        trip_warnings = all_warnings(doc, quiet)
         share_url = url_for("plan_pages.show_plan", plan_id=plan.id, _external=True)
         return render_template(
             "print/plan.html",
@@ -271,7 +286,9 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             services={k: _(v) for k, v in SERVICES.items()},
             countries={k: _(v) for k, v in COUNTRIES.items()},
             totals=doc.get("totals"),
-            warnings=[w for w in doc.get("warnings", []) if w.get("severity") in ("red", "amber")],
+            warnings=[w for w in trip_warnings if w["severity"] in ("red", "amber")],
+            good_to_know=[w for w in trip_warnings if w["severity"] not in ("red", "amber")],
+            left_groups=left_out_groups(doc, req, cat, lang),
             pace=PACE_LABELS.get(req.get("pace"), req.get("pace", "")),
             share_url=share_url,
             share_qr=Markup(printing.qr_svg(share_url)),

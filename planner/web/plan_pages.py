@@ -46,7 +46,7 @@ from planner.web.plan_form import (
 )
 from planner.web.plan_labels import INTEREST_LABELS, PACE_LABELS, TRANSPORT_LABELS
 from planner.web.plan_store import store
-from planner.web.plan_view import all_warnings, build_days, left_out
+from planner.web.plan_view import all_warnings, build_days, left_out, left_out_groups, quiet_doc
 from planner.web.security import secure_cookies
 
 bp = Blueprint("plan_pages", __name__)
@@ -181,7 +181,8 @@ def show_plan(plan_id: str):  # noqa: ANN201
     lang = current_lang()
     cat = data.catalogue()
     doc = with_texts(plan.current.itinerary, _, lang)
-    days = build_days(doc, cat, lang)
+    quiet = quiet_doc(doc)
+    days = build_days(doc, cat, lang, quiet)
     texts = {code: _(label) for code, label in MODE_LABELS.items()}
     texts["lodging"] = _("Where you stay")
     fmap = plan_map(
@@ -204,8 +205,9 @@ def show_plan(plan_id: str):  # noqa: ANN201
         req=plan.current.request,
         doc=doc,
         days=days,
-        warnings=all_warnings(doc),
+        warnings=all_warnings(doc, quiet),
         left_out=left_out(doc, lang),
+        left_groups=left_out_groups(doc, plan.current.request, cat, lang),
         totals=doc.get("totals"),
         map=view,
         can_edit=_can_edit(plan_id),

@@ -6,6 +6,7 @@ Times are shown on the clock of the city where they happen, with the city named
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,14 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 from planner.catalogue import Catalogue
+from planner.digest import (
+    QuietNotices,
+    group_heading,
+    group_left_out,
+    group_names,
+    quiet_notices,
+)
+from planner.documents import message_from_json, render
 from planner.hours_text import hours_in_words
 from planner.itinerary_map import day_colour
 from planner.messages import (
@@ -21,17 +30,18 @@ from planner.messages import (
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
     MODE_LABELS,
+    Message,
     clock_text,
     money_text,
     number_text,
 )
 from planner.planning.notices import SKIP_CODES, TIGHT_CROSSING
 from planner.timeutil import other_city
+from planner.trip import Notice
 from planner.web.collation import name_key
 from planner.web.i18n import current_lang
 
 LEG_MODES = {"walk": "walk", "taxi": "taxi", "bus": "bus"}
-SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2}
 NEAR_STOP = MEAL_NEAR_LABELS["last_stop"]
 
 
@@ -88,7 +98,37 @@ class Day:
     warnings: list[dict[str, Any]]
 
 
-def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) -> dict[str, Any]:
+def _notice(notice: Notice, lang: str) -> dict[str, Any]:
+    m = notice.message
+    return {"severity": notice.severity, "code": m.code, "text": render(m, _, lang)}
+
+
+def _notices(raw: Sequence[dict[str, Any]]) -> list[Notice]:
+    return [Notice(str(n.get("severity", "info")), message_from_json(n)) for n in raw]
+
+
+def quiet_doc(doc: dict[str, Any]) -> QuietNotices:
+    """`planner.digest.quiet_notices` of a stored plan: each warning once, a few a day."""
+    days = doc.get("days", [])
+    crossings = [[i for i in d.get("items", []) if i.get("type") == "crossing"] for d in days]
+
+    def messages(key: str) -> list[list[list[Message]]]:
+        return [[[message_from_json(m) for m in c.get(key, [])] for c in d] for d in crossings]
+
+    return quiet_notices(
+        [_notices(d.get("warnings", [])) for d in days],
+        _notices(doc.get("warnings", [])),
+        messages("warnings"),
+        messages("documents"),
+    )
+
+
+def _crossing(
+    item: dict[str, Any],
+    previous_end: datetime | None,
+    lang: str,
+    notes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     frm = item["direction_from"]
     to = other_city(frm)
     state, buffer_min = "", None
@@ -111,7 +151,7 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
         "arrive": clock(item["arrive"], to),
         "arrive_other": clock(item["arrive"], frm),
         "fare": money(fare["amount"], fare["currency"]),
-        **crossing_notes(item),
+        **(notes if notes is not None else crossing_notes(item)),
         "leg": leg_text(item.get("leg")),
         "state": state,
         "buffer_min": buffer_min,
@@ -119,16 +159,28 @@ def _crossing(item: dict[str, Any], previous_end: datetime | None, lang: str) ->
     }
 
 
-def crossing_notes(item: dict[str, Any]) -> dict[str, Any]:
+def crossing_notes(
+    item: dict[str, Any],
+    warnings: Sequence[Message] | None = None,
+    documents: Sequence[Message] | None = None,
+) -> dict[str, Any]:
     """A crossing's papers, warnings and the way back, as the plan page and the print show them
-    (what the plan already settled, e.g. "arrives after the last return", is left out)."""
+    (what the plan already settled, e.g. "arrives after the last return", is left out; given
+    *warnings* and *documents*, those of `planner.digest`: each said once a plan)."""
     frm = item["direction_from"]
     to = other_city(frm)
+    lang = current_lang()
     return {
-        "documents": [d.get("text", "") for d in item.get("documents", [])],
-        "warnings": [
-            w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES
-        ],
+        "documents": (
+            [d.get("text", "") for d in item.get("documents", [])]
+            if documents is None
+            else [render(m, _, lang) for m in documents]
+        ),
+        "warnings": (
+            [w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES]
+            if warnings is None
+            else [render(m, _, lang) for m in warnings]
+        ),
         "back_by": (
             (clock(item["back_by"], to), clock(item["back_by"], frm))
             if item.get("back_by")
@@ -137,12 +189,17 @@ def crossing_notes(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_days(doc: dict[str, Any], catalogue: Catalogue, lang: str) -> list[Day]:
+def build_days(
+    doc: dict[str, Any], catalogue: Catalogue, lang: str, quiet: QuietNotices | None = None
+) -> list[Day]:
+    """The days as the page and the print show them, each warning said once (*quiet*)."""
+    quiet = quiet if quiet is not None else quiet_doc(doc)
     days: list[Day] = []
     for index, day in enumerate(doc.get("days", [])):
         rows: list[Row] = []
         previous_end: datetime | None = None
         number = 0
+        k = -1  # the crossing of the day
         for item in day.get("items", []):
             if item["type"] == "visit":
                 number += 1
@@ -188,7 +245,11 @@ def build_days(doc: dict[str, Any], catalogue: Catalogue, lang: str) -> list[Day
                 )
                 previous_end = datetime.fromisoformat(item["end"])
             else:
-                rows.append(Row("crossing", item, _crossing(item, previous_end, lang)))
+                k += 1
+                notes = crossing_notes(
+                    item, quiet.crossing_warnings[index][k], quiet.crossing_documents[index][k]
+                )
+                rows.append(Row("crossing", item, _crossing(item, previous_end, lang, notes)))
                 previous_end = datetime.fromisoformat(item["arrive"])
         cities = city_name(day["city_start"])
         if day["city_end"] != day["city_start"]:
@@ -208,12 +269,41 @@ def build_days(doc: dict[str, Any], catalogue: Catalogue, lang: str) -> list[Day
                 colour=day_colour(index),
                 rows=rows,
                 end=end,
-                warnings=sorted(
-                    day.get("warnings", []), key=lambda n: SEVERITY_ORDER.get(n["severity"], 3)
-                ),
+                warnings=[_notice(n, lang) for n in quiet.days[index]],
             )
         )
     return days
+
+
+def left_out_groups(
+    doc: dict[str, Any], req: dict[str, Any], catalogue: Catalogue, lang: str
+) -> dict[str, Any]:
+    """The places left out as a person reads them (planner.digest.group_left_out): the
+    must-sees with their reason, then a heading with a count per reason, naming only the places
+    that match the traveller's interests (the JSON keeps every place and its reason)."""
+    rows = {r["id"]: r for r in left_out(doc, lang)}
+    must = [*req.get("must_see", []), *(k.get("attraction_id") for k in req.get("locked", []))]
+    view = group_left_out(
+        [(pid, r["reason"]) for pid, r in rows.items()],
+        {pid: catalogue.get(pid).interests for pid in rows if pid in catalogue},
+        req.get("interests", []),
+        must,
+    )
+    names = {pid: r["name"] for pid, r in rows.items()}
+    return {
+        "must_see": [rows[pid] for pid in view.must_see],
+        "groups": [
+            {
+                "heading": group_heading(g, _),
+                "reason": g.reason,
+                "named": [rows[pid] for pid in g.named],
+                "more": g.count - len(g.named),
+                "names": group_names(g, names, _, lang),
+            }
+            for g in view.groups
+        ],
+        "count": len(rows),
+    }
 
 
 def left_out(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -231,6 +321,8 @@ def left_out(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: name_key(r["name"], lang))
 
 
-def all_warnings(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The trip's warnings, red first."""
-    return sorted(doc.get("warnings", []), key=lambda n: SEVERITY_ORDER.get(n["severity"], 3))
+def all_warnings(doc: dict[str, Any], quiet: QuietNotices | None = None) -> list[dict[str, Any]]:
+    """The trip's warnings, red first: those of the whole trip, what recurs on several days,
+    and what did not fit on its day (planner.digest)."""
+    quiet = quiet if quiet is not None else quiet_doc(doc)
+    return [_notice(n, current_lang()) for n in quiet.trip]

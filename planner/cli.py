@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planner.commands.crossings",
         "Crossing options across the Amur from one city, with deadlines, sources and reasons.",
     ),
+    "entry-rules": (
+        "planner.commands.entry_rules",
+        "Entry to Russia and China per passport on a day: allowed, regime, stay, layer and date.",
+    ),
     "export": (
         "planner.commands.export",
         "Export a saved plan as GPX, ICS, KML or GeoJSON (to --out FILE or standard output).",

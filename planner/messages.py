@@ -145,6 +145,40 @@ TEMPLATES: dict[str, str] = {
         "reported, not verified (%(confidence)s confidence; not applied): %(text)s"
     ),
     "declared_visa": N_("visa for %(country)s (declared by the traveller)"),
+    # which layer of the entry rules answered, with its date (planner/crossing/entry.py)
+    "entry_layer_rule": N_(
+        "the rule \u201c%(title)s\u201d (checked %(checked)s; %(grade)s source: %(url)s)"
+    ),
+    "entry_layer_base": N_(
+        "the passport-index dataset of %(date)s (%(grade)s source, commit %(commit)s, checked "
+        "%(checked)s): %(requirement)s"
+    ),
+    "entry_layer_own": N_("own citizens of %(country)s"),
+    "entry_layer_declared": N_("the visa for %(country)s that you declared"),
+    "base_visa_free_days": N_("visa-free for up to %(days)s days"),
+    "base_visa_free": N_("visa-free"),
+    "base_e_visa": N_("e-visa"),
+    "base_visa_on_arrival": N_("visa on arrival"),
+    "base_visa_required": N_("visa required"),
+    "base_no_admission": N_("no admission"),
+    "base_own": N_("own country"),
+    "base_no_row": N_("no row for this passport"),
+    "entry_base_not_applied": N_(
+        "%(base)s: this dataset is older than the rule \u201c%(title)s\u201d and is not applied"
+    ),
+    "e_visa_needed": N_(
+        "by this dataset, this passport needs the e-visa for %(country)s: apply online before "
+        "the trip, then declare it as a visa"
+    ),
+    "visa_on_arrival_unconfirmed": N_(
+        "a visa on arrival is not confirmed at these check-points: get a visa for %(country)s "
+        "before the trip"
+    ),
+    "entry_base_verify": N_(
+        "visa-free entry to %(country)s for citizens of %(nationality)s rests only on the "
+        "passport-index dataset of %(date)s (a secondary source): verify with an embassy before "
+        "travel"
+    ),
     # plans: why a day abroad is not possible
     "only_last_crossing_back": N_(
         "only the day's last crossing back from %(city)s would leave enough time there; "
@@ -314,6 +348,11 @@ LEFT_OUT_GROUP_LABELS: dict[str, str] = {
 LEFT_OUT_OTHER = N_("For other reasons")
 LEFT_OUT_MORE = N_("%(names)s and %(n)s more")
 CONFIDENCE_LABELS: dict[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+GRADE_WORDS: dict[str, str] = {
+    "primary": N_("primary"),
+    "secondary": N_("secondary"),
+    "tertiary": N_("tertiary"),
+}
 
 # Which params hold an id that must be shown as a translated word, never as the id itself.
 _WORDS: dict[str, Mapping[str, str]] = {
@@ -327,6 +366,7 @@ _WORDS: dict[str, Mapping[str, str]] = {
     "period": PERIOD_LABELS,
     "meal": MEAL_LABELS,
     "confidence": CONFIDENCE_LABELS,
+    "grade": GRADE_WORDS,
 }
 
 

@@ -167,6 +167,9 @@ def option_to_json(option: CrossingOption, render: Render | None = None) -> dict
         "warnings": [message_to_json(m, render) for m in option.warnings],
         "sources": [source.as_dict() for source in option.sources],
         "estimated": option.estimated,
+        # Which layer of the entry rules let the traveller in, with its date.
+        "entry_rule": option.entry_rule,
+        "entry_basis": message_to_json(option.entry_basis, render) if option.entry_basis else None,
     }
 
 

@@ -304,7 +304,9 @@ def test_the_edge_normalises_lower_case_and_any_iso_code():
         "blagoveshchensk", at("2027-07-14T08:00+09:00"), "RU", entry_permits=("CN",)
     )
     assert answer.nationality == "RU"
-    assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "BR").options == ()
+    # Any ISO code is answered: Brazil by the base layer (visa-free), the US needs a visa.
+    assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "BR").options
+    assert crossing_options("heihe", at("2027-07-14T08:00+08:00"), "US").options == ()
     with pytest.raises(ValueError, match="unknown nationality"):
         normalize_nationality("XK")  # not ISO 3166-1 (pycountry), though CLDR knows it
 

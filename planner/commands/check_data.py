@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from planner.catalogue import PATH_ENV, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
-from planner.crossing import CrossingDataError, load_crossing_data
+from planner.crossing import DEFAULT_BASE_PATH, CrossingDataError, load_crossing_data
 from planner.data_health import data_health, summary_lines
 from planner.model import COORD_CONFIDENCE, KINDS
 from planner.textsafe import terminal_text
@@ -107,6 +107,13 @@ def command(
         problems.extend(exc.problems)
     else:
         lines.append(f"{crossing}: OK")
+        base = crossing_data.visa_base
+        if base is not None:
+            lines.append(
+                f"{DEFAULT_BASE_PATH}: OK ({len(base.rows)} rows; dataset of "
+                f"{base.date.isoformat()}, commit {base.commit[:7]}, {base.grade}, "
+                f"checked {base.checked.isoformat()})"
+            )
     travel = travel_path or TRAVEL_PATH
     try:
         lines.append(summarise_travel(travel, load_travel_data(travel)))

@@ -89,6 +89,9 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
             + _("door to door %(minutes)s min; fare %(fare)s")
             % {"minutes": option.minutes, "fare": _fare(option, _, lang)},
         ]
+        if option.entry_basis is not None:
+            basis = say(option.entry_basis)
+            lines.append("   " + _("entry allowed by: %(text)s") % {"text": basis})
         lines += ["   " + _("document: %(text)s") % {"text": say(d)} for d in option.documents]
         lines += [f"   ! {say(warning)}" for warning in option.warnings]
         lines += [

@@ -7,11 +7,14 @@ Their JSON is in planner/serialize.py; their sentences in planner/messages.py. F
 data: docs/crossing.md. Callers import from here.
 """
 
+from planner.crossing.base import DEFAULT_BASE_PATH, Requirement, VisaBase, load_visa_base
 from planner.crossing.entry import (
+    BASE_RULE_ID,
     COUNTRY_NAMES,
     ISO_ALPHA2,
     REVIEW_DAYS,
     Nationality,
+    base_layer,
     entry_decision,
     needs_review,
     normalize_nationality,
@@ -58,6 +61,12 @@ from planner.crossing.options import (
 )
 
 __all__ = [
+    "BASE_RULE_ID",
+    "DEFAULT_BASE_PATH",
+    "Requirement",
+    "VisaBase",
+    "base_layer",
+    "load_visa_base",
     "CITY_NAMES",
     "COORD_CONFIDENCE",
     "COUNTRY_NAMES",

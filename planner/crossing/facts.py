@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from planner.crossing.base import VisaBase
 from planner.messages import Message
 from planner.model import Fare, LatLon, LocalizedName, Source
 
@@ -259,6 +260,8 @@ class CrossingData:
     entry_rules: tuple[EntryRule, ...]
     buffer_minutes: int
     expiry_warning_days: int
+    # The base layer (data/passport_index.csv): answers where no entry rule names the passport.
+    visa_base: VisaBase | None = None
 
 
 # --------------------------------------------------------------------------- the answers
@@ -290,6 +293,8 @@ class CrossingOption:
     # "about 10:00 (indicative)": the time is mirrored, reinterpreted, estimated or from an
     # earlier year's timetable than the travel day's year.
     indicative: bool = False
+    # Which layer let the traveller in, with its date ("entry_layer_*" messages).
+    entry_basis: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -317,3 +322,8 @@ class EntryDecision:
     warnings: tuple[Message, ...]
     sources: tuple[Source, ...]
     reason: Message | None
+    # "own", "rule" (data/crossing.json), "base" (the passport-index layer), "declared" or "none"
+    layer: str = "none"
+    basis: Message | None = None  # the layer and its date, as an "entry_layer_*" message
+    layer_date: date | None = None  # the rule's check date, or the base layer's dataset date
+    max_stay_days: int | None = None

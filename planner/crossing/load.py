@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.crossing import schema
+from planner.crossing.base import DEFAULT_BASE_PATH, VisaBaseError, load_visa_base
 from planner.crossing.facts import (
     CheckpointMinutes,
     Closure,
@@ -286,26 +288,46 @@ def _facts(f: schema.CrossingFile, source: str) -> CrossingData:
 # --------------------------------------------------------------------------- reading
 
 
-def parse_crossing_data(raw: Any, source: str = "<memory>") -> CrossingData:
-    """Validate the raw JSON object; raise CrossingDataError listing every problem found."""
+def parse_crossing_data(
+    raw: Any, source: str = "<memory>", visa_base: Path | str | None = None
+) -> CrossingData:
+    """Validate the raw JSON object; raise CrossingDataError listing every problem found.
+
+    The base layer of the entry rules is read from *visa_base* (default: the shipped
+    data/passport_index.csv), so that every CrossingData answers for every passport.
+    """
     context = {"points": schema.point_cities(raw)}
+    problems: list[str] = []
     try:
         model = schema.CrossingFile.model_validate(raw, context=context)
     except ValidationError as exc:
-        raise CrossingDataError(problems_of(exc, source)) from None
-    return _facts(model, source)
+        problems = problems_of(exc, source)
+    try:
+        base = load_visa_base(visa_base)
+    except VisaBaseError as exc:
+        problems += exc.problems
+    if problems:
+        raise CrossingDataError(problems) from None
+    return replace(_facts(model, source), visa_base=base)
 
 
-_cache: dict[tuple[str, float], CrossingData] = {}
+_cache: dict[tuple[str, float, float], CrossingData] = {}
 _cache_lock = threading.Lock()
+
+
+def _base_stamp() -> float:
+    try:
+        return DEFAULT_BASE_PATH.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def load_crossing_data(path: Path | str | None = None) -> CrossingData:
     """Load and validate the crossing data, cached until the file changes."""
     path = Path(path) if path is not None else DEFAULT_PATH
     try:
-        stamp = path.stat().st_mtime
-        key = (str(path.resolve()), stamp)
+        # The base layer is read with it: a change to either file reloads.
+        key = (str(path.resolve()), path.stat().st_mtime, _base_stamp())
         with _cache_lock:
             if key in _cache:
                 return _cache[key]

@@ -359,6 +359,7 @@ def _day_options(
                         or (cm.estimated and not ride.includes_checkpoints)
                     ),
                     indicative=indicative,
+                    entry_basis=entry.basis,
                 )
             )
     options.sort(key=lambda o: (o.depart, o.mode))

@@ -150,6 +150,7 @@ def crossing_page():  # noqa: ANN201
     error = None
     answer = None
     rules: list[tuple[object, bool]] = []
+    base_row = None
     if direction not in CITY_LABELS:
         error = _("Choose Heihe or Blagoveshchensk.")
         direction = "heihe"
@@ -189,6 +190,14 @@ def crossing_page():  # noqa: ANN201
             (rule, crossing.needs_review(rule, day))
             for rule in crossing.rules_for(country_in, answer.nationality, data_)
         ]
+        if data_.visa_base is not None:
+            # The base layer under the rules: what the dataset says, with its date.
+            said = data_.visa_base.requirement(answer.nationality, country_in)
+            base_row = (
+                crossing.base_layer(data_.visa_base, said),
+                data_.visa_base.checked,
+                (day - data_.visa_base.checked).days > crossing.REVIEW_DAYS,
+            )
     tiles = data.tiles()
 
     def build() -> MapView:
@@ -219,6 +228,7 @@ def crossing_page():  # noqa: ANN201
         city_labels=CITY_LABELS,
         say=lambda message: render(message, _, current_lang()),
         rules=rules,
+        base_row=base_row,
         review_days=crossing.REVIEW_DAYS,
     )
     return page, 400 if error else 200  # an invalid query is the client's error

@@ -200,3 +200,13 @@ def test_a_winter_must_see_holds_on_a_free_day_and_a_displaced_lunch_is_said():
     assert "dates not published for 2027" in left["winter-festivals"]
     missed = [n for d in plan.days for n in d.warnings if n.message.code == "meal_missed"]
     assert len(missed) == plan.stats["missed_meals"]
+
+
+def test_a_kept_excursion_stop_does_not_push_out_the_must_see_beside_it():
+    """Kuixing kept on day 2 with the Aihui museum a must-see: both hold on day 2 (a day across
+    on day 2 cannot hold the museum, so it loses), and nothing is 'not enough time'."""
+    req = summer_request(must_see=("aihui-history-museum",), pinned=(("kuixing-pavilion", 1),))
+    plan = plan_trip(req)
+    on_day_2 = {s.attraction.id for s in plan.days[1].stops}
+    assert {"kuixing-pavilion", "aihui-history-museum"} <= on_day_2
+    assert not any(n.severity == "red" for n in plan.warnings)

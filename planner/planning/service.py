@@ -107,8 +107,9 @@ OVER_BUDGET_PENALTY = 300  # a day across that the budget cannot pay for
 # The day's last crossing has no fallback: an earlier one is worth more than a landmark.
 LAST_CROSSING_PENALTY = 150
 LONG_VISIT_FACTOR = 5  # the second try of a day across short of sights
-FORCED_DAY_BONUS = 10_000
-MUST_SEE_RETRIES = 2  # a day across the traveller asked for wins over staying put
+FORCED_DAY_BONUS = 10_000  # a day across the traveller asked for wins over staying put
+MUST_SEE_RETRIES = 2  # a must-see made late by the real legs: solved again off that day
+MISSING_MUST_SEE_PENALTY = 20_000  # more than a forced day across: the traveller named it
 
 
 def worth_crossing(dec: Decoded, abroad: int) -> bool:
@@ -246,6 +247,11 @@ def _solve_avoiding(
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]
     value = _value(dec, variant.abroad) - LATE_PENALTY * built.meta.get("late_segments", 0)
+    # A must-see or kept stop the variant cannot hold (no window on the days it allows: a
+    # day across on the day of a kept excursion) loses to every variant that holds it.
+    planned = {p.id for p in builder.candidates}
+    missing = [m for m in req.must_see if m in planned and m not in dec.visited]
+    value -= MISSING_MUST_SEE_PENALTY * len(missing)
     if req.daily_budget is not None:
         # A day across whose fares alone break the budget is not sold to that traveller.
         value -= OVER_BUDGET_PENALTY * sum(

@@ -201,6 +201,10 @@ TEMPLATES: dict[str, str] = {
     "next_run_unknown": N_("the next run from %(city)s is not known: ask at the port"),
     "entry_allows_night": N_("your entry allows up to %(days)s days, so a night there is legal"),
     "entry_visa_night": N_("a night there is within your visa's terms (check its dates)"),
+    "idle_gap": N_(
+        "%(minutes)s min free from %(start)s to %(end)s (%(city)s): time for a walk, a café "
+        "or a rest at the hotel"
+    ),
     "crossing_tight": N_(
         "less than an hour to spare before reporting for the %(mode)s at %(time)s (%(city)s): "
         "%(minutes)s min; do not linger at the stop before it"

@@ -112,7 +112,8 @@ def _open_periods(place: Attraction, day: date) -> tuple[list[tuple[datetime, da
     known = hours.open_intervals(place, day)
     if known is not None:
         return known, False
-    lo_t, hi_t = rules.EVENING_CATEGORIES.get(place.category, rules.UNKNOWN_HOURS)
+    assumed = rules.OUTDOOR_CATEGORIES.get(place.category, rules.UNKNOWN_HOURS)
+    lo_t, hi_t = rules.EVENING_CATEGORIES.get(place.category, assumed)
     lo, hi = _at(day, lo_t, place.city), _at(day, hi_t, place.city)
     if hi <= lo:
         hi += timedelta(days=1)

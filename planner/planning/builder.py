@@ -25,6 +25,7 @@ from planner.planning.rules import (
     MEAL_SLACK_S,
     MEAL_WINDOWS,
     MIN_LEG_S,
+    OUTDOOR_CATEGORIES,
     PACES,
     SEASONAL_FACTOR,
     UNKNOWN_HOURS,
@@ -167,7 +168,9 @@ class Builder:
         zone = city_zone(place.city)
         intervals = hours.open_intervals(place, day)
         if intervals is None:
-            lo_t, hi_t = EVENING_CATEGORIES.get(place.category, UNKNOWN_HOURS)
+            lo_t, hi_t = EVENING_CATEGORIES.get(
+                place.category, OUTDOOR_CATEGORIES.get(place.category, UNKNOWN_HOURS)
+            )
             lo = datetime.combine(day, lo_t, zone)
             hi = datetime.combine(day, hi_t, zone)
             if hi <= lo:

@@ -30,6 +30,7 @@ LONG_WALK_MIN = 60  # a walk this long (walking only, to an airport) is worth a 
 # A crossing reached with less than this to spare before its report time is flagged amber (the
 # report time already holds the check-point's own margin; this is the traveller's slack).
 TIGHT_CROSSING = timedelta(hours=1)
+IDLE_SAID = timedelta(minutes=90)  # a longer wait between two items is said (info)
 
 # How serious each warning of the border model is for a traveller.
 AMBER_CODES = frozenset(
@@ -81,6 +82,32 @@ def _minutes(leg) -> timedelta:  # noqa: ANN001 - a Leg or None
 
 def _hm(moment: datetime, city: str) -> str:
     return moment.astimezone(city_zone(city)).strftime("%H:%M")
+
+
+def _start(item: Item) -> datetime:
+    if isinstance(item, Crossing):
+        return item.option.report_by
+    return item.start if isinstance(item, Meal) else item.arrive
+
+
+def _city(item: Item) -> str:
+    if isinstance(item, Crossing):
+        return item.direction_from
+    return item.city if isinstance(item, Meal) else item.attraction.city
+
+
+def longest_idle(day: DayPlan) -> tuple[datetime, datetime, str] | None:
+    """The day's longest wait between two items (the leg between them counted), when it is
+    over IDLE_SAID: a guide wants to know of a free afternoon, and what to do with it."""
+    best: tuple[datetime, datetime, str] | None = None
+    for a, b in zip(day.items, day.items[1:], strict=False):
+        free_from = _end(a)
+        free_to = _start(b) - _minutes(getattr(b, "leg", None))
+        if free_to - free_from > IDLE_SAID and (
+            best is None or free_to - free_from > best[1] - best[0]
+        ):
+            best = (free_from, free_to, _city(b))
+    return best
 
 
 def timing_notices(day: DayPlan, deadline: datetime | None) -> list[Notice]:
@@ -194,6 +221,16 @@ def day_notices(
     if spec.index == 0 and req.arrive_place and req.arrive < spec.start - NIGHT:
         params = {"time": _hm(req.arrive, spec.start_city)}
         out.append(Notice("info", Message(ARRIVAL_NIGHT_NOTICE, params)))
+    gap = longest_idle(day)
+    if gap is not None:
+        start, end, city = gap
+        params = {
+            "minutes": int((end - start).total_seconds() // 60),
+            "start": _hm(start, city),
+            "end": _hm(end, city),
+            "city": city,
+        }
+        out.append(Notice("info", Message("idle_gap", params)))
     if spec.index == 0 and not day.items and spec.end - spec.start < timedelta(hours=2):
         out.append(
             Notice("info", Message("arrival_no_time", {"time": _hm(spec.start, spec.start_city)}))

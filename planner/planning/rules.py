@@ -71,6 +71,13 @@ EVENING_CATEGORIES: dict[str, tuple[time, time]] = {
     "food_market": (time(17, 0), time(22, 30)),
     "theatre": (time(18, 0), time(22, 0)),
 }
+# Open-air places with no published hours (an embankment, a square, a park, a monument) can be
+# walked from early morning to late evening: a morning starts there when nothing opens yet.
+# (An assumption, shown as unverified hours; in winter daylight cuts it.)
+OUTDOOR_CATEGORIES: dict[str, tuple[time, time]] = {
+    category: (time(7, 0), time(21, 0))
+    for category in ("embankment", "square", "park", "viewpoint", "monument", "memorial")
+}
 WINTER_MONTHS = (11, 12, 1, 2, 3)  # outdoor places only in daylight (sunrise to sunset)
 DAY_TRIP_MAX_RETURN_KM = 300  # a day trip further than this (there and back) is not day-planned
 

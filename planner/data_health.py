@@ -46,6 +46,7 @@ DOMAIN_GRADES: tuple[tuple[str, str], ...] = (
     ("eadaily.com", "secondary"),
     ("globaltimes.cn", "secondary"),
     ("chinadaily.com.cn", "secondary"),
+    ("chinaservicesinfo.com", "secondary"),  # China Daily's services site
     ("chinanews.com", "secondary"),
     ("sputniknews.cn", "secondary"),
     ("gmw.cn", "secondary"),

@@ -10,7 +10,7 @@ Pure Python: the page and the command line only format these numbers.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from planner.catalogue import Catalogue
 from planner.crossing.facts import CrossingData, GradedSource
-from planner.model import COORD_CONFIDENCE, Source
+from planner.geo import haversine_m
+from planner.model import COORD_CONFIDENCE, Attraction, Source
 from planner.timeutil import CITIES
 
 GRADES = ("primary", "secondary", "tertiary", "editorial")
@@ -46,6 +47,7 @@ DOMAIN_GRADES: tuple[tuple[str, str], ...] = (
     ("eadaily.com", "secondary"),
     ("globaltimes.cn", "secondary"),
     ("chinadaily.com.cn", "secondary"),
+    ("chinaservicesinfo.com", "secondary"),  # China Daily's services site
     ("chinanews.com", "secondary"),
     ("sputniknews.cn", "secondary"),
     ("gmw.cn", "secondary"),
@@ -80,6 +82,75 @@ def _grades(sources: Iterable[Source]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class RadiusConflict:
+    """A place whose stated radius does not reach a point that one of its sources gives."""
+
+    place: str
+    url: str
+    distance_m: int
+    radius_m: int
+
+
+def shared_estimated_points(places: Iterable[Attraction]) -> list[tuple[str, ...]]:
+    """Groups of places on one identical point where one is estimated (an invented marker).
+
+    An event held at another place (its `venue` tag) may share that place's point, and so may a
+    part of a place whose own point is sourced (a pavilion in a museum's grounds); an estimated
+    place that is not an event gets its own stand-in point even inside its venue (a monument
+    somewhere on the embankment). Each group is sorted, and the groups by first id.
+    """
+    by_point: dict[tuple[float, float], list[Attraction]] = defaultdict(list)
+    for place in places:
+        by_point[(place.location.lat, place.location.lon)].append(place)
+    groups = []
+    for group in by_point.values():
+        if len(group) < 2 or not any(p.is_estimated for p in group):
+            continue
+        ids = {p.id for p in group}
+        unrelated = [
+            p.id
+            for p in group
+            if p.tags.get("venue") not in ids or (p.is_estimated and p.kind != "event")
+        ]
+        if len(unrelated) > 1:
+            groups.append(tuple(sorted(ids)))
+    return sorted(groups)
+
+
+def contradicted_radii(places: Iterable[Attraction]) -> list[RadiusConflict]:
+    """Places whose `coord_uncertainty_m` does not reach a point one of their sources gives."""
+    found = []
+    for place in places:
+        for source in place.sources:
+            if source.point is None:
+                continue
+            here = place.location
+            distance = haversine_m(here.lat, here.lon, source.point.lat, source.point.lon)
+            if distance > place.coord_uncertainty_m:
+                found.append(
+                    RadiusConflict(place.id, source.url, round(distance), place.coord_uncertainty_m)
+                )
+    return sorted(found, key=lambda c: (c.place, c.url))
+
+
+def position_problems(places: Iterable[Attraction]) -> list[str]:
+    """The two position checks of `check-data`, as sentences (empty when both pass)."""
+    places = tuple(places)
+    problems = [
+        f"places {', '.join(group)} share one estimated point: give each its own sourced point, "
+        "or widen one's radius around a reference point moved off the others (say so in "
+        "coord_method)"
+        for group in shared_estimated_points(places)
+    ]
+    problems += [
+        f"place {c.place!r}: a point its source {c.url} gives lies {c.distance_m} m away, "
+        f"beyond its stated ±{c.radius_m} m: move the point or widen coord_uncertainty_m"
+        for c in contradicted_radii(places)
+    ]
+    return problems
+
+
+@dataclass(frozen=True)
 class CityHealth:
     """The trust figures of one city's places."""
 
@@ -92,6 +163,8 @@ class CityHealth:
     position_unknown: int  # worse than ±1 km
     sources: dict[str, int]  # grade -> source entries
     oldest_check: date | None
+    shared_estimated: int = 0  # places on a point shared with another where one is estimated
+    radius_contradicted: int = 0  # places whose radius does not reach a point a source gives
 
 
 @dataclass(frozen=True)
@@ -161,6 +234,8 @@ def data_health(catalogue: Catalogue, crossing: CrossingData) -> DataHealth:
                 position_unknown=sum(p.coord_uncertainty_m > POSITION_UNKNOWN_M for p in places),
                 sources=_grades(sources),
                 oldest_check=min((s.checked for s in sources), default=None),
+                shared_estimated=sum(len(g) for g in shared_estimated_points(places)),
+                radius_contradicted=len({c.place for c in contradicted_radii(places)}),
             )
         )
     cited = _crossing_sources(crossing)
@@ -189,6 +264,10 @@ def summary_lines(health: DataHealth) -> list[str]:
             "  positions: "
             + ", ".join(f"{n} {conf}" for conf, n in c.positions.items())
             + f"; position unknown (worse than ±1 km): {c.position_unknown}"
+        )
+        lines.append(
+            f"  on a shared estimated point: {c.shared_estimated}; "
+            f"radius contradicted by a cited point: {c.radius_contradicted}"
         )
         lines.append("  sources: " + ", ".join(f"{n} {g}" for g, n in c.sources.items()))
         lines.append(f"  oldest check: {c.oldest_check.isoformat() if c.oldest_check else '-'}")

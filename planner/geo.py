@@ -135,6 +135,10 @@ AMUR_MAIN_CHANNEL: tuple[tuple[float, float], ...] = (
     (50.2435, 127.568),  # south-west of Pervomaisky Park
     (50.2011, 127.60046),  # Blagoveshchensk-Heihe road bridge, midpoint
     (49.98, 127.53),  # east of Aihui town (Chinese right bank)
+    # Off Konstantinovka (Russian left bank, 95 km below Blagoveshchensk; ru.wikipedia
+    # 49 deg 37'03"N 127 deg 59'20"E): the river bends south here, so Muravyovka park (on the
+    # Russian floodplain, 49.84 N 127.73 E) is not cut off by a straight Aihui-Xunke line.
+    (49.60, 127.99),
     (49.60, 128.48),  # off Xunke (Chinese right bank)
     (48.90, 130.45),  # off Jiayin (Chinese right bank)
     (47.90, 130.95),

@@ -1,10 +1,10 @@
 """Opening hours and seasons in words, in the reader's language: never the raw OSM syntax.
 
 `hours_in_words()` reads the part of the OSM `opening_hours` syntax the catalogue uses
-(`24/7`, month and weekday ranges, times, `off`/`closed`, `PH`, the last weekday of the month
-such as `Fr[-1]`) and renders it through gettext-marked templates (`N_`) with Babel's day and
-month names. Anything else gives the "see the source" sentence, not the expression itself.
-Pure Python: the adapters pass their `gettext` and language.
+(`24/7`, month, calendar-day (`May 01-Oct 07`) and weekday ranges, times, `off`/`closed`, `PH`,
+the last weekday of the month such as `Fr[-1]`) and renders it through gettext-marked templates
+(`N_`) with Babel's day and month names. Anything else gives the "see the source" sentence,
+not the expression itself. Pure Python: the adapters pass their `gettext` and language.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ _TIME = r"(?:[01]\d|2[0-4]):[0-5]\d"
 _TIMES_RE = re.compile(rf"^{_TIME}-{_TIME}(?:,{_TIME}-{_TIME})*$")
 _DAY_RE = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)(?:\[(-1)\]|-(Mo|Tu|We|Th|Fr|Sa|Su))?$")
 _MONTH_RE = re.compile(r"^(" + "|".join(MONTHS) + r")(?:-(" + "|".join(MONTHS) + r"))?$")
+_MONTH_NAME = "(" + "|".join(MONTHS) + ")"
+# A range of calendar days at the start of a rule, e.g. "May 01-Oct 07" (a season of one year).
+_DATE_SPAN_RE = re.compile(rf"^{_MONTH_NAME} (\d\d)-{_MONTH_NAME} (\d\d)(?:\s+|$)")
 
 
 class Unsupported(ValueError):
@@ -79,6 +82,8 @@ class Rule:
     days: tuple[DayItem, ...]  # empty = every day
     times: tuple[tuple[str, str], ...]  # empty = all day
     off: bool
+    # (first month, first day, last month, last day) ranges of calendar days; empty = none
+    dates: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def parse(expression: str) -> tuple[Rule, ...]:
@@ -88,8 +93,20 @@ def parse(expression: str) -> tuple[Rule, ...]:
         return (Rule((), (), (), False),)
     rules = []
     for part in text.split(";"):
+        part = part.strip()
+        dates: tuple[tuple[int, int, int, int], ...] = ()
+        span = _DATE_SPAN_RE.match(part)
+        if span:
+            first_m, first_d = MONTHS.index(span.group(1)) + 1, int(span.group(2))
+            last_m, last_d = MONTHS.index(span.group(3)) + 1, int(span.group(4))
+            try:
+                date(2000, first_m, first_d), date(2000, last_m, last_d)
+            except ValueError:
+                raise Unsupported(expression) from None
+            dates = ((first_m, first_d, last_m, last_d),)
+            part = part[span.end() :]
         tokens = part.split()
-        if not tokens:
+        if not tokens and not dates:
             raise Unsupported(expression)
         months: tuple[tuple[int, int], ...] = ()
         days: tuple[DayItem, ...] = ()
@@ -106,13 +123,15 @@ def parse(expression: str) -> tuple[Rule, ...]:
             times = tuple(tuple(span.split("-")) for span in tokens.pop(0).split(","))  # type: ignore[misc]
         elif tokens and tokens[0] == "24/7":
             tokens.pop(0)
-        elif not (months or days):
+        elif not (months or days or dates):
             raise Unsupported(expression)
         if tokens:
             raise Unsupported(expression)
         if any(d.kind != "range" for d in days) and not off:
             raise Unsupported(expression)  # open only on the last Friday: not used, not shown
-        rules.append(Rule(months, days, times, off))
+        if months and dates:
+            raise Unsupported(expression)
+        rules.append(Rule(months, days, times, off, dates))
     return tuple(rules)
 
 
@@ -186,6 +205,22 @@ def _months_text(spans: Sequence[tuple[int, int]], _: Gettext, lang: str) -> str
     return ("、" if lang == "zh" else ", ").join(parts)
 
 
+def _dates_text(spans: Sequence[tuple[int, int, int, int]], _: Gettext, lang: str) -> str:
+    parts = []
+    for first_m, first_d, last_m, last_d in spans:
+        first = format_skeleton("MMMd", date(2000, first_m, first_d), locale=BABEL_LOCALES[lang])
+        last = format_skeleton("MMMd", date(2000, last_m, last_d), locale=BABEL_LOCALES[lang])
+        parts.append(_(DAY_RANGE) % {"first": first, "last": last})
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def _period_text(rule: Rule, _: Gettext, lang: str) -> str:
+    """The months or calendar days a rule applies to, in words ('' for all year)."""
+    if rule.dates:
+        return _dates_text(rule.dates, _, lang)
+    return _months_text(rule.months, _, lang) if rule.months else ""
+
+
 def _rule_text(rule: Rule, open_days: set[int], _: Gettext, lang: str) -> list[str]:
     out: list[str] = []
     if rule.off:
@@ -200,7 +235,7 @@ def _rule_text(rule: Rule, open_days: set[int], _: Gettext, lang: str) -> list[s
             elif item.kind == "holidays":
                 out.append(_(CLOSED_ON_HOLIDAYS))
         if not rule.days:
-            out.append(_(CLOSED_ON) % {"days": _months_text(rule.months, _, lang)})
+            out.append(_(CLOSED_ON) % {"days": _period_text(rule, _, lang)})
             return out
     elif not rule.days and not rule.times:
         out.append(_(ALWAYS_OPEN))
@@ -211,9 +246,9 @@ def _rule_text(rule: Rule, open_days: set[int], _: Gettext, lang: str) -> list[s
     else:
         days = _days_text(rule.days, _, lang)
         out.append(_(DAYS_TIMES) % {"days": days, "times": _times_text(rule.times, lang)})
-    if rule.months and out:
-        months = _months_text(rule.months, _, lang)
-        out[0] = _(IN_MONTHS) % {"months": months, "rule": out[0]}
+    period = _period_text(rule, _, lang)
+    if period and out:
+        out[0] = _(IN_MONTHS) % {"months": period, "rule": out[0]}
     return out
 
 

@@ -113,6 +113,10 @@ TEMPLATES: dict[str, str] = {
         "schedule for %(year)s not yet published: times from the %(as_of)s timetable"
     ),
     "ride_estimated": N_("time on the way estimated: %(note)s"),
+    "port_hours_estimated": N_(
+        "check-point hours %(open)s–%(close)s are an estimate (the last known regime, not "
+        "published for now): verify before you go"
+    ),
     "checkpoint_minutes_estimated": N_(
         "check-point times are estimates (%(exit)s min exit, %(entry)s min entry)"
     ),

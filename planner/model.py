@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,19 @@ class Source:
     url: str
     supports: str
     checked: date
+    # The point this source gives for the place, when it gives one (even if the place's own point
+    # comes from elsewhere): check-data tests the place's stated radius against it.
+    point: LatLon | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return {"url": self.url, "supports": self.supports, "checked": self.checked.isoformat()}
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "url": self.url,
+            "supports": self.supports,
+            "checked": self.checked.isoformat(),
+        }
+        if self.point is not None:
+            out["point"] = {"lat": self.point.lat, "lon": self.point.lon}
+        return out
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from datetime import date
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from planner.model import Source
+from planner.model import LatLon, Source
 
 
 def json_type(value: object) -> str:
@@ -80,15 +80,31 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 
 
+class CitedPoint(BaseModel):
+    """A WGS-84 point a source gives, `{lat, lon}` (named, so the order cannot be mistaken)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+
+
 class SourceEntry(BaseModel):
-    """One `{url, supports, checked}` entry; `checked` is the day the stored copy was read."""
+    """One `{url, supports, checked}` entry; `checked` is the day the stored copy was read.
+
+    `point` (optional) is the position this source gives for the place, whether or not the
+    place's own point is taken from it: `check-data` flags a place whose stated radius it
+    contradicts.
+    """
 
     url: Text
     supports: Text
     checked: IsoDate
+    point: CitedPoint | None = None
 
     def to_source(self) -> Source:
-        return Source(url=self.url, supports=self.supports, checked=self.checked)
+        point = LatLon(self.point.lat, self.point.lon) if self.point is not None else None
+        return Source(url=self.url, supports=self.supports, checked=self.checked, point=point)
 
 
 # --- problems as messages ----------------------------------------------------------------------

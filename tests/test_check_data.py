@@ -148,3 +148,47 @@ def test_check_data_reads_the_catalogue_named_by_the_setting(data_dir, monkeypat
     result = CliRunner().invoke(check_data, [])
     assert result.exit_code == 1
     assert str(catalogue) in result.output and "field 'popularity'" in result.output
+
+
+def _feature(data: dict, ident: str) -> dict:
+    return next(f for f in data["features"] if f["properties"]["id"] == ident)
+
+
+def test_a_cited_point_that_contradicts_the_stated_radius_fails(data_dir):
+    catalogue = data_dir / FILES["catalogue"]
+
+    def cite_far_point(data: dict) -> None:
+        sources = _feature(data, "chelnok-monument")["properties"]["sources"]
+        sources[0]["point"] = {"lat": 50.30, "lon": 127.535098}  # 4 km north, radius 150 m
+
+    _edit_json(catalogue, cite_far_point)
+    result = _run(data_dir)
+    assert result.exit_code == 1, result.output
+    assert "'chelnok-monument'" in result.output and "beyond its stated ±150 m" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_two_places_on_one_estimated_point_fail(data_dir):
+    catalogue = data_dir / FILES["catalogue"]
+
+    def stack(data: dict) -> None:
+        point = _feature(data, "larin-house")["geometry"]["coordinates"]
+        _feature(data, "kosicyn-store")["geometry"]["coordinates"] = list(point)
+
+    _edit_json(catalogue, stack)
+    result = _run(data_dir)
+    assert result.exit_code == 1, result.output
+    assert "kosicyn-store, larin-house share one estimated point" in result.output
+
+
+def test_a_cited_point_must_name_lat_and_lon(data_dir):
+    catalogue = data_dir / FILES["catalogue"]
+
+    def bad_point(data: dict) -> None:
+        sources = _feature(data, "chelnok-monument")["properties"]["sources"]
+        sources[0]["point"] = [127.53, 50.26]
+
+    _edit_json(catalogue, bad_point)
+    result = _run(data_dir)
+    assert result.exit_code == 1
+    assert "chelnok-monument" in result.output and "sources[0].point" in result.output

@@ -555,3 +555,17 @@ def test_cli_renders_in_the_chosen_language(runner, lang, pattern):
     reasons = [line for line in result.output.splitlines() if line.strip().startswith("!")]
     assert reasons and all(re.search(pattern, line) for line in reasons[:5])
     assert "Last safe return" not in result.output
+
+
+def test_bridge_bus_says_the_kani_kurgan_hours_are_an_estimate():
+    # 08:00-24:00 was the temporary checkpoint's regime; the permanent one (25 Dec 2025) has no
+    # published hours, so every bridge-bus departure says its check-point hours are estimated.
+    answer = options_on_day("blagoveshchensk", date(2027, 7, 14), "RU", entry_permits=("CN",))
+    bridge = [o for o in answer.options if o.mode == "bridge_bus"]
+    assert bridge, "no bridge bus to look at"
+    for option in bridge:
+        (warning,) = coded(option.warnings, "port_hours_estimated")
+        assert (warning.params["open"], warning.params["close"]) == ("08:00", "24:00")
+        assert "estimate" in english(warning)
+    ships = [o for o in answer.options if o.mode == "ship"]
+    assert ships and not any(coded(o.warnings, "port_hours_estimated") for o in ships)

@@ -10,7 +10,14 @@ from click.testing import CliRunner
 from planner.catalogue import load_catalogue
 from planner.cli import cli
 from planner.crossing import load_crossing_data
-from planner.data_health import data_health, grade_of_url, summary_lines
+from planner.data_health import (
+    contradicted_radii,
+    data_health,
+    grade_of_url,
+    shared_estimated_points,
+    summary_lines,
+)
+from planner.model import LatLon, Source
 from planner.travel import TravelDataError, exchange_rate, load_travel_data
 
 
@@ -114,3 +121,44 @@ def test_the_rate_setting_reaches_the_planners_budget(monkeypatch):
     monkeypatch.setenv("PLANNER_EXCHANGE_RATE_RUB_PER_CNY", "100")
     monkeypatch.setenv("PLANNER_EXCHANGE_RATE_DATE", "2026-11-28")
     assert "amur-regional-museum" not in over_budget()  # 30 CNY at that rate
+
+
+def _place(ident: str, lat: float, lon: float, **changes):  # noqa: ANN202
+    from dataclasses import replace
+
+    base = load_catalogue().get("chelnok-monument")
+    return replace(base, id=ident, location=LatLon(lat, lon), **changes)
+
+
+def test_unrelated_places_on_one_estimated_point_are_flagged():
+    a = _place("a", 50.25, 127.5, coord_confidence="estimated", coord_uncertainty_m=900)
+    b = _place("b", 50.25, 127.5, coord_confidence="estimated", coord_uncertainty_m=900)
+    apart = _place("c", 50.26, 127.5, coord_confidence="estimated", coord_uncertainty_m=900)
+    assert shared_estimated_points([a, b, apart]) == [("a", "b")]
+
+
+def test_an_event_may_sit_on_its_venue_but_an_estimated_monument_may_not():
+    venue = _place("venue", 50.25, 127.5, coord_confidence="low", coord_uncertainty_m=300)
+    event = _place(
+        "fair", 50.25, 127.5, kind="event", coord_confidence="estimated", tags={"venue": "venue"}
+    )
+    assert shared_estimated_points([venue, event]) == []
+    statue = _place("statue", 50.25, 127.5, coord_confidence="estimated", tags={"venue": "venue"})
+    assert shared_estimated_points([venue, event, statue]) == [("fair", "statue", "venue")]
+
+
+def test_a_cited_point_beyond_the_stated_radius_is_a_contradiction():
+    far = Source("https://example.org/a", "a point", date(2026, 12, 7), LatLon(50.25, 127.53))
+    near = Source("https://example.org/b", "a point", date(2026, 12, 7), LatLon(50.25, 127.501))
+    place = _place("p", 50.25, 127.5, coord_uncertainty_m=1500, sources=(far, near))
+    (conflict,) = contradicted_radii([place])
+    assert (conflict.place, conflict.url, conflict.radius_m) == ("p", far.url, 1500)
+    assert 2100 < conflict.distance_m < 2200  # 0.03 deg of longitude at 50 deg N
+    assert contradicted_radii([_place("q", 50.25, 127.5, sources=(near,))]) == []
+
+
+def test_summary_counts_shared_points_and_contradicted_radii():
+    lines = summary_lines(data_health(load_catalogue(), load_crossing_data()))
+    shown = [line for line in lines if "radius contradicted by a cited point" in line]
+    assert len(shown) == 2  # one line per city
+    assert all("on a shared estimated point: 0;" in line for line in shown)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pytest
 
 from planner.browse import Filters, filter_attractions
 from planner.catalogue import Catalogue, group_of, load_catalogue
+from planner.data_health import contradicted_radii, shared_estimated_points
 
 VISITABLE = ("attraction", "day_trip", "event")
 POSITION_KNOWN_M = 1000  # beyond this the planner treats a position as unknown
@@ -22,18 +21,17 @@ def _to_visit(catalogue: Catalogue):
     return [a for a in catalogue.attractions if a.kind in VISITABLE]
 
 
-def test_no_two_places_to_visit_share_an_estimated_point(catalogue):
-    # An event held at, or a place forming part of, another place (its `venue` tag) may share
-    # that place's point; anything else on one identical point must be a located object.
-    by_point = defaultdict(list)
-    for a in _to_visit(catalogue):
-        by_point[(a.location.lat, a.location.lon)].append(a)
-    for places in by_point.values():
-        if len(places) < 2 or not any(a.is_estimated for a in places):
-            continue
-        ids = {a.id for a in places}
-        unrelated = [a.id for a in places if a.tags.get("venue") not in ids]
-        assert len(unrelated) <= 1, f"estimated point shared by {sorted(ids)}"
+def test_no_two_places_share_an_estimated_point(catalogue):
+    # An event held at another place (its `venue` tag) may share that place's point; anything
+    # else on one identical point must be a located object (issue 16: the embankment's point
+    # was shared by four places).
+    assert shared_estimated_points(catalogue.attractions) == []
+
+
+def test_no_cited_point_contradicts_a_stated_radius(catalogue):
+    cited = [a for a in catalogue.attractions if any(s.point for s in a.sources)]
+    assert len(cited) >= 8  # the points of issue 16's audit are recorded in the sources
+    assert contradicted_radii(catalogue.attractions) == []
 
 
 def test_venues_name_existing_places(catalogue):

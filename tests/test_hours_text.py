@@ -24,6 +24,12 @@ EXPECTED = {
         "zh": "每天 08:00–24:00",
         "ru": "ежедневно 08:00–24:00",
     },
+    # The Aihui museum's two seasons run from one calendar day to another (issue 16).
+    "May 01-Oct 07 09:10-18:00; Oct 08-Apr 30 Tu-Su 09:30-17:30": {
+        "en": "May 1–Oct 7: daily 09:10–18:00, Oct 8–Apr 30: Tue–Sun 09:30–17:30",
+        "zh": "5月1日至10月7日：每天 09:10–18:00，10月8日至4月30日：周二至周日 09:30–17:30",
+        "ru": "1 мая–7 окт.: ежедневно 09:10–18:00, 8 окт.–30 апр.: Вт–Вс 09:30–17:30",
+    },
     "Tu-Su 10:00-19:00; Mo off; Fr[-1] off": {
         "en": "Tue–Sun 10:00–19:00, closed on the last Friday of the month",
         "zh": "周二至周日 10:00–19:00，每月最后一个周五闭馆",
@@ -57,6 +63,8 @@ def test_catalogue_hours_in_words(expression, lang):
         ("May-Oct 10:00-18:00", "ru", "Май–Окт.: ежедневно 10:00–18:00"),
         ("Mo-Sa 10:00-13:00,14:00-18:00; Su off", "en", "Mon–Sat 10:00–13:00, 14:00–18:00"),
         ("Mo-Fr 10:00-18:00; We off", "en", "Mon–Fri 10:00–18:00, closed on Wed"),
+        ("Dec 25-Jan 07 off", "en", "closed on Dec 25–Jan 7"),
+        ("Jun 01-Aug 31 Sa,Su 11:00-15:00", "en", "Jun 1–Aug 31: Sat, Sun 11:00–15:00"),
     ],
 )
 def test_other_supported_forms(expression, lang, words):
@@ -65,7 +73,14 @@ def test_other_supported_forms(expression, lang, words):
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ru"])
 @pytest.mark.parametrize(
-    "expression", ["sunrise-sunset", 'Mo-Su 10:00-18:00 "ask"', "Fr[1] 10:00-12:00", "week 1-5"]
+    "expression",
+    [
+        "sunrise-sunset",
+        'Mo-Su 10:00-18:00 "ask"',
+        "Fr[1] 10:00-12:00",
+        "week 1-5",
+        "Feb 30-Mar 01 10:00-12:00",
+    ],
 )
 def test_unknown_syntax_says_see_the_source_never_the_syntax(expression, lang):
     words = hours_in_words(expression, gettext_for(lang), lang)

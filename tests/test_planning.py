@@ -294,3 +294,35 @@ def test_a_request_file_with_a_mistake_is_refused_in_its_own_language(tmp_path):
     result = CliRunner().invoke(cli, ["plan", "--request", str(bad)])
     assert result.exit_code == 1
     assert "请求无效" in result.output and "invalid request" not in result.output
+
+
+AIHUI_MUSEUM = "aihui-history-museum"
+
+
+def _winter_day_in_heihe(day: datetime, **changes):
+    return _request(
+        arrive=day, depart=day + timedelta(hours=10), interests=("history", "museums"), **changes
+    )
+
+
+def test_aihui_museum_is_never_scheduled_on_a_winter_monday():
+    # 8 Oct-30 Apr it is closed on Mondays (chinaservicesinfo.com, 2018 page updated 2023).
+    monday = datetime(2027, 1, 11, 8, 0, tzinfo=HEIHE_TZ)
+    assert monday.weekday() == 0
+    plan = plan_trip(_winter_day_in_heihe(monday), time_limit=QUALITY_LIMIT, seed=1)
+    assert plan.days, "the plan has no day to look at"
+    assert all(s.attraction.id != AIHUI_MUSEUM for d in plan.days for s in d.stops)
+    reasons = {x.attraction.id: x.reason for x in plan.left_out}
+    assert reasons[AIHUI_MUSEUM] == "closed"
+
+
+def test_aihui_museum_can_be_visited_on_a_winter_tuesday_after_its_opening():
+    tuesday = datetime(2027, 1, 12, 8, 0, tzinfo=HEIHE_TZ)
+    plan = plan_trip(
+        _winter_day_in_heihe(tuesday, must_see=(AIHUI_MUSEUM,)), time_limit=QUALITY_LIMIT, seed=1
+    )
+    stops = [s for d in plan.days for s in d.stops if s.attraction.id == AIHUI_MUSEUM]
+    assert len(stops) == 1
+    opens = tuesday.replace(hour=9, minute=30)
+    assert stops[0].arrive >= opens
+    assert stops[0].arrive <= tuesday.replace(hour=15, minute=30)  # by the last ticket

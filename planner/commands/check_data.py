@@ -13,7 +13,7 @@ import click
 
 from planner.catalogue import PATH_ENV, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
 from planner.crossing import DEFAULT_BASE_PATH, CrossingDataError, load_crossing_data
-from planner.data_health import data_health, summary_lines
+from planner.data_health import data_health, position_problems, summary_lines
 from planner.model import COORD_CONFIDENCE, KINDS
 from planner.textsafe import terminal_text
 from planner.timeutil import CITIES
@@ -98,6 +98,9 @@ def command(
     try:
         catalogue = load_catalogue(catalogue_path)
         lines.extend(summarise(catalogue))
+        # Positions that load but mislead: an invented marker shared by unrelated places, or a
+        # stated radius that a point cited in the place's own sources contradicts.
+        problems.extend(f"{catalogue.path}: {p}" for p in position_problems(catalogue.attractions))
     except CatalogueError as exc:
         problems.extend(exc.problems)
     crossing = crossing_path or CROSSING_PATH

@@ -221,6 +221,11 @@ def timetable_indicative(table: Timetable, year: int) -> bool:
     return bool(table.status in INDICATIVE_STATUSES or table.indicative or table.as_of < year)
 
 
+def _hhmm(minute: int) -> str:
+    """Minutes after midnight as a clock time; 1440 is 24:00, as the data writes it."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 def _hours_for(data: CrossingData, point_id: str, mode_id: str) -> PortHours | None:
     for hours in data.port_hours:
         if hours.point == point_id and (not hours.modes or mode_id in hours.modes):
@@ -273,7 +278,11 @@ def _day_options(
             exit_min = entry_min = 0
         else:
             exit_min, entry_min = cm.exit[frm], cm.entry[to]
-        hours = _hours_for(data, dep_cp, mode.id) if mode.points[frm] == dep_cp else None
+        # A check-point's hours bound the departures only where the mode leaves from it (the
+        # bridge bus leaves from a bus station and reaches Kani-Kurgan later); an estimate of
+        # them is said on every departure through that check-point.
+        checkpoint_hours = _hours_for(data, dep_cp, mode.id)
+        hours = checkpoint_hours if mode.points[frm] == dep_cp else None
         fare = mode.fares[frm]
         indicative = timetable_indicative(table, day.year)
         for departure in table.times:
@@ -307,8 +316,14 @@ def _day_options(
                 if cm.estimated:
                     params = {"exit": exit_min, "entry": entry_min}
                     warnings.append(Message("checkpoint_minutes_estimated", params))
-            if hours is not None:
-                groups.append(hours.sources)
+            if checkpoint_hours is not None:
+                groups.append(checkpoint_hours.sources)
+                if checkpoint_hours.estimated:
+                    params = {
+                        "open": _hhmm(checkpoint_hours.open_minute),
+                        "close": _hhmm(checkpoint_hours.close_minute),
+                    }
+                    warnings.append(Message("port_hours_estimated", params))
             if fare.amount is None:
                 warnings.append(Message("fare_unknown", {"note": fare.note}))
             groups.append(fare.sources)

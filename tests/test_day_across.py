@@ -210,3 +210,30 @@ def test_a_kept_excursion_stop_does_not_push_out_the_must_see_beside_it():
     on_day_2 = {s.attraction.id for s in plan.days[1].stops}
     assert {"kuixing-pavilion", "aihui-history-museum"} <= on_day_2
     assert not any(n.severity == "red" for n in plan.warnings)
+
+
+def test_dinner_after_the_aihui_excursion_is_back_in_town():
+    req = summer_request(interests=("history",), visas=())
+    plan = plan_trip(req)
+    aihui_days = [
+        d for d in plan.days if any(s.attraction.id == "aihui-history-museum" for s in d.stops)
+    ]
+    assert aihui_days, "a history lover's three days in Heihe include Aihui"
+    for day in aihui_days:
+        dinner = [m for m in day.meals if m.kind == "dinner"]
+        assert dinner and dinner[0].near != "last_stop"
+        assert dinner[0].leg is not None and dinner[0].leg.mode != "walk"
+
+
+def test_a_long_wait_is_said_with_its_times():
+    from planner.planning.notices import IDLE_SAID, longest_idle
+
+    plans = [plan_trip(summer_request(visas=())), plan_trip(_group_in_june())]
+    waits = [(d, longest_idle(d)) for p in plans for d in p.days]
+    said = [(d, gap) for d, gap in waits if gap is not None]
+    assert said, "these plans hold a wait of more than 90 minutes"
+    for day, (start, end, _city) in said:
+        assert end - start > IDLE_SAID
+        notes = [n for n in day.warnings if n.message.code == "idle_gap"]
+        assert len(notes) == 1
+        assert notes[0].message.params["minutes"] == int((end - start).total_seconds() // 60)

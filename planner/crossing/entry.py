@@ -138,7 +138,7 @@ def base_layer(base: VisaBase, requirement: Requirement | None) -> Message:
 
 
 def base_source(base: VisaBase) -> Source:
-    return GradedSource(base.url, base.supports, base.checked, base.grade)
+    return GradedSource(base.url, base.supports, base.checked, grade=base.grade)
 
 
 def entry_decision(

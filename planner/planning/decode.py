@@ -17,6 +17,8 @@ from planner.planning.rules import MEAL_WINDOWS
 from planner.timeutil import city_zone
 from planner.trip import Crossing, DayPlan, Item, Leg, Meal, TripRequest, Visit
 
+FAR_DINNER_S = 25 * 60  # a last stop this far from the night's hotel: dinner back in town
+
 
 @dataclass
 class Decoded:
@@ -142,7 +144,7 @@ def decode(
             before: list[tuple[int, LatLon, int, str]] = []
             must = set(req.must_see)
             meal_before: tuple[int, LatLon, int] | None = None  # a pause meal just placed
-            for node in routes[r]:
+            for position, node in enumerate(routes[r]):
                 nd = nodes[node]
                 if nd.kind == "meal":
                     while True:
@@ -156,9 +158,18 @@ def decode(
                         home = builder.seconds(seg.city, loc, seg.end_loc)
                         fits = begin <= hi and finish + home <= seg_end
                         near = here
-                        if not fits and not (spot and spot.place):
+                        # Dinner after a far excursion (Aihui, 30 km) is eaten back in town,
+                        # near where the day ends, unless it is at a food place out there.
+                        far_dinner = (
+                            nd.meal == "dinner"
+                            and not (spot and spot.place)
+                            and home >= FAR_DINNER_S
+                            and all(nodes[n].kind == "meal" for n in routes[r][position + 1 :])
+                        )
+                        if (not fits or far_dinner) and not (spot and spot.place):
                             # Too late to eat here and still make the day's end: go on first
                             # and eat near where the traveller is going.
+                            here_option = (loc, leg, arrive, begin, finish, fits, near)
                             loc = seg.end_loc
                             leg = builder.leg(seg.city, where, loc)
                             arrive = clock + leg.minutes * 60
@@ -166,6 +177,8 @@ def decode(
                             finish = begin + nd.length
                             fits = begin <= hi and finish <= seg_end
                             near = _end_kind(seg, spec)
+                            if not fits and here_option[5]:  # back in town is too late
+                                loc, leg, arrive, begin, finish, fits, near = here_option
                         last = items[-1] if items else None
                         # A meal is worth more than the sight just before it: give that back.
                         if fits or not before or not isinstance(last, Visit):

@@ -291,6 +291,11 @@ TEMPLATES: dict[str, str] = {
     ),
     "left_not_reachable": N_("no day of the trip is spent in %(city)s"),
     "left_closed": N_("closed on every day of the trip"),
+    "left_eatery": N_(
+        "a place to eat, not a sight: meals are eaten at food places on the way, and none "
+        "of this plan's meals fell near it"
+    ),
+    "left_not_a_sight": N_("an arrival or departure point, not a sight: give it as one"),
     "left_no_time": N_("not enough time for it"),
     # agencies: crossing notices and group processing (planner/agency.py)
     "notice_suspension": N_(

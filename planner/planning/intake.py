@@ -166,6 +166,15 @@ def choose_candidates(
             left[place.id] = LeftOut(place, reason, why)
         else:
             out.append(place)
+    in_pool = {a.id for a in pool}
+    for pid in must - in_pool:
+        # A must-see that is not a sight: a restaurant is where a meal may be eaten (the plan
+        # drops this line when one is), a station or an airport is where a trip starts or ends.
+        place = cat.get(pid)
+        if place.category in EATERIES:
+            left[pid] = LeftOut(place, "eatery", Message("left_eatery"))
+        else:
+            left[pid] = LeftOut(place, "not_a_sight", Message("left_not_a_sight"))
     return out, left
 
 

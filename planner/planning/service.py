@@ -561,6 +561,10 @@ def _itinerary(
     for node in getattr(dec, "dropped_budget", ()):
         place = outcome.built.nodes[node].attraction
         left[place.id] = LeftOut(place, "over_budget", Message("left_over_day_budget"))
+    eaten_at = {m.place.id for d in dec.days for m in d.meals if m.place is not None}
+    for pid in eaten_at:
+        if pid in left and left[pid].reason == "eatery":  # a must-see restaurant: eaten at
+            del left[pid]
     reachable = {d.city_start for d in dec.days} | {d.city_end for d in dec.days}
     reachable |= {c.option.to_point.city for d in dec.days for c in d.crossings}
     for place in candidates:

@@ -241,6 +241,11 @@ TEMPLATES: dict[str, str] = {
     "position_approximate": N_(
         "approximate position for %(places)s: travel times there are estimates"
     ),
+    "party_taxis": N_("a party of %(size)s takes %(count)s taxis on each taxi leg: a taxi seats 4"),
+    "party_charter": N_(
+        "the group of %(size)s rides a %(vehicle)s (%(count)s), with minutes to board and alight "
+        "at each leg; the hire is counted once per vehicle"
+    ),
     "hours_unverified": N_("opening hours not verified for %(places)s: check before you go"),
     "winter_daylight": N_(
         "winter day: sunrise %(sunrise)s, sunset %(sunset)s (%(city)s time); outdoor visits are "
@@ -316,6 +321,14 @@ MODE_LABELS: dict[str, str] = {
     "bridge_bus": N_("bus over the road bridge"),
     "cableway": N_("cableway"),
 }
+# How a leg between stops is taken (travel.MODES): every output words a leg's mode by this.
+LEG_MODE_LABELS: dict[str, str] = {
+    "walk": N_("walk"),
+    "taxi": N_("taxi"),
+    "bus": N_("bus"),
+    "minibus": N_("chartered minibus"),
+    "coach": N_("chartered coach"),
+}
 CITY_LABELS: dict[str, str] = {"heihe": N_("Heihe"), "blagoveshchensk": N_("Blagoveshchensk")}
 COUNTRY_LABELS: dict[str, str] = {"CN": N_("China"), "RU": N_("Russia")}
 # The trip request's choices (the plan form shows these; a "choose one of" error lists them).
@@ -371,6 +384,7 @@ GRADE_WORDS: dict[str, str] = {
 _WORDS: dict[str, Mapping[str, str]] = {
     "mode": MODE_LABELS,
     "last_mode": MODE_LABELS,
+    "vehicle": LEG_MODE_LABELS,
     "city": CITY_LABELS,
     "from_city": CITY_LABELS,
     "to_city": CITY_LABELS,
@@ -405,6 +419,17 @@ def number_text(value: float, lang: str, digits: int = 0, least: int = 0) -> str
     English and Chinese (CLDR, through Babel); *digits* decimals at most, *least* at least."""
     pattern = "#,##0" + ("." + "0" * least + "#" * (digits - least) if digits else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def leg_text(mode: str, minutes: int, km: float, gettext: Callable[[str], str], lang: str) -> str:
+    """'chartered minibus 12 min, 3.4 km': a leg in the reader's words (page, text, print,
+    exports); an unknown mode stays as given."""
+    label = gettext(LEG_MODE_LABELS[mode]) if mode in LEG_MODE_LABELS else mode
+    return gettext("%(mode)s %(minutes)s min, %(km)s km") % {
+        "mode": label,
+        "minutes": minutes,
+        "km": number_text(km, lang, digits=2, least=1),
+    }
 
 
 def money_text(amount: float, currency: str, lang: str) -> str:

@@ -21,7 +21,7 @@ from planner.catalogue import load_catalogue
 from planner.plan_check import check_plan
 from planner.planning import PlanningError, WorkBudget, plan_trip
 from planner.timeutil import BLAGOVESHCHENSK_TZ, CITIES, HEIHE_TZ, city_zone
-from planner.travel import MODES
+from planner.travel import CHOSEN_MODES
 from planner.trip import TripRequest
 
 CAT = load_catalogue()
@@ -58,7 +58,7 @@ PHASES = (
 day_of_2027 = st.one_of(st.sampled_from(FOCUS_DAYS), st.dates(date(2027, 1, 1), date(2027, 12, 27)))
 clock_time = st.integers(0, 70).map(lambda k: time(6 + k // 4, 15 * (k % 4)))  # 06:00-23:30
 zones = st.sampled_from((HEIHE_TZ, BLAGOVESHCHENSK_TZ))
-some_modes = st.lists(st.sampled_from(MODES), min_size=1, max_size=3, unique=True).map(tuple)
+some_modes = st.lists(st.sampled_from(CHOSEN_MODES), min_size=1, max_size=3, unique=True).map(tuple)
 
 
 @st.composite

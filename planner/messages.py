@@ -370,6 +370,10 @@ LEFT_OUT_GROUP_LABELS: dict[str, str] = {
     "not_reachable": N_("In a city the plan does not reach"),
     "too_far": N_("Too far for a day trip"),
     "position_unknown": N_("Position too rough to time a visit"),
+    "dates_not_published": N_("Dates not published yet"),
+    "not_on_dates": N_("Not held on the trip's dates"),
+    "eatery": N_("Places to eat (meals are planned near the route)"),
+    "not_a_sight": N_("Arrival and departure points"),
 }
 LEFT_OUT_OTHER = N_("For other reasons")
 LEFT_OUT_MORE = N_("%(names)s and %(n)s more")

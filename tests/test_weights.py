@@ -93,9 +93,15 @@ def test_more_weight_on_minutes_across_never_gives_fewer_minutes_of_sights_there
 
 
 def test_a_must_see_the_variant_cannot_hold_loses_to_one_that_holds_it(monkeypatch):
-    """Without the penalty the day across on the kept excursion's day wins and the must-see
-    museum is lost; with it, the museum holds."""
-    req = summer_request(must_see=("aihui-history-museum",), pinned=(("kuixing-pavilion", 1),))
+    """A day across asked for on the day of a kept excursion: without the penalty the day
+    across wins and the must-see museum is lost; with it, the museum holds (a named place
+    outweighs the day asked for)."""
+    req = summer_request(
+        must_see=("aihui-history-museum",),
+        pinned=(("kuixing-pavilion", 1),),
+        day_across="yes",
+        day_across_on=1,  # the request's day index (from 0): the second day, Kuixing's
+    )
 
     def seen(value: float) -> bool:
         monkeypatch.setattr(service, "MISSING_MUST_SEE_PENALTY", value)

@@ -227,6 +227,35 @@ def test_apply_review_writes_the_point_source_and_confidence(runner, tmp_path):
     assert again.exit_code == 0 and "no accepted review" in again.output
 
 
+def test_a_field_point_is_trusted_as_medium_planned_and_said_on_the_place_page(runner, tmp_path):
+    from planner.model import confidence_level
+    from planner.planning.rules import position_known
+
+    catalogue = tmp_path / "attractions.geojson"
+    shutil.copy(DEFAULT_PATH, catalogue)
+    reviews = _reviews_file(tmp_path, status="accepted")
+    result = runner.invoke(
+        cli, ["apply-review", "--file", str(reviews), "--catalogue", str(catalogue)]
+    )
+    assert result.exit_code == 0, result.output
+    place = load_catalogue(catalogue).get(WORST)
+    assert confidence_level(place.coord_confidence) == "medium"
+    assert position_known(place)  # ±75 km before: kept out of timed plans; now planned
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "TILES": "none",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
+            "CATALOGUE_PATH": str(catalogue),
+        }
+    )
+    page = app.test_client().get(f"/attractions/{WORST}?lang=en").get_data(as_text=True)
+    assert "position checked on the ground (±12 m)" in page
+    ru = app.test_client().get(f"/attractions/{WORST}?lang=ru").get_data(as_text=True)
+    assert "положение проверено на месте (±12 м)" in ru
+
+
 def test_apply_review_dry_run_and_pending_reviews_write_nothing(runner, tmp_path):
     catalogue = tmp_path / "attractions.geojson"
     shutil.copy(DEFAULT_PATH, catalogue)

@@ -27,6 +27,7 @@ from planner.catalogue import REPO_ROOT, Catalogue, parse_feature_collection
 from planner.data_health import FIELD_CHECK_SCHEME, position_problems
 from planner.geo import amur_bank
 from planner.model import FIELD_CONFIDENCE, Attraction
+from planner.textsafe import user_text
 from planner.timeutil import CITY_COUNTRY
 
 DEFAULT_REVIEWS = REPO_ROOT / "instance" / "field-reviews.jsonl"
@@ -138,10 +139,10 @@ def check_report(
         if measured is not None and not 0 < measured <= MAX_ACCURACY_M:
             problems.append(Problem("accuracy_m", "too_coarse", {"max": MAX_ACCURACY_M}))
         accuracy = measured if measured is not None else accuracy
-    note = form.get("note", "").strip()
+    note = user_text(form.get("note", "")).strip()
     if len(note) > MAX_NOTE:
         problems.append(Problem("note", "too_long", {"max": MAX_NOTE}))
-    agency = form.get("agency", "").strip()
+    agency = " ".join(user_text(form.get("agency", "")).split())  # one line: it names a source
     if not agency:
         problems.append(Problem("agency", "required", {}, malformed=True))
     elif len(agency) > MAX_AGENCY:

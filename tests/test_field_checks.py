@@ -137,6 +137,15 @@ def test_hostile_agency_and_note_are_shown_as_text(field_app):
     assert hostile in Text(page).text("field-review")
 
 
+def test_control_characters_and_line_breaks_leave_the_agency_name(field_app, tmp_path):
+    client, token = _signed_in(field_app)
+    report = _report(agency="Amur\n Tours\u202e\x07", note="gate\r\nleft\u202e")
+    client.post(f"/agency/positions/{WORST}", data={"csrf_token": token, **report})
+    saved = json.loads((tmp_path / "field-reviews.jsonl").read_text(encoding="utf-8"))
+    assert saved["agency"] == "Amur Tours"
+    assert saved["note"] == "gate\nleft"
+
+
 @pytest.mark.parametrize(
     ("changes", "status", "field_text"),
     [
@@ -284,7 +293,7 @@ def test_a_bad_review_file_is_a_clean_cli_error(runner, tmp_path, content, said)
     result = runner.invoke(cli, ["apply-review", "--file", str(path)])
     assert result.exit_code == 1
     assert said in result.output and "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_apply_review_refuses_unknown_place_and_wrong_bank_writing_nothing(runner, tmp_path):

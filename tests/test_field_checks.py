@@ -317,3 +317,20 @@ def test_apply_review_of_a_missing_file_or_review_id_is_a_message(runner, tmp_pa
     reviews = _reviews_file(tmp_path)
     unknown = runner.invoke(cli, ["apply-review", "--file", str(reviews), "--accept", "zzz"])
     assert unknown.exit_code == 1 and "no review 'zzz'" in unknown.output
+
+
+def test_a_field_point_far_from_a_point_an_old_source_cites_is_not_written(runner, tmp_path):
+    """check-data would fail (a cited point beyond the new ±12 m): the editor resolves it first."""
+    catalogue = tmp_path / "attractions.geojson"
+    shutil.copy(DEFAULT_PATH, catalogue)
+    before = catalogue.read_bytes()
+    reviews = _reviews_file(
+        tmp_path, place_id="aihui-ancient-town", lat=49.9850, lon=127.4950, status="accepted"
+    )
+    result = runner.invoke(
+        cli, ["apply-review", "--file", str(reviews), "--catalogue", str(catalogue)]
+    )
+    assert result.exit_code == 1
+    assert "aihui-ancient-town" in result.output and "beyond its stated ±12 m" in result.output
+    assert catalogue.read_bytes() == before
+    assert json.loads(reviews.read_text())["status"] == "accepted"

@@ -94,7 +94,14 @@ def command(
     if dry_run:
         click.echo(f"dry run: {len(result.applied)} point(s) not written to {path}")
         return
-    write_catalogue(path, result.text)
+    try:
+        write_catalogue(path, result.text)
+    except OSError as exc:
+        _fail([f"{path}: cannot write the catalogue ({exc.strerror})"])
     done = {r.review_id: r for r in result.applied}
-    write_reviews(review_path, [done.get(r.review_id, r) for r in reviews])
+    try:
+        write_reviews(review_path, [done.get(r.review_id, r) for r in reviews])
+    except OSError as exc:  # the catalogue is written: say which reviews to mark by hand
+        ids = ", ".join(done)
+        _fail([f"{review_path}: cannot mark reviews {ids} applied ({exc.strerror}); do it by hand"])
     click.echo(f"{path}: {len(result.applied)} point(s) written; {pending} review(s) still pending")

@@ -49,6 +49,7 @@ from planner.web.agency import admin_page_or_none
 from planner.web.cache import cached_map
 from planner.web.i18n import current_lang
 from planner.web.labels import CITY_LABELS, CONFIDENCE_LABELS, GROUP_LABELS, plain, position_label
+from planner.web.pages import _map_view
 from planner.web.security import PERMISSIONS_POLICY
 
 bp = Blueprint("field", __name__)
@@ -107,7 +108,6 @@ def positions():  # noqa: ANN201
 
 
 def _map(place) -> Any:  # noqa: ANN001 - an Attraction; returns the page's MapView
-    from planner.web.pages import _map_view
 
     lang, tiles = current_lang(), data.tiles()
 

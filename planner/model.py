@@ -102,7 +102,18 @@ class AnnualDate:
     sources: tuple[Source, ...] = field(default_factory=tuple)
 
 
-COORD_CONFIDENCE = ("high", "medium", "low", "estimated")
+COORD_CONFIDENCE = ("high", "medium", "low", "estimated", "field")
+# A point checked on the ground by a local agency (python -m planner apply-review): its own grade,
+# so that the data says where it came from, trusted like one reasonable map source (`medium`).
+FIELD_CONFIDENCE = "field"
+_CONFIDENCE_LEVEL = {FIELD_CONFIDENCE: "medium"}
+
+
+def confidence_level(coord_confidence: str) -> str:
+    """The level a confidence is trusted at: a field check counts as `medium`, others as named."""
+    return _CONFIDENCE_LEVEL.get(coord_confidence, coord_confidence)
+
+
 KINDS = ("attraction", "day_trip", "event", "transport")
 
 

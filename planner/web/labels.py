@@ -27,6 +27,7 @@ CONFIDENCE_LABELS = {
     "medium": _l("medium"),
     "low": _l("low"),
     "estimated": _l("estimated"),
+    "field": _l("checked on the ground"),
 }
 
 GRADE_LABELS = {
@@ -34,6 +35,7 @@ GRADE_LABELS = {
     "secondary": _l("secondary (press, news agency)"),
     "tertiary": _l("tertiary (guide, wiki, blog)"),
     "editorial": _l("editorial (the project's own judgement)"),
+    "field": _l("field check (a local agency on the spot)"),
 }
 
 
@@ -46,9 +48,13 @@ def position_label(coord_confidence: str, uncertainty_m: int) -> str:
     """How well a place's position is known, in words: the method itself is for editors."""
     from flask_babel import format_decimal, gettext
 
+    from planner.model import FIELD_CONFIDENCE, confidence_level
+
     km = format_decimal(round(uncertainty_m / 1000, 1) or 0.1)
     if uncertainty_m > 1000:
         return gettext("position unknown: somewhere within about %(km)s km", km=km)
-    if coord_confidence in ("high", "medium"):
+    if coord_confidence == FIELD_CONFIDENCE:
+        return gettext("position checked on the ground (±%(m)s m)", m=uncertainty_m)
+    if confidence_level(coord_confidence) in ("high", "medium"):
         return gettext("position from a map source")
     return gettext("approximate position (±%(km)s km)", km=km)

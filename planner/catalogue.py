@@ -48,7 +48,7 @@ from planner.timeutil import CITIES, CITY_COUNTRY
 from planner.validation import (
     CurrencyCode,
     IsoDate,
-    SourceEntry,
+    PlaceSourceEntry,
     Text,
     between,
     error_message,
@@ -190,7 +190,7 @@ def _months(value: list[int]) -> list[int]:
     return value
 
 
-def _covered(sources: list[SourceEntry], fact: str) -> bool:
+def _covered(sources: list[PlaceSourceEntry], fact: str) -> bool:
     supports = " ".join(s.supports.lower() for s in sources)
     return any(word in supports for word in FACT_KEYWORDS[fact])
 
@@ -227,7 +227,7 @@ def _clock_span(value: str | None) -> tuple[time, time] | None:
     return first, last
 
 
-def _sources_list(sources: list[SourceEntry]) -> tuple:
+def _sources_list(sources: list[PlaceSourceEntry]) -> tuple:
     return tuple(s.to_source() for s in sources)
 
 
@@ -243,7 +243,7 @@ class EventYear(BaseModel):
     end: IsoDate | None = None
     time: str | None = None  # 'HH:MM-HH:MM' on the city's clock; null = time of day unknown
     time_estimated: bool = False
-    sources: list[SourceEntry] = []
+    sources: list[PlaceSourceEntry] = []
     checked: IsoDate | None = None  # not published: the day it was last looked for
     searched: str = ""  # not published: where it was looked for
 
@@ -300,7 +300,7 @@ class EventAnnual(BaseModel):
     day: Annotated[int, between(1, 31)]
     time: str | None = None
     time_estimated: bool = False
-    sources: Annotated[list[SourceEntry], Field(min_length=1)]
+    sources: Annotated[list[PlaceSourceEntry], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _a_day_of_every_year(self) -> EventAnnual:
@@ -343,7 +343,7 @@ class PlaceProperties(BaseModel):
     # Order matters: the checks below read fields declared above them.
     id: Text
     city: Annotated[str, one_of(CITIES)]
-    sources: Annotated[list[SourceEntry], Field(min_length=1)]
+    sources: Annotated[list[PlaceSourceEntry], Field(min_length=1)]
     coord_confidence: Annotated[str, one_of(COORD_CONFIDENCE)]
     kind: Annotated[str, one_of(KINDS)]
     category: Text

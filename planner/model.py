@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
+from planner.coverage import Coverage
+
 
 @dataclass(frozen=True)
 class LatLon:
@@ -47,6 +49,9 @@ class Source:
     # The point this source gives for the place, when it gives one (even if the place's own point
     # comes from elsewhere): check-data tests the place's stated radius against it.
     point: LatLon | None = None
+    # What `supports` names, as codes (planner.coverage): set for the catalogue's sources, whose
+    # pages show these codes' labels; None where `supports` is prose for editors only.
+    coverage: Coverage | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -56,6 +61,8 @@ class Source:
         }
         if self.point is not None:
             out["point"] = {"lat": self.point.lat, "lon": self.point.lon}
+        if self.coverage is not None:
+            out["covers"] = self.coverage.as_list()
         return out
 
 

@@ -166,6 +166,13 @@ CASES = [
         "ISO date",
     ),
     (
+        "source that does not say what it supports",
+        lambda d: ARCH(d)["sources"][0].update(supports="a travel blog about the city"),
+        "triumphal-arch",
+        "sources[0].supports",
+        "cannot tell what 'a travel blog about the city' supports",
+    ),
+    (
         "coordinates without a source",
         lambda d: ARCH(d).update(
             sources=[s for s in ARCH(d)["sources"] if "coordinates" not in s["supports"]]

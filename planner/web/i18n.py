@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from flask import Flask, g, request
 from flask_babel import Babel
 
@@ -43,6 +44,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["lang_query"] = lang_query
     app.jinja_env.filters["amount"] = lambda value: number_text(value, current_lang())
+    # A day as the reader writes it: "7 дек. 2026 г.", "2026年12月7日", "Dec 7, 2026".
+    app.jinja_env.filters["day"] = lambda value: format_date(value, "medium", locale=current_lang())
 
     @app.after_request
     def remember_language(response):  # noqa: ANN001, ANN202

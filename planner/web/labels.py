@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from planner.coverage import Coverage
+
 CITY_LABELS = {"heihe": _l("Heihe"), "blagoveshchensk": _l("Blagoveshchensk")}
 GROUP_LABELS = {
     "history": _l("History and monuments"),
@@ -58,3 +60,34 @@ def position_label(coord_confidence: str, uncertainty_m: int) -> str:
     if confidence_level(coord_confidence) in ("high", "medium"):
         return gettext("position from a map source")
     return gettext("approximate position (±%(km)s km)", km=km)
+
+
+# What a source supports (planner.coverage.CODES): the place page's "Supports" column.
+COVERAGE_LABELS = {
+    "coordinates": _l("coordinates"),
+    "reference_point": _l("reference point (not the place's own)"),
+    "address": _l("address"),
+    "hours": _l("opening hours"),
+    "price": _l("price"),
+    "dates": _l("dates"),
+    "times": _l("times of day"),
+    "visit_minutes": _l("typical visit length"),
+    "return_km": _l("distance"),
+    "facts": _l("facts about the place"),
+}
+
+
+def coverage_text(coverage: Coverage | None, lang: str) -> str:
+    """What a source supports, in words of *lang*: "coordinates, opening hours and price"."""
+    from babel.lists import format_list
+    from flask_babel import gettext
+
+    if coverage is None:
+        return ""
+    words = [
+        str(COVERAGE_LABELS[code])
+        if code not in coverage.unused
+        else gettext("%(what)s (not used)", what=COVERAGE_LABELS[code])
+        for code in coverage.codes
+    ]
+    return format_list(words, locale=lang)

@@ -267,3 +267,14 @@ def test_driver_cards_put_the_citys_own_name_and_address_first_and_largest(plann
     css = (Path(__file__).resolve().parent.parent / "static/css/print.css").read_text()
     assert _font_pt(css, ".card .local-name") > _font_pt(css, ".card .local-address")
     assert _font_pt(css, ".card .local-address") > _font_pt(css, ".card .other-name")
+
+
+@pytest.mark.parametrize(
+    "lang, checked",
+    [("ru", "30 нояб. 2026\u202fг."), ("zh", "2026年11月30日"), ("en", "Nov 30, 2026")],
+)
+def test_print_view_gives_the_sources_check_date_the_readers_way(planned, lang, checked):
+    client, plan, _ = planned
+    html = client.get(f"/plans/{plan['id']}/print?lang={lang}").get_data(as_text=True)
+    text = " ".join(parse(html).text)
+    assert checked in text and "2026-11-30" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -170,3 +171,22 @@ def test_api_keeps_the_supports_text_and_adds_its_codes(client):
     sources = body["properties"]["sources"]
     assert sources and all(s["supports"] and s["covers"] for s in sources)
     assert {"code": "hours", "used": True} in [c for s in sources for c in s["covers"]]
+
+
+def test_crossing_page_gives_each_source_as_a_link_with_the_readers_date(client):
+    html = client.get(
+        "/crossing?from=blagoveshchensk&date=2026-07-15&nationality=RU&lang=ru"
+    ).get_data(as_text=True)
+    methods = re.findall(r'<div class="method">(.*?)</div>', html, flags=re.DOTALL)
+    assert methods
+    for method in methods:
+        assert '<a href="https://' in method
+        assert re.search(r"\(<time datetime=\"\d{4}-\d\d-\d\d\">\d{1,2} [а-я]+\.? \d{4}", method)
+
+
+def test_about_data_names_the_rate_by_its_link_not_an_english_note(client):
+    from planner.travel import exchange_rate
+
+    rate = exchange_rate()
+    html = client.get("/about/data?lang=zh").get_data(as_text=True)
+    assert rate.url and f'href="{rate.url}"' in html and rate.source not in html

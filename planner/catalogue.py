@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from planner.coverage import coverage_of
 from planner.errors import DataProblems
 from planner.geo import amur_bank
 from planner.model import (
@@ -64,12 +65,12 @@ PATH_ENV = "PLANNER_CATALOGUE_PATH"  # the same setting the web app reads as CAT
 CURRENCIES: dict[str, str] = {"heihe": "CNY", "blagoveshchensk": "RUB"}
 
 # A fact is "sourced" when some source's `supports` text names it with one of these words.
-FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "coordinates": ("coordinates",),
-    "opening_hours": ("hours",),
-    "price": ("price",),
-    "visit_minutes": ("visit_minutes",),
-    "return_km": ("return_km",),
+FACT_CODES: dict[str, str] = {
+    "coordinates": "coordinates",
+    "opening_hours": "hours",
+    "price": "price",
+    "visit_minutes": "visit_minutes",
+    "return_km": "return_km",
 }
 
 # Broad groups of categories: the map's layers and the list's filter. Every category used in the
@@ -191,8 +192,12 @@ def _months(value: list[int]) -> list[int]:
 
 
 def _covered(sources: list[PlaceSourceEntry], fact: str) -> bool:
-    supports = " ".join(s.supports.lower() for s in sources)
-    return any(word in supports for word in FACT_KEYWORDS[fact])
+    code = FACT_CODES[fact]
+    for s in sources:
+        cov = coverage_of(s.supports)
+        if code in cov.codes and code not in cov.unused:
+            return True
+    return False
 
 
 def _sourced(info: ValidationInfo, fact: str) -> bool:

@@ -290,7 +290,7 @@ def field_source(review: FieldReview) -> dict[str, Any]:
     """The catalogue source entry of a field check (docs/data.md: Sources)."""
     return {
         "url": f"{FIELD_CHECK_SCHEME}{review.agency}",
-        "supports": f"field check by {review.agency}, {review.date}: coordinates",
+        "supports": f"coordinates: field check by {review.agency}, {review.date}",
         "checked": review.date,
         "point": {"lat": review.lat, "lon": review.lon},
     }

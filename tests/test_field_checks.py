@@ -224,7 +224,7 @@ def test_apply_review_writes_the_point_source_and_confidence(runner, tmp_path):
     assert place.coord_method == "field check" and not place.is_estimated
     source = place.sources[-1]
     assert source.url == "field-check:Amur Tours"
-    assert source.supports == "field check by Amur Tours, 2026-12-06: coordinates"
+    assert source.supports == "coordinates: field check by Amur Tours, 2026-12-06"
     assert source.checked.isoformat() == "2026-12-06"
     from planner.data_health import grade_of_url
 

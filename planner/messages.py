@@ -78,6 +78,9 @@ TEMPLATES: dict[str, str] = {
     # why a request cannot be planned (PlanningError)
     "refused_departure_before_arrival": N_("the departure must be after the arrival"),
     "refused_trip_too_long": N_("trips longer than 14 days are not supported"),
+    "refused_edit_drops": N_(
+        "this change would drop %(place)s (%(reason)s); the plan stays as it was"
+    ),
     "refused_day_across": N_("choose a day across the river: automatic, yes or no"),
     "refused_day_across_day": N_("the day across (day %(day)s) is outside the trip"),
     "refused_safe_and_last": N_(

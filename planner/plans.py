@@ -17,6 +17,7 @@ from planner.documents import message_from_json, plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
 from planner.model import LocalizedName
+from planner.replan import replan_document
 from planner.requests import RequestInvalid, field_errors, spec_from_json, spec_to_json
 from planner.storage import Plan, PlanStore, StaleVersion
 from planner.textsafe import user_text
@@ -36,6 +37,20 @@ class Planner:
         # Crossing notices of the trip's dates: shown, and their suspensions respected.
         notices = self.store.agency.notices(*trip_dates(spec.arrive_time, spec.depart_time))
         doc = plan_document(spec, self.catalogue, time_limit=self.time_limit, notices=notices)
+        return spec_to_json(spec), doc
+
+    def _replanned(
+        self, request: dict[str, Any], old: dict[str, Any], edits: list[Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The saved document with only the days *edits* concern planned again (the whole trip
+        for pace, dates, or when the planner cannot keep the other days as they are)."""
+        spec = spec_from_json(request, self.catalogue)
+        notices = self.store.agency.notices(*trip_dates(spec.arrive_time, spec.depart_time))
+        doc = replan_document(
+            spec, old, edits, self.catalogue, time_limit=self.time_limit, notices=notices
+        )
+        if doc is None:
+            return self._document(request)
         return spec_to_json(spec), doc
 
     def create(self, request: Any) -> tuple[Plan, str]:
@@ -60,7 +75,10 @@ class Planner:
         except ValidationError as exc:
             raise RequestInvalid(field_errors(exc, "edits")) from None
         request = apply_edits({**plan.current.request, **(changes or {})}, parsed)
-        spec_json, doc = self._document(request)
+        if changes:
+            spec_json, doc = self._document(request)
+        else:
+            spec_json, doc = self._replanned(request, plan.current.itinerary, parsed)
         _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"

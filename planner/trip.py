@@ -63,6 +63,8 @@ class TripRequest:
     # Suspensions from published crossing notices (planner/agency.py), added to the data's own.
     extra_closures: tuple[Closure, ...] = ()
     pinned: tuple[tuple[str, int], ...] = ()  # (place id, day index from 0): kept on that day
+    # A partial re-plan (planning/partial.py): the days a place not pinned may go to (None: any).
+    open_days: tuple[int, ...] | None = None
 
     def modes_in(self, city: str) -> tuple[str, ...]:
         return dict(self.transport).get(city, ("walk", "taxi"))

@@ -229,6 +229,9 @@ def _solve_avoiding(
     every_day = {spec.index for spec in variant.specs}
     for pid, days in avoid.items():
         allowed[pid] = set(allowed.get(pid, every_day)) - days
+    if req.open_days is not None:  # a partial re-plan: the other days are kept as they were
+        for place in builder.candidates:
+            allowed[place.id] = set(allowed.get(place.id, every_day)) & set(req.open_days)
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
     stop = (
         FirstOf(

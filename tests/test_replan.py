@@ -1,0 +1,136 @@
+"""An edit re-plans only the days it concerns; the others stay to the minute; the diff says
+what changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.catalogue import load_catalogue
+from planner.changes import plan_changes
+from planner.documents import plan_document
+from planner.edits import EDITS, apply_edits
+from planner.plan_check import check_plan
+from planner.planning import plan_trip
+from planner.planning.partial import replan_days, splice_days
+from planner.replan import edit_scope, replan_document
+from planner.requests import spec_from_json, to_trip_request
+from planner.totals import sum_totals
+from tests.test_edits import BASE
+
+CAT = load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def saved():
+    return plan_document(spec_from_json(BASE, CAT), CAT, time_limit=0.5, seed=1)
+
+
+def stops(day):
+    return [s["attraction_id"] for s in day["stops"]]
+
+
+def replan(doc, *ops):
+    edits = EDITS.validate_python(list(ops))
+    spec = spec_from_json(apply_edits(BASE, edits), CAT)
+    return replan_document(spec, doc, edits, CAT, time_limit=0.5, seed=1)
+
+
+def test_removing_a_stop_replans_only_its_day(saved):
+    gone = stops(saved["days"][0])[1]
+    new = replan(saved, {"op": "remove", "attraction_id": gone})
+    assert new is not None and len(new["days"]) == len(saved["days"]) == 3
+    assert gone not in stops(new["days"][0])
+    assert new["days"][1:] == saved["days"][1:]  # to the minute, crossings and all
+
+
+def test_moving_a_stop_replans_its_two_days_and_keeps_the_day_across(saved):
+    across = saved["days"][1]
+    assert len(across["crossings"]) == 2  # the saved plan has its day across on day 2
+    island = "big-heihe-island"
+    assert island in stops(saved["days"][2])
+    new = replan(saved, {"op": "move", "attraction_id": island, "day": 0})
+    assert new is not None
+    assert island in stops(new["days"][0]) and island not in stops(new["days"][2])
+    assert new["days"][1] == across
+    assert new["days"][2]["stops"]  # the day it left is not emptied
+
+
+def test_a_stop_added_without_a_day_goes_to_one_day(saved):
+    place = next(x["attraction_id"] for x in saved["left_out"] if x["reason"] == "no_time")
+    new = replan(saved, {"op": "add", "attraction_id": place})
+    assert new is not None
+    changed = [i for i, (a, b) in enumerate(zip(saved["days"], new["days"], strict=True)) if a != b]
+    assert len(changed) == 1
+    assert place in stops(new["days"][changed[0]])
+
+
+def test_pace_and_dates_replan_the_whole_trip(saved):
+    edits = EDITS.validate_python([{"op": "pace", "pace": "packed"}])
+    assert edit_scope(saved, edits, CAT) is None
+
+
+def test_an_old_document_without_day_totals_is_planned_whole(saved):
+    old = {**saved, "days": [{k: v for k, v in d.items() if k != "totals"} for d in saved["days"]]}
+    edits = EDITS.validate_python([{"op": "remove", "attraction_id": "central-street"}])
+    assert edit_scope(old, edits, CAT) is None
+
+
+def test_the_days_totals_add_up_to_the_trips(saved):
+    assert sum_totals([d["totals"] for d in saved["days"]], saved["totals"]) == saved["totals"]
+
+
+def test_a_spliced_plan_keeps_every_rule_and_matches_the_saved_days():
+    req = to_trip_request(spec_from_json(BASE, CAT), CAT)
+    old = plan_trip(req, CAT, time_limit=0.5, seed=1)
+    first = [v.attraction.id for v in old.days[0].stops]
+    edited = apply_edits(BASE, EDITS.validate_python([{"op": "remove", "attraction_id": first[0]}]))
+    req2 = to_trip_request(spec_from_json(edited, CAT), CAT)
+    held = {v.attraction.id for day in old.days[1:] for v in day.stops}
+    keep = [(pid, 0) for pid in first[1:]]
+    new = replan_days(req2, {0}, keep, held, CAT, time_limit=0.5, seed=1)
+    spliced = splice_days(old, new, {0}, req2)
+    assert spliced.days[1:] == old.days[1:]
+    assert first[0] not in [v.attraction.id for v in spliced.days[0].stops]
+    assert check_plan(spliced, CAT) == []
+
+
+def _doc(*days):
+    return {
+        "days": [
+            {
+                "stops": [
+                    {
+                        "attraction_id": pid,
+                        "name": {"zh": pid, "ru": pid, "en": pid.title()},
+                        "arrive": f"2027-07-10T{clock}+08:00",
+                    }
+                    for pid, clock in day
+                ]
+            }
+            for day in days
+        ]
+    }
+
+
+def test_the_diff_names_stops_added_removed_moved_and_shifted():
+    old = _doc([("a", "09:00"), ("b", "10:00"), ("c", "11:00")], [("d", "09:00")])
+    new = _doc([("a", "09:15"), ("c", "11:30")], [("d", "09:00"), ("b", "10:00"), ("e", "12:00")])
+    changes = {(c["code"], c["params"]["place"]["en"]): c["params"] for c in plan_changes(old, new)}
+    assert set(changes) == {
+        ("stop_time_shifted", "C"),  # a moved by 15 minutes: not a change worth saying
+        ("stop_moved", "B"),
+        ("stop_added", "E"),
+    }
+    assert changes[("stop_moved", "B")] == {
+        "place": changes[("stop_moved", "B")]["place"],
+        "from_day": 1,
+        "to_day": 2,
+    }
+    assert changes[("stop_time_shifted", "C")]["before"] == "11:00"
+    assert changes[("stop_time_shifted", "C")]["after"] == "11:30"
+    gone = plan_changes(new, old)
+    assert {(c["code"], c["params"]["place"]["en"]) for c in gone} >= {("stop_removed", "E")}
+
+
+def test_an_unchanged_plan_has_no_changes(saved):
+    assert plan_changes(saved, saved) == []

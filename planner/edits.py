@@ -1,7 +1,8 @@
 """Edits of a saved plan, as changes to its request: the planner then plans around them.
 
 remove -> exclude; add -> must-see (on a day: kept there); lock -> kept (must-see, on its day);
-move -> kept on another day; pace and dates -> the request's fields. Pure: no Flask, no storage.
+move -> kept on another day; pace and dates -> the request's fields; reorder changes no field
+(the day is re-timed in that order: planner/replan.py). Pure: no Flask, no storage.
 The core has no "on this day" constraint yet, so a kept stop's day is a wish: `pinned_notices`
 says when the plan put it elsewhere.
 """
@@ -52,6 +53,14 @@ class Move(_Edit):
     day: Day
 
 
+class Reorder(_Edit):
+    """A day's stops in the traveller's order (the plan re-times them; no request change)."""
+
+    op: Literal["reorder"]
+    day: Day
+    attraction_ids: Annotated[list[PlaceId], Field(min_length=1, max_length=40)]
+
+
 class SetPace(_Edit):
     op: Literal["pace"]
     pace: Literal["relaxed", "normal", "packed"]
@@ -64,7 +73,8 @@ class SetDates(_Edit):
 
 
 Edit = Annotated[
-    Remove | Add | Lock | Unlock | Move | SetPace | SetDates, Field(discriminator="op")
+    Remove | Add | Lock | Unlock | Move | Reorder | SetPace | SetDates,
+    Field(discriminator="op"),
 ]
 EDITS = TypeAdapter(list[Edit])
 
@@ -139,7 +149,9 @@ def apply_edits(request: dict[str, Any], edits: list[Edit]) -> dict[str, Any]:
 def describe(edits: list[Edit]) -> str:
     """A short note for the revision list (codes and ids: the page words it)."""
     return ", ".join(
-        edit.op + (f":{edit.attraction_id}" if hasattr(edit, "attraction_id") else "")
+        edit.op
+        + (f":{edit.attraction_id}" if hasattr(edit, "attraction_id") else "")
+        + (f":{edit.day + 1}" if isinstance(edit, Reorder) else "")
         for edit in edits
     )[:200]
 

@@ -87,6 +87,14 @@ TEMPLATES: dict[str, str] = {
     "stop_removed": N_("removed: %(place)s, day %(day)s"),
     "stop_moved": N_("moved: %(place)s, from day %(from_day)s to day %(to_day)s"),
     "stop_time_shifted": N_("new time: %(place)s, day %(day)s, %(before)s → %(after)s"),
+    "refused_reorder_unknown": N_("the new order must list exactly the stops of day %(day)s"),
+    "refused_reorder_late": N_(
+        "in this order %(place)s cannot be visited in time on day %(day)s; the plan stays as it was"
+    ),
+    "refused_reorder": N_(
+        "the stops of day %(day)s cannot all be visited in this order (opening hours, "
+        "crossings or the day's end); the plan stays as it was"
+    ),
     "refused_day_across_day": N_("the day across (day %(day)s) is outside the trip"),
     "refused_safe_and_last": N_(
         "a safe return and the day's last crossing back exclude each other: choose one"

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from planner.agency import trip_dates
 from planner.catalogue import Catalogue
+from planner.changes import plan_changes
 from planner.documents import message_from_json, plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
@@ -80,6 +81,7 @@ class Planner:
         else:
             spec_json, doc = self._replanned(request, plan.current.itinerary, parsed)
         _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)
+        doc["changes"] = plan_changes(plan.current.itinerary, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"
         return self.store.append(plan_id, version, spec_json["title"], spec_json, doc, note)
@@ -87,12 +89,14 @@ class Planner:
     def restore(self, plan_id: str, version: int, number: int) -> Plan:
         """Make revision *number* current again, as a new revision (nothing is lost)."""
         old = self.store.revision(plan_id, number)
+        current = self.store.get(plan_id).current.itinerary
+        doc = {**old.itinerary, "changes": plan_changes(current, old.itinerary)}
         return self.store.append(
             plan_id,
             version,
             old.request.get("title", ""),
             old.request,
-            old.itinerary,
+            doc,
             note=f"restore:{number}",
         )
 

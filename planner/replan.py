@@ -18,10 +18,13 @@ from typing import Any
 from planner.agency import CrossingNotice, add_agency_sections, notice_closures
 from planner.catalogue import Catalogue
 from planner.documents import finish_document
-from planner.edits import Add, Edit, Lock, Move, Remove, Unlock, pinned_notices
+from planner.edits import Add, Edit, Lock, Move, Remove, Reorder, Unlock, pinned_notices
+from planner.messages import Message
+from planner.model import LocalizedName
 from planner.planning.partial import replan_days
 from planner.requests import PlanSpec, spec_to_json, to_trip_request
 from planner.totals import sum_totals
+from planner.trip import PlanningError
 
 PINNED_CODES = frozenset({"pinned_day_not_kept", "kept_missing"})
 
@@ -32,6 +35,7 @@ class Scope:
 
     days: set[int] = field(default_factory=set)
     touched: set[str] = field(default_factory=set)
+    order: dict[int, list[str]] = field(default_factory=dict)  # reorders: day -> place ids
 
 
 def _where(doc: dict[str, Any]) -> dict[str, int]:
@@ -76,6 +80,14 @@ def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Sc
     for edit in edits:
         if isinstance(edit, Unlock):
             continue
+        if isinstance(edit, Reorder):
+            if edit.day >= len(doc["days"]):
+                raise _refused_order("not a day of the trip", "refused_reorder_unknown", edit.day)
+            if sorted(edit.attraction_ids) != sorted(stops_of(doc["days"][edit.day])):
+                raise _refused_order("not the day's stops", "refused_reorder_unknown", edit.day)
+            scope.days.add(edit.day)
+            scope.order[edit.day] = list(edit.attraction_ids)
+            continue
         if not isinstance(edit, Remove | Add | Lock | Move):
             return None
         pid = edit.attraction_id
@@ -99,6 +111,28 @@ def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Sc
             scope.days.add(where[pid])
         scope.touched.add(pid)
     return scope
+
+
+def stops_of(day: dict[str, Any]) -> list[str]:
+    return [stop["attraction_id"] for stop in day.get("stops", [])]
+
+
+def _refused_order(text: str, code: str, day: int, **params: Any) -> PlanningError:
+    return PlanningError(
+        f"reorder of day {day + 1}: {text}", Message(code, {"day": day + 1, **params})
+    )
+
+
+def _check_order(old: dict[str, Any], new: dict[str, Any], order: dict[int, list[str]]) -> None:
+    """Each reordered day holds its stops in the order asked, or the edit is refused."""
+    for day, ids in order.items():
+        got = stops_of(new["days"][day])
+        if got != ids:
+            late = next(pid for n, pid in enumerate(ids) if n >= len(got) or got[n] != pid)
+            name = next(s["name"] for s in old["days"][day]["stops"] if s["attraction_id"] == late)
+            raise _refused_order(
+                f"{late} does not fit", "refused_reorder_late", day, place=LocalizedName(**name)
+            )
 
 
 def _across(day: dict[str, Any]) -> bool:
@@ -171,19 +205,31 @@ def replan_document(
     homes = {old["days"][i]["city_start"] for i in scope.days}
     may_cross = any(pid in cat and cat.get(pid).city not in homes for pid in asked)
     req = to_trip_request(spec, cat, notice_closures(notices))
-    itinerary = replan_days(
-        req,
-        scope.days,
-        keep,
-        held,
-        cat,
-        time_limit=time_limit,
-        seed=seed,
-        across_on=across[0] if across else None,
-        may_cross=may_cross,
-    )
+    try:
+        itinerary = replan_days(
+            req,
+            scope.days,
+            keep,
+            held,
+            cat,
+            time_limit=time_limit,
+            seed=seed,
+            across_on=across[0] if across else None,
+            may_cross=may_cross,
+            order=list(scope.order.items()),
+        )
+    except PlanningError:
+        if not scope.order:
+            raise
+        day = next(iter(scope.order))
+        raise _refused_order("no plan holds that order", "refused_reorder", day) from None
     new = finish_document(itinerary, spec, cat, notices)
+    _check_order(old, new, scope.order)
     if not _coherent(old, new, scope.days):
+        if scope.order:
+            raise _refused_order(
+                "the day changes shape", "refused_reorder", next(iter(scope.order))
+            )
         return None
     doc = splice_document(old, new, scope.days, request)
     return add_agency_sections(doc, request, notices, cat)

@@ -65,6 +65,8 @@ class TripRequest:
     pinned: tuple[tuple[str, int], ...] = ()  # (place id, day index from 0): kept on that day
     # A partial re-plan (planning/partial.py): the days a place not pinned may go to (None: any).
     open_days: tuple[int, ...] | None = None
+    # (day index, place ids): that day's stops visited in this order (an edit's reorder).
+    stop_order: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     def modes_in(self, city: str) -> tuple[str, ...]:
         return dict(self.transport).get(city, ("walk", "taxi"))

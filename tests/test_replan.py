@@ -15,6 +15,7 @@ from planner.planning.partial import replan_days, splice_days
 from planner.replan import edit_scope, replan_document
 from planner.requests import spec_from_json, to_trip_request
 from planner.totals import sum_totals
+from planner.trip import PlanningError
 from tests.test_edits import BASE
 
 CAT = load_catalogue()
@@ -22,7 +23,7 @@ CAT = load_catalogue()
 
 @pytest.fixture(scope="module")
 def saved():
-    return plan_document(spec_from_json(BASE, CAT), CAT, time_limit=0.5, seed=1)
+    return plan_document(spec_from_json(BASE, CAT), CAT, time_limit=5, seed=1)
 
 
 def stops(day):
@@ -32,7 +33,7 @@ def stops(day):
 def replan(doc, *ops):
     edits = EDITS.validate_python(list(ops))
     spec = spec_from_json(apply_edits(BASE, edits), CAT)
-    return replan_document(spec, doc, edits, CAT, time_limit=0.5, seed=1)
+    return replan_document(spec, doc, edits, CAT, time_limit=5, seed=1)
 
 
 def test_removing_a_stop_replans_only_its_day(saved):
@@ -81,13 +82,13 @@ def test_the_days_totals_add_up_to_the_trips(saved):
 
 def test_a_spliced_plan_keeps_every_rule_and_matches_the_saved_days():
     req = to_trip_request(spec_from_json(BASE, CAT), CAT)
-    old = plan_trip(req, CAT, time_limit=0.5, seed=1)
+    old = plan_trip(req, CAT, time_limit=5, seed=1)
     first = [v.attraction.id for v in old.days[0].stops]
     edited = apply_edits(BASE, EDITS.validate_python([{"op": "remove", "attraction_id": first[0]}]))
     req2 = to_trip_request(spec_from_json(edited, CAT), CAT)
     held = {v.attraction.id for day in old.days[1:] for v in day.stops}
     keep = [(pid, 0) for pid in first[1:]]
-    new = replan_days(req2, {0}, keep, held, CAT, time_limit=0.5, seed=1)
+    new = replan_days(req2, {0}, keep, held, CAT, time_limit=5, seed=1)
     spliced = splice_days(old, new, {0}, req2)
     assert spliced.days[1:] == old.days[1:]
     assert first[0] not in [v.attraction.id for v in spliced.days[0].stops]
@@ -134,3 +135,30 @@ def test_the_diff_names_stops_added_removed_moved_and_shifted():
 
 def test_an_unchanged_plan_has_no_changes(saved):
     assert plan_changes(saved, saved) == []
+
+
+def test_reordering_a_day_keeps_its_stops_in_that_order_and_the_other_days(saved):
+    day = saved["days"][0]
+    ids = stops(day)
+    assert len(ids) >= 3
+    wanted = [ids[1], ids[0], *ids[2:]]
+    new = replan(saved, {"op": "reorder", "day": 0, "attraction_ids": wanted})
+    assert new is not None
+    assert stops(new["days"][0]) == wanted
+    assert new["days"][1:] == saved["days"][1:]
+
+
+def test_a_reorder_that_is_not_the_days_stops_is_refused_with_a_reason(saved):
+    ids = stops(saved["days"][0])
+    with pytest.raises(PlanningError) as refused:
+        replan(saved, {"op": "reorder", "day": 0, "attraction_ids": ids[:-1]})
+    assert refused.value.message.code == "refused_reorder_unknown"
+
+
+def test_a_reorder_that_breaks_the_day_is_refused_with_a_reason(saved):
+    ids = stops(saved["days"][0])
+    # The night market last (it opens in the evening) put first: it cannot be visited then.
+    backwards = list(reversed(ids))
+    with pytest.raises(PlanningError) as refused:
+        replan(saved, {"op": "reorder", "day": 0, "attraction_ids": backwards})
+    assert refused.value.message.code in ("refused_reorder", "refused_reorder_late")

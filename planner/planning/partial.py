@@ -7,7 +7,7 @@ on the concerned days; the caller then takes the concerned days of the answer (`
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from planner.catalogue import Catalogue, load_catalogue
@@ -26,6 +26,7 @@ def replan_days(
     budget: WorkBudget = DEFAULT_BUDGET,
     across_on: int | None = None,
     may_cross: bool = False,
+    order: Sequence[tuple[int, Sequence[str]]] = (),
 ) -> Itinerary:
     """Plan *req* again on *days* only.
 
@@ -38,6 +39,7 @@ def replan_days(
     across_on: a concerned day that was a day across the river: it stays one.
     may_cross: whether another concerned day may become a day across (the edit asks for a
         place on the other bank); otherwise none does.
+    order: (day, place ids): that day's stops in the traveller's order, re-timed.
 
     Returns
     -------
@@ -62,6 +64,7 @@ def replan_days(
         day_across=across,
         day_across_on=across_day,
         open_days=tuple(sorted(days)),
+        stop_order=tuple((day, tuple(ids)) for day, ids in order),
     )
     return plan_trip(partial, cat, time_limit=time_limit, seed=seed, budget=budget)
 

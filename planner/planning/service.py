@@ -48,6 +48,7 @@ from planner.planning.intake import (
     validate_request,
 )
 from planner.planning.notices import day_notices, trip_notices
+from planner.planning.order import ordered_routes
 from planner.planning.rules import (
     ABROAD_MIN_VISIT_MIN,
     ABROAD_MINUTE_SCORE,
@@ -246,6 +247,10 @@ def _solve_avoiding(
     if not check(built.instance, result.routes).feasible:
         return None
     routes = tighten(built.instance, result.routes, _free_first_wait(built))
+    if req.stop_order:  # the traveller's order of a day's stops, if it holds
+        routes = ordered_routes(built, routes, req.stop_order)
+        if not check(built.instance, routes).feasible:
+            return None
     drop = over_daily_budget(req, built, routes, rates)
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]

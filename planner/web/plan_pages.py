@@ -216,6 +216,7 @@ def show_plan(plan_id: str):  # noqa: ANN201
         share_url=url_for("plan_pages.show_plan", plan_id=plan_id, _external=True),
         pace_labels=PACE_LABELS,
         colours=DAY_COLOURS,
+        day_stops=[[s["attraction_id"] for s in d["stops"]] for d in doc.get("days", [])],
     )
 
 
@@ -227,7 +228,7 @@ def _local_input(value: str, original: str) -> str:
     )
 
 
-EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "pace", "dates")
+EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "reorder", "pace", "dates")
 
 
 @bp.post("/plans/<plan_id>/edit")
@@ -244,7 +245,9 @@ def edit_plan(plan_id: str):  # noqa: ANN201
         version = int(form.get("version", ""))
         if op in ("remove", "add", "lock", "unlock", "move"):
             edit["attraction_id"] = form.get("attraction_id", "")
-        if op in ("lock", "move") or (op == "add" and form.get("day")):
+        if op == "reorder":
+            edit["attraction_ids"] = form.getlist("order")
+        if op in ("lock", "move", "reorder") or (op == "add" and form.get("day")):
             edit["day"] = int(form.get("day", ""))
         if op == "pace":
             edit["pace"] = form.get("pace", "")

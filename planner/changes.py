@@ -25,18 +25,21 @@ def _clock(value: str) -> str:
 def plan_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """The changes from *old* to *new*, in the new plan's order (days from 1), removals last.
 
-    Each is {"code", "params"}: stop_added (place, day), stop_removed (place, day), stop_moved
-    (place, from_day, to_day), stop_time_shifted (place, day, before, after, minutes)."""
+    Each is {"code", "params"} with the place's name and attraction_id: stop_added (day),
+    stop_removed (day), stop_moved (from_day, to_day), stop_time_shifted (day, before, after,
+    minutes)."""
     before, after = _stops(old), _stops(new)
     out: list[dict[str, Any]] = []
     for pid, (day, stop) in after.items():
         place = stop["name"]
         if pid not in before:
-            out.append({"code": "stop_added", "params": {"place": place, "day": day + 1}})
+            params = {"place": place, "attraction_id": pid, "day": day + 1}
+            out.append({"code": "stop_added", "params": params})
             continue
         was_day, was = before[pid]
         if was_day != day:
-            params = {"place": place, "from_day": was_day + 1, "to_day": day + 1}
+            params = {"place": place, "attraction_id": pid, "from_day": was_day + 1}
+            params["to_day"] = day + 1
             out.append({"code": "stop_moved", "params": params})
             continue
         shift = datetime.fromisoformat(stop["arrive"]) - datetime.fromisoformat(was["arrive"])
@@ -44,6 +47,7 @@ def plan_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
         if abs(minutes) > SHIFT_MINUTES:
             params = {
                 "place": place,
+                "attraction_id": pid,
                 "day": day + 1,
                 "before": _clock(was["arrive"]),
                 "after": _clock(stop["arrive"]),
@@ -52,5 +56,6 @@ def plan_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
             out.append({"code": "stop_time_shifted", "params": params})
     for pid, (day, stop) in before.items():
         if pid not in after:
-            out.append({"code": "stop_removed", "params": {"place": stop["name"], "day": day + 1}})
+            params = {"place": stop["name"], "attraction_id": pid, "day": day + 1}
+            out.append({"code": "stop_removed", "params": params})
     return out

@@ -123,7 +123,8 @@ def test_the_diff_names_stops_added_removed_moved_and_shifted():
         ("stop_added", "E"),
     }
     assert changes[("stop_moved", "B")] == {
-        "place": changes[("stop_moved", "B")]["place"],
+        "place": {"zh": "b", "ru": "b", "en": "B"},
+        "attraction_id": "b",
         "from_day": 1,
         "to_day": 2,
     }

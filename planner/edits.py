@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from planner.messages import N_
-from planner.requests import MAX_DAYS, nights_between
+from planner.requests import DAY_NOTE_MAX, MAX_DAYS, nights_between
+from planner.textsafe import user_text
 from planner.timeutil import parse_aware
 
 PlaceId = Annotated[StrictStr, Field(min_length=1, max_length=100)]
@@ -61,6 +62,14 @@ class Reorder(_Edit):
     attraction_ids: Annotated[list[PlaceId], Field(min_length=1, max_length=40)]
 
 
+class SetDayNote(_Edit):
+    """The traveller's note for a day (no re-plan; "" removes it)."""
+
+    op: Literal["note"]
+    day: Day
+    text: Annotated[StrictStr, Field(max_length=DAY_NOTE_MAX)]
+
+
 class SetPace(_Edit):
     op: Literal["pace"]
     pace: Literal["relaxed", "normal", "packed"]
@@ -73,7 +82,7 @@ class SetDates(_Edit):
 
 
 Edit = Annotated[
-    Remove | Add | Lock | Unlock | Move | Reorder | SetPace | SetDates,
+    Remove | Add | Lock | Unlock | Move | Reorder | SetDayNote | SetPace | SetDates,
     Field(discriminator="op"),
 ]
 EDITS = TypeAdapter(list[Edit])
@@ -112,6 +121,13 @@ def apply_edit(request: dict[str, Any], edit: Edit) -> dict[str, Any]:
             out["locked"] = [*_unlocked(out["locked"], pid), kept]
     elif isinstance(edit, Unlock):
         out["locked"] = _unlocked(out["locked"], edit.attraction_id)
+    elif isinstance(edit, SetDayNote):
+        notes = [str(n) for n in request.get("day_notes", [])]
+        notes += [""] * (edit.day + 1 - len(notes))
+        notes[edit.day] = user_text(edit.text)
+        while notes and not notes[-1]:
+            notes.pop()
+        out["day_notes"] = notes
     elif isinstance(edit, SetPace):
         out["pace"] = edit.pace
     elif isinstance(edit, SetDates):

@@ -87,6 +87,7 @@ TEMPLATES: dict[str, str] = {
     "stop_removed": N_("removed: %(place)s, day %(day)s"),
     "stop_moved": N_("moved: %(place)s, from day %(from_day)s to day %(to_day)s"),
     "stop_time_shifted": N_("new time: %(place)s, day %(day)s, %(before)s → %(after)s"),
+    "refused_no_such_day": N_("this trip has no day %(day)s"),
     "refused_reorder_unknown": N_("the new order must list exactly the stops of day %(day)s"),
     "refused_reorder_late": N_(
         "in this order %(place)s cannot be visited in time on day %(day)s; the plan stays as it was"

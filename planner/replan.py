@@ -18,7 +18,17 @@ from typing import Any
 from planner.agency import CrossingNotice, add_agency_sections, notice_closures
 from planner.catalogue import Catalogue
 from planner.documents import finish_document
-from planner.edits import Add, Edit, Lock, Move, Remove, Reorder, Unlock, pinned_notices
+from planner.edits import (
+    Add,
+    Edit,
+    Lock,
+    Move,
+    Remove,
+    Reorder,
+    SetDayNote,
+    Unlock,
+    pinned_notices,
+)
 from planner.messages import Message
 from planner.model import LocalizedName
 from planner.planning.partial import replan_days
@@ -78,8 +88,13 @@ def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Sc
     where = _where(doc)
     scope = Scope()
     for edit in edits:
-        if isinstance(edit, Unlock):
-            continue
+        if isinstance(edit, SetDayNote) and edit.day >= len(doc["days"]):
+            raise PlanningError(
+                f"no day {edit.day + 1} in this trip",
+                Message("refused_no_such_day", {"day": edit.day + 1}),
+            )
+        if isinstance(edit, Unlock | SetDayNote):
+            continue  # nothing planned changes
         if isinstance(edit, Reorder):
             if edit.day >= len(doc["days"]):
                 raise _refused_order("not a day of the trip", "refused_reorder_unknown", edit.day)

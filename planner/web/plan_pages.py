@@ -217,6 +217,7 @@ def show_plan(plan_id: str):  # noqa: ANN201
         pace_labels=PACE_LABELS,
         colours=DAY_COLOURS,
         day_stops=[[s["attraction_id"] for s in d["stops"]] for d in doc.get("days", [])],
+        day_notes=_day_notes(plan.current.request, len(doc.get("days", []))),
     )
 
 
@@ -228,7 +229,12 @@ def _local_input(value: str, original: str) -> str:
     )
 
 
-EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "reorder", "pace", "dates")
+def _day_notes(req: dict[str, Any], days: int) -> list[str]:
+    notes = [str(n) for n in req.get("day_notes") or ()][:days]
+    return notes + [""] * (days - len(notes))
+
+
+EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "reorder", "note", "pace", "dates")
 
 
 @bp.post("/plans/<plan_id>/edit")
@@ -247,7 +253,9 @@ def edit_plan(plan_id: str):  # noqa: ANN201
             edit["attraction_id"] = form.get("attraction_id", "")
         if op == "reorder":
             edit["attraction_ids"] = form.getlist("order")
-        if op in ("lock", "move", "reorder") or (op == "add" and form.get("day")):
+        if op == "note":
+            edit["text"] = form.get("text", "")
+        if op in ("lock", "move", "reorder", "note") or (op == "add" and form.get("day")):
             edit["day"] = int(form.get("day", ""))
         if op == "pace":
             edit["pace"] = form.get("pace", "")

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -122,15 +123,7 @@ def create_plan():  # noqa: ANN201
         problem = _("This trip cannot be planned as asked: %(reason)s") % {"reason": reason}
         return _form_page(values, {}, problem), 422
     response = redirect(url_for("plan_pages.show_plan", plan_id=plan.id))
-    response.set_cookie(
-        TOKEN,
-        token,
-        max_age=YEAR,
-        path=url_for("plan_pages.show_plan", plan_id=plan.id),
-        httponly=True,
-        samesite="Lax",
-        secure=secure_cookies(),
-    )
+    _set_token(response, plan.id, token)
     mine = [plan.id] + [p for p in _my_plan_ids() if p != plan.id]
     response.set_cookie(
         MY_PLANS,
@@ -177,6 +170,11 @@ def _lodgings(req: dict[str, Any]) -> dict[str, LatLon]:
 
 @bp.get("/plans/<plan_id>")
 def show_plan(plan_id: str):  # noqa: ANN201
+    return _plan_page(plan_id)
+
+
+def _plan_page(plan_id: str, edit_link: str = ""):  # noqa: ANN202
+    """The plan page; *edit_link*: a secret edit link just made, shown this once."""
     plan = _plan_or_404(plan_id)
     lang = current_lang()
     cat = data.catalogue()
@@ -211,6 +209,9 @@ def show_plan(plan_id: str):  # noqa: ANN201
         totals=doc.get("totals"),
         map=view,
         can_edit=_can_edit(plan_id),
+        is_owner=store().owner_matches(plan_id, request.cookies.get(TOKEN)),
+        has_edit_link=store().has_edit_link(plan_id),
+        edit_link=edit_link,
         locked=locked,
         revisions=list(reversed(store().revisions(plan_id))),
         share_url=url_for("plan_pages.show_plan", plan_id=plan_id, _external=True),
@@ -219,6 +220,47 @@ def show_plan(plan_id: str):  # noqa: ANN201
         day_stops=[[s["attraction_id"] for s in d["stops"]] for d in doc.get("days", [])],
         day_notes=_day_notes(plan.current.request, len(doc.get("days", []))),
     )
+
+
+def _set_token(response, plan_id: str, token: str) -> None:  # noqa: ANN001
+    response.set_cookie(
+        TOKEN,
+        token,
+        max_age=YEAR,
+        path=url_for("plan_pages.show_plan", plan_id=plan_id),
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(),
+    )
+
+
+@bp.post("/plans/<plan_id>/edit-link")
+def edit_link(plan_id: str):  # noqa: ANN201
+    """Make (shown once) or revoke the secret edit link; only with the plan's own token."""
+    _plan_or_404(plan_id)
+    if not store().owner_matches(plan_id, request.cookies.get(TOKEN)):
+        abort(403)
+    if request.form.get("action") == "revoke":
+        store().revoke_edit_link(plan_id)
+        flash(_("The edit link no longer works."), "ok")
+        return redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
+    secret = store().make_edit_link(plan_id)
+    link = url_for("plan_pages.open_edit_link", plan_id=plan_id, secret=secret, _external=True)
+    response = make_response(_plan_page(plan_id, edit_link=link))
+    response.headers["Cache-Control"] = "no-store"  # the link is shown once
+    return response
+
+
+@bp.get("/plans/<plan_id>/e/<secret>")
+def open_edit_link(plan_id: str, secret: str):  # noqa: ANN201
+    """A secret edit link: this browser may edit the plan (until the link is revoked)."""
+    _plan_or_404(plan_id)
+    response = redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
+    if len(secret) <= 64 and store().token_matches(plan_id, secret):
+        _set_token(response, plan_id, secret)
+    else:
+        flash(_("This edit link no longer works: the plan opens read-only."), "error")
+    return response
 
 
 def _local_input(value: str, original: str) -> str:

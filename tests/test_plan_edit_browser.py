@@ -81,6 +81,7 @@ def expected(before: list[dict], after: list[dict]) -> set[tuple[str, str]]:
 
 def check_edit(page, before, version, concerned=None):
     """The edit was saved; the days not concerned are unchanged; the list says what changed."""
+    page.wait_for_load_state("load")
     page.wait_for_load_state("networkidle")
     body = page.inner_text("body")
     assert f"Version {version}" in body, body[:2000]
@@ -144,12 +145,20 @@ def test_five_edits_change_only_what_was_asked_and_say_what_changed(server, brow
     assert order[:2] == [second["id"], first["id"]]
     assert not {code for code, _ in changes(page)} - {"stop_time_shifted"}
 
+    # 4b. the same by drag and drop (the script): the stop dragged back above the other
+    with page.expect_navigation(wait_until="load"):
+        page.locator(f"li.visit[data-id='{first['id']}']").drag_to(
+            page.locator(f"li.visit[data-id='{second['id']}']"), target_position={"x": 20, "y": 2}
+        )
+    days = check_edit(page, days, 6, {day})
+    assert [s["id"] for s in days[day]["stops"]][:2] == [first["id"], second["id"]]
+
     # 5. the pace: the whole trip may be planned again; the list still says what changed
     page.click("details.edit-panel summary")
     pace = page.locator("details.edit-panel form:has(input[value=pace])")
     pace.locator("select[name=pace]").select_option("relaxed")
     pace.locator("button").click()
-    check_edit(page, days, 6)
+    check_edit(page, days, 7)
     assert "Pace: relaxed" in page.inner_text(".plan-meta") or re.search(
         r"Pace: \w+", page.inner_text(".plan-meta")
     )

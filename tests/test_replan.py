@@ -163,3 +163,14 @@ def test_a_reorder_that_breaks_the_day_is_refused_with_a_reason(saved):
     with pytest.raises(PlanningError) as refused:
         replan(saved, {"op": "reorder", "day": 0, "attraction_ids": backwards})
     assert refused.value.message.code in ("refused_reorder", "refused_reorder_late")
+
+
+def test_removing_a_stop_of_the_day_across_keeps_it_a_day_across(saved):
+    across = saved["days"][1]
+    assert len(across["crossings"]) == 2
+    gone = next(s["attraction_id"] for s in across["stops"] if s["city"] == "blagoveshchensk")
+    new = replan(saved, {"op": "remove", "attraction_id": gone})
+    assert new is not None
+    assert len(new["days"][1]["crossings"]) == 2
+    assert gone not in stops(new["days"][1])
+    assert [new["days"][0], new["days"][2]] == [saved["days"][0], saved["days"][2]]

@@ -10,6 +10,7 @@ planned again (as before partial edits).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ from planner.edits import (
 from planner.messages import Message
 from planner.model import LocalizedName
 from planner.planning.partial import replan_days
+from planner.planning.rules import position_approximate, position_known
 from planner.requests import PlanSpec, spec_to_json, to_trip_request
 from planner.totals import sum_totals
 from planner.trip import PlanningError
@@ -167,22 +169,88 @@ def _coherent(old: dict[str, Any], new: dict[str, Any], days: set[int]) -> bool:
     return True
 
 
+# Trip warnings a partial plan makes about the days it did not plan (a city it did not reach).
+PARTIAL_ARTEFACTS = frozenset(
+    {"city_unreachable", "day_abroad_not_worth", "day_abroad_over_budget"}
+)
+
+
+def _left_out(old: dict[str, Any], new: dict[str, Any], visited: set[str]) -> list[dict[str, Any]]:
+    """The places not in the spliced plan: as the saved plan said (the partial plan did not
+    weigh the other days), except those the edit excluded or dropped, said as the new plan says."""
+    before = {x["attraction_id"]: x for x in old.get("left_out", [])}
+    out = dict(before)
+    for x in new.get("left_out", []):
+        pid = x["attraction_id"]
+        if pid not in before or x["reason"] == "excluded":
+            out[pid] = x
+    return [out[pid] for pid in sorted(out) if pid not in visited]
+
+
 def splice_document(
     old: dict[str, Any], new: dict[str, Any], days: set[int], request: dict[str, Any]
 ) -> dict[str, Any]:
     """*old* with its *days* from *new*: the trip's totals added up again from the days, the
-    places left out that the plan now visits dropped, the trip's warnings the new plan's."""
+    places left out as `_left_out` says, the trip's warnings the old ones and any new one about
+    what the edit changed. `stats` stay the last whole plan's search figures, with the days
+    planned again (`replanned_days`)."""
     spliced_days = [new["days"][i] if i in days else d for i, d in enumerate(old["days"])]
     visited = {s["attraction_id"] for d in spliced_days for s in d["stops"]}
     doc = {
         **new,
         "days": spliced_days,
-        "left_out": [x for x in new["left_out"] if x["attraction_id"] not in visited],
+        "left_out": _left_out(old, new, visited),
         "totals": sum_totals([d["totals"] for d in spliced_days], new["totals"]),
+        "score": old.get("score", new.get("score")),
+        "stats": {**old.get("stats", {}), "replanned_days": sorted(days)},
     }
-    warnings = [w for w in new["warnings"] if w.get("code") not in PINNED_CODES]
-    doc["warnings"] = warnings + pinned_notices(request, doc)
+    names = [s["name"] for d in spliced_days for s in d["stops"]]
+
+    def still_true(w: dict[str, Any]) -> bool:
+        """An old warning that still holds: not about kept stops, not a must-see now seen."""
+        code = w.get("code")
+        if code in PINNED_CODES or code == "position_approximate":
+            return False
+        return not (code == "must_see_missing" and w["params"].get("place") in names)
+
+    kept = [w for w in old.get("warnings", []) if still_true(w)]
+    skip = PINNED_CODES | PARTIAL_ARTEFACTS | {"position_approximate"}
+    added = [w for w in new.get("warnings", []) if w.get("code") not in skip and w not in kept]
+    doc["warnings"] = kept + added + pinned_notices(request, doc)
     return doc
+
+
+def _approximate(doc: dict[str, Any], cat: Catalogue) -> list[dict[str, Any]]:
+    """The plan's 'position approximate' warning for the places it now visits (as plan_trip
+    words it: each place once)."""
+    places: dict[str, Any] = {}
+    for day in doc["days"]:
+        for stop in day["stops"]:
+            pid = stop["attraction_id"]
+            place = cat.get(pid) if pid in cat else None
+            if place is not None and (
+                position_approximate(place) or (place.is_estimated and position_known(place))
+            ):
+                places.setdefault(pid, place.name.as_dict())
+    if not places:
+        return []
+    names = list({json.dumps(n, sort_keys=True): n for n in places.values()}.values())
+    params = {"places": names}
+    return [{"severity": "amber", "code": "position_approximate", "params": params}]
+
+
+def _finish(
+    doc: dict[str, Any],
+    old: dict[str, Any],
+    request: dict[str, Any],
+    cat: Catalogue,
+    notices: Sequence[CrossingNotice],
+) -> dict[str, Any]:
+    """The approximate-position warning for the spliced days, where the saved plan had it."""
+    codes = [w.get("code") for w in old.get("warnings", [])]
+    at = codes.index("position_approximate") if "position_approximate" in codes else 0
+    doc["warnings"][at:at] = _approximate(doc, cat)
+    return add_agency_sections(doc, request, notices, cat)
 
 
 def replan_document(
@@ -202,7 +270,7 @@ def replan_document(
     request = spec_to_json(spec)
     if not scope.days:  # nothing planned moves (an unlock, a lock where the stop is)
         doc = splice_document(old, old, set(), request)
-        return add_agency_sections(doc, request, notices, cat)
+        return _finish(doc, old, request, cat, notices)
     keep = [
         (stop["attraction_id"], i)
         for i in scope.days
@@ -247,4 +315,4 @@ def replan_document(
             )
         return None
     doc = splice_document(old, new, scope.days, request)
-    return add_agency_sections(doc, request, notices, cat)
+    return _finish(doc, old, request, cat, notices)

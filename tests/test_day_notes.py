@@ -26,6 +26,7 @@ def test_a_day_note_is_kept_clean_and_shown_as_text_everywhere(api, created):  #
     after = response.get_json()["plan"]
     assert after["request"]["day_notes"] == ["", CLEAN]
     assert after["days"] == plan["days"]  # a note plans nothing again
+    assert (after["warnings"], after["left_out"]) == (plan["warnings"], plan["left_out"])
     assert after["changes"] == []
     client = api.application.test_client()
     for path in (f"/plans/{plan['id']}?lang=en", f"/plans/{plan['id']}/print?lang=en"):

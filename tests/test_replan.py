@@ -42,6 +42,12 @@ def test_removing_a_stop_replans_only_its_day(saved):
     assert new is not None and len(new["days"]) == len(saved["days"]) == 3
     assert gone not in stops(new["days"][0])
     assert new["days"][1:] == saved["days"][1:]  # to the minute, crossings and all
+    # the places left out are said as before (the partial plan did not weigh the day across),
+    # and the removed one as excluded
+    left = {x["attraction_id"]: x for x in new["left_out"]}
+    assert left.pop(gone)["reason"] == "excluded"
+    assert left == {x["attraction_id"]: x for x in saved["left_out"]}
+    assert [w["code"] for w in new["warnings"]] == [w["code"] for w in saved["warnings"]]
 
 
 def test_moving_a_stop_replans_its_two_days_and_keeps_the_day_across(saved):

@@ -180,3 +180,26 @@ def test_removing_a_stop_of_the_day_across_keeps_it_a_day_across(saved):
     assert len(new["days"][1]["crossings"]) == 2
     assert gone not in stops(new["days"][1])
     assert [new["days"][0], new["days"][2]] == [saved["days"][0], saved["days"][2]]
+
+
+def test_a_reordered_day_spliced_in_keeps_every_rule():
+    req = to_trip_request(spec_from_json(BASE, CAT), CAT)
+    old = plan_trip(req, CAT, time_limit=5, seed=1)
+    held = {v.attraction.id for day in old.days[1:] for v in day.stops}
+    ids = [v.attraction.id for v in old.days[0].stops]
+    assert len(ids) >= 3
+    for k in range(len(ids) - 1):  # the first swap of neighbours that the hours allow
+        wanted = [*ids[:k], ids[k + 1], ids[k], *ids[k + 2 :]]
+        keep = [(pid, 0) for pid in ids]
+        try:
+            new = replan_days(req, {0}, keep, held, CAT, time_limit=5, seed=1, order=[(0, wanted)])
+        except PlanningError:
+            continue
+        if [v.attraction.id for v in new.days[0].stops] == wanted:
+            break
+    else:
+        pytest.fail("no swap of neighbouring stops holds")
+    spliced = splice_days(old, new, {0}, req)
+    assert [v.attraction.id for v in spliced.days[0].stops] == wanted
+    assert spliced.days[1:] == old.days[1:]
+    assert check_plan(spliced, CAT) == []

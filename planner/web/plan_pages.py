@@ -1,6 +1,7 @@
 """Plan pages: the form (/plan), a plan (/plans/<id>) with its map, timeline and edits, and the
 plans this browser made (/plans). No accounts: the edit token lives in a cookie scoped to its
-plan's path, so a shared link shows the plan read-only."""
+plan's path, so a shared link shows the plan read-only; a secret edit link (made and revoked by
+the owner) puts its own secret in that cookie on another device."""
 
 from __future__ import annotations
 

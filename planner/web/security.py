@@ -31,15 +31,29 @@ PERMISSIONS_POLICY = (
 
 # Endpoints whose every call runs the planner (or reads a batch of requests), renders a PDF or
 # asks the geocoding service (shared, 1 request/s): limited per client.
-# name -> config key holding its limit (a Flask-Limiter string such as "10 per minute").
+# name -> config key holding its limit (a Flask-Limiter string such as "10 per minute"). Endpoints
+# with the same key share one bucket (the form and the API draw on the same plan-creation count).
 LIMITED_ENDPOINTS = {
     "plans_api.create_plan": "RATELIMIT_PLAN_CREATE",
     "plan_pages.create_plan": "RATELIMIT_PLAN_CREATE",
     "plan_outputs.plan_pdf": "RATELIMIT_PDF",  # GET and HEAD alike
     "api.geocode": "RATELIMIT_GEOCODE",
+    "agency.batch_upload": "RATELIMIT_BATCH_UPLOAD",
+    # Read by the progress page once a second: its own, generous bucket, never the upload's.
+    "agency_api.batch_status": "RATELIMIT_BATCH_STATUS",
 }
-# Batch uploads (the agency blueprint) are found by name, so a new upload route is covered too.
-_BATCH = re.compile(r"(batch|upload|import)", re.IGNORECASE)
+# A new upload or import route (POST) is found by name and gets the upload limit; reading a
+# batch's page, status or zip is not an upload.
+_UPLOAD = re.compile(r"(upload|import)", re.IGNORECASE)
+
+# Setting -> default; each is checked at start-up (a typo stops the app, not a request).
+LIMIT_DEFAULTS = {
+    "RATELIMIT_PLAN_CREATE": "10 per minute; 100 per hour",
+    "RATELIMIT_BATCH_UPLOAD": "5 per minute; 30 per hour",
+    "RATELIMIT_BATCH_STATUS": "120 per minute",
+    "RATELIMIT_PDF": "10 per minute; 60 per hour",
+    "RATELIMIT_GEOCODE": "20 per minute; 200 per hour",
+}
 
 
 def _tile_origin() -> str:
@@ -102,24 +116,41 @@ def safe_location(location: str) -> str:
     return urlunsplit(("", "", path or "/", parts.query, parts.fragment))
 
 
+def _check_limits(app: Flask) -> None:
+    """Refuse at start-up, by name, a limit that Flask-Limiter cannot read."""
+    from limits import parse_many
+
+    for key in LIMIT_DEFAULTS:
+        value = app.config[key]
+        try:
+            if not isinstance(value, str) or not parse_many(value):
+                raise ValueError(value)
+        except ValueError:
+            raise RuntimeError(
+                f"PLANNER_{key} must be a rate limit such as '10 per minute; 100 per hour', "
+                f"not {value!r}"
+            ) from None
+
+
 def _apply_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     # Off under TESTING unless a test turns it on (RATELIMIT_ENABLED=True in its config).
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.config.setdefault("RATELIMIT_PLAN_CREATE", "10 per minute; 100 per hour")
-    app.config.setdefault("RATELIMIT_BATCH_UPLOAD", "5 per minute; 30 per hour")
-    app.config.setdefault("RATELIMIT_PDF", "10 per minute; 60 per hour")
-    app.config.setdefault("RATELIMIT_GEOCODE", "20 per minute; 200 per hour")
+    for key, default in LIMIT_DEFAULTS.items():
+        app.config.setdefault(key, default)
+    _check_limits(app)
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["planner_limiter"] = limiter  # its decorators hold it only weakly
     for endpoint, view in list(app.view_functions.items()):
         key = LIMITED_ENDPOINTS.get(endpoint)
-        if key is None and _BATCH.search(endpoint) and endpoint != "static":
+        if key is None and _UPLOAD.search(endpoint) and endpoint != "static":
             key = "RATELIMIT_BATCH_UPLOAD"
         if key is None:
             continue
-        app.view_functions[endpoint] = limiter.limit(app.config[key])(view)
+        # One bucket per setting, whichever endpoint spends from it.
+        decorator = limiter.shared_limit(app.config[key], scope=key.lower())
+        app.view_functions[endpoint] = decorator(view)
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: setup run test lint format translations-update translations-compile bench clean \
-	serve-prod bench-load
+	serve-prod worker bench-load
 WORKERS ?= 4
 PROD_PORT ?= 8000
 
@@ -30,11 +30,19 @@ translations-update: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
+# The dev server and, as a second process, the job queue's consumer (batches, PDFs).
 run: setup
 	$(PY) run.py --host $(HOST) --port $(PORT)
 
+# The job queue's consumer alone (beside `make serve-prod`, or on another machine sharing
+# PLANNER_DATABASE_URL and a redis:// PLANNER_QUEUE_URL). QUEUE_WORKERS threads.
+QUEUE_WORKERS ?= 2
+worker: setup
+	$(PY) -m planner worker --workers $(QUEUE_WORKERS)
+
 # Production-style serving: gunicorn, WORKERS processes (each with its own map memo; plans in the
-# one database). Behind a proxy set PLANNER_PROXIES=1; see docs/deploy.md.
+# one database). Behind a proxy set PLANNER_PROXIES=1; see docs/deploy.md. Batches and PDFs
+# need a consumer too: run `make worker` beside it.
 serve-prod: setup
 	$(VENV)/bin/gunicorn -w $(WORKERS) -b $(HOST):$(PROD_PORT) --access-logfile - \
 		'planner.web:create_app()'

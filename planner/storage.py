@@ -99,6 +99,12 @@ batch_jobs = Table(
     Column("failed", Integer, nullable=False),
     Column("report_json", Text, nullable=False),
     Column("archive", LargeBinary, nullable=True),  # the zip, once done
+    # What a queue consumer needs to run or resume the job (0003).
+    Column("source_text", Text, nullable=True),
+    Column("lang", String(8), nullable=True),
+    Column("base_url", String(300), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message", String(300), nullable=False, default=""),
 )
 
 
@@ -390,6 +396,9 @@ class BatchJob:
     failed: int
     report: list[dict[str, Any]]
     has_archive: bool
+    attempts: int = 0
+    message: str = ""
+    updated_at: datetime | None = None
 
 
 def _notice(row: Any) -> CrossingNotice:
@@ -464,7 +473,9 @@ class AgencyStore:
 
     # --- batch jobs
 
-    def create_job(self, total: int) -> str:
+    def create_job(
+        self, total: int, source_text: str | None = None, lang: str = "en", base_url: str = ""
+    ) -> str:
         job_id = new_id()
         now = _now()
         with self.engine.begin() as conn:
@@ -478,9 +489,58 @@ class AgencyStore:
                     done=0,
                     failed=0,
                     report_json="[]",
+                    source_text=source_text,
+                    lang=lang,
+                    base_url=base_url,
+                    attempts=0,
+                    message="",
                 )
             )
         return job_id
+
+    def job_source(self, job_id: str) -> tuple[str, str, str]:
+        """(CSV text, language, base URL) a consumer runs the job with."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(batch_jobs.c.source_text, batch_jobs.c.lang, batch_jobs.c.base_url).where(
+                    batch_jobs.c.id == job_id
+                )
+            ).first()
+        if row is None:
+            raise UnknownPlan(f"job {job_id}")
+        return row[0] or "", row[1] or "en", row[2] or ""
+
+    def claim_job(self, job_id: str, max_attempts: int) -> int | None:
+        """Mark a queued (or requeued) job running and count the attempt; None when it is not
+        there, already finished, or has used up its attempts (then it is marked failed)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(batch_jobs.c.status, batch_jobs.c.attempts).where(batch_jobs.c.id == job_id)
+            ).first()
+            if row is None or row[0] in ("done", "failed"):
+                return None
+            attempts = int(row[1] or 0) + 1
+            status = "running" if attempts <= max_attempts else "failed"
+            conn.execute(
+                update(batch_jobs)
+                .where(batch_jobs.c.id == job_id)
+                .values(status=status, attempts=attempts, updated_at=_now())
+            )
+        return attempts if status == "running" else None
+
+    def stale_jobs(self, older_than: timedelta) -> list[str]:
+        """Jobs queued or running whose consumer has not touched them for *older_than*: their
+        consumer died (kill -9, a lost machine) or their queue message was lost."""
+        cutoff = _now() - older_than
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(batch_jobs.c.id).where(
+                        batch_jobs.c.status.in_(("queued", "running")),
+                        batch_jobs.c.updated_at <= cutoff,
+                    )
+                ).scalars()
+            )
 
     def purge_jobs(self, keep: timedelta) -> int:
         """Delete jobs untouched for *keep*: their zips hold edit tokens and grow the database.
@@ -507,7 +567,7 @@ class AgencyStore:
             row = (
                 conn.execute(
                     select(
-                        *(c for c in batch_jobs.c if c.name != "archive"),
+                        *(c for c in batch_jobs.c if c.name not in ("archive", "source_text")),
                         batch_jobs.c.archive.isnot(None).label("has_archive"),
                     ).where(batch_jobs.c.id == job_id)
                 )
@@ -525,6 +585,9 @@ class AgencyStore:
             failed=row["failed"],
             report=json.loads(row["report_json"]),
             has_archive=bool(row["has_archive"]),
+            attempts=int(row["attempts"] or 0),
+            message=row["message"] or "",
+            updated_at=_aware(row["updated_at"]),
         )
 
     def job_archive(self, job_id: str) -> bytes | None:

@@ -35,7 +35,13 @@ def _check_data(app: Flask) -> None:
 
 def _check_numbers(app: Flask) -> None:
     """Refuse at start-up, by name, a setting that is not a positive number (not at a request)."""
-    for key in ("PLAN_TIME_LIMIT", "BATCH_KEEP_DAYS"):
+    for key in (
+        "PLAN_TIME_LIMIT",
+        "BATCH_KEEP_DAYS",
+        "JOB_STALE_SECONDS",
+        "PDF_CACHE_MB",
+        "PDF_CACHE_DAYS",
+    ):
         value = app.config[key]
         try:
             number = float(value)
@@ -69,7 +75,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
-        BATCH_KEEP_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
+        BATCH_KEEP_DAYS=7,
+        # The job queue (planner/web/jobs.py): SQLite in instance/ unless a redis:// URL.
+        QUEUE_URL="",
+        JOB_STALE_SECONDS=300,  # a batch untouched this long lost its consumer: resumed
+        PDF_CACHE_MB=200,
+        PDF_CACHE_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
         PLAN_TIME_LIMIT=2.0,  # a cap on the wall time of a plan (the search runs on a work budget)
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour
@@ -106,6 +117,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         errors,
         i18n,
+        jobs,
         openapi,
         pages,
         plan_outputs,
@@ -119,6 +131,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     plan_store.init_app(app)
+    jobs.configure(app)  # the job queue: batches and PDFs (immediate under TESTING)
     csrf = CSRFProtect(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(plan_pages.bp)

@@ -99,8 +99,17 @@ def _export(plan_id: str, fmt: str) -> Response:
 def plan_files(plan: Plan) -> dict[str, bytes]:
     """A stored plan's printable PDF and its exports, in the plan's language (for a batch).
     Needs an app context (templates, translations)."""
+    from flask import current_app
+
+    from planner.web import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     lang = str(plan.current.request.get("lang") or "en")
-    files = {"plan.pdf": printing.pdf_from_html(print_html(plan, lang, for_pdf=True))}
+    base_url = request.url_root
+    path = jobs.cached_pdf(app, plan, lang, base_url) or jobs.render_pdf(
+        app, plan.id, lang, base_url
+    )
+    files = {"plan.pdf": path.read_bytes()}
     with force_locale(lang):
         info = _info(plan, lang)
         for fmt in ("gpx", "ics", "kml", "geojson"):
@@ -302,10 +311,35 @@ def plan_print(plan_id: str) -> str:
     return print_html(plan, _lang(plan))
 
 
+# Shown while the PDF is being made; the page asks again after RETRY_SECONDS.
+RENDERING = N_("The PDF is being made. This page reloads by itself in a few seconds.")
+RETRY_SECONDS = 3
+
+
 @bp.get("/plans/<plan_id>.pdf")
 def plan_pdf(plan_id: str) -> Response:
+    """The cached PDF, or 202 while the job queue renders it (never rendered in the request)."""
+    from flask import current_app, g
+
+    from planner.web import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     plan = _plan(plan_id)
-    pdf = printing.pdf_from_html(print_html(plan, _lang(plan), for_pdf=True))
-    response = Response(pdf, mimetype="application/pdf")
+    lang = _lang(plan)
+    base_url = jobs.public_base_url(app, request.url_root)
+    path = jobs.cached_pdf(app, plan, lang, base_url)
+    if path is None:
+        g.pdf_render_queued = jobs.request_pdf(app, plan, lang, base_url)
+        path = jobs.cached_pdf(app, plan, lang, base_url)  # immediate mode: made already
+    if path is None:
+        with force_locale(lang):
+            body = render_template(
+                "print/pdf_pending.html", message=_(RENDERING), retry=RETRY_SECONDS
+            )
+        response = Response(body, status=202, mimetype="text/html")
+        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = Response(path.read_bytes(), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{_file_name(plan, "pdf")}"'
     return response

@@ -116,6 +116,10 @@ def safe_location(location: str) -> str:
     return urlunsplit(("", "", path or "/", parts.query, parts.fragment))
 
 
+def _render_queued(_response: Response) -> bool:
+    return bool(g.get("pdf_render_queued"))
+
+
 def _check_limits(app: Flask) -> None:
     """Refuse at start-up, by name, a limit that Flask-Limiter cannot read."""
     from limits import parse_many
@@ -148,8 +152,10 @@ def _apply_limits(app: Flask) -> None:
             key = "RATELIMIT_BATCH_UPLOAD"
         if key is None:
             continue
-        # One bucket per setting, whichever endpoint spends from it.
-        decorator = limiter.shared_limit(app.config[key], scope=key.lower())
+        # One bucket per setting, whichever endpoint spends from it. A PDF costs only when a
+        # render is queued: the cached file (or a poll while it is made) is a cheap read.
+        deduct = _render_queued if key == "RATELIMIT_PDF" else None
+        decorator = limiter.shared_limit(app.config[key], scope=key.lower(), deduct_when=deduct)
         app.view_functions[endpoint] = decorator(view)
 
 

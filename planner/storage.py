@@ -231,8 +231,9 @@ def migrate(engine: Engine) -> None:
 class PlanStore:
     """Plans in a database; every write is one transaction."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, max_revisions: int = 0):
         self.engine = engine
+        self.max_revisions = max(int(max_revisions), 2) if max_revisions else 0  # 0: unbounded
         self.agency = AgencyStore(engine)  # crossing notices and batch jobs, same database
 
     def create(
@@ -335,6 +336,16 @@ class PlanStore:
                     note=note[:200],
                 )
             )
+            if self.max_revisions:
+                # Bounded growth: the first revision and the newest (max - 1) stay; the ones in
+                # between go (each is a full copy of the plan, hundreds of kB for a big one).
+                conn.execute(
+                    delete(plan_revisions).where(
+                        plan_revisions.c.plan_id == plan_id,
+                        plan_revisions.c.number > 1,
+                        plan_revisions.c.number <= number - (self.max_revisions - 1),
+                    )
+                )
         return self.get(plan_id)
 
     def revisions(self, plan_id: str) -> list[RevisionInfo]:
@@ -597,11 +608,12 @@ class AgencyStore:
             ).scalar()
 
 
-def open_store(url: str) -> PlanStore:
-    """An engine on *url*, migrated to the newest schema."""
+def open_store(url: str, max_revisions: int = 0) -> PlanStore:
+    """An engine on *url*, migrated to the newest schema; each plan keeps at most
+    *max_revisions* revisions (the first and the newest; 0: all)."""
     engine = make_engine(url)
     migrate(engine)
-    return PlanStore(engine)
+    return PlanStore(engine, max_revisions)
 
 
 def init_db(url: str) -> Engine:

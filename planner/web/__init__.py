@@ -50,6 +50,14 @@ def _check_numbers(app: Flask) -> None:
         if not (0 < number < float("inf")) or isinstance(value, bool):
             raise RuntimeError(f"PLANNER_{key} must be a positive number, not {value!r}")
         app.config[key] = number
+    revisions = app.config["MAX_REVISIONS"]
+    if isinstance(revisions, bool) or str(revisions).strip() not in {
+        str(n) for n in range(2, 1001)
+    }:
+        raise RuntimeError(
+            f"PLANNER_MAX_REVISIONS must be a whole number from 2 to 1000, not {revisions!r}"
+        )
+    app.config["MAX_REVISIONS"] = int(str(revisions).strip())
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -75,12 +83,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
-        BATCH_KEEP_DAYS=7,
+        BATCH_KEEP_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
         # The job queue (planner/web/jobs.py): SQLite in instance/ unless a redis:// URL.
         QUEUE_URL="",
         JOB_STALE_SECONDS=300,  # a batch untouched this long lost its consumer: resumed
         PDF_CACHE_MB=200,
-        PDF_CACHE_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
+        PDF_CACHE_DAYS=7,
+        MAX_REVISIONS=20,  # revisions kept per plan: the first and the newest 19
         PLAN_TIME_LIMIT=2.0,  # a cap on the wall time of a plan (the search runs on a work budget)
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour

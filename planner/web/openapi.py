@@ -37,7 +37,7 @@ ERRORS = {
     "409": "A stale `version`: read the plan again",
     "413": "A body over 256 kB",
     "422": "A valid request that cannot be planned",
-    "429": "Too many plan creations from this client: wait and retry",
+    "429": "Too many requests of this kind from this client: wait (Retry-After) and retry",
     "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured",
 }
 
@@ -202,7 +202,7 @@ def _paths() -> dict[str, Any]:
                         },
                         "Candidates, best first (WGS-84), each with the city whose bank it is on",
                     ),
-                    **_errors("400", "503"),
+                    **_errors("400", "429", "503"),
                 },
             }
         },
@@ -249,7 +249,7 @@ def _paths() -> dict[str, Any]:
                 },
                 "responses": {
                     "200": plan_answer,
-                    **_errors("400", "403", "404", "409", "413", "422", "503"),
+                    **_errors("400", "403", "404", "409", "413", "422", "429", "503"),
                 },
             },
         },
@@ -282,7 +282,10 @@ def _paths() -> dict[str, Any]:
                 "security": TOKEN,
                 "parameters": [PLAN_ID, NUMBER, LANG],
                 "requestBody": body_version,
-                "responses": {"200": plan_answer, **_errors("400", "403", "404", "409", "413")},
+                "responses": {
+                    "200": plan_answer,
+                    **_errors("400", "403", "404", "409", "413", "429"),
+                },
             }
         },
         "/api/v1/notices": {
@@ -308,7 +311,7 @@ def _paths() -> dict[str, Any]:
                 "parameters": [_path("job_id", {"type": "string", "maxLength": 64})],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "job"]}, "The job"),
-                    **_errors("404"),
+                    **_errors("404", "429"),
                 },
             }
         },

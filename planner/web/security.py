@@ -39,6 +39,11 @@ LIMITED_ENDPOINTS = {
     "plan_outputs.plan_pdf": "RATELIMIT_PDF",  # GET and HEAD alike
     "api.geocode": "RATELIMIT_GEOCODE",
     "agency.batch_upload": "RATELIMIT_BATCH_UPLOAD",
+    # Each edit or restore runs the solver and stores a revision: one bucket for them all.
+    "plans_api.edit_plan": "RATELIMIT_PLAN_EDIT",
+    "plans_api.restore": "RATELIMIT_PLAN_EDIT",
+    "plan_pages.edit_plan": "RATELIMIT_PLAN_EDIT",
+    "plan_pages.restore_plan": "RATELIMIT_PLAN_EDIT",
     # Read by the progress page once a second: its own, generous bucket, never the upload's.
     "agency_api.batch_status": "RATELIMIT_BATCH_STATUS",
 }
@@ -49,6 +54,7 @@ _UPLOAD = re.compile(r"(upload|import)", re.IGNORECASE)
 # Setting -> default; each is checked at start-up (a typo stops the app, not a request).
 LIMIT_DEFAULTS = {
     "RATELIMIT_PLAN_CREATE": "10 per minute; 100 per hour",
+    "RATELIMIT_PLAN_EDIT": "20 per minute; 200 per hour",
     "RATELIMIT_BATCH_UPLOAD": "5 per minute; 30 per hour",
     "RATELIMIT_BATCH_STATUS": "120 per minute",
     "RATELIMIT_PDF": "10 per minute; 60 per hour",

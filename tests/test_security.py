@@ -407,3 +407,48 @@ def test_terminal_text_keeps_newlines_tabs_and_ordinary_text():
     assert json.loads(terminal_json(json.dumps({"a": "\x9b\u202e"}, ensure_ascii=False))) == {
         "a": "\x9b\u202e"
     }
+
+
+def test_the_form_and_the_api_draw_on_one_plan_creation_bucket(limited):
+    """RATELIMIT_PLAN_CREATE is 2 a minute: one by the API and one by the form use it up."""
+    assert limited.post("/api/v1/plans", json=PLAN).status_code == 201
+    assert limited.post("/plan", data={}).status_code == 400  # counted, though refused
+    assert limited.post("/api/v1/plans", json=PLAN).status_code == 429
+    assert limited.post("/plan", data={}).status_code == 429
+
+
+BATCH_HEADER = "title,arrive,depart,stay\n"
+BATCH_ROW = "G,2027-07-10T09:00+08:00,2027-07-11T18:00+08:00,harbin\n"  # refused fast: no solver
+
+
+def _batch(client, rows: int):
+    import io
+
+    text = BATCH_HEADER + BATCH_ROW * rows
+    return client.post(
+        "/agency/batch",
+        data={"file": (io.BytesIO(text.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_batch_spends_one_plan_creation_per_row(tmp_path):
+    """5 rows × 5 uploads a minute was 250 plans a minute: now each row counts as a plan."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_PLAN_CREATE": "10 per minute",
+            "WTF_CSRF_ENABLED": False,
+            "PLAN_TIME_LIMIT": 0.05,
+        }
+    )
+    client = app.test_client()
+    assert _batch(client, 6).status_code == 302
+    refused = _batch(client, 5)  # 6 + 5 > 10
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "split the file" in visible(refused.get_data(as_text=True))
+    assert _batch(client, 4).status_code == 302  # exactly the 10
+    assert client.post("/api/v1/plans", json=PLAN).status_code == 429  # the API's bucket too

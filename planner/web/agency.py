@@ -44,6 +44,7 @@ from planner.timeutil import CITIES, HEIHE_TZ
 from planner.web import jobs
 from planner.web.i18n import current_lang
 from planner.web.plan_store import store
+from planner.web.security import spend_plan_creations
 
 bp = Blueprint("agency", __name__)
 api = Blueprint("agency_api", __name__, url_prefix="/api/v1")
@@ -52,6 +53,10 @@ ADMIN_KEY = "agency_admin"
 DISABLED = N_(
     "The agency administration is disabled: set PLANNER_ADMIN_TOKEN in the server's "
     "environment to enable it."
+)
+BATCH_OVER_LIMIT = N_(
+    "Each row of a batch counts as one new plan, and %(rows)s more plans would exceed this "
+    "client's limit. Try again in about %(minutes)s minute(s), or split the file."
 )
 EFFECT_LABELS = {"info": N_("shown only"), "suspended": N_("suspended: no departures")}
 
@@ -344,6 +349,11 @@ def batch_upload():  # noqa: ANN201
     except BatchFileInvalid as exc:
         problem = _("The file cannot be read: %(reason)s") % {"reason": exc.text(_)}
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
+    wait = spend_plan_creations(total)
+    if wait is not None:
+        problem = _(BATCH_OVER_LIMIT) % {"rows": total, "minutes": max(1, round(wait / 60))}
+        page = render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem)
+        return page, 429, {"Retry-After": str(wait)}
     keep = timedelta(days=float(current_app.config["BATCH_KEEP_DAYS"]))
     store().agency.purge_jobs(keep)  # old jobs go as new ones come: no scheduler needed
     job_id = store().agency.create_job(total, text, current_lang(), request.url_root)

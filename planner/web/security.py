@@ -165,6 +165,30 @@ def _apply_limits(app: Flask) -> None:
         app.view_functions[endpoint] = decorator(view)
 
 
+def spend_plan_creations(count: int) -> int | None:
+    """Take *count* plan creations from this client's plan-creation bucket (the one the form
+    and the API spend from): None when they fit, else the seconds to wait. A batch upload
+    spends one per row, so a batch cannot plan more than the form or the API would."""
+    from limits import parse_many
+
+    limiter = current_app.extensions.get("planner_limiter")
+    if limiter is None or not limiter.enabled or count <= 0:
+        return None
+    key = "RATELIMIT_PLAN_CREATE"
+    args = [get_remote_address(), key.lower()]  # Flask-Limiter's key of the shared bucket
+    items = parse_many(current_app.config[key])
+    strategy = limiter.limiter
+    for item in items:
+        if count > item.amount or not strategy.test(item, *args, cost=count):
+            reset = strategy.get_window_stats(item, *args).reset_time
+            import time
+
+            return max(1, int(reset - time.time()) + 1)
+    for item in items:
+        strategy.hit(item, *args, cost=count)
+    return None
+
+
 def init_app(app: Flask) -> None:
     """Headers and redirect guard; call before the blueprints are registered."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce

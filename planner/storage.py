@@ -107,6 +107,15 @@ batch_jobs = Table(
     Column("message", String(300), nullable=False, default=""),
 )
 
+# A signed-in agency administrator: the SHA-256 of the nonce in their session cookie. Logging out
+# deletes the row, so a copied cookie no longer opens the admin pages.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("nonce_hash", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 
 # The largest value of an Integer column on every backend (PostgreSQL's INTEGER is 32-bit). A
 # number beyond it names no row, and the driver would raise OverflowError instead of saying so.
@@ -481,6 +490,36 @@ class AgencyStore:
             )
         with self.engine.connect() as conn:
             return [_notice(row) for row in conn.execute(query).mappings()]
+
+    # --- admin sessions
+
+    def open_admin_session(self, lifetime: timedelta) -> str:
+        """A new admin session's nonce (for the cookie); expired sessions are dropped."""
+        nonce = secrets.token_urlsafe(32)
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(delete(admin_sessions).where(admin_sessions.c.created_at < now - lifetime))
+            conn.execute(
+                insert(admin_sessions).values(nonce_hash=hash_token(nonce), created_at=now)
+            )
+        return nonce
+
+    def admin_session_open(self, nonce: str, lifetime: timedelta) -> bool:
+        if not nonce:
+            return False
+        with self.engine.connect() as conn:
+            created = conn.execute(
+                select(admin_sessions.c.created_at).where(
+                    admin_sessions.c.nonce_hash == hash_token(nonce)
+                )
+            ).scalar()
+        return created is not None and _aware(created) >= _now() - lifetime
+
+    def close_admin_session(self, nonce: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(admin_sessions).where(admin_sessions.c.nonce_hash == hash_token(nonce))
+            )
 
     # --- batch jobs
 

@@ -131,13 +131,17 @@ def test_a_notice_with_a_bad_last_day_marks_that_field_and_asks_for_a_date(tmp_p
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'n.sqlite3'}",
-            "ADMIN_TOKEN": "s3cret-admin",
+            "ADMIN_TOKEN": "s3cret-admin-token-2026",
         }
     )
     client = app.test_client()
-    page = client.get("/agency/notices", headers={"Authorization": "Bearer s3cret-admin"})
+    page = client.get(
+        "/agency/notices", headers={"Authorization": "Bearer s3cret-admin-token-2026"}
+    )
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    client.post("/agency/login", data={"csrf_token": token.group(1), "token": "s3cret-admin"})
+    client.post(
+        "/agency/login", data={"csrf_token": token.group(1), "token": "s3cret-admin-token-2026"}
+    )
     answer = client.post(
         "/agency/notices",
         data={

@@ -60,6 +60,18 @@ def _check_numbers(app: Flask) -> None:
     app.config["MAX_REVISIONS"] = int(str(revisions).strip())
 
 
+def _check_admin_token(app: Flask) -> None:
+    """A guessable admin token is refused at start-up (unset: the admin pages are off)."""
+    from planner.web.agency import MIN_ADMIN_TOKEN
+
+    token = app.config.get("ADMIN_TOKEN")
+    if token and len(str(token)) < MIN_ADMIN_TOKEN:
+        raise RuntimeError(
+            f"PLANNER_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN} characters "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+        )
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
     from planner.maps import OSM_TILES
@@ -114,6 +126,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
     _check_numbers(app)
+    _check_admin_token(app)
 
     # Flask 3 ignores JSON_SORT_KEYS; the provider keeps the documented key order.
     app.json.sort_keys = False  # type: ignore[attr-defined]

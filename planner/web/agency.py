@@ -23,6 +23,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -50,6 +51,9 @@ bp = Blueprint("agency", __name__)
 api = Blueprint("agency_api", __name__, url_prefix="/api/v1")
 
 ADMIN_KEY = "agency_admin"
+ADMIN_NONCE = "agency_admin_nonce"  # names a stored session: logout deletes it
+ADMIN_SESSION = timedelta(hours=12)  # a sign-in lasts this long at most
+MIN_ADMIN_TOKEN = 16  # characters; create_app refuses a shorter PLANNER_ADMIN_TOKEN
 DISABLED = N_(
     "The agency administration is disabled: set PLANNER_ADMIN_TOKEN in the server's "
     "environment to enable it."
@@ -74,10 +78,17 @@ def _digest(token: str) -> str:
 
 
 def is_admin() -> bool:
+    """The session carries the digest of the configured token and a nonce still stored (not
+    logged out, not expired): a cookie copied before logout opens nothing."""
     configured = _configured()
     if configured is None:
         return False
-    return hmac.compare_digest(session.get(ADMIN_KEY, ""), _digest(configured))
+    if not hmac.compare_digest(session.get(ADMIN_KEY, ""), _digest(configured)):
+        return False
+    if "agency_admin_ok" not in g:
+        nonce = str(session.get(ADMIN_NONCE, ""))
+        g.agency_admin_ok = store().agency.admin_session_open(nonce, ADMIN_SESSION)
+    return bool(g.agency_admin_ok)
 
 
 def _admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
@@ -98,11 +109,15 @@ def login():  # noqa: ANN201
         flash(_("That is not the admin token."), "error")
         return render_template("agency/login.html"), 403
     session[ADMIN_KEY] = _digest(configured)
+    session[ADMIN_NONCE] = store().agency.open_admin_session(ADMIN_SESSION)
     return redirect(url_for("agency.notices"))
 
 
 @bp.post("/agency/logout")
 def logout():  # noqa: ANN201
+    nonce = session.pop(ADMIN_NONCE, None)
+    if nonce:
+        store().agency.close_admin_session(str(nonce))  # revoked for every copy of the cookie
     session.pop(ADMIN_KEY, None)
     return redirect(url_for("agency.notices"))
 

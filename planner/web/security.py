@@ -46,7 +46,10 @@ LIMITED_ENDPOINTS = {
     "plan_pages.restore_plan": "RATELIMIT_PLAN_EDIT",
     # Read by the progress page once a second: its own, generous bucket, never the upload's.
     "agency_api.batch_status": "RATELIMIT_BATCH_STATUS",
+    "agency.login": "RATELIMIT_ADMIN_LOGIN",
 }
+# Wrong admin tokens only (a 403): past this many a client is locked out, whatever it types.
+LOCKOUT = {"agency.login": "RATELIMIT_ADMIN_LOCKOUT"}
 # A new upload or import route (POST) is found by name and gets the upload limit; reading a
 # batch's page, status or zip is not an upload.
 _UPLOAD = re.compile(r"(upload|import)", re.IGNORECASE)
@@ -59,6 +62,8 @@ LIMIT_DEFAULTS = {
     "RATELIMIT_BATCH_STATUS": "120 per minute",
     "RATELIMIT_PDF": "10 per minute; 60 per hour",
     "RATELIMIT_GEOCODE": "20 per minute; 200 per hour",
+    "RATELIMIT_ADMIN_LOGIN": "10 per minute; 50 per hour",
+    "RATELIMIT_ADMIN_LOCKOUT": "5 per 15 minutes",
 }
 
 
@@ -122,6 +127,10 @@ def safe_location(location: str) -> str:
     return urlunsplit(("", "", path or "/", parts.query, parts.fragment))
 
 
+def _refused(response: Response) -> bool:
+    return response.status_code == 403
+
+
 def _render_queued(_response: Response) -> bool:
     return bool(g.get("pdf_render_queued"))
 
@@ -162,7 +171,13 @@ def _apply_limits(app: Flask) -> None:
         # render is queued: the cached file (or a poll while it is made) is a cheap read.
         deduct = _render_queued if key == "RATELIMIT_PDF" else None
         decorator = limiter.shared_limit(app.config[key], scope=key.lower(), deduct_when=deduct)
-        app.view_functions[endpoint] = decorator(view)
+        view = decorator(view)
+        if endpoint in LOCKOUT:
+            lockout = LOCKOUT[endpoint]
+            view = limiter.shared_limit(
+                app.config[lockout], scope=lockout.lower(), deduct_when=_refused
+            )(view)
+        app.view_functions[endpoint] = view
 
 
 def spend_plan_creations(count: int) -> int | None:

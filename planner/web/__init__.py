@@ -60,6 +60,40 @@ def _check_numbers(app: Flask) -> None:
     app.config["MAX_REVISIONS"] = int(str(revisions).strip())
 
 
+# The hosts `make run` serves (and the test client's): any other Host header is a 400 unless
+# PLANNER_TRUSTED_HOSTS names it, so no page, QR code or file carries a Host a client made up.
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
+
+def _trust_hosts(app: Flask) -> None:
+    """TRUSTED_HOSTS: the setting (a list, or a comma-separated string; `*` trusts any Host),
+    else the local hosts; the host of PLANNER_PUBLIC_URL is always trusted."""
+    from urllib.parse import urlsplit
+
+    public = str(app.config.get("PUBLIC_URL") or "").strip()
+    public_host = ""
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise RuntimeError(
+                f"PLANNER_PUBLIC_URL must be an http(s) URL such as https://plan.example.org, "
+                f"not {public!r}"
+            )
+        public_host = parts.hostname
+        app.config["PUBLIC_URL"] = public.rstrip("/")
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        # PLANNER_TRUSTED_HOSTS='["plan.example.org"]' (JSON) or a comma-separated string.
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    if hosts == ["*"]:
+        app.config["TRUSTED_HOSTS"] = None
+        return
+    hosts = list(hosts) if hosts else list(LOCAL_HOSTS)
+    if public_host and public_host not in hosts:
+        hosts.append(public_host)
+    app.config["TRUSTED_HOSTS"] = hosts
+
+
 def _check_admin_token(app: Flask) -> None:
     """A guessable admin token is refused at start-up (unset: the admin pages are off)."""
     from planner.web.agency import MIN_ADMIN_TOKEN
@@ -117,11 +151,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    if isinstance(app.config.get("TRUSTED_HOSTS"), str):
-        # PLANNER_TRUSTED_HOSTS='["plan.example.org"]' (JSON) or a comma-separated string.
-        app.config["TRUSTED_HOSTS"] = [
-            h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()
-        ]
+    _trust_hosts(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -43,6 +43,17 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError):  # noqa: ANN202
         message = _("This form has expired. Go back, reload the page and try again.")
         return render_template("error.html", status=400, message=message), 400
+
+    from werkzeug.exceptions import SecurityError
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):  # noqa: ANN202
+        # A Host header outside TRUSTED_HOSTS: no URL can be built on it, so no page either.
+        return Response(
+            "400 Bad Request: this server does not answer for that host name.\n",
+            400,
+            mimetype="text/plain",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202

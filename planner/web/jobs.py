@@ -231,7 +231,7 @@ def public_base_url(app: Flask, asked: str = "") -> str:
     configured = str(app.config.get("PUBLIC_URL") or "").strip()
     if configured:
         return configured.rstrip("/") + "/"
-    return asked or "http://localhost/"
+    return asked or "http://localhost/"  # a batch queued outside a request: a trusted host
 
 
 def pdf_cache_dir(app: Flask) -> Path:

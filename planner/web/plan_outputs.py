@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -35,6 +35,7 @@ from planner.web.plan_view import (
     quiet_doc,
 )
 from planner.web.plan_view import names as local_names
+from planner.web.security import external_url
 
 bp = Blueprint("plan_outputs", __name__)
 
@@ -81,7 +82,7 @@ def _info(plan: Plan, lang: str) -> exports.PlanInfo:
         notes=str(plan.current.request.get("notes") or ""),
         lang=lang,
         updated_at=plan.updated_at,
-        url=url_for("plan_pages.show_plan", plan_id=plan.id, _external=True),
+        url=external_url("plan_pages.show_plan", plan_id=plan.id),
     )
 
 
@@ -185,7 +186,7 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 continue
             seen.add(pid)
             place = cat.get(pid)
-            url = url_for("pages.attraction", attraction_id=pid, _external=True)
+            url = external_url("pages.attraction", attraction_id=pid)
             cards.append(
                 {
                     "day": index + 1,
@@ -273,7 +274,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             for k, item in enumerate(i for i in raw.get("items", []) if i.get("type") == "crossing")
         ]
         trip_warnings = all_warnings(doc, quiet)
-        share_url = url_for("plan_pages.show_plan", plan_id=plan.id, _external=True)
+        share_url = external_url("plan_pages.show_plan", plan_id=plan.id)
         return render_template(
             "print/plan.html",
             plan=plan,

@@ -47,7 +47,7 @@ from planner.web.plan_form import (
 from planner.web.plan_labels import INTEREST_LABELS, PACE_LABELS, TRANSPORT_LABELS
 from planner.web.plan_store import store
 from planner.web.plan_view import all_warnings, build_days, left_out, left_out_groups, quiet_doc
-from planner.web.security import secure_cookies
+from planner.web.security import external_url, secure_cookies
 
 bp = Blueprint("plan_pages", __name__)
 
@@ -213,7 +213,7 @@ def show_plan(plan_id: str):  # noqa: ANN201
         can_edit=_can_edit(plan_id),
         locked=locked,
         revisions=list(reversed(store().revisions(plan_id))),
-        share_url=url_for("plan_pages.show_plan", plan_id=plan_id, _external=True),
+        share_url=external_url("plan_pages.show_plan", plan_id=plan_id),
         pace_labels=PACE_LABELS,
         colours=DAY_COLOURS,
     )

@@ -114,6 +114,17 @@ def _hsts_wanted(app: Flask) -> bool:
     return request.is_secure
 
 
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute URL for share links, QR codes and files: on PLANNER_PUBLIC_URL when set,
+    else on the request's host (one of TRUSTED_HOSTS: Flask refuses any other)."""
+    from flask import url_for
+
+    base = str(current_app.config.get("PUBLIC_URL") or "")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
 def safe_location(location: str) -> str:
     """A redirect target on this site as a path: never another host, never `//host` (which a
     browser reads as another host), whatever Host header the request came with."""

@@ -12,6 +12,7 @@ import sys
 
 from planner.errors import DataProblems
 from planner.web import create_app
+from planner.web.devserver import QuietRequestHandler
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
@@ -46,7 +47,7 @@ def main() -> None:
     # With --debug the reloader runs this file twice: the consumer starts in the outer process.
     if not args.no_worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         _start_worker()
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    app.run(host=args.host, port=args.port, debug=args.debug, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

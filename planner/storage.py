@@ -210,10 +210,41 @@ def database_url(url: str) -> str:
     return url
 
 
+def read_only_file(path: Path) -> bool:
+    """An existing database file on a read-only volume (or one this process may not write):
+    SQLite's WAL mode would need to create its `-shm` file beside it, and fail even to read."""
+    import os
+
+    if not path.exists():
+        return False
+    folder = path.parent
+    try:
+        mounted_ro = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        mounted_ro = False
+    return mounted_ro or not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)
+
+
+def _read_only_engine(path: Path) -> Engine:
+    """Reads only: SQLite's `mode=ro&immutable=1` needs no lock and no `-shm` file. Writes fail
+    with 'attempt to write a readonly database' (the web answers 503)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    return create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=NullPool,
+    )
+
+
 def make_engine(url: str) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
+        if path and path != ":memory:" and read_only_file(Path(path)):
+            return _read_only_engine(Path(path))
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # One connection per use: no pooled SQLite handle is shared across threads.

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from planner.errors import DataProblems
+from planner.messages import N_
 
 
 class ApiError(Exception):
@@ -28,6 +29,35 @@ def envelope(message: str, status: int, errors: list[Any] | None = None):  # noq
     if errors:
         body["errors"] = errors
     return jsonify(body), status
+
+
+STORAGE_FULL = N_(
+    "The server cannot save anything at the moment (its disk is full or read-only). Saved "
+    "plans can still be read; please try again later."
+)
+# What SQLite, PostgreSQL and the OS say when the disk is full or mounted read-only.
+_CANNOT_WRITE = (
+    "readonly database",
+    "read-only",
+    "database or disk is full",
+    "disk i/o error",
+    "no space left",
+    "could not extend file",
+    "disk full",
+)
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Is *exc* a full or read-only disk (database, queue or PDF cache), not a bug?"""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+        return True
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    name = type(exc).__name__
+    return name in ("OperationalError", "DiskFull", "ReadOnlySqlTransaction") and any(
+        part in text for part in _CANNOT_WRITE
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -98,6 +128,19 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202
+        if cannot_write(exc):
+            # A full or read-only disk (or database volume): the operator's log says which;
+            # the client is told to come back, reads go on working.
+            app.logger.error("storage cannot be written: %s", exc)
+            message = _(STORAGE_FULL)
+            if wants_json():
+                response, _status = envelope("the server cannot save at the moment", 503)
+            else:
+                response = app.make_response(
+                    (render_template("error.html", status=503, message=message), 503)
+                )
+            response.headers["Retry-After"] = "300"
+            return response, 503
         app.logger.exception("unhandled error")
         message = _("Something went wrong on our side. Your saved data is safe.")
         if wants_json():

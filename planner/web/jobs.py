@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import logging
+import sqlite3
 import time
 import zipfile
 from datetime import timedelta
@@ -74,7 +75,12 @@ def configure(app: Flask) -> None:
         huey.storage_class = SqliteStorage
         huey.storage_kwargs = {"filename": path}
     huey._immediate = immediate
-    huey.storage = huey.create_storage()
+    try:
+        huey.storage = huey.create_storage()
+    except sqlite3.OperationalError as exc:  # a read-only instance folder: reads still work
+        log.warning("the job queue cannot be opened (%s): PDFs and batches are refused", exc)
+        huey._immediate = True
+        huey.storage = huey.create_storage()
 
 
 def _worker_app() -> Flask:

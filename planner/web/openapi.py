@@ -38,7 +38,8 @@ ERRORS = {
     "413": "A body over 256 kB",
     "422": "A valid request that cannot be planned",
     "429": "Too many requests of this kind from this client: wait (Retry-After) and retry",
-    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured",
+    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured, or the "
+    "disk cannot be written at the moment (Retry-After)",
 }
 
 
@@ -284,7 +285,7 @@ def _paths() -> dict[str, Any]:
                 "requestBody": body_version,
                 "responses": {
                     "200": plan_answer,
-                    **_errors("400", "403", "404", "409", "413", "429"),
+                    **_errors("400", "403", "404", "409", "413", "429", "503"),
                 },
             }
         },

@@ -88,7 +88,10 @@ def attractions():  # noqa: ANN201
         )
         return _map_view(fmap)
 
-    key = (lang, filters.city, filters.group, filters.kind, filters.q)
+    # The map is a function of the places shown (and the language), not of how the query was
+    # typed: `q=E`, `q=e` and `q=%20e` share one entry, and any filter that finds the same
+    # places draws no second map.
+    key = (lang, tuple(p.id for p in places))
     return render_template(
         "attractions.html",
         places=places,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
+import signal
 import subprocess
 import sys
 
@@ -16,7 +17,8 @@ from planner.web.devserver import QuietRequestHandler
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
-    worker = subprocess.Popen([sys.executable, "-m", "planner", "worker"])  # noqa: S603
+    command = [sys.executable, "-m", "planner", "worker", "--parent-pid", str(os.getpid())]
+    worker = subprocess.Popen(command)  # noqa: S603 - it stops by itself if this process dies
 
     def stop() -> None:
         worker.terminate()
@@ -26,6 +28,8 @@ def _start_worker() -> subprocess.Popen[bytes]:
             worker.kill()
 
     atexit.register(stop)
+    # SIGTERM (a process manager, `kill`) ends the server through the exit handlers too.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
     return worker
 
 

@@ -260,8 +260,9 @@ def _known_places(values: list[str], info: ValidationInfo) -> list[str]:
 class PlanSpec(_Closed):
     """Everything a traveller asks for, validated; `model_dump(mode='json')` is its JSON."""
 
-    arrive: StrictStr
-    depart: StrictStr
+    # ISO 8601 with an offset: the description says so (an empty or naive time is refused).
+    arrive: Annotated[StrictStr, Field(json_schema_extra={"format": "date-time"})]
+    depart: Annotated[StrictStr, Field(json_schema_extra={"format": "date-time"})]
     arrive_at: PlaceId | None = None
     depart_from: PlaceId | None = None
     stay: City | Annotated[list[City], Field(min_length=1, max_length=MAX_DAYS)]

@@ -215,3 +215,85 @@ def test_a_batch_that_keeps_dying_is_marked_failed_never_running_forever(queued,
     assert status["status"] == "failed" and status["message"]
     page = client.get(f"/agency/batch/{job_id}").get_data(as_text=True)
     assert status["message"] in page or "failed" in page.lower()
+
+
+def _worker(tmp_path, env_extra: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "PLANNER_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}",
+        "PLANNER_QUEUE_URL": str(tmp_path / "queue.sqlite3"),
+        "PLANNER_PDF_CACHE_DIR": str(tmp_path / "pdf"),
+        "PLANNER_SECRET_KEY": "t",
+        "PLANNER_TILES": "none",
+        "PLANNER_PLAN_TIME_LIMIT": "0.05",
+        **env_extra,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "planner", "worker"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait(client, job_id: str, until, seconds: float = 60) -> dict:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/batch/{job_id}").get_json()["job"]
+        if until(job):
+            return job
+        time.sleep(0.05)
+    pytest.fail(f"the job did not get there in {seconds} s: {job}")
+
+
+def test_a_consumer_killed_mid_batch_is_replaced_by_one_that_finishes_the_job(tmp_path):
+    """Real processes: `python -m planner worker` is killed with SIGKILL after the first rows;
+    a new consumer resumes the job at start-up and finishes it, each row planned once."""
+    import signal
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "QUEUE_IMMEDIATE": False,
+            "QUEUE_URL": str(tmp_path / "queue.sqlite3"),
+        }
+    )
+    client = app.test_client()
+    rows = HEADER + "".join(ROW.format(n=n % 8, m=n % 8 + 1) for n in range(12))
+    response = client.post(
+        "/agency/batch",
+        data={"file": (io.BytesIO(rows.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+    job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    first = _worker(tmp_path, {})
+    try:
+        _wait(client, job_id, lambda job: job["done"] >= 1)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    stopped = client.get(f"/api/v1/batch/{job_id}").get_json()["job"]
+    assert stopped["status"] == "running" and 1 <= stopped["done"] < 12
+    import time
+
+    time.sleep(1.2)  # older than the stale bound below: its consumer is gone
+    second = _worker(tmp_path, {"PLANNER_JOB_STALE_SECONDS": "1"})
+    try:
+        job = _wait(client, job_id, lambda job: job["status"] in ("done", "failed"), 120)
+    finally:
+        second.terminate()
+        second.wait(10)
+    assert (job["status"], job["done"], job["failed"]) == ("done", 12, 0)
+    assert _plan_count(app) == 12  # the rows done before the kill were not planned again
+    jobs.huey.storage.flush_all()

@@ -7,7 +7,8 @@ import click
 
 @click.command("worker")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
-def command(workers: int) -> None:
+@click.option("--parent-pid", type=int, default=None, hidden=True)
+def command(workers: int, parent_pid: int | None) -> None:
     """Run the job queue's consumer: batches and PDFs, with the web app's settings."""
     import logging
 
@@ -22,4 +23,22 @@ def command(workers: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     consumer = make_consumer(app, workers)
     requeue_stale_jobs(app)  # jobs a dead consumer left: resumed now, not in a minute
+    if parent_pid is not None:
+        _stop_with_parent(parent_pid)
     consumer.run()
+
+
+def _stop_with_parent(parent_pid: int) -> None:
+    """Started by run.py: stop (as on SIGTERM) once that process is gone, even after kill -9,
+    so that no consumer is left behind."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

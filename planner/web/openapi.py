@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from planner import __version__
+from planner.crossing.entry import ISO_ALPHA2
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -53,6 +54,10 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _errors(*codes: str) -> dict[str, Any]:
     return {code: {"$ref": f"#/components/responses/E{code}"} for code in codes}
+
+
+# A whole-number query parameter as the code reads it: at least 1, at most nine digits.
+_WHOLE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 999_999_999}
 
 
 def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):  # noqa: ANN202
@@ -149,12 +154,12 @@ def _paths() -> dict[str, Any]:
                     ),
                     _query(
                         "nationality",
-                        {"type": "string", "minLength": 2, "maxLength": 2},
-                        "ISO 3166-1 alpha-2",
+                        {"type": "string", "enum": sorted(ISO_ALPHA2)},
+                        "ISO 3166-1 alpha-2 (any case)",
                         True,
                     ),
-                    _query("limit", {"type": "integer", "default": 10}, "options at most"),
-                    _query("party", {"type": "integer", "default": 1}, "party size"),
+                    _query("limit", _WHOLE | {"default": 10}, "options at most"),
+                    _query("party", _WHOLE | {"default": 1}, "party size"),
                     _query("visa", {"type": "string"}, "comma-separated visa countries"),
                     LANG,
                 ],

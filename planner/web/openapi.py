@@ -60,6 +60,13 @@ def _errors(*codes: str) -> dict[str, Any]:
 _WHOLE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 999_999_999}
 
 
+# The years the crossing model answers for (a date-time outside them is a 400).
+_YEARS = r"^(19[7-9][0-9]|20[0-9][0-9]|2100)-"
+# A comma-separated list of ISO 3166-1 alpha-2 codes (the crossings' `visa`), or nothing.
+_CODE = "(?:" + "|".join(sorted(ISO_ALPHA2)) + ")"
+_CODE_LIST = f"^(?:{_CODE}(?:,{_CODE})*)?$"
+
+
 def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):  # noqa: ANN202
     return {
         "name": name,
@@ -118,9 +125,11 @@ def _paths() -> dict[str, Any]:
                 "summary": "The catalogue as a GeoJSON FeatureCollection, optionally filtered",
                 "operationId": "listAttractions",
                 "parameters": [
-                    _query("city", {"type": "string", "enum": CITIES}, "city"),
-                    _query("group", {"type": "string", "enum": GROUPS}, "group"),
-                    _query("kind", {"type": "string", "enum": KINDS}, "kind"),
+                    _query("city", {"type": "string", "enum": [*CITIES, ""]}, "city (empty: any)"),
+                    _query(
+                        "group", {"type": "string", "enum": [*GROUPS, ""]}, "group (empty: any)"
+                    ),
+                    _query("kind", {"type": "string", "enum": [*KINDS, ""]}, "kind (empty: any)"),
                     _query("q", {"type": "string"}, "text in any of the three names"),
                 ],
                 "responses": {
@@ -148,8 +157,8 @@ def _paths() -> dict[str, Any]:
                     _query("from", {"type": "string", "enum": CITIES}, "city", True),
                     _query(
                         "after",
-                        {"type": "string", "format": "date-time"},
-                        "ISO 8601 with offset",
+                        {"type": "string", "format": "date-time", "pattern": _YEARS},
+                        "ISO 8601 with offset, 1970 to 2100",
                         True,
                     ),
                     _query(
@@ -160,7 +169,11 @@ def _paths() -> dict[str, Any]:
                     ),
                     _query("limit", _WHOLE | {"default": 10}, "options at most"),
                     _query("party", _WHOLE | {"default": 1}, "party size"),
-                    _query("visa", {"type": "string"}, "comma-separated visa countries"),
+                    _query(
+                        "visa",
+                        {"type": "string", "pattern": _CODE_LIST},
+                        "comma-separated visa countries (ISO 3166-1 alpha-2)",
+                    ),
                     LANG,
                 ],
                 "responses": {
@@ -176,8 +189,8 @@ def _paths() -> dict[str, Any]:
                 "parameters": [
                     _query(
                         "q",
-                        {"type": "string", "minLength": 1, "maxLength": 200},
-                        "the address, any script",
+                        {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+                        "the address, any script (blank is refused)",
                         True,
                     ),
                     _query("city", {"type": "string", "enum": CITIES}, "only this city's bank"),

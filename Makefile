@@ -9,6 +9,8 @@ PORT ?= 5000
 .PHONY: setup run test lint format translations-update translations-compile bench clean \
 	serve-prod worker bench-load
 WORKERS ?= 4
+# A request past this many seconds is cut off (PDFs and batches run on the job queue, not here).
+GUNICORN_TIMEOUT ?= 30
 PROD_PORT ?= 8000
 
 $(PY):
@@ -45,6 +47,7 @@ worker: setup
 # need a consumer too: run `make worker` beside it.
 serve-prod: setup
 	$(VENV)/bin/gunicorn -w $(WORKERS) -b $(HOST):$(PROD_PORT) --access-logfile - \
+		--timeout $(GUNICORN_TIMEOUT) --graceful-timeout $(GUNICORN_TIMEOUT) \
 		'planner.web:create_app()'
 
 # Load test against a server already running on $(HOST):$(PROD_PORT) (e.g. `make serve-prod`

@@ -40,7 +40,12 @@ def _app(tmp_path, **config):
 @pytest.fixture()
 def queued(tmp_path):
     """An app whose queue is real (SQLite in tmp_path): nothing runs until a consumer does."""
-    app = _app(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_URL=str(tmp_path / "queue.sqlite3"))
+    app = _app(
+        tmp_path,
+        QUEUE_IMMEDIATE=False,
+        QUEUE_URL=str(tmp_path / "queue.sqlite3"),
+        RATELIMIT_ENABLED=True,  # its headers must not replace the 202's Retry-After
+    )
     yield app
     jobs.huey.storage.flush_all()
 
@@ -105,7 +110,7 @@ def test_a_pdf_not_yet_made_is_a_202_that_polls_then_the_file(queued):
     client = queued.test_client()
     plan_id = client.post("/api/v1/plans", json=PLAN).get_json()["plan"]["id"]
     waiting = client.get(f"/plans/{plan_id}.pdf")
-    assert waiting.status_code == 202 and int(waiting.headers["Retry-After"]) > 0
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "3"
     assert 'http-equiv="refresh"' in waiting.get_data(as_text=True)
     assert client.get(f"/plans/{plan_id}.pdf").status_code == 202
     assert _consume() == 1  # asked twice, queued once

@@ -338,7 +338,7 @@ def plan_pdf(plan_id: str) -> Response:
                 "print/pdf_pending.html", message=_(RENDERING), retry=RETRY_SECONDS
             )
         response = Response(body, status=202, mimetype="text/html")
-        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        g.retry_after = str(RETRY_SECONDS)  # kept over the rate limiter's window reset
         response.headers["Cache-Control"] = "no-store"
         return response
     response = Response(path.read_bytes(), mimetype="application/pdf")

@@ -250,6 +250,8 @@ def init_app(app: Flask) -> None:
         if _hsts_wanted(app):
             max_age = int(app.config.get("HSTS_MAX_AGE", 31536000))
             headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
+        if g.get("retry_after"):  # a view's own answer (a PDF being made: ask again soon)
+            headers["Retry-After"] = g.retry_after
         if "Location" in headers:
             headers["Location"] = safe_location(headers["Location"])
         return response

@@ -242,7 +242,8 @@ def _solve_avoiding(
     result = solve(built.instance, stop, seed)
     if not check(built.instance, result.routes).feasible:
         return None
-    routes = tighten(built.instance, result.routes, _free_first_wait(built))
+    meals = {i for i, node in enumerate(built.nodes) if node.kind == "meal"}
+    routes = tighten(built.instance, result.routes, _free_first_wait(built), meals=meals)
     drop = over_daily_budget(req, built, routes, rates)
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]

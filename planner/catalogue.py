@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from planner.coverage import coverage_of
 from planner.errors import DataProblems
 from planner.geo import amur_bank
 from planner.model import (
@@ -48,7 +49,7 @@ from planner.timeutil import CITIES, CITY_COUNTRY
 from planner.validation import (
     CurrencyCode,
     IsoDate,
-    SourceEntry,
+    PlaceSourceEntry,
     Text,
     between,
     error_message,
@@ -64,12 +65,12 @@ PATH_ENV = "PLANNER_CATALOGUE_PATH"  # the same setting the web app reads as CAT
 CURRENCIES: dict[str, str] = {"heihe": "CNY", "blagoveshchensk": "RUB"}
 
 # A fact is "sourced" when some source's `supports` text names it with one of these words.
-FACT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "coordinates": ("coordinates",),
-    "opening_hours": ("hours",),
-    "price": ("price",),
-    "visit_minutes": ("visit_minutes",),
-    "return_km": ("return_km",),
+FACT_CODES: dict[str, str] = {
+    "coordinates": "coordinates",
+    "opening_hours": "hours",
+    "price": "price",
+    "visit_minutes": "visit_minutes",
+    "return_km": "return_km",
 }
 
 # Broad groups of categories: the map's layers and the list's filter. Every category used in the
@@ -190,9 +191,13 @@ def _months(value: list[int]) -> list[int]:
     return value
 
 
-def _covered(sources: list[SourceEntry], fact: str) -> bool:
-    supports = " ".join(s.supports.lower() for s in sources)
-    return any(word in supports for word in FACT_KEYWORDS[fact])
+def _covered(sources: list[PlaceSourceEntry], fact: str) -> bool:
+    code = FACT_CODES[fact]
+    for s in sources:
+        cov = coverage_of(s.supports)
+        if code in cov.codes and code not in cov.unused:
+            return True
+    return False
 
 
 def _sourced(info: ValidationInfo, fact: str) -> bool:
@@ -227,7 +232,7 @@ def _clock_span(value: str | None) -> tuple[time, time] | None:
     return first, last
 
 
-def _sources_list(sources: list[SourceEntry]) -> tuple:
+def _sources_list(sources: list[PlaceSourceEntry]) -> tuple:
     return tuple(s.to_source() for s in sources)
 
 
@@ -243,7 +248,7 @@ class EventYear(BaseModel):
     end: IsoDate | None = None
     time: str | None = None  # 'HH:MM-HH:MM' on the city's clock; null = time of day unknown
     time_estimated: bool = False
-    sources: list[SourceEntry] = []
+    sources: list[PlaceSourceEntry] = []
     checked: IsoDate | None = None  # not published: the day it was last looked for
     searched: str = ""  # not published: where it was looked for
 
@@ -300,7 +305,7 @@ class EventAnnual(BaseModel):
     day: Annotated[int, between(1, 31)]
     time: str | None = None
     time_estimated: bool = False
-    sources: Annotated[list[SourceEntry], Field(min_length=1)]
+    sources: Annotated[list[PlaceSourceEntry], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _a_day_of_every_year(self) -> EventAnnual:
@@ -343,7 +348,7 @@ class PlaceProperties(BaseModel):
     # Order matters: the checks below read fields declared above them.
     id: Text
     city: Annotated[str, one_of(CITIES)]
-    sources: Annotated[list[SourceEntry], Field(min_length=1)]
+    sources: Annotated[list[PlaceSourceEntry], Field(min_length=1)]
     coord_confidence: Annotated[str, one_of(COORD_CONFIDENCE)]
     kind: Annotated[str, one_of(KINDS)]
     category: Text

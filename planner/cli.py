@@ -19,6 +19,10 @@ import planner.commands
 # listing the commands imports none of them; tests/test_cli_imports.py checks it is the
 # command's own.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "apply-review": (
+        "planner.commands.apply_review",
+        "Write accepted field checks of positions into the catalogue (a reviewed data change).",
+    ),
     "batch": (
         "planner.commands.batch",
         "Plan one trip per row of an agency's CSV file and store each plan.",

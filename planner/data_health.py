@@ -22,7 +22,9 @@ from planner.geo import haversine_m
 from planner.model import COORD_CONFIDENCE, Attraction, Source
 from planner.timeutil import CITIES
 
-GRADES = ("primary", "secondary", "tertiary", "editorial")
+GRADES = ("primary", "secondary", "tertiary", "editorial", "field")
+# A point checked on the ground by a local agency (apply-review): `field-check:<agency>`.
+FIELD_CHECK_SCHEME = "field-check:"
 POSITION_UNKNOWN_M = 1000  # worse than ±1 km: the planner keeps such a place out of timed plans
 
 # Domain (or a suffix of it) -> grade, first match wins. primary: governments and official
@@ -67,6 +69,8 @@ def grade_of_url(url: str) -> str:
     """The grade of a catalogue source by its URL: the project's own pages are 'editorial'."""
     if url.startswith("docs/"):
         return "editorial"
+    if url.startswith(FIELD_CHECK_SCHEME):
+        return "field"
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     for domain, grade in DOMAIN_GRADES:
         if host == domain or host.endswith("." + domain):

@@ -24,11 +24,13 @@ from planner.catalogue import Catalogue
 from planner.documents import message_from_json, render
 from planner.hours_text import hours_in_words
 from planner.messages import (
+    LEG_MODE_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
     MODE_LABELS,
     N_,
     clock_text,
+    leg_text,
     money_text,
 )
 from planner.timeutil import city_zone
@@ -174,6 +176,19 @@ def crossing_lines(item: dict[str, Any], gettext: Gettext, lang: str) -> list[st
     return [plain(line) for line in lines]
 
 
+def _mode_words(mode: str, gettext: Gettext) -> str:
+    """A leg's or a crossing's mode in words; '' when there is none."""
+    label = LEG_MODE_LABELS.get(mode) or MODE_LABELS.get(mode)
+    return gettext(label) if label else ""
+
+
+def _leg_line(leg: dict[str, Any] | None, gettext: Gettext, lang: str) -> list[str]:
+    """The way to a stop in words ('taxi 12 min, 3.4 km'), or nothing when there is none."""
+    if not leg or not leg.get("minutes"):
+        return []
+    return [leg_text(leg["mode"], leg["minutes"], leg["km"], gettext, lang)]
+
+
 def plan_stops(
     doc: dict[str, Any], catalogue: Catalogue, gettext: Gettext, lang: str
 ) -> list[Stop]:
@@ -201,6 +216,7 @@ def plan_stops(
                         attraction_id=pid,
                         address=plain(place.address) if place else "",
                         mode=(item.get("leg") or {}).get("mode", ""),
+                        details=_leg_line(item.get("leg"), gettext, lang),
                     )
                 )
             elif kind == "meal":
@@ -226,6 +242,7 @@ def plan_stops(
                         attraction_id=ref["attraction_id"] if ref else None,
                         address=plain(place.address) if place else "",
                         mode=(item.get("leg") or {}).get("mode", ""),
+                        details=_leg_line(item.get("leg"), gettext, lang),
                     )
                 )
             elif kind == "crossing":
@@ -342,6 +359,7 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
             event.add("dtstamp", stamp)
             lines: list[str] = []
             if item["type"] == "visit":
+                lines += _leg_line(item.get("leg"), gettext, lang)
                 zone = item.get("zone") or city_zone(item["city"]).key
                 start, end = _at(item["arrive"], zone), _at(item["depart"], zone)
                 summary = both_names(item["name"], item["city"], lang)
@@ -445,6 +463,7 @@ def to_geojson(
                         "kind": "crossing" if crossing else "leg",
                         "day": stop.day + 1,
                         "mode": stop.mode,
+                        "mode_text": _mode_words(stop.mode, gettext),
                     },
                 }
             )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import folium
+from babel.dates import format_date
 from branca.element import Element
 from folium.plugins import MarkerCluster
 
@@ -251,8 +252,9 @@ def popup_html(attraction: Attraction, lang: str, _: Gettext, detail_url: str = 
     links = []
     for source in attraction.sources[:4]:
         href = safe_href(source.url)
-        label = map_text(urlparse(source.url).netloc or source.url)
-        checked = map_text(source.checked.isoformat())
+        # a source without a web address is the project's own (docs/data.md), not a path to show
+        label = map_text(urlparse(source.url).netloc if href else _("the project's own judgement"))
+        checked = map_text(format_date(source.checked, "medium", locale=lang))
         links.append(
             f"<a href='{href}' rel='noopener' target='_blank'>{label}</a> ({checked})"
             if href

@@ -78,6 +78,9 @@ TEMPLATES: dict[str, str] = {
     # why a request cannot be planned (PlanningError)
     "refused_departure_before_arrival": N_("the departure must be after the arrival"),
     "refused_trip_too_long": N_("trips longer than 14 days are not supported"),
+    "refused_edit_drops": N_(
+        "this change would drop %(place)s (%(reason)s); the plan stays as it was"
+    ),
     "refused_day_across": N_("choose a day across the river: automatic, yes or no"),
     "refused_day_across_day": N_("the day across (day %(day)s) is outside the trip"),
     "refused_safe_and_last": N_(
@@ -241,6 +244,11 @@ TEMPLATES: dict[str, str] = {
     "position_approximate": N_(
         "approximate position for %(places)s: travel times there are estimates"
     ),
+    "party_taxis": N_("a party of %(size)s takes %(count)s taxis on each taxi leg: a taxi seats 4"),
+    "party_charter": N_(
+        "the group of %(size)s rides a %(vehicle)s (%(count)s), with minutes to board and alight "
+        "at each leg; the hire is counted once per vehicle"
+    ),
     "hours_unverified": N_("opening hours not verified for %(places)s: check before you go"),
     "winter_daylight": N_(
         "winter day: sunrise %(sunrise)s, sunset %(sunset)s (%(city)s time); outdoor visits are "
@@ -291,6 +299,11 @@ TEMPLATES: dict[str, str] = {
     ),
     "left_not_reachable": N_("no day of the trip is spent in %(city)s"),
     "left_closed": N_("closed on every day of the trip"),
+    "left_eatery": N_(
+        "a place to eat, not a sight: meals are eaten at food places on the way, and none "
+        "of this plan's meals fell near it"
+    ),
+    "left_not_a_sight": N_("an arrival or departure point, not a sight: give it as one"),
     "left_no_time": N_("not enough time for it"),
     # agencies: crossing notices and group processing (planner/agency.py)
     "notice_suspension": N_(
@@ -310,6 +323,14 @@ MODE_LABELS: dict[str, str] = {
     "pontoon_bus": N_("bus over the pontoon bridge"),
     "bridge_bus": N_("bus over the road bridge"),
     "cableway": N_("cableway"),
+}
+# How a leg between stops is taken (travel.MODES): every output words a leg's mode by this.
+LEG_MODE_LABELS: dict[str, str] = {
+    "walk": N_("walk"),
+    "taxi": N_("taxi"),
+    "bus": N_("bus"),
+    "minibus": N_("chartered minibus"),
+    "coach": N_("chartered coach"),
 }
 CITY_LABELS: dict[str, str] = {"heihe": N_("Heihe"), "blagoveshchensk": N_("Blagoveshchensk")}
 COUNTRY_LABELS: dict[str, str] = {"CN": N_("China"), "RU": N_("Russia")}
@@ -352,6 +373,10 @@ LEFT_OUT_GROUP_LABELS: dict[str, str] = {
     "not_reachable": N_("In a city the plan does not reach"),
     "too_far": N_("Too far for a day trip"),
     "position_unknown": N_("Position too rough to time a visit"),
+    "dates_not_published": N_("Dates not published yet"),
+    "not_on_dates": N_("Not held on the trip's dates"),
+    "eatery": N_("Places to eat (meals are planned near the route)"),
+    "not_a_sight": N_("Arrival and departure points"),
 }
 LEFT_OUT_OTHER = N_("For other reasons")
 LEFT_OUT_MORE = N_("%(names)s and %(n)s more")
@@ -366,6 +391,7 @@ GRADE_WORDS: dict[str, str] = {
 _WORDS: dict[str, Mapping[str, str]] = {
     "mode": MODE_LABELS,
     "last_mode": MODE_LABELS,
+    "vehicle": LEG_MODE_LABELS,
     "city": CITY_LABELS,
     "from_city": CITY_LABELS,
     "to_city": CITY_LABELS,
@@ -400,6 +426,17 @@ def number_text(value: float, lang: str, digits: int = 0, least: int = 0) -> str
     English and Chinese (CLDR, through Babel); *digits* decimals at most, *least* at least."""
     pattern = "#,##0" + ("." + "0" * least + "#" * (digits - least) if digits else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def leg_text(mode: str, minutes: int, km: float, gettext: Callable[[str], str], lang: str) -> str:
+    """'chartered minibus 12 min, 3.4 km': a leg in the reader's words (page, text, print,
+    exports); an unknown mode stays as given."""
+    label = gettext(LEG_MODE_LABELS[mode]) if mode in LEG_MODE_LABELS else mode
+    return gettext("%(mode)s %(minutes)s min, %(km)s km") % {
+        "mode": label,
+        "minutes": minutes,
+        "km": number_text(km, lang, digits=2, least=1),
+    }
 
 
 def money_text(amount: float, currency: str, lang: str) -> str:

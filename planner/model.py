@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
+from planner.coverage import Coverage
+
 
 @dataclass(frozen=True)
 class LatLon:
@@ -47,6 +49,9 @@ class Source:
     # The point this source gives for the place, when it gives one (even if the place's own point
     # comes from elsewhere): check-data tests the place's stated radius against it.
     point: LatLon | None = None
+    # What `supports` names, as codes (planner.coverage): set for the catalogue's sources, whose
+    # pages show these codes' labels; None where `supports` is prose for editors only.
+    coverage: Coverage | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -56,6 +61,8 @@ class Source:
         }
         if self.point is not None:
             out["point"] = {"lat": self.point.lat, "lon": self.point.lon}
+        if self.coverage is not None:
+            out["covers"] = self.coverage.as_list()
         return out
 
 
@@ -102,7 +109,18 @@ class AnnualDate:
     sources: tuple[Source, ...] = field(default_factory=tuple)
 
 
-COORD_CONFIDENCE = ("high", "medium", "low", "estimated")
+COORD_CONFIDENCE = ("high", "medium", "low", "estimated", "field")
+# A point checked on the ground by a local agency (python -m planner apply-review): its own grade,
+# so that the data says where it came from, trusted like one reasonable map source (`medium`).
+FIELD_CONFIDENCE = "field"
+_CONFIDENCE_LEVEL = {FIELD_CONFIDENCE: "medium"}
+
+
+def confidence_level(coord_confidence: str) -> str:
+    """The level a confidence is trusted at: a field check counts as `medium`, others as named."""
+    return _CONFIDENCE_LEVEL.get(coord_confidence, coord_confidence)
+
+
 KINDS = ("attraction", "day_trip", "event", "transport")
 
 

@@ -13,11 +13,14 @@ from pydantic import ValidationError
 
 from planner.agency import trip_dates
 from planner.catalogue import Catalogue
-from planner.documents import plan_document
-from planner.edits import EDITS, apply_edits, describe
+from planner.documents import message_from_json, plan_document
+from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
+from planner.messages import Message
+from planner.model import LocalizedName
 from planner.requests import RequestInvalid, field_errors, spec_from_json, spec_to_json
 from planner.storage import Plan, PlanStore, StaleVersion
 from planner.textsafe import user_text
+from planner.trip import PlanningError
 
 NOTE_MAX = 200  # a revision note is a line (the column holds 200 characters)
 
@@ -58,6 +61,7 @@ class Planner:
             raise RequestInvalid(field_errors(exc, "edits")) from None
         request = apply_edits({**plan.current.request, **(changes or {})}, parsed)
         spec_json, doc = self._document(request)
+        _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"
         return self.store.append(plan_id, version, spec_json["title"], spec_json, doc, note)
@@ -72,4 +76,31 @@ class Planner:
             old.request,
             old.itinerary,
             note=f"restore:{number}",
+        )
+
+
+def _visited(itinerary: dict[str, Any]) -> set[str]:
+    return {stop["attraction_id"] for day in itinerary.get("days", []) for stop in day["stops"]}
+
+
+def _refuse_lost_stops(
+    before: dict[str, Any], request: dict[str, Any], edits: list[Any], doc: dict[str, Any]
+) -> None:
+    """An edit that would drop a kept stop or a must-see the plan held (or that the edit
+    itself asks for) is refused with the planner's reason; the plan stays as it was."""
+    asked = {e.attraction_id for e in edits if isinstance(e, Add | Lock | Move)}
+    wanted = [
+        *request.get("must_see", []),
+        *(lock["attraction_id"] for lock in request.get("locked", [])),
+    ]
+    held, now = _visited(before), _visited(doc)
+    left = {x["attraction_id"]: x for x in doc.get("left_out", [])}
+    for pid in dict.fromkeys(wanted):
+        if pid in now or (pid not in held and pid not in asked) or pid not in left:
+            continue
+        name = LocalizedName(**left[pid]["name"])
+        reason = message_from_json(left[pid]["detail"])
+        raise PlanningError(
+            f"the edit would drop {pid}: {reason.code}",
+            Message("refused_edit_drops", {"place": name, "reason": reason}),
         )

@@ -45,7 +45,7 @@ from planner.messages import (
 from planner.model import LatLon
 from planner.textsafe import clean_if_text
 from planner.timeutil import CITIES, parse_aware
-from planner.travel import MODES
+from planner.travel import CHOSEN_MODES
 from planner.trip import TripRequest
 
 PACE_NAMES = ("relaxed", "normal", "packed")
@@ -582,4 +582,6 @@ def request_to_json(
     }
 
 
-assert set(MODES) == {"walk", "taxi", "bus"}, "keep the Mode literal in step with travel.MODES"
+assert set(CHOSEN_MODES) == {"walk", "taxi", "bus"}, (
+    "keep the Mode literal in step with travel.CHOSEN_MODES"
+)

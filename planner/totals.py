@@ -3,13 +3,15 @@ and their sum in the traveller's currency at the dated rate of data/travel.json.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any
 
-from planner.travel import TravelData, load_travel_data
-from planner.trip import Crossing, Itinerary, Leg, Meal, Visit
+from planner.travel import CHARTERED, Party, TravelData, load_travel_data, party_vehicles
+from planner.trip import Crossing, DayPlan, Itinerary, Leg, Meal, Visit
 
-RIDING = ("taxi", "bus")
+RIDING = ("taxi", "bus", *CHARTERED)
 
 
 def _legs(it: Itinerary) -> list[Leg]:
@@ -21,6 +23,63 @@ def _legs(it: Itinerary) -> list[Leg]:
         if day.end_leg is not None:
             legs.append(day.end_leg)
     return legs
+
+
+def _chartered_spans(day: DayPlan) -> dict[str, tuple[datetime, datetime]]:
+    """City -> (first set-off, last arrival) of the day's legs by chartered vehicle there."""
+    spans: dict[str, tuple[datetime, datetime]] = {}
+
+    def add(city: str, start: datetime, end: datetime) -> None:
+        lo, hi = spans.get(city, (start, end))
+        spans[city] = (min(lo, start), max(hi, end))
+
+    clock = day.leave_at or day.start
+    for item in day.items:
+        if isinstance(item, Visit):
+            start, end, here = item.arrive, item.depart, item.attraction.city
+        elif isinstance(item, Meal):
+            start, end, here = item.start, item.end, item.city
+        else:
+            start, end, here = item.option.report_by, item.option.arrive, item.direction_from
+        leg = item.leg
+        if leg is not None and leg.mode in CHARTERED:
+            add(here, start - _minutes(leg), start)
+        clock = end
+    if day.end_leg is not None and day.end_leg.mode in CHARTERED:
+        add(day.city_end, clock, clock + _minutes(day.end_leg))
+    return spans
+
+
+def _minutes(leg: Leg) -> timedelta:
+    return timedelta(minutes=leg.minutes)
+
+
+def vehicle_hire(it: Itinerary, travel: TravelData) -> tuple[dict[str, float], int, bool]:
+    """The hire of the party's chartered vehicles, once per vehicle (never per person): per
+    day in each city where it rides, or per hour from its first set-off to its last arrival
+    there (at least the hire's minimum hours). Returns amounts by currency, how many hires
+    have no price in the data, and whether a price counted is the project's estimate."""
+    vehicles = party_vehicles(Party(it.request.party_size, it.request.group_tour))
+    if vehicles.mode not in CHARTERED:
+        return {}, 0, False
+    prices = getattr(travel.modes, vehicles.mode).hire or {}
+    out: dict[str, float] = defaultdict(float)
+    unknown = 0
+    estimated = False
+    for day in it.days:
+        for city, (lo, hi) in _chartered_spans(day).items():
+            hire = prices.get(city)
+            if hire is None:
+                unknown += 1
+                continue
+            if hire.per == "day":
+                units = 1
+            else:
+                hours = math.ceil((hi - lo).total_seconds() / 3600)
+                units = max(hours, hire.min_hours or 1)
+            out[hire.currency] += hire.amount * units * vehicles.count
+            estimated = estimated or hire.estimated
+    return dict(out), unknown, estimated
 
 
 def trip_totals(it: Itinerary, travel: TravelData | None = None) -> dict[str, Any]:
@@ -52,17 +111,23 @@ def trip_totals(it: Itinerary, travel: TravelData | None = None) -> dict[str, An
                     unknown_fares += 1
                 else:
                     fares[fare.currency] += fare.amount * party
+    hire, unknown_hire, hire_estimated = vehicle_hire(it, travel)
     target = it.request.budget_currency if it.request.budget_currency in rates else "CNY"
-    in_cny = sum(v * rates[c] for c, v in fees.items()) + sum(
-        v * rates[c] for c, v in fares.items()
-    )
+    in_cny = sum(v * rates[c] for part in (fees, fares, hire) for c, v in part.items())
     return {
         "party_size": party,
         "minutes": minutes,
         "km": {k: round(v, 1) for k, v in km.items()},
         "entry_fees": {c: round(v, 2) for c, v in sorted(fees.items())},
         "crossing_fares": {c: round(v, 2) for c, v in sorted(fares.items())},
-        "unknown_prices": {"entry_fees": unknown_fees, "crossing_fares": unknown_fares},
+        "vehicle_hire": {c: round(v, 2) for c, v in sorted(hire.items())},
+        "vehicle_hire_estimated": hire_estimated,
+        "vehicles": _vehicles_json(it),
+        "unknown_prices": {
+            "entry_fees": unknown_fees,
+            "crossing_fares": unknown_fares,
+            "vehicle_hire": unknown_hire,
+        },
         "sum": {"amount": round(in_cny / rates[target], 2), "currency": target},
         "exchange": {
             "cny_per_unit": rates,
@@ -71,3 +136,11 @@ def trip_totals(it: Itinerary, travel: TravelData | None = None) -> dict[str, An
             "note": travel.exchange.note,
         },
     }
+
+
+def _vehicles_json(it: Itinerary) -> dict[str, Any] | None:
+    """The party's hired vehicle and how many, when it hires more than one taxi."""
+    vehicles = party_vehicles(Party(it.request.party_size, it.request.group_tour))
+    if vehicles.mode == "taxi" and vehicles.count == 1:
+        return None
+    return {"mode": vehicles.mode, "count": vehicles.count}

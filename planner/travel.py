@@ -8,18 +8,20 @@ across is the border crossing, which the planner adds as its own leg.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from planner.errors import DataProblems
 from planner.model import LatLon
+from planner.timeutil import CITIES
 from planner.validation import (
     CurrencyCode,
     IsoDate,
@@ -31,7 +33,12 @@ from planner.validation import (
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "travel.json"
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy uses
-MODES = ("walk", "taxi", "bus")
+MODES = ("walk", "taxi", "bus", "minibus", "coach")  # every way a leg is taken
+# What a traveller chooses per city. "taxi" is a hired car: a group takes its chartered vehicle
+# (minibus or coach) instead, and a party of 5-8 without a tour two taxis (party_vehicles).
+CHOSEN_MODES = ("walk", "taxi", "bus")
+HIRED = ("taxi", "minibus", "coach")  # door to door, with a driver who reads the card
+CHARTERED = ("minibus", "coach")  # hired with the driver for the day (or by the hour)
 BASE_CURRENCY = "CNY"  # exchange rates are CNY per unit of each currency
 NEEDED_CURRENCIES = ("CNY", "RUB")  # the catalogue's prices are in these
 
@@ -68,17 +75,52 @@ class CircuityByNetwork(_Closed):
     walk: Circuity
 
 
+class Hire(_Closed):
+    """The price of one vehicle with its driver in one city, per day or per hour."""
+
+    amount: Annotated[float, Field(gt=0)]
+    currency: CurrencyCode
+    per: Literal["day", "hour"]
+    min_hours: Annotated[int, Field(ge=1, le=24)] | None = None  # an hourly hire's minimum
+    estimated: bool = False  # the project's assumption, not a published price
+    note: Text | None = None
+    sources: list[SourceEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sourced_or_estimated(self) -> Hire:
+        if not self.estimated and not self.sources:
+            raise ValueError("a price without a source must be marked estimated: true")
+        if self.estimated and not self.note:
+            raise ValueError("an estimated price needs a note saying whose assumption it is")
+        return self
+
+
 class Mode(_Closed):
     """One way of moving: speed, the fixed minutes of starting it, and its limits."""
 
     speed_kmh: Speed
+    # Minutes added to each leg: hailing a taxi, reaching the stop, a group boarding and
+    # alighting its chartered vehicle.
     overhead_min: Annotated[int, Field(ge=0, le=120)]
     max_km: Distance | None = None  # walking: beyond this straight-line distance, take a vehicle
     town_km: Distance | None = None  # beyond this many km a vehicle runs at open_road_kmh
     open_road_kmh: Speed | None = None
+    group_factor: Annotated[float, Field(gt=0.3, le=1)] | None = None  # walking: a group's pace
+    seats: Annotated[int, Field(ge=1, le=100)] | None = None  # passengers per vehicle
+    max_vehicles: Annotated[int, Field(ge=1, le=10)] | None = None  # taxis: more is a charter
+    hire: dict[str, Hire] | None = None  # city -> the price of one vehicle
+    estimated: bool = False  # speed, overhead or seats are the project's assumption
     status: Text
     note: Text | None = None
     sources: Sources
+
+    @field_validator("hire")
+    @classmethod
+    def _hire_in_known_cities(cls, hire: dict[str, Hire] | None) -> dict[str, Hire] | None:
+        unknown = sorted(set(hire or {}) - set(CITIES))
+        if unknown:
+            raise ValueError(f"hire for unknown city {', '.join(unknown)}: expected {CITIES}")
+        return hire
 
     @model_validator(mode="after")
     def _town_and_open_road_together(self) -> Mode:
@@ -91,6 +133,17 @@ class Modes(_Closed):
     walk: Mode
     taxi: Mode
     bus: Mode
+    minibus: Mode
+    coach: Mode
+
+    @model_validator(mode="after")
+    def _vehicles_have_seats(self) -> Modes:
+        for name in HIRED:
+            if getattr(self, name).seats is None:
+                raise ValueError(f"{name} needs seats (how many passengers one vehicle takes)")
+        if self.walk.group_factor is None:
+            raise ValueError("walk needs group_factor (how much slower a group walks)")
+        return self
 
 
 class ReferenceRate(_Closed):
@@ -211,6 +264,54 @@ class ModeParams:
     max_km: float | None
     town_km: float | None = None  # beyond this many km a vehicle runs at open_road_kmh
     open_road_kmh: float | None = None
+    group_factor: float = 1.0  # a group's speed per a single traveller's (walking)
+    seats: int | None = None
+    max_vehicles: int | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who travels together: how many, and whether as an organised tour."""
+
+    size: int = 1
+    tour: bool = False
+
+
+@dataclass(frozen=True)
+class Vehicles:
+    """What a party hires for a leg: taxi, minibus or coach, and how many of them."""
+
+    mode: str
+    count: int
+
+
+def is_group(party: Party) -> bool:
+    """A group moves as one: a tour of any size, or more than one taxi holds."""
+    seats = load_params()["taxi"].seats or 4
+    return party.tour or party.size > seats
+
+
+def party_vehicles(party: Party) -> Vehicles:
+    """The hired vehicles of a party: taxis up to their seats (a party without a tour may take
+    up to taxi.max_vehicles of them, e.g. two taxis for 5-8), else a chartered minibus, else
+    as many coaches as it fills."""
+    params = load_params()
+    taxi, minibus, coach = params["taxi"], params["minibus"], params["coach"]
+    size = max(1, party.size)
+    taxis = math.ceil(size / (taxi.seats or 4))
+    if not party.tour and taxis <= (taxi.max_vehicles or 1):
+        return Vehicles("taxi", taxis)
+    if size <= (minibus.seats or 0):
+        return Vehicles("minibus", 1)
+    return Vehicles("coach", math.ceil(size / (coach.seats or 1)))
+
+
+def party_modes(modes: tuple[str, ...], party: Party | None) -> tuple[str, ...]:
+    """The traveller's chosen modes as this party takes them: 'taxi' is its hired vehicle."""
+    if party is None:
+        return modes
+    ride = party_vehicles(party).mode
+    return tuple(dict.fromkeys(ride if m == "taxi" else m for m in modes))
 
 
 def load_travel_data(path: Path | str | None = None) -> TravelData:
@@ -278,6 +379,9 @@ def load_params(path: Path = DATA) -> dict[str, ModeParams]:
             max_km=spec.max_km,
             town_km=spec.town_km,
             open_road_kmh=spec.open_road_kmh,
+            group_factor=spec.group_factor or 1.0,
+            seats=spec.seats,
+            max_vehicles=spec.max_vehicles,
         )
     return params
 
@@ -301,31 +405,51 @@ class LegMatrix:
     km: np.ndarray  # float, network distance estimate
 
 
-def leg_matrix(points: list[LatLon], modes: tuple[str, ...]) -> LegMatrix:
-    """Fastest allowed mode for every pair; walking only up to its distance limit."""
+def leg_matrix(
+    points: list[LatLon],
+    modes: tuple[str, ...],
+    party: Party | None = None,
+    pad_km: np.ndarray | None = None,
+) -> LegMatrix:
+    """Fastest allowed mode for every pair; walking only up to its distance limit.
+
+    *party*: a group takes its chartered vehicle for 'taxi' and walks at the group's pace.
+    *pad_km*: per point, km of position uncertainty; a leg to or from such a point goes by the
+    hired vehicle when the traveller allows one, and the uncertainty counts as distance.
+    """
     modes = tuple(dict.fromkeys(modes))  # a mode named twice is one (else walking has no limit)
     if not modes:
         raise ValueError("at least one transport mode is needed")
-    unknown = set(modes) - set(MODES)
+    unknown = set(modes) - set(CHOSEN_MODES)
     if unknown:
         raise ValueError(f"unknown transport mode(s): {', '.join(sorted(unknown))}")
+    modes = party_modes(modes, party)
+    group = party is not None and is_group(party)
     params = load_params()
     direct = great_circle_km(points)
     n = len(points)
+    pad = np.zeros(n) if pad_km is None else np.asarray(pad_km, dtype=float)
+    extra = pad[:, None] + pad[None, :]
+    rough = extra > 0
+    np.fill_diagonal(rough, False)
+    ride = next((m for m in modes if m in HIRED), None)
     best = np.full((n, n), np.iinfo(np.int64).max, dtype=np.int64)
     best_mode = np.zeros((n, n), dtype=np.int8)
     best_km = np.zeros((n, n))
     for mode in modes:
         p = params[mode]
-        km = direct * p.circuity
+        speed = p.speed_kmh * (p.group_factor if group else 1.0)
+        km = direct * p.circuity + extra
         if p.town_km is not None and p.open_road_kmh:
             town = np.minimum(km, p.town_km)
-            hours = town / p.speed_kmh + (km - town) / p.open_road_kmh
+            hours = town / speed + (km - town) / p.open_road_kmh
         else:
-            hours = km / p.speed_kmh
+            hours = km / speed
         secs = np.rint(hours * 3600).astype(np.int64) + p.overhead_s
         if p.max_km is not None and len(modes) > 1:
             secs = np.where(direct <= p.max_km, secs, np.iinfo(np.int64).max)
+        if ride is not None and mode != ride:
+            secs = np.where(rough, np.iinfo(np.int64).max, secs)  # found by name: hired
         better = secs < best
         best = np.where(better, secs, best)
         best_mode = np.where(better, MODES.index(mode), best_mode)

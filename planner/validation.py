@@ -8,12 +8,14 @@ the words `check-data` has always used ("expected a whole number, got text", "mi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from planner.coverage import CoverageError, coverage_of
 from planner.model import LatLon, Source
 
 
@@ -105,6 +107,25 @@ class SourceEntry(BaseModel):
     def to_source(self) -> Source:
         point = LatLon(self.point.lat, self.point.lon) if self.point is not None else None
         return Source(url=self.url, supports=self.supports, checked=self.checked, point=point)
+
+
+def _names_what_it_supports(value: str) -> str:
+    try:
+        coverage_of(value)
+    except CoverageError as err:
+        raise ValueError(str(err)) from None
+    return value
+
+
+class PlaceSourceEntry(SourceEntry):
+    """A catalogue source: its `supports` must name what it supports in codes a page can
+    translate ("coordinates ...; facts: ...; hours: ..."; see planner.coverage), because the
+    place page shows those codes' labels, never the English text."""
+
+    supports: Annotated[str, AfterValidator(_not_blank), AfterValidator(_names_what_it_supports)]
+
+    def to_source(self) -> Source:
+        return replace(super().to_source(), coverage=coverage_of(self.supports))
 
 
 # --- problems as messages ----------------------------------------------------------------------

@@ -133,6 +133,17 @@ def test_categories_are_sorted_and_distinct(catalogue):
     assert list(cats) == sorted(set(cats)) and "museum" in cats
 
 
+def _without_covers(value: object) -> object:
+    """*value* without the `covers` codes each source adds (derived from its `supports`)."""
+    if isinstance(value, dict):
+        if "supports" in value:
+            assert value.get("covers"), value
+        return {k: _without_covers(v) for k, v in value.items() if k != "covers"}
+    if isinstance(value, list):
+        return [_without_covers(v) for v in value]
+    return value
+
+
 def test_feature_round_trips_the_file_properties(catalogue):
     raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     stored = {f["properties"]["id"]: f for f in raw["features"]}
@@ -140,7 +151,7 @@ def test_feature_round_trips_the_file_properties(catalogue):
         feature = to_feature(a)
         assert feature["geometry"] == stored[a.id]["geometry"]
         for key, value in stored[a.id]["properties"].items():
-            assert feature["properties"][key] == value, (a.id, key)
+            assert _without_covers(feature["properties"][key]) == value, (a.id, key)
         assert feature["properties"]["is_estimated"] == a.is_estimated
 
 

@@ -166,6 +166,41 @@ CASES = [
         "ISO date",
     ),
     (
+        "source that does not say what it supports",
+        lambda d: ARCH(d)["sources"][0].update(supports="a travel blog about the city"),
+        "triumphal-arch",
+        "sources[0].supports",
+        "cannot tell what 'a travel blog about the city' supports",
+    ),
+    (
+        "hours whose only source is not used for them",
+        lambda d: MUSEUM(d).update(
+            sources=[
+                {**s, "supports": "hours (not used, undated): 09:10-16:00; price: free"}
+                if s["supports"].startswith("hours")
+                else s
+                for s in MUSEUM(d)["sources"]
+            ],
+        ),
+        "aihui-history-museum",
+        "opening_hours",
+        "no source supports the hours",
+    ),
+    (
+        "coordinates named only as what a source is not",
+        lambda d: ARCH(d).update(
+            sources=[
+                {**s, "supports": "reference point of the city (not the arch's coordinates)"}
+                if "coordinates" in s["supports"]
+                else s
+                for s in ARCH(d)["sources"]
+            ]
+        ),
+        "triumphal-arch",
+        "sources",
+        "coordinates",
+    ),
+    (
         "coordinates without a source",
         lambda d: ARCH(d).update(
             sources=[s for s in ARCH(d)["sources"] if "coordinates" not in s["supports"]]

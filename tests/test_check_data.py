@@ -121,7 +121,7 @@ def test_rates_must_cover_the_catalogue_currencies_in_iso_codes(data_dir):
 
 def test_the_planner_reads_the_same_validated_parameters():
     params = load_params()
-    assert set(params) == {"walk", "taxi", "bus"}
+    assert set(params) == {"walk", "taxi", "bus", "minibus", "coach"}
     assert params["taxi"].overhead_s == 8 * 60 and params["walk"].circuity == 1.3
 
 
@@ -192,3 +192,25 @@ def test_a_cited_point_must_name_lat_and_lon(data_dir):
     result = _run(data_dir)
     assert result.exit_code == 1
     assert "chelnok-monument" in result.output and "sources[0].point" in result.output
+
+
+def test_a_hire_price_without_a_source_must_say_it_is_an_estimate(data_dir):
+    travel = data_dir / "travel.json"
+
+    def unsourced_fact(d: dict) -> None:
+        hire = d["modes"]["minibus"]["hire"]["heihe"]
+        hire.update(estimated=False, sources=[])
+
+    _edit_json(travel, unsourced_fact)
+    with pytest.raises(TravelDataError) as info:
+        load_travel_data(travel)
+    text = "\n".join(info.value.problems)
+    assert "modes.minibus.hire.heihe" in text and "estimated: true" in text
+
+
+def test_every_charter_price_in_the_data_is_sourced_or_marked_estimated():
+    data = load_travel_data()
+    hires = [h for m in ("minibus", "coach") for h in getattr(data.modes, m).hire.values()]
+    assert len(hires) == 4  # both vehicles in both cities
+    for hire in hires:
+        assert hire.sources or (hire.estimated and "assumption" in hire.note)

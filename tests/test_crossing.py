@@ -406,6 +406,16 @@ def test_cli_prints_text_options(runner):
     assert "source: " in result.output
 
 
+def test_cli_in_russian_gives_sources_as_links_without_the_editors_english(runner):
+    args = ["crossings", "--from", "heihe", "--after", "2026-01-20T09:00+08:00", "--lang", "ru"]
+    result = runner.invoke(cli, [*args, "--nationality", "RU"])
+    assert result.exit_code == 0, result.output
+    answer = crossing_options("heihe", at("2026-01-20T09:00+08:00"), "RU")
+    sources = [s for option in answer.options for s in option.sources]
+    assert sources and "источник: https://" in result.output
+    assert not [s.supports for s in sources if s.supports in result.output]
+
+
 def test_cli_prints_json(runner):
     args = ["crossings", "--from", "blagoveshchensk", "--after", "2026-07-15T08:00+09:00"]
     result = runner.invoke(cli, [*args, "--nationality", "RU", "--limit", "2", "--format", "json"])

@@ -290,3 +290,19 @@ def test_ics_descriptions_give_opening_hours_in_words_in_the_plans_language(plan
     words = hours_in_words(expression, Translations.load("translations", ["ru"]).gettext, "ru")
     assert expression not in descriptions and "Fr[-1]" not in descriptions
     assert words in descriptions
+
+
+def test_exports_word_each_leg_mode_in_the_plan_language(planned):
+    _, client, plan, _ = planned
+    data = json.loads(client.get(f"/plans/{plan['id']}.geojson?lang=ru").data)
+    legs = [
+        f["properties"]
+        for f in data["features"]
+        if f["geometry"]["type"] == "LineString" and f["properties"]["kind"] == "leg"
+    ]
+    taxi = [p for p in legs if p["mode"] == "taxi"]
+    assert taxi, "the plan has a taxi leg to word"
+    assert {p["mode_text"] for p in taxi} == {"такси"}
+    gpx = gpxpy.parse(client.get(f"/plans/{plan['id']}.gpx?lang=zh").get_data(as_text=True))
+    described = " ".join(w.description or "" for w in gpx.waypoints)
+    assert "出租车" in described and "taxi" not in described

@@ -69,6 +69,19 @@ def test_javascript_source_url_is_not_a_link():
     assert "href='javascript" not in html
 
 
+def test_popup_gives_sources_check_date_the_readers_way_and_no_file_path():
+    place = _place(
+        sources=(
+            Source("https://example.org/museum", "facts: x", date(2026, 11, 29)),
+            Source("docs/data.md#editorial-conventions", "visit_minutes: y", date(2026, 11, 30)),
+        )
+    )
+    words = {"the project's own judgement": "оценка проекта"}
+    html = maps.popup_html(place, "ru", lambda s: words.get(s, s))
+    assert "29 нояб. 2026" in html and "2026-11-29" not in html
+    assert "оценка проекта (30 нояб. 2026" in html and "docs/data.md" not in html
+
+
 def test_unverified_hours_are_labelled():
     html = maps.popup_html(_place(opening_hours=None), "en", lambda s: s)
     assert "hours not verified" in html

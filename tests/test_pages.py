@@ -84,7 +84,7 @@ def test_attraction_page_shows_sources_with_dates(client):
     assert response.status_code == 200
     text = " ".join(parse(response).text)
     assert "Sources" in text
-    assert re.search(r"20\d\d-\d\d-\d\d", text)
+    assert re.search(r"[A-Z][a-z]{2} \d{1,2}, 20\d\d", text)  # "Nov 29, 2026", checked
 
 
 def test_unknown_attraction_page_is_404_html(client):
@@ -176,7 +176,7 @@ LATIN_WHITELIST = ("WeChat/Alipay/NIA", "UTC", "QR", "VR", "OpenStreetMap", "Lea
 
 
 class _VisibleText(HTMLParser):
-    """Visible text without scripts, styles, URLs (links' text) and the sources table."""
+    """Visible text without scripts, styles and URLs (links' text); the sources tables count."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -184,8 +184,7 @@ class _VisibleText(HTMLParser):
         self._skip: list[str] = []
 
     def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
-        classes = dict(attrs).get("class") or ""
-        if tag in ("script", "style", "a") or (tag == "table" and "sources" in classes):
+        if tag in ("script", "style", "a"):
             self._skip.append(tag)
 
     def handle_endtag(self, tag):  # noqa: ANN001, ANN201
@@ -216,11 +215,14 @@ def english_runs(html: str) -> list[str]:
     return ENGLISH_RUN.findall(text)
 
 
-def _pages(client) -> list[str]:  # noqa: ANN001
+def _place_pages() -> list[str]:
     from planner.catalogue import load_catalogue
 
-    paths = ["/attractions", "/about/data"]
-    paths += [f"/attractions/{a.id}" for a in load_catalogue().attractions]
+    return [f"/attractions/{a.id}" for a in load_catalogue().attractions]
+
+
+def _pages(client) -> list[str]:  # noqa: ANN001
+    paths = ["/attractions", "/about/data", *_place_pages()]
     for nationality, frm, day in (
         ("RU", "blagoveshchensk", "2026-07-15"),
         ("CN", "heihe", "2026-07-15"),
@@ -235,8 +237,12 @@ def _pages(client) -> list[str]:  # noqa: ANN001
 
 @pytest.mark.parametrize("lang", ["zh", "ru"])
 def test_zh_and_ru_pages_show_no_english_sentence_from_the_data(client, lang):
+    """Every place page (its sources table included), the lists and the crossing pages."""
+    paths = _pages(client)
+    place_pages = _place_pages()
+    assert place_pages and set(place_pages) <= set(paths)
     found = {}
-    for path in _pages(client):
+    for path in paths:
         sep = "&" if "?" in path else "?"
         response = client.get(f"{path}{sep}lang={lang}")
         assert response.status_code == 200, path
@@ -248,4 +254,5 @@ def test_zh_and_ru_pages_show_no_english_sentence_from_the_data(client, lang):
 
 def test_english_run_detector_finds_a_sentence():
     assert english_runs("<p>Открыт круглый год, see the source for hours</p>")
-    assert not english_runs('<table class="sources"><tr><td>see the source for hours</td></tr>')
+    assert english_runs('<table class="sources"><tr><td>see the source for hours</td></tr>')
+    assert not english_runs('<td><a href="/x">see the source for hours</a> координаты</td>')

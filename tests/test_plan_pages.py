@@ -290,3 +290,25 @@ def test_a_form_error_of_a_field_without_a_marker_is_shown_at_the_top(client, mo
     from planner.web.plan_form import form_field
 
     assert form_field("hotels") == "form" and form_field("no_such_field.0") == "form"
+
+
+def test_each_stop_card_shows_the_driver_the_local_name_and_address(client):
+    from html import escape
+
+    from planner.catalogue import load_catalogue
+
+    response = form(client)
+    location = response.headers["Location"]
+    page_response = client.get(location)
+    body = page_response.get_data(as_text=True)
+    plan_id = location.rstrip("/").split("/")[-1].split("?")[0]
+    plan = client.get(f"/api/v1/plans/{plan_id}").get_json()["plan"]
+    visits = [i for d in plan["days"] for i in d["items"] if i["type"] == "visit"]
+    assert visits
+    assert "For the driver" in " ".join(parse(page_response).text)
+    cat = load_catalogue()
+    for visit in visits:
+        place = cat.get(visit["attraction_id"])
+        lang, local = ("zh-Hans", place.name.zh) if place.city == "heihe" else ("ru", place.name.ru)
+        assert f'<span class="driver-name" lang="{lang}">{escape(local)}</span>' in body
+        assert f'<span class="driver-address" lang="{lang}">{escape(place.address)}</span>' in body

@@ -326,3 +326,18 @@ def test_aihui_museum_can_be_visited_on_a_winter_tuesday_after_its_opening():
     opens = tuesday.replace(hour=9, minute=30)
     assert stops[0].arrive >= opens
     assert stops[0].arrive <= tuesday.replace(hour=15, minute=30)  # by the last ticket
+
+
+def test_a_three_day_heihe_stay_in_summer_shows_the_town_as_well_as_aihui():
+    # Without a Russian visa the stay is all Heihe: its own sights, known only to a few km but
+    # found by a taxi driver from their names, fill it alongside Aihui.
+    plan = plan_trip(_request(visas=()), time_limit=QUALITY_LIMIT, seed=1)
+    visits = {s.attraction.id: s for d in plan.days for s in d.stops}
+    categories = {s.attraction.category for s in visits.values()}
+    assert "embankment" in categories  # the riverside park
+    assert "central-street" in visits
+    assert "big-heihe-island" in visits
+    assert any(pid.startswith("aihui-") for pid in visits)
+    market = visits.get("russian-goods-night-market")
+    assert market is not None
+    assert market.arrive.astimezone(HEIHE_TZ).hour >= 17  # in the evening

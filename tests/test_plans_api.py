@@ -315,3 +315,28 @@ def test_an_edit_refused_is_told_in_the_language_the_edit_asks_for(api, created)
     assert response.status_code in (400, 422), response.get_json()
     messages = " ".join(e["message"] for e in response.get_json()["errors"])
     assert any("\u4e00" <= ch <= "\u9fff" for ch in messages)
+
+
+def test_an_edit_that_would_drop_what_it_asks_for_is_refused_and_the_plan_stays(api, created):
+    """Adding the winter rink to a July plan cannot be honoured: 422 with the reason, in the
+    asked language, and the plan is still at version 1, unchanged."""
+    plan, token = created
+    edit = {"version": 1, "edits": [{"op": "add", "attraction_id": "embankment-winter-rink"}]}
+    headers = {"X-Edit-Token": token}
+    response = api.patch(f"/api/v1/plans/{plan['id']}?lang=ru", json=edit, headers=headers)
+    assert response.status_code == 422
+    error = response.get_json()["errors"][0]
+    assert error["code"] == "refused_edit_drops"
+    assert "каток" in error["message"].lower() or "Каток" in error["message"]
+    after = api.get(f"/api/v1/plans/{plan['id']}").get_json()["plan"]
+    assert after["version"] == 1
+    assert after["days"] == plan["days"]
+
+
+def test_an_edit_that_keeps_what_it_asks_for_is_saved(api, created):
+    plan, token = created
+    edit = {"version": 1, "edits": [{"op": "add", "attraction_id": "heilongjiang-park"}]}
+    response = api.patch(f"/api/v1/plans/{plan['id']}", json=edit, headers={"X-Edit-Token": token})
+    assert response.status_code == 200, response.get_json()
+    stops = {s["attraction_id"] for d in response.get_json()["plan"]["days"] for s in d["stops"]}
+    assert "heilongjiang-park" in stops

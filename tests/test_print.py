@@ -238,3 +238,44 @@ def test_print_maps_scale_bar_is_in_the_readers_language(planned, lang, unit):
     assert len(labels) == len(plan["days"])
     for label in labels:
         assert re.fullmatch(rf"\d+([.,]\d)? {unit}", label), label
+
+
+def _font_pt(css: str, selector: str) -> float:
+    rule = re.search(re.escape(selector) + r"\s*\{[^}]*font-size:\s*([\d.]+)pt", css)
+    assert rule, selector
+    return float(rule.group(1))
+
+
+def test_driver_cards_put_the_citys_own_name_and_address_first_and_largest(planned):
+    from html import escape
+    from pathlib import Path
+
+    from planner.catalogue import load_catalogue
+
+    client, plan, _ = planned
+    html = client.get(f"/plans/{plan['id']}/print?lang=en").get_data(as_text=True)
+    cat = load_catalogue()
+    visits = _items(plan, "visit")
+    assert {v["city"] for v in visits} == {"heihe", "blagoveshchensk"}
+    for visit in visits:
+        place = cat.get(visit["attraction_id"])
+        lang, local = ("zh-Hans", place.name.zh) if place.city == "heihe" else ("ru", place.name.ru)
+        assert f'<div class="local-name" lang="{lang}">{escape(local)}</div>' in html
+        address = f'<div class="address local-address" lang="{lang}">{escape(place.address)}</div>'
+        assert address in html
+        # ... and on the day's table, beside the stop.
+        assert f'<span class="driver-name" lang="{lang}">{escape(local)}</span>' in html
+    css = (Path(__file__).resolve().parent.parent / "static/css/print.css").read_text()
+    assert _font_pt(css, ".card .local-name") > _font_pt(css, ".card .local-address")
+    assert _font_pt(css, ".card .local-address") > _font_pt(css, ".card .other-name")
+
+
+@pytest.mark.parametrize(
+    "lang, checked",
+    [("ru", "30 нояб. 2026\u202fг."), ("zh", "2026年11月30日"), ("en", "Nov 30, 2026")],
+)
+def test_print_view_gives_the_sources_check_date_the_readers_way(planned, lang, checked):
+    client, plan, _ = planned
+    html = client.get(f"/plans/{plan['id']}/print?lang={lang}").get_data(as_text=True)
+    text = " ".join(parse(html).text)
+    assert checked in text and "2026-11-30" not in text

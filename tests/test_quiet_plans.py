@@ -5,6 +5,7 @@ text, the plan page and the print."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from conftest import summer_request
@@ -15,6 +16,7 @@ from planner.commands.plan import render_text
 from planner.digest import DAY_LIMIT, group_left_out, quiet_notices
 from planner.messages import Message
 from planner.planning import plan_trip
+from planner.timeutil import HEIHE_TZ
 from planner.trip import Meal, Notice, Visit
 from planner.web import create_app
 
@@ -23,7 +25,7 @@ WINTER_RINK = "embankment-winter-rink"  # open in winter only: left out of a Jul
 
 @pytest.fixture(scope="module")
 def summer_plan():
-    return plan_trip(summer_request(), time_limit=0.25, seed=0)
+    return plan_trip(summer_request(day_across="yes"))  # a day across: its crossings warn
 
 
 def _day_sections(text: str) -> list[str]:
@@ -155,14 +157,16 @@ def test_the_text_names_a_must_see_left_out_with_its_reason_and_counts_the_rest(
         assert x.attraction.name.en not in left
 
 
-def test_a_day_whose_first_item_is_lunch_says_near_the_hotel(summer_plan):
-    firsts = [d for d in summer_plan.days if d.items and isinstance(d.items[0], Meal)]
+def test_a_day_whose_first_item_is_lunch_says_near_the_hotel():
+    # Arriving at 11:20 with no arrival point: the first day begins with lunch, at the hotel.
+    plan = plan_trip(summer_request(arrive=datetime(2027, 7, 10, 11, 20, tzinfo=HEIHE_TZ)))
+    firsts = [d for d in plan.days if d.items and isinstance(d.items[0], Meal)]
     assert firsts
     for day in firsts:
         assert day.items[0].place is not None or day.items[0].near == "hotel"
-    text = render_text(summer_plan, "en", lambda s: s)
-    last = _day_sections(text)[-1]
-    assert re.search(r"lunch: near the hotel", last)
+    text = render_text(plan, "en", lambda s: s)
+    first = _day_sections(text)[0]
+    assert re.search(r"lunch: near the hotel", first)
 
 
 def test_near_the_last_stop_only_after_a_stop_that_day(summer_plan):

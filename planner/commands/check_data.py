@@ -45,10 +45,7 @@ def summarise(catalogue: Catalogue) -> list[str]:
 def summarise_travel(path: Path, data: TravelData) -> str:
     """One line: each mode's speed and the currencies with an exchange rate."""
     modes = data.modes
-    speeds = ", ".join(
-        f"{name} {mode.speed_kmh:g} km/h"
-        for name, mode in (("walk", modes.walk), ("taxi", modes.taxi), ("bus", modes.bus))
-    )
+    speeds = ", ".join(f"{name} {mode.speed_kmh:g} km/h" for name, mode in modes)
     rates = ", ".join(sorted(data.exchange.cny_per_unit))
     return f"{path}: OK ({speeds}; rates for {rates})"
 

@@ -96,8 +96,9 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
         lines += [f"   ! {say(warning)}" for warning in option.warnings]
         lines += [
             "   "
-            + _("source: %(url)s (checked %(checked)s): %(supports)s")
-            % {"url": s.url, "checked": s.checked.isoformat(), "supports": s.supports}
+            # the link and its date: `supports` is the editors' English (--json keeps it)
+            + _("source: %(url)s (checked %(checked)s)")
+            % {"url": s.url, "checked": s.checked.isoformat()}
             for s in option.sources
         ]
     lines.append("")

@@ -30,8 +30,8 @@ from planner.messages import (
     MEAL_NEAR_LABELS,
     MODE_LABELS,
     clock_text,
+    leg_text,
     money_text,
-    number_text,
     refusal_text,
     render,
 )
@@ -39,7 +39,7 @@ from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, Tr
 from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
-from planner.travel import MODES
+from planner.travel import CHOSEN_MODES
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
 Gettext = Callable[[str], str]
@@ -74,12 +74,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     def leg(value) -> str:  # noqa: ANN001 - a Leg or None
         if value is None or value.minutes == 0:
             return ""
-        mode = {"walk": _("walk"), "taxi": _("taxi"), "bus": _("bus")}[value.mode]
-        return "  · " + _("%(mode)s %(minutes)s min, %(km)s km") % {
-            "mode": mode,
-            "minutes": value.minutes,
-            "km": number_text(value.km, lang, digits=2, least=1),
-        }
+        return "  · " + leg_text(value.mode, value.minutes, value.km, _, lang)
 
     def span(start: datetime, end: datetime, city: str) -> str:
         return f"{clock_text(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
@@ -222,7 +217,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
 @click.option(
     "--day-across-on", type=click.IntRange(1, 15), default=None, help="the day across (from 1)"
 )
-@click.option("--transport", default="walk,taxi", help=f"modes among {','.join(MODES)}")
+@click.option("--transport", default="walk,taxi", help=f"modes among {','.join(CHOSEN_MODES)}")
 @click.option("--transport-heihe", default=None, help="modes in Heihe (default: --transport)")
 @click.option(
     "--transport-blagoveshchensk",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from planner.catalogue import Catalogue
+from planner.model import Attraction
 from planner.plan_check.walk import (
     _MINUTE,
+    DEFAULT_HOTELS,
     FIRST_NIGHT_NOTICE,
     LAST_CROSSING_NOTICE,
     LAST_MOVE_NOTICE,
@@ -35,6 +37,7 @@ from planner.plan_check.walk import (
 )
 from planner.planning import rules
 from planner.timeutil import CITY_TZ, city_zone, other_city
+from planner.travel import great_circle_km
 from planner.trip import Crossing, Item, Itinerary, Meal, TripRequest, Visit
 
 
@@ -338,6 +341,19 @@ def check_meals(plan: Itinerary, cat: Catalogue) -> list[Violation]:
     return out
 
 
+def _position_plannable(place: Attraction) -> bool:
+    """Known to POSITION_KNOWN_M, or to APPROX_POSITION_M within APPROX_TOWN_KM of the centre
+    (restated from the rule's constants, not the planner's helper)."""
+    if place.coord_uncertainty_m <= rules.POSITION_KNOWN_M:
+        return True
+    centre = DEFAULT_HOTELS.get(place.city)
+    return (
+        centre is not None
+        and place.coord_uncertainty_m <= rules.APPROX_POSITION_M
+        and float(great_circle_km([centre, place.location])[0, 1]) <= rules.APPROX_TOWN_KM
+    )
+
+
 def check_places(plan: Itinerary, cat: Catalogue) -> list[Violation]:
     """Rule 9: known positions (or must-see), once a trip, never excluded, in their months."""
     req, out = plan.request, _Found()
@@ -346,7 +362,7 @@ def check_places(plan: Itinerary, cat: Catalogue) -> list[Violation]:
         places = [(i.attraction, "visit") for i in day.stops]
         places += [(m.place, "meal") for m in day.meals if m.place is not None]
         for place, what in places:
-            if place.coord_uncertainty_m > rules.POSITION_KNOWN_M and place.id not in req.must_see:
+            if not _position_plannable(place) and place.id not in req.must_see:
                 out.add(
                     "position",
                     day.date,

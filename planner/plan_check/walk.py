@@ -22,7 +22,7 @@ from planner.catalogue import Catalogue
 from planner.model import Attraction, LatLon
 from planner.planning import rules
 from planner.timeutil import city_zone
-from planner.travel import leg_matrix
+from planner.travel import Party, leg_matrix
 from planner.trip import Crossing, DayPlan, Item, Itinerary, Leg, Meal, TripRequest, Visit
 
 # Where a hotel is when the request names none: the city centres the planner documents
@@ -74,11 +74,14 @@ def _at(day: date, clock: time, city: str) -> datetime:
 
 
 @lru_cache(maxsize=8192)
-def _travel_seconds(a: LatLon, b: LatLon, modes: tuple[str, ...]) -> int:
-    """Fastest time from a to b with *modes*, by planner.travel (no rounding, no minimum)."""
+def _travel_seconds(
+    a: LatLon, b: LatLon, modes: tuple[str, ...], party: Party | None = None
+) -> int:
+    """Fastest time from a to b with *modes* as *party* takes them (a group's chartered vehicle,
+    its walking pace), by planner.travel (no rounding, no minimum, no position uncertainty)."""
     if (a.lat, a.lon) == (b.lat, b.lon):
         return 0
-    return int(leg_matrix([a, b], modes).seconds[0, 1])
+    return int(leg_matrix([a, b], modes, party).seconds[0, 1])
 
 
 @lru_cache(maxsize=1024)
@@ -248,7 +251,8 @@ def _leg_problems(
     if leg.minutes * 60 < rules.MIN_LEG_S:
         problems.append(f"leg {what} is {leg.minutes} min, under {rules.MIN_LEG_S // 60} min")
     if origin.location is not None and target.location is not None:
-        need = _travel_seconds(origin.location, target.location, req.modes_in(city))
+        party = Party(req.party_size, req.group_tour)
+        need = _travel_seconds(origin.location, target.location, req.modes_in(city), party)
         if leg.minutes < need / 60 - 1:
             problems.append(
                 f"leg {what} is {leg.minutes} min; it takes {math.ceil(need / 60)} min by "

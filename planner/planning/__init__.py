@@ -6,7 +6,7 @@ rules.py holds the margins, windows and weights.
 """
 
 from planner.planning.rules import PACES
-from planner.planning.service import plan_trip
+from planner.planning.service import DEFAULT_BUDGET, WorkBudget, plan_trip
 from planner.trip import (
     Crossing,
     DayPlan,
@@ -21,6 +21,7 @@ from planner.trip import (
 )
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "PACES",
     "Crossing",
     "DayPlan",
@@ -32,5 +33,6 @@ __all__ = [
     "PlanningError",
     "TripRequest",
     "Visit",
+    "WorkBudget",
     "plan_trip",
 ]

@@ -20,6 +20,7 @@ from planner import hours
 from planner.model import Attraction, LatLon
 from planner.planning.rules import (
     ABROAD_MINUTE_SCORE,
+    CITY_CENTRES,
     EVENING_CATEGORIES,
     LAST_RUN_CUSHION_MIN,
     MEAL_SLACK_S,
@@ -36,7 +37,7 @@ from planner.planning.rules import (
 )
 from planner.solver import Instance, RouteSpec
 from planner.timeutil import CITIES, city_zone
-from planner.travel import MODES, leg_matrix, load_params
+from planner.travel import MODES, Party, leg_matrix
 from planner.trip import Crossing, Leg, TripRequest
 
 BIG = 10**8
@@ -44,13 +45,6 @@ BIG = 10**8
 # any other sight and a meal: the traveller asked for it; a meal it displaces is said (amber).
 MUST_SEE_SCORE = 3 * 1000
 MEAL_SCORE = 1000  # a landmark of popularity 10 scores 100-165
-
-CITY_CENTRES: dict[str, LatLon] = {
-    # Hotels default to these points: Heihe centre per ru.wikipedia (dossier D, heihe-places.csv);
-    # Blagoveshchensk: Lenin Square (visitblg guide point, dossier A1).
-    "heihe": LatLon(50.245, 127.48167),
-    "blagoveshchensk": LatLon(50.25732, 127.53458),
-}
 
 
 def interest_score(place: Attraction, interests: Sequence[str]) -> int:
@@ -392,22 +386,18 @@ class Builder:
             self._points.append(loc)
             self._mats = {}
         if place is not None and not position_known(place):
-            # A must-see place known only roughly: its uncertainty counts as distance.
+            # A place known only roughly (in town, or a must-see): its uncertainty counts as
+            # distance.
             self._pad[key] = max(self._pad.get(key, 0.0), place.coord_uncertainty_m / 1000)
 
     def _matrices(self) -> dict[str, object]:
         if not self._mats:
+            # Rough points: their uncertainty counts as distance, and their legs go by the
+            # hired vehicle when the traveller allows one (travel.leg_matrix).
             pad = np.array([self._pad.get((p.lat, p.lon), 0.0) for p in self._points])
-            params = load_params()
+            party = Party(self.req.party_size, self.req.group_tour)
             for city in CITIES:
-                mat = leg_matrix(self._points, self.req.modes_in(city))
-                extra_km = pad[:, None] + pad[None, :]
-                if extra_km.any():
-                    speeds = np.array([params[m].speed_kmh for m in MODES])[mat.mode_index]
-                    extra_s = np.rint(extra_km / speeds * 3600).astype(np.int64)
-                    np.fill_diagonal(extra_s, 0)
-                    mat = type(mat)(mat.seconds + extra_s, mat.mode_index, mat.km + extra_km)
-                self._mats[city] = mat
+                self._mats[city] = leg_matrix(self._points, self.req.modes_in(city), party, pad)
         return self._mats
 
     def seconds(self, city: str, a: LatLon, b: LatLon) -> int:

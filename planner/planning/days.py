@@ -135,6 +135,8 @@ def day_specs(
                 # must (Builder.fit: the cut-off less the leg), not at the pace's hour; on the
                 # arrival day, from the arrival. What cannot be reached is flagged in red.
                 start = req.arrive if d == 0 else end
+                if d == 0:  # no night at the hotel first: straight on from the arrival
+                    start_loc = arrive_loc or hotel_start
         end = max(end, start)  # an empty day: nothing fits, nothing fails
         specs.append(
             DaySpec(d, day, start_city, end_city, start_loc, end_loc, start, end, end_place)

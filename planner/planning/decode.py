@@ -144,7 +144,7 @@ def decode(
             before: list[tuple[int, LatLon, int, str]] = []
             must = set(req.must_see)
             meal_before: tuple[int, LatLon, int] | None = None  # a pause meal just placed
-            for position, node in enumerate(routes[r]):
+            for node in routes[r]:
                 nd = nodes[node]
                 if nd.kind == "meal":
                     while True:
@@ -158,13 +158,12 @@ def decode(
                         home = builder.seconds(seg.city, loc, seg.end_loc)
                         fits = begin <= hi and finish + home <= seg_end
                         near = here
-                        # Dinner after a far excursion (Aihui, 30 km) is eaten back in town,
-                        # near where the day ends, unless it is at a food place out there.
+                        # Dinner far out of town (Aihui, 30 km) is eaten back in town, near
+                        # where the day ends, unless it is at a food place out there.
                         far_dinner = (
                             nd.meal == "dinner"
                             and not (spot and spot.place)
                             and home >= FAR_DINNER_S
-                            and all(nodes[n].kind == "meal" for n in routes[r][position + 1 :])
                         )
                         if (not fits or far_dinner) and not (spot and spot.place):
                             # Too late to eat here and still make the day's end: go on first

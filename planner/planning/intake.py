@@ -17,9 +17,9 @@ from planner.catalogue import Catalogue
 from planner.messages import Message
 from planner.model import Attraction
 from planner.planning.builder import CITY_CENTRES, Builder, DaySpec
-from planner.planning.rules import DAY_TRIP_MAX_RETURN_KM, PACES, position_known
+from planner.planning.rules import DAY_TRIP_MAX_RETURN_KM, PACES, position_plannable
 from planner.timeutil import CITIES, require_aware
-from planner.travel import MODES, great_circle_km, load_travel_data
+from planner.travel import CHOSEN_MODES, great_circle_km, load_travel_data
 from planner.trip import LeftOut, PlanningError, TripRequest
 
 EATERIES = frozenset({"restaurant", "cafe", "food_court"})  # meal places only, never a "visit"
@@ -57,9 +57,10 @@ def validate_request(req: TripRequest, cat: Catalogue) -> TripRequest:
                 f"unknown city {city!r}: expected heihe or blagoveshchensk", "refused_stay"
             )
     for city, modes in req.transport:
-        if city not in CITIES or not modes or set(modes) - set(MODES):
+        if city not in CITIES or not modes or set(modes) - set(CHOSEN_MODES):
             raise refused(
-                f"transport for {city} must be among: {', '.join(MODES)}", "refused_transport"
+                f"transport for {city} must be among: {', '.join(CHOSEN_MODES)}",
+                "refused_transport",
             )
     for pid in (*req.must_see, *req.exclude, req.arrive_place, req.depart_place):
         if pid is None:
@@ -144,7 +145,7 @@ def choose_candidates(
             reason, why = off_dates.code.removeprefix("left_"), off_dates
         elif not months & set(place.months):
             reason, why = "season", Message("left_season")
-        elif not position_known(place) and place.id not in must:
+        elif not position_plannable(place) and place.id not in must:
             km = round(place.coord_uncertainty_m / 1000, 1)
             reason, why = "position_unknown", Message("left_position_unknown", {"km": km})
         elif place.kind == "day_trip" and return_km and return_km > DAY_TRIP_MAX_RETURN_KM:
@@ -166,6 +167,15 @@ def choose_candidates(
             left[place.id] = LeftOut(place, reason, why)
         else:
             out.append(place)
+    in_pool = {a.id for a in pool}
+    for pid in must - in_pool:
+        # A must-see that is not a sight: a restaurant is where a meal may be eaten (the plan
+        # drops this line when one is), a station or an airport is where a trip starts or ends.
+        place = cat.get(pid)
+        if place.category in EATERIES:
+            left[pid] = LeftOut(place, "eatery", Message("left_eatery"))
+        else:
+            left[pid] = LeftOut(place, "not_a_sight", Message("left_not_a_sight"))
     return out, left
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from planner.hours import public_holiday
 from planner.messages import Message
+from planner.model import Attraction
 from planner.planning.builder import CITY_CENTRES, DaySpec
 from planner.planning.days import NIGHT
 from planner.planning.decode import Decoded, crossing_fares
@@ -19,9 +20,12 @@ from planner.planning.rules import (
     STRANDING_MODES,
     WINTER_MONTHS,
     daylight,
+    position_approximate,
     position_known,
+    position_plannable,
 )
 from planner.timeutil import CITY_COUNTRY, city_zone
+from planner.travel import Party, party_vehicles
 from planner.trip import SEVERITIES, Crossing, DayPlan, Item, LeftOut, Meal, Notice, TripRequest
 
 # In the night: the day starts from the hotel (the plan_check reads the same code).
@@ -185,17 +189,12 @@ def day_notices(
         if index == spec.index:
             out.append(Notice("amber", Message("meal_missed", {"meal": kind})))
     stops = day.stops
-    unknown = [s.attraction for s in stops if not position_known(s.attraction)]
+    unknown = [s.attraction for s in stops if not position_plannable(s.attraction)]
     for place in unknown:
         km = round(place.coord_uncertainty_m / 1000, 1)
         out.append(
             Notice("red", Message("position_unknown_must_see", {"place": place.name, "km": km}))
         )
-    rough = [
-        s.attraction for s in stops if s.attraction.is_estimated and position_known(s.attraction)
-    ]
-    if rough:
-        out.append(Notice("amber", Message("position_approximate", {"places": _names(rough)})))
     for city in dict.fromkeys(s.attraction.city for s in stops):
         local = next(s.arrive for s in stops if s.attraction.city == city)
         local_day = local.astimezone(city_zone(city)).date()
@@ -260,4 +259,39 @@ def trip_notices(
     for city, why in blocked.items():
         if city not in reachable:
             out.append(Notice("amber", Message("city_unreachable", {"city": city, "reason": why})))
+    rough = approximate_places(days)
+    if rough:
+        out.append(Notice("amber", Message("position_approximate", {"places": _names(rough)})))
+    out.extend(party_notices(req, days))
     return _ordered(out)
+
+
+def approximate_places(days: Iterable[DayPlan]) -> list[Attraction]:
+    """Places of the plan whose position is approximate (estimated, or known to a few km in
+    town), each once: the plan says so once, not on every day that visits them."""
+    places: dict[str, Attraction] = {}
+    for day in days:
+        for stop in day.stops:
+            place = stop.attraction
+            if position_approximate(place) or (place.is_estimated and position_known(place)):
+                places.setdefault(place.id, place)
+    return list(places.values())
+
+
+def party_notices(req: TripRequest, days: Iterable[DayPlan]) -> list[Notice]:
+    """How the party rides when it does: two taxis, or its chartered minibus or coaches."""
+    legs = [
+        leg.mode
+        for d in days
+        for leg in [*(getattr(i, "leg", None) for i in d.items), d.end_leg]
+        if leg is not None
+    ]
+    vehicles = party_vehicles(Party(req.party_size, req.group_tour))
+    if vehicles.mode not in legs:
+        return []
+    params = {"size": req.party_size, "count": vehicles.count, "vehicle": vehicles.mode}
+    if vehicles.mode == "taxi":
+        if vehicles.count < 2:
+            return []
+        return [Notice("info", Message("party_taxis", params))]
+    return [Notice("info", Message("party_charter", params))]

@@ -15,6 +15,14 @@ from astral.sun import sun
 
 from planner.model import Attraction, LatLon
 from planner.timeutil import city_zone
+from planner.travel import great_circle_km
+
+CITY_CENTRES: dict[str, LatLon] = {
+    # Hotels default to these points: Heihe centre per ru.wikipedia (dossier D, heihe-places.csv);
+    # Blagoveshchensk: Lenin Square (visitblg guide point, dossier A1).
+    "heihe": LatLon(50.245, 127.48167),
+    "blagoveshchensk": LatLon(50.25732, 127.53458),
+}
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,15 @@ MIN_HOURS_ABROAD_ASKED = 1.0
 # freeze-up and break-up and the ice road run irregularly, and may not run the next day.
 LAST_RUN_CUSHION_MIN = 60
 STRANDING_MODES = frozenset({"hovercraft", "pontoon_bus"})
-POSITION_KNOWN_M = 1000  # a point less certain than this is "position unknown"
+POSITION_KNOWN_M = 1000  # a point this certain is timed as it is
+# A point known only to a few km, in town, is still planned: a taxi driver finds Central Street or
+# the night market by its name and address, which the stop card and the driver card show in the
+# local language. Its legs go by taxi where the traveller allows one, with the uncertainty added
+# as distance, and the plan says once that the position is approximate. Worse points (a city
+# point at +-10 km, or a far-out point known to more than POSITION_KNOWN_M) are "position
+# unknown": left out unless must-see.
+APPROX_POSITION_M = 3000
+APPROX_TOWN_KM = 5.0  # ... "in town": the point within this many km of its city centre
 MIN_LEG_S = 3 * 60  # two different places are never 0 minutes apart
 UNKNOWN_HOURS = (time(10, 0), time(17, 0))  # assumed when a place's hours are not known
 # Places whose hours are unknown but whose time of day is not: night markets open in the
@@ -115,6 +131,21 @@ def depart_margin_minutes(place: Attraction | None) -> int:
 def position_known(place: Attraction) -> bool:
     """Whether the point is good enough to time a visit (within POSITION_KNOWN_M)."""
     return place.coord_uncertainty_m <= POSITION_KNOWN_M
+
+
+def position_approximate(place: Attraction) -> bool:
+    """Known only roughly (within APPROX_POSITION_M) but in town, so planned by its name."""
+    if position_known(place) or place.coord_uncertainty_m > APPROX_POSITION_M:
+        return False
+    centre = CITY_CENTRES.get(place.city)
+    if centre is None:
+        return False
+    return float(great_circle_km([centre, place.location])[0, 1]) <= APPROX_TOWN_KM
+
+
+def position_plannable(place: Attraction) -> bool:
+    """Whether a place may be planned without being a must-see: known, or approximate."""
+    return position_known(place) or position_approximate(place)
 
 
 @lru_cache(maxsize=512)

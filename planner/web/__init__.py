@@ -168,6 +168,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         agency,
         api,
         errors,
+        field,
         i18n,
         jobs,
         openapi,
@@ -191,6 +192,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(plans_api.bp)
     agency.init_app(app)
+    app.register_blueprint(field.bp)  # positions from the field (agency admin)
     app.register_blueprint(openapi.bp)
     # The API authenticates writes with a token header, never a cookie: no CSRF to guard.
     csrf.exempt(api.bp)

@@ -91,7 +91,8 @@ def is_admin() -> bool:
     return bool(g.agency_admin_ok)
 
 
-def _admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
+def admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
+    """None for the admin; else the page that says the administration is off, or the sign-in."""
     if _configured() is None:
         return render_template("agency/disabled.html", message=_(DISABLED)), 404
     if not is_admin():
@@ -110,7 +111,15 @@ def login():  # noqa: ANN201
         return render_template("agency/login.html"), 403
     session[ADMIN_KEY] = _digest(configured)
     session[ADMIN_NONCE] = store().agency.open_admin_session(ADMIN_SESSION)
-    return redirect(url_for("agency.notices"))
+    return redirect(_next_admin_page())
+
+
+def _next_admin_page() -> str:
+    """Back to the admin page that asked for the token (only an /agency/ path of this site)."""
+    wanted = request.form.get("next", "")
+    if wanted.startswith("/agency/") and "//" not in wanted and "\\" not in wanted:
+        return wanted
+    return url_for("agency.notices")
 
 
 @bp.post("/agency/logout")
@@ -159,7 +168,7 @@ def _notice_page(values: dict[str, Any], errors: dict[str, list[str]], status: i
 
 @bp.get("/agency/notices")
 def notices():  # noqa: ANN201
-    refused = _admin_page_or_none()
+    refused = admin_page_or_none()
     if refused is not None:
         return refused
     today = datetime.now(HEIHE_TZ).date().isoformat()
@@ -168,7 +177,7 @@ def notices():  # noqa: ANN201
 
 @bp.post("/agency/notices")
 def publish_notice():  # noqa: ANN201
-    refused = _admin_page_or_none()
+    refused = admin_page_or_none()
     if refused is not None:
         return refused
     form = request.form
@@ -204,7 +213,7 @@ def publish_notice():  # noqa: ANN201
 
 @bp.post("/agency/notices/<int:notice_id>/delete")
 def delete_notice(notice_id: int):  # noqa: ANN201
-    refused = _admin_page_or_none()
+    refused = admin_page_or_none()
     if refused is not None:
         return refused
     if not store().agency.delete_notice(notice_id):

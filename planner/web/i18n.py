@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from flask import Flask, g, request
 from flask_babel import Babel
 
@@ -39,10 +41,18 @@ def lang_query(args, code: str) -> str:  # noqa: ANN001 - request.args
     return urlencode(pairs)
 
 
+def day_text(value: date | str) -> str:
+    """A day (or an ISO date as the data files write it) in the reader's format."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, "medium", locale=current_lang())
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["lang_query"] = lang_query
     app.jinja_env.filters["amount"] = lambda value: number_text(value, current_lang())
+    # A day as the reader writes it: "7 дек. 2026 г.", "2026年12月7日", "Dec 7, 2026".
+    app.jinja_env.filters["day"] = day_text
 
     @app.after_request
     def remember_language(response):  # noqa: ANN001, ANN202

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from planner.coverage import Coverage
+
 CITY_LABELS = {"heihe": _l("Heihe"), "blagoveshchensk": _l("Blagoveshchensk")}
 GROUP_LABELS = {
     "history": _l("History and monuments"),
@@ -27,6 +29,7 @@ CONFIDENCE_LABELS = {
     "medium": _l("medium"),
     "low": _l("low"),
     "estimated": _l("estimated"),
+    "field": _l("checked on the ground"),
 }
 
 GRADE_LABELS = {
@@ -34,6 +37,7 @@ GRADE_LABELS = {
     "secondary": _l("secondary (press, news agency)"),
     "tertiary": _l("tertiary (guide, wiki, blog)"),
     "editorial": _l("editorial (the project's own judgement)"),
+    "field": _l("field check (a local agency on the spot)"),
 }
 
 
@@ -46,9 +50,44 @@ def position_label(coord_confidence: str, uncertainty_m: int) -> str:
     """How well a place's position is known, in words: the method itself is for editors."""
     from flask_babel import format_decimal, gettext
 
+    from planner.model import FIELD_CONFIDENCE, confidence_level
+
     km = format_decimal(round(uncertainty_m / 1000, 1) or 0.1)
     if uncertainty_m > 1000:
         return gettext("position unknown: somewhere within about %(km)s km", km=km)
-    if coord_confidence in ("high", "medium"):
+    if coord_confidence == FIELD_CONFIDENCE:
+        return gettext("position checked on the ground (±%(m)s m)", m=uncertainty_m)
+    if confidence_level(coord_confidence) in ("high", "medium"):
         return gettext("position from a map source")
     return gettext("approximate position (±%(km)s km)", km=km)
+
+
+# What a source supports (planner.coverage.CODES): the place page's "Supports" column.
+COVERAGE_LABELS = {
+    "coordinates": _l("coordinates"),
+    "reference_point": _l("reference point (not the place's own)"),
+    "address": _l("address"),
+    "hours": _l("opening hours"),
+    "price": _l("price"),
+    "dates": _l("dates"),
+    "times": _l("times of day"),
+    "visit_minutes": _l("typical visit length"),
+    "return_km": _l("distance"),
+    "facts": _l("facts about the place"),
+}
+
+
+def coverage_text(coverage: Coverage | None, lang: str) -> str:
+    """What a source supports, in words of *lang*: "coordinates, opening hours and price"."""
+    from babel.lists import format_list
+    from flask_babel import gettext
+
+    if coverage is None:
+        return ""
+    words = [
+        str(COVERAGE_LABELS[code])
+        if code not in coverage.unused
+        else gettext("%(what)s (not used)", what=COVERAGE_LABELS[code])
+        for code in coverage.codes
+    ]
+    return format_list(words, locale=lang)

@@ -26,6 +26,7 @@ from planner.web.labels import (
     GRADE_LABELS,
     GROUP_LABELS,
     KIND_LABELS,
+    coverage_text,
     plain,
     position_label,
 )
@@ -140,6 +141,7 @@ def attraction(attraction_id: str):  # noqa: ANN201
         hours_text=hours_in_words(place.opening_hours, _, lang),
         season_text=when_in_words(place, _, lang),
         position=position_label(place.coord_confidence, place.coord_uncertainty_m),
+        supports_text=lambda source: coverage_text(source.coverage, lang),
     )
 
 

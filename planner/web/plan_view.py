@@ -33,15 +33,15 @@ from planner.messages import (
     Message,
     clock_text,
     money_text,
-    number_text,
 )
+from planner.messages import leg_text as leg_words
+from planner.model import Attraction
 from planner.planning.notices import SKIP_CODES, TIGHT_CROSSING
 from planner.timeutil import other_city
 from planner.trip import Notice
 from planner.web.collation import name_key
 from planner.web.i18n import current_lang
 
-LEG_MODES = {"walk": "walk", "taxi": "taxi", "bus": "bus"}
 NEAR_STOP = MEAL_NEAR_LABELS["last_stop"]
 
 
@@ -57,12 +57,7 @@ def clock(value: str | datetime, city: str) -> str:
 def leg_text(leg: dict[str, Any] | None) -> str:
     if not leg or not leg.get("minutes"):
         return ""
-    mode = {"walk": _("walk"), "taxi": _("taxi"), "bus": _("bus")}.get(leg["mode"], leg["mode"])
-    return _("%(mode)s %(minutes)s min, %(km)s km") % {
-        "mode": mode,
-        "minutes": leg["minutes"],
-        "km": number_text(leg["km"], current_lang(), digits=2, least=1),
-    }
+    return leg_words(leg["mode"], leg["minutes"], leg["km"], _, current_lang())
 
 
 def names(name: dict[str, str], city: str, lang: str) -> tuple[str, str]:
@@ -70,6 +65,23 @@ def names(name: dict[str, str], city: str, lang: str) -> tuple[str, str]:
     main = name.get(lang) or name.get("en", "")
     local = name.get("zh" if city == "heihe" else "ru", "")
     return main, (local if local and local != main else "")
+
+
+LOCAL_LANG = {"heihe": "zh", "blagoveshchensk": "ru"}  # what a driver in the city reads
+HTML_LOCAL_LANG = {"zh": "zh-Hans", "ru": "ru"}
+
+
+def for_driver(place: Attraction | None) -> dict[str, str] | None:
+    """The name and address in the city's own language, to show a driver: a place known only
+    to a few km is found by these, not by its point. Without an address, the name alone."""
+    if place is None or place.city not in LOCAL_LANG:
+        return None
+    lang = LOCAL_LANG[place.city]
+    return {
+        "name": place.name.get(lang),
+        "address": place.address.strip(),
+        "lang": HTML_LOCAL_LANG[lang],
+    }
 
 
 def money(amount: float | None, currency: str) -> str:
@@ -221,6 +233,7 @@ def build_days(
                             "hours_verified": bool(place and place.hours_verified),
                             "fee": money(item.get("price"), item.get("currency", "")),
                             "leg": leg_text(item.get("leg")),
+                            "driver": for_driver(place),
                         },
                     )
                 )

@@ -65,7 +65,7 @@ def planned(tmp_path_factory):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{db}",
             "TILES": "none",
-            "PLAN_TIME_LIMIT": 0.5,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
     client = app.test_client()

@@ -224,7 +224,7 @@ def limited(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'l.sqlite3'}",
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_PLAN_CREATE": "2 per minute",
-            "PLAN_TIME_LIMIT": 0.05,
+            "PLAN_TIME_LIMIT": 60,
             "WTF_CSRF_ENABLED": False,
         }
     )
@@ -256,7 +256,7 @@ def test_pdf_downloads_and_address_lookups_over_their_limits_are_429(tmp_path):
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_PDF": "2 per minute",
             "RATELIMIT_GEOCODE": "2 per minute",
-            "PLAN_TIME_LIMIT": 0.05,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
     client = app.test_client()

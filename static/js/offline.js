@@ -99,6 +99,12 @@
       if (m[1].indexOf("data:") === 0) continue;
       var url = sameOrigin(new URL(m[1], base).href);
       if (url) out.push(url);
+      // Leaflet's default marker (the border page) finds its folder through this image, then
+      // loads the retina icon and the shadow from script: no stylesheet names them.
+      if (url && /\/marker-icon\.png$/.test(url)) {
+        out.push(url.replace(/marker-icon\.png$/, "marker-icon-2x.png"));
+        out.push(url.replace(/marker-icon\.png$/, "marker-shadow.png"));
+      }
     }
     return out;
   }

@@ -145,6 +145,7 @@ def test_a_saved_plan_opens_offline_with_map_cards_border_page_and_exports(serve
     state = page.get_attribute(".offline-save", "data-state")
     assert state == "saved", page.inner_text(".offline-status")
     until(page, "navigator.serviceWorker.controller !== null", 10)
+    shot(page, "saved-390.png", full_page=False)
     border = page.get_attribute("a.border-page", "href")
     assert border
 
@@ -230,8 +231,11 @@ def test_on_a_desktop_the_map_stays_in_view_and_a_tapped_stop_lights_its_pin(ser
     key = last.get_attribute("data-stop")
     until(page, f"document.querySelector('.stop-marker.stop-{key}.is-current') !== null")
     assert page.locator(".leaflet-popup").count() == 1
+    day = key.split("-")[0]
+    assert page.get_attribute(f".day-picker button[data-day='{day}']", "aria-pressed") == "true"
     assert last.locator(".stop-name").inner_text() in page.inner_text(".leaflet-popup")
-    shot(page, "desktop-plan.png")
+    until(page, "!document.querySelector('.leaflet-zoom-anim')")  # the zoom has settled
+    shot(page, "desktop-plan.png", full_page=False)
     assert not failed, failed
     assert not errors and not outside, errors + outside
     context.close()

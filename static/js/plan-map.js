@@ -22,8 +22,10 @@
   }
 
   var buttons = document.querySelectorAll(".day-picker button[data-day]");
+  var shown = "0"; // the map opens on day 1
 
   function showDay(day) {
+    shown = String(day);
     var pattern = day === "all" ? /\sday-\d+\s/ : new RegExp("\\sday-" + day + "\\s");
     var points = layersWith(pattern).map(function (l) { return l.getLatLng(); });
     Array.prototype.forEach.call(buttons, function (b) {
@@ -47,7 +49,10 @@
     row.classList.add("is-current");
     if (!found) return;
     var day = key.split("-")[0];
-    if (!map.getBounds().contains(found.getLatLng())) showDay(day);
+    // the row's day on the map (its pins apart), unless the whole trip is shown and holds it
+    if (shown !== day && !(shown === "all" && map.getBounds().contains(found.getLatLng()))) {
+      showDay(day);
+    }
     var icon = found.getElement && found.getElement();
     if (icon) icon.classList.add("is-current");
     if (typeof found.openPopup === "function") found.openPopup();

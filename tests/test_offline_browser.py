@@ -155,6 +155,7 @@ def test_a_saved_plan_opens_offline_with_map_cards_border_page_and_exports(serve
     assert page.url == plan_url
     base_layer_drawn(page)
     assert page.locator(".leaflet-marker-icon.stop-marker").count() == stops
+    until(page, "document.querySelector('.offline-save').dataset.state === 'saved'")
     assert page.locator("path.crossing-leg").count() >= 1
     shot(page, "offline-plan-390.png")
     shot(page, "offline-plan-390-top.png", full_page=False)

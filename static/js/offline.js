@@ -166,4 +166,13 @@
   }
 
   button.addEventListener("click", save);
+  // Saved before (this visit may be the offline one): say so; saving again refreshes it.
+  caches.open(CACHE).then(function (cache) {
+    return cache.match(location.href.split("#")[0]);
+  }).then(function (hit) {
+    if (hit && !block.hasAttribute("data-state")) {
+      status.textContent = block.getAttribute("data-saved");
+      block.setAttribute("data-state", "saved");
+    }
+  }).catch(function () {});
 })();

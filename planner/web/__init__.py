@@ -171,6 +171,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         field,
         i18n,
         jobs,
+        offline,
         openapi,
         pages,
         plan_outputs,
@@ -194,6 +195,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     agency.init_app(app)
     app.register_blueprint(field.bp)  # positions from the field (agency admin)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(offline.bp)  # the web app's manifest and service worker
     # The API authenticates writes with a token header, never a cookie: no CSRF to guard.
     csrf.exempt(api.bp)
     csrf.exempt(plans_api.bp)

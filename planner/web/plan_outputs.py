@@ -188,6 +188,9 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             seen.add(pid)
             place = cat.get(pid)
             url = external_url("pages.attraction", attraction_id=pid)
+            local = for_driver(place)
+            # The address is always on the card: without one, the point (the QR links the page).
+            where = place.address.strip() or f"{place.location.lat:.5f}, {place.location.lon:.5f}"
             cards.append(
                 {
                     "day": index + 1,
@@ -195,7 +198,10 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                     "city": place.city,
                     "city_name": city_name(place.city),
                     "address": place.address,
-                    "local": for_driver(place),
+                    "local": local,
+                    "where": where,
+                    "name_fit": printing.fit_step(local["name"] if local else place.name.en),
+                    "address_fit": printing.fit_step(where, "address"),
                     "hours": hours_in_words(place.opening_hours, _, lang) or "",
                     "qr": Markup(printing.qr_svg(url)),
                     "url": url,

@@ -236,7 +236,8 @@ def init_app(app: Flask) -> None:
             f"script-src 'self' 'nonce-{csp_nonce()}'; "
             "style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data:{_tile_origin()}; "
-            "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+            "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; "
             "form-action 'self'; object-src 'none'"
         )
         headers = response.headers

@@ -59,6 +59,7 @@ from planner.crossing.options import (
     last_safe_return,
     options_on_day,
 )
+from planner.crossing.seasons import ModeSeason, season_overview
 
 __all__ = [
     "BASE_RULE_ID",
@@ -105,6 +106,8 @@ __all__ = [
     "needs_review",
     "normalize_nationality",
     "options_on_day",
+    "ModeSeason",
+    "season_overview",
     "parse_crossing_data",
     "require_nationality",
     "rules_for",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import folium
-from babel.dates import format_skeleton
+from babel import Locale
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -149,6 +149,14 @@ def attraction(attraction_id: str):  # noqa: ANN201
     )
 
 
+def month_labels(lang: str) -> list[tuple[str, str]]:
+    """(short, full) month names for a 12-cell strip: 'J'/'January', 'Я'/'январь', '1月'/'一月'."""
+    months = Locale.parse(lang).months
+    short = months["stand-alone"]["abbreviated" if lang == "zh" else "narrow"]
+    full = months["stand-alone"]["wide"]
+    return [(short[m], full[m]) for m in range(1, 13)]
+
+
 @bp.get("/crossing")
 def crossing_page():  # noqa: ANN201
     """A day's crossing options, on a map of the crossing points, with their sources."""
@@ -231,7 +239,7 @@ def crossing_page():  # noqa: ANN201
         view=view,
         seasons=crossing.season_overview(year, data_),
         season_year=year,
-        month_names=[format_skeleton("MMM", date(2001, m, 1), locale=lang) for m in range(1, 13)],
+        month_names=month_labels(lang),
         countries=country_choices(lang),
         country_name=lambda code: country_name(code, lang),
         error=error,

@@ -124,7 +124,7 @@ def render_text(
                 "zone": answer.last_return.tzinfo,
             }
         )
-    else:
+    elif answer.options:  # with no way out, a way back is not the question
         lines.append(
             _("No crossing back from %(city)s that day.") % {"city": city(answer.direction_to)}
         )

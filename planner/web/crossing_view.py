@@ -48,8 +48,17 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Day:
+    """The departures of one local day of the departure side, under its date in words."""
+
+    words: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
 class CrossingView:
     cards: tuple[Card, ...]
+    days: tuple[Day, ...]
     notes: tuple[Note, ...]
     sources: tuple[tuple[LocalizedName, tuple[Source, ...]], ...]  # per mode, each link once
 
@@ -128,4 +137,12 @@ def crossing_view(answer: CrossingAnswer, gettext: Gettext, lang: str) -> Crossi
                 notes=tuple(n.number for n in notes if number in n.cards and not n.everywhere),
             )
         )
-    return CrossingView(tuple(cards), notes, sources)
+    days: dict[str, list[Card]] = {}
+    for card in cards:
+        days.setdefault(card.day, []).append(card)
+    return CrossingView(
+        tuple(cards),
+        tuple(Day(words, tuple(group)) for words, group in days.items()),
+        notes,
+        sources,
+    )

@@ -118,6 +118,16 @@ def test_the_api_accepts_every_listed_passport(client):
         if not body["ok"]:
             refused.append(code)
     assert not refused
+    # ... and the plan API's validation takes each as a passport (nothing is planned here)
+    from planner.requests import RequestInvalid, spec_from_json
+
+    trip = {"arrive": "2027-07-10T09:00+08:00", "depart": "2027-07-12T18:00+08:00"}
+    for code in codes:
+        try:
+            spec_from_json({**trip, "stay": "heihe", "nationality": code})
+        except RequestInvalid:
+            refused.append(code)
+    assert not refused
 
 
 def test_the_season_overview_shows_which_crossing_runs_in_which_month():

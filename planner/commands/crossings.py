@@ -22,9 +22,9 @@ from planner.crossing import (
     crossing_options,
     load_crossing_data,
     normalize_nationality,
+    sources_by_url,
 )
 from planner.messages import CITY_LABELS, number_text, render
-from planner.model import Source
 from planner.serialize import answer_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import parse_aware
@@ -46,15 +46,6 @@ def _fare(option: CrossingOption, _: Gettext, lang: str = "en") -> str:
         "amount": amount,
         "currency": option.fare.currency,
     }
-
-
-def _by_url(sources: tuple[Source, ...]) -> list[Source]:
-    """Each link once (several facts may cite one page), with its latest check date."""
-    latest: dict[str, Source] = {}
-    for source in sources:
-        if source.url not in latest or source.checked > latest[source.url].checked:
-            latest[source.url] = source
-    return list(latest.values())
 
 
 def render_text(
@@ -112,7 +103,7 @@ def render_text(
             # the link and its date: `supports` is the editors' English (--json keeps it)
             + _("source: %(url)s (checked %(checked)s)")
             % {"url": s.url, "checked": s.checked.isoformat()}
-            for s in (_by_url(option.sources) if sources else ())
+            for s in (sources_by_url(option.sources) if sources else ())
         ]
     lines.append("")
     if answer.last_return is not None:

@@ -20,6 +20,7 @@ from planner.crossing.entry import (
     normalize_nationality,
     require_nationality,
     rules_for,
+    sources_by_url,
 )
 from planner.crossing.facts import (
     CITY_NAMES,
@@ -111,4 +112,5 @@ __all__ = [
     "parse_crossing_data",
     "require_nationality",
     "rules_for",
+    "sources_by_url",
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from babel.dates import format_skeleton
 
-from planner.crossing import CrossingAnswer, CrossingOption
+from planner.crossing import CrossingAnswer, CrossingOption, sources_by_url
 from planner.messages import Message, clock_text, money_text, render
 from planner.model import LocalizedName, Source
 
@@ -63,15 +63,6 @@ class CrossingView:
     sources: tuple[tuple[LocalizedName, tuple[Source, ...]], ...]  # per mode, each link once
 
 
-def by_url(sources: tuple[Source, ...]) -> tuple[Source, ...]:
-    """Each link once (several facts cite the same page), with its latest check date."""
-    latest: dict[str, Source] = {}
-    for source in sources:
-        if source.url not in latest or source.checked > latest[source.url].checked:
-            latest[source.url] = source
-    return tuple(latest.values())
-
-
 def day_words(moment: datetime, lang: str) -> str:
     """The local day of *moment* as the reader writes it: 'Sun, Jul 11', 'вс, 11 июл.'."""
     return format_skeleton("MMMEd", moment, locale=lang)
@@ -118,7 +109,7 @@ def crossing_view(answer: CrossingAnswer, gettext: Gettext, lang: str) -> Crossi
     by_mode: dict[str, tuple[LocalizedName, list[Source]]] = {}
     for option in options:
         by_mode.setdefault(option.mode, (option.mode_name, []))[1].extend(option.sources)
-    sources = tuple((name, by_url(tuple(group))) for name, group in by_mode.values())
+    sources = tuple((name, sources_by_url(group)) for name, group in by_mode.values())
     cards = []
     for number, option in zip(numbers, options, strict=True):
         cards.append(

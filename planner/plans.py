@@ -17,7 +17,13 @@ from planner.documents import message_from_json, plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
 from planner.model import LocalizedName
-from planner.requests import RequestInvalid, field_errors, spec_from_json, spec_to_json
+from planner.requests import (
+    RequestInvalid,
+    field_errors,
+    past_dates,
+    spec_from_json,
+    spec_to_json,
+)
 from planner.storage import Plan, PlanStore, StaleVersion
 from planner.textsafe import user_text
 from planner.trip import PlanningError
@@ -31,8 +37,12 @@ class Planner:
     def __init__(self, store: PlanStore, catalogue: Catalogue, time_limit: float = 2.0):
         self.store, self.catalogue, self.time_limit = store, catalogue, time_limit
 
-    def _document(self, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _document(
+        self, request: dict[str, Any], *, new_dates: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         spec = spec_from_json(request, self.catalogue)
+        if new_dates and (past := past_dates(spec)):  # a saved trip may age; a new one may not
+            raise RequestInvalid(past)
         # Crossing notices of the trip's dates: shown, and their suspensions respected.
         notices = self.store.agency.notices(*trip_dates(spec.arrive_time, spec.depart_time))
         doc = plan_document(spec, self.catalogue, time_limit=self.time_limit, notices=notices)
@@ -40,7 +50,7 @@ class Planner:
 
     def create(self, request: Any) -> tuple[Plan, str]:
         """Validate, plan and save a new plan; return it and its edit token."""
-        spec_json, doc = self._document(request)
+        spec_json, doc = self._document(request, new_dates=True)
         return self.store.create(spec_json["title"], spec_json, doc, note="created")
 
     def edit(
@@ -60,7 +70,11 @@ class Planner:
         except ValidationError as exc:
             raise RequestInvalid(field_errors(exc, "edits")) from None
         request = apply_edits({**plan.current.request, **(changes or {})}, parsed)
-        spec_json, doc = self._document(request)
+        moved = any(
+            (changes or {}).get(key, plan.current.request.get(key)) != plan.current.request.get(key)
+            for key in ("arrive", "depart")
+        )
+        spec_json, doc = self._document(request, new_dates=moved)
         _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"

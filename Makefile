@@ -65,7 +65,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 test: setup lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: setup
 	$(PY) -m pip install --quiet -r bench/requirements.txt

@@ -305,6 +305,36 @@ def _note(notes: list[str], text: str) -> None:
         notes.append(text)
 
 
+def plan_row(
+    index: int,
+    line: int,
+    row: dict[str, str],
+    planner: Any,
+    gettext: Callable[[str], str] = lambda s: s,
+    lang: str = "en",
+) -> tuple[RowResult, Any]:
+    """Plan and store one CSV row: its result, and the stored plan (None when it failed)."""
+    data, problems = row_request(row)
+    result = RowResult(line=line, title=user_text(data.get("title", "")))
+    try:
+        if problems:
+            raise RequestInvalid(problems)
+        plan, token = planner.create(data)
+    except RequestInvalid as exc:
+        result.errors = [_row_error(e, gettext) for e in exc.errors]
+    except PlanningError as exc:
+        result.errors = [refusal_text(exc, gettext, lang)]
+    else:
+        result.ok, result.plan_id, result.edit_token = True, plan.id, token
+        return result, plan
+    return result, None
+
+
+def row_folder(index: int, title: str, plan_id: str) -> str:
+    """The zip folder of a planned row: '003-group-7-AbCdEfGh'."""
+    return f"{index:03d}-{_slug(title) or 'plan'}-{plan_id[:8]}"
+
+
 def run_batch(
     text: str,
     planner: Any,
@@ -318,20 +348,10 @@ def run_batch(
     file to *write(name, content)*; a row's failure is recorded and the next row goes on."""
     report = BatchReport()
     for index, (line, row) in enumerate(read_rows(text), start=1):
-        data, problems = row_request(row)
-        result = RowResult(line=line, title=user_text(data.get("title", "")))
-        try:
-            if problems:
-                raise RequestInvalid(problems)
-            plan, token = planner.create(data)
-        except RequestInvalid as exc:
-            result.errors = [_row_error(e, gettext) for e in exc.errors]
-        except PlanningError as exc:
-            result.errors = [refusal_text(exc, gettext, lang)]
-        else:
-            result.ok, result.plan_id, result.edit_token = True, plan.id, token
-            folder = f"{index:03d}-{_slug(result.title) or 'plan'}-{plan.id[:8]}"
-            for name, content in row_files(plan, token, report.notes, outputs).items():
+        result, plan = plan_row(index, line, row, planner, gettext, lang)
+        if plan is not None:
+            folder = row_folder(index, result.title, plan.id)
+            for name, content in row_files(plan, result.edit_token, report.notes, outputs).items():
                 write(f"{folder}/{name}", content)
                 result.files.append(f"{folder}/{name}")
         report.rows.append(result)

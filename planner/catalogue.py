@@ -627,7 +627,12 @@ def _load_uncached(path: Path) -> Catalogue:
         raise CatalogueError([f"{path}: cannot read the file ({exc.strerror})"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CatalogueError([f"{path}: not valid JSON ({exc})"]) from None
-    attractions, problems = parse_feature_collection(text, data, str(path))
+    except RecursionError:  # "[[[[…" thousands deep: a clean problem, not a traceback
+        raise CatalogueError([f"{path}: not valid JSON (nested too deeply)"]) from None
+    try:
+        attractions, problems = parse_feature_collection(text, data, str(path))
+    except RecursionError:
+        raise CatalogueError([f"{path}: a value is nested too deeply"]) from None
     if problems:
         raise CatalogueError(problems)
     metadata = data.get("metadata", {})

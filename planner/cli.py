@@ -56,6 +56,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planner.commands.solve_toptw",
         "Solve a TOPTW instance FILE (Righini-Salani / Vansteenwegen format).",
     ),
+    "worker": (
+        "planner.commands.worker",
+        "Run the job queue's consumer: batches and PDFs, with the web app's settings.",
+    ),
 }
 
 

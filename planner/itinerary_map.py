@@ -26,10 +26,16 @@ def day_colour(index: int) -> str:
     return DAY_COLOURS[index % len(DAY_COLOURS)]
 
 
-def _pin(text: str, colour: str, css: str) -> folium.DivIcon:
-    # Only a number or a fixed symbol and a colour from DAY_COLOURS reach the icon's HTML.
+def _pin(text: str, colour: str, css: str, name: str = "") -> folium.DivIcon:
+    """A round pin showing *text* (a number or a symbol); *name* ("1. Lenin Square") is what a
+    screen reader says for it (the visible number is hidden from it). Both escaped here."""
+    label = f'<span class="visually-hidden">{maps.map_text(name)}</span>' if name else ""
+    hidden = ' aria-hidden="true"' if name else ""
     return folium.DivIcon(
-        html=f'<span class="pin" style="background:{colour}">{maps.map_text(text)}</span>',
+        html=(
+            f'<span class="pin" style="background:{colour}"{hidden}>{maps.map_text(text)}</span>'
+            f"{label}"
+        ),
         class_name=css,
         icon_size=(26, 26),
         icon_anchor=(13, 13),
@@ -54,9 +60,16 @@ def plan_map(
     tiles: maps.TileConfig | None = None,
 ) -> folium.Map:
     """The plan's map. *lodgings*: where each city's nights are spent; *texts*: translated
-    words for tooltips ('lodging', mode names by code)."""
+    words for tooltips ('lodging', mode names by code).
+
+    It opens on the first day's stops (the whole trip would pile one city's pins on each
+    other). Each day's pins and checkpoints carry the class `day-<i>` and each stop
+    `stop-<i>-<n>`, so the page can zoom to a day and light up the pin of a tapped row
+    (static/js/plan-map.js).
+    """
     fmap = maps.new_map(tiles, lang=lang)
     bounds: list[Point] = []
+    day_bounds: list[list[Point]] = []
 
     def place_point(pid: str | None) -> Point | None:
         if pid and pid in catalogue:
@@ -70,6 +83,8 @@ def plan_map(
         layer = folium.FeatureGroup(name=maps.map_text(day_label(index, day))).add_to(fmap)
         here: Point | None = _point(lodgings.get(day["city_start"]))
         number = 0
+        on_day: list[Point] = []
+        day_bounds.append(on_day)
         for item in day.get("items", []):
             if item["type"] == "crossing":
                 start, end = (
@@ -103,10 +118,11 @@ def plan_map(
                             fill=True,
                             fill_color="#fde047",
                             fill_opacity=1,
-                            class_name="checkpoint",
+                            class_name=f"checkpoint day-{index}",
                             tooltip=label,
                         ).add_to(layer)
                         bounds.append(spot)
+                        on_day.append(spot)
                 here = end or here
                 continue
             if item["type"] == "meal":
@@ -125,11 +141,17 @@ def plan_map(
             label = maps.map_text(f"{number}. {name}")
             folium.Marker(
                 spot,
-                icon=_pin(str(number), colour, "stop-marker"),
+                icon=_pin(
+                    str(number),
+                    colour,
+                    f"stop-marker day-{index} stop-{index}-{number}",
+                    f"{number}. {name}",
+                ),
                 tooltip=label,
                 popup=folium.Popup(label, max_width=260),
             ).add_to(layer)
             bounds.append(spot)
+            on_day.append(spot)
             here = spot
         home = _point(lodgings.get(day["city_end"]))
         if home and here and day.get("end_place") == "hotel":
@@ -140,16 +162,23 @@ def plan_map(
                 drawn_lodgings.add(city)
                 folium.Marker(
                     spot,
-                    icon=_pin("⌂", "#374151", "lodging-marker"),
+                    icon=_pin("⌂", "#374151", "lodging-marker", texts.get("lodging", "lodging")),
                     tooltip=maps.map_text(texts.get("lodging", "lodging")),
                 ).add_to(fmap)
                 bounds.append(spot)
-    if len(bounds) >= 2:
+    first = next((points for points in day_bounds if points), bounds)
+    if len(first) == 1:
+        fmap.location = list(first[0])
+        fmap.options["zoom"] = 15
+    elif first:
+        # a little padding: the pins are 26 px wide
         fmap.fit_bounds(
             [
-                [min(p[0] for p in bounds), min(p[1] for p in bounds)],
-                [max(p[0] for p in bounds), max(p[1] for p in bounds)],
-            ]
+                [min(p[0] for p in first), min(p[1] for p in first)],
+                [max(p[0] for p in first), max(p[1] for p in first)],
+            ],
+            padding=(30, 30),
+            max_zoom=16,
         )
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

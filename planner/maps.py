@@ -7,7 +7,9 @@ through `map_text`, which HTML-escapes and also turns into entities the characte
 interpolate a template literal (` $ \\) and every brace, so no Jinja delimiter survives.
 We take only the map's html and script parts and load the assets from static/vendor/.
 
-With tiles off every map still shows the Amur, the Zeya and the border (planner.basemap). When the
+Every map draws the Amur, the Zeya and the border (planner.basemap): on its own with tiles off,
+and under the tiles with them on, so a tile server that fails, is slow or is out of reach (no
+signal across the river) still leaves the river, the border and the stops on screen. When the
 tile server draws in GCJ-02 (Chinese services), points on the Chinese bank are shifted to that
 datum for display only; the catalogue stays WGS-84.
 """
@@ -136,12 +138,20 @@ def display_location(lat: float, lon: float, tiles: TileConfig | None) -> tuple[
     return wgs84_to_gcj02(lat, lon)
 
 
-def add_basemap(fmap: folium.Map, lang: str) -> None:
-    """Draw the offline base map (land tint, water, dashed border, names) under everything."""
-    # Own panes: the base map under the markers' overlay pane (400), its names above the
-    # shapes but under the markers (600); neither takes clicks.
-    folium.map.CustomPane("basemap", z_index=250).add_to(fmap)
-    folium.map.CustomPane("basemap-names", z_index=450).add_to(fmap)
+# Leaflet's panes: tiles 200, overlays (lines) 400, markers 600.
+BASEMAP_PANES = {False: (250, 450), True: (150, 160)}  # under_tiles -> (shapes, names)
+
+
+def add_basemap(fmap: folium.Map, lang: str, under_tiles: bool = False) -> None:
+    """Draw the offline base map (land tint, water, dashed border, names) under everything.
+
+    Alone (no tiles), its names sit above the shapes and lines but under the markers; under
+    tiles, shapes and names both sit below the tile pane: a loaded tile covers them, a failed
+    one (hidden by Leaflet) lets them show through. Neither pane takes clicks.
+    """
+    shapes_z, names_z = BASEMAP_PANES[under_tiles]
+    folium.map.CustomPane("basemap", z_index=shapes_z).add_to(fmap)
+    folium.map.CustomPane("basemap-names", z_index=names_z).add_to(fmap)
     data = basemap_geojson()
     shapes = []
     for feature in data["features"]:
@@ -190,9 +200,10 @@ def new_map(
     zoom: int = 13,
     lang: str = "en",
 ) -> folium.Map:
-    """A folium map on our tile server, or on the offline base map when tiles are off."""
+    """A folium map on the offline base map, with our tile server's tiles over it when on."""
     fmap = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True)
     fmap.options["maxZoom"] = 19  # marker clustering needs it; folium sets it only with tiles
+    add_basemap(fmap, lang, under_tiles=tiles is not None)
     if tiles is not None:
         folium.TileLayer(
             tiles=tiles.url,
@@ -201,8 +212,6 @@ def new_map(
             control=False,
             max_zoom=19,
         ).add_to(fmap)
-    else:
-        add_basemap(fmap, lang)
     return fmap
 
 

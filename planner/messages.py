@@ -435,6 +435,30 @@ def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) 
     return f"{local:%H:%M} {label} (UTC+{hours})"
 
 
+def moment_text(value: datetime, city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """'Wed, Jan 20, 09:40 Heihe (UTC+8)': the day in words in *lang*, then clock_text."""
+    local = value.astimezone(city_zone(city))
+    day = format_skeleton("MMMEd", local, locale=_locale(lang))
+    return f"{day}, {clock_text(local, city, gettext)}"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2}")
+
+
+def iso_in_words(value: str, lang: str) -> str:
+    """An ISO date ('2027-01-20') or moment with offset as the reader writes it ('20 янв. 2027
+    г.', '2027年1月20日', 'Jan 20, 2027, 09:00 (UTC+8)'); anything else stays as given."""
+    if _ISO_DAY.fullmatch(value):
+        return format_skeleton("yMMMd", date.fromisoformat(value), locale=_locale(lang))
+    if _ISO_MOMENT.fullmatch(value):
+        moment = datetime.fromisoformat(value)
+        hours = int(moment.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+        day = format_skeleton("yMMMd", moment, locale=_locale(lang))
+        return f"{day}, {moment:%H:%M} (UTC{hours:+d})"
+    return value
+
+
 def number_text(value: float, lang: str, digits: int = 0, least: int = 0) -> str:
     """A number as the reader writes it: '2 650' and '0,2' in Russian, '2,650' and '0.2' in
     English and Chinese (CLDR, through Babel); *digits* decimals at most, *least* at least."""
@@ -498,20 +522,29 @@ def _text(value: object, gettext: Callable[[str], str], lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def render(message: Message, gettext: Callable[[str], str], lang: str = "en") -> str:
+def render(
+    message: Message, gettext: Callable[[str], str], lang: str = "en", *, dates: bool = False
+) -> str:
     """The message as a sentence: its template and id-valued params translated by *gettext*;
-    names (LocalizedName params) in *lang*."""
+    names (LocalizedName params) in *lang*; with *dates*, ISO dates and moments in words."""
     if message.code == DATA_NOTE:
         return _text(message.params.get("text", ""), gettext, lang)
     template = TEMPLATES.get(message.code)
     values: dict[str, str] = _Values()
     separator = "、" if lang == "zh" else ", "
     for key, value in message.params.items():
-        if isinstance(value, Message | LocalizedName):
+        if isinstance(value, Message):
+            values[key] = render(value, gettext, lang, dates=dates)
+        elif isinstance(value, LocalizedName):
             values[key] = _text(value, gettext, lang)
         elif isinstance(value, tuple):
             joiner = "; " if value and isinstance(value[0], Message) else separator
-            values[key] = joiner.join(_text(item, gettext, lang) for item in value)
+            values[key] = joiner.join(
+                render(item, gettext, lang, dates=dates)
+                if isinstance(item, Message)
+                else _text(item, gettext, lang)
+                for item in value
+            )
         elif key in _WORDS and isinstance(value, str) and value in _WORDS[key]:
             values[key] = gettext(_WORDS[key][value])
         elif key == "nationality" and isinstance(value, str):
@@ -520,6 +553,8 @@ def render(message: Message, gettext: Callable[[str], str], lang: str = "en") ->
             values[key] = _month_days(value, lang)
         elif isinstance(value, float):
             values[key] = number_text(value, lang, digits=2)
+        elif dates and isinstance(value, str):
+            values[key] = iso_in_words(value, lang)
         else:
             values[key] = "" if value is None else str(value)
     if template is None:  # an unknown code still says something useful

@@ -19,7 +19,13 @@ from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
 from planner.model import LocalizedName
 from planner.replan import replan_document
-from planner.requests import RequestInvalid, field_errors, spec_from_json, spec_to_json
+from planner.requests import (
+    RequestInvalid,
+    field_errors,
+    past_dates,
+    spec_from_json,
+    spec_to_json,
+)
 from planner.storage import Plan, PlanStore, StaleVersion
 from planner.textsafe import user_text
 from planner.trip import PlanningError
@@ -33,8 +39,12 @@ class Planner:
     def __init__(self, store: PlanStore, catalogue: Catalogue, time_limit: float = 2.0):
         self.store, self.catalogue, self.time_limit = store, catalogue, time_limit
 
-    def _document(self, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _document(
+        self, request: dict[str, Any], *, new_dates: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         spec = spec_from_json(request, self.catalogue)
+        if new_dates and (past := past_dates(spec)):  # a saved trip may age; a new one may not
+            raise RequestInvalid(past)
         # Crossing notices of the trip's dates: shown, and their suspensions respected.
         notices = self.store.agency.notices(*trip_dates(spec.arrive_time, spec.depart_time))
         doc = plan_document(spec, self.catalogue, time_limit=self.time_limit, notices=notices)
@@ -56,7 +66,7 @@ class Planner:
 
     def create(self, request: Any) -> tuple[Plan, str]:
         """Validate, plan and save a new plan; return it and its edit token."""
-        spec_json, doc = self._document(request)
+        spec_json, doc = self._document(request, new_dates=True)
         return self.store.create(spec_json["title"], spec_json, doc, note="created")
 
     def edit(
@@ -76,8 +86,12 @@ class Planner:
         except ValidationError as exc:
             raise RequestInvalid(field_errors(exc, "edits")) from None
         request = apply_edits({**plan.current.request, **(changes or {})}, parsed)
+        moved = any(
+            (changes or {}).get(key, plan.current.request.get(key)) != plan.current.request.get(key)
+            for key in ("arrive", "depart")
+        )
         if changes:
-            spec_json, doc = self._document(request)
+            spec_json, doc = self._document(request, new_dates=moved)
         else:
             spec_json, doc = self._replanned(request, plan.current.itinerary, parsed)
         _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)

@@ -102,6 +102,27 @@ def emergency_numbers(path: Path = EMERGENCY_PATH) -> tuple[EmergencyNumber, ...
     )
 
 
+# --------------------------------------------------------------------------- driver cards
+
+# How wide a text runs, in Latin-letter widths (a CJK character is about two), and the size step
+# of a driver card's line for it: a card grows with its text and is never clipped; these steps
+# keep a long name or address to a few lines (static/css/print.css: .fit-1 ... .fit-4).
+FIT_STEPS = {"name": (22, 44, 80), "address": (40, 80, 140)}
+
+
+def text_width(text: str) -> int:
+    """Width of *text* in Latin-letter units: East Asian wide and full-width characters count 2."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_step(text: str, kind: str = "name") -> int:
+    """The size step (1 largest .. 4 smallest) a driver card gives *text* of *kind*."""
+    width = text_width(text)
+    return 1 + sum(1 for limit in FIT_STEPS[kind] if width > limit)
+
+
 # --------------------------------------------------------------------------- QR codes
 
 

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -79,6 +79,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "naive_datetime": N_("give the time with its UTC offset, e.g. 2027-07-10T09:00+08:00"),
     "date_out_of_range": N_("this date is outside the years the planner knows"),
     "depart_before_arrive": N_("departure must be after arrival"),
+    "date_in_past": N_("this day is in the past: a trip can start today at the earliest"),
     "trip_too_long": N_("trips of at most %(days)s days can be planned"),
     "unknown_place": N_("unknown place"),
     "unknown_interest": N_("unknown interest"),
@@ -262,8 +263,9 @@ def _known_places(values: list[str], info: ValidationInfo) -> list[str]:
 class PlanSpec(_Closed):
     """Everything a traveller asks for, validated; `model_dump(mode='json')` is its JSON."""
 
-    arrive: StrictStr
-    depart: StrictStr
+    # ISO 8601 with an offset: the description says so (an empty or naive time is refused).
+    arrive: Annotated[StrictStr, Field(json_schema_extra={"format": "date-time"})]
+    depart: Annotated[StrictStr, Field(json_schema_extra={"format": "date-time"})]
     arrive_at: PlaceId | None = None
     depart_from: PlaceId | None = None
     stay: City | Annotated[list[City], Field(min_length=1, max_length=MAX_DAYS)]
@@ -465,6 +467,14 @@ def _cross_checks(spec: PlanSpec, cat: Catalogue) -> list[FieldError]:
         if len(stays) != n:
             errors.append(FieldError("stay", "stay_nights", {"nights": n}))
     return errors
+
+
+def past_dates(spec: PlanSpec, now: datetime | None = None) -> list[FieldError]:
+    """A trip whose arrival day is before today on the arrival's own clock cannot be planned
+    (asked of a new plan, and of an edit that moves its dates)."""
+    arrive = spec.arrive_time
+    today = (now or datetime.now(UTC)).astimezone(arrive.tzinfo).date()
+    return [FieldError("arrive", "date_in_past")] if arrive.date() < today else []
 
 
 def nights_between(arrive: datetime, depart: datetime, first_city: str) -> int:

@@ -101,6 +101,21 @@ batch_jobs = Table(
     Column("failed", Integer, nullable=False),
     Column("report_json", Text, nullable=False),
     Column("archive", LargeBinary, nullable=True),  # the zip, once done
+    # What a queue consumer needs to run or resume the job (0003).
+    Column("source_text", Text, nullable=True),
+    Column("lang", String(8), nullable=True),
+    Column("base_url", String(300), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message", String(300), nullable=False, default=""),
+)
+
+# A signed-in agency administrator: the SHA-256 of the nonce in their session cookie. Logging out
+# deletes the row, so a copied cookie no longer opens the admin pages.
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("nonce_hash", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -197,10 +212,41 @@ def database_url(url: str) -> str:
     return url
 
 
+def read_only_file(path: Path) -> bool:
+    """An existing database file on a read-only volume (or one this process may not write):
+    SQLite's WAL mode would need to create its `-shm` file beside it, and fail even to read."""
+    import os
+
+    if not path.exists():
+        return False
+    folder = path.parent
+    try:
+        mounted_ro = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        mounted_ro = False
+    return mounted_ro or not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)
+
+
+def _read_only_engine(path: Path) -> Engine:
+    """Reads only: SQLite's `mode=ro&immutable=1` needs no lock and no `-shm` file. Writes fail
+    with 'attempt to write a readonly database' (the web answers 503)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    return create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=NullPool,
+    )
+
+
 def make_engine(url: str) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
+        if path and path != ":memory:" and read_only_file(Path(path)):
+            return _read_only_engine(Path(path))
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # One connection per use: no pooled SQLite handle is shared across threads.
@@ -227,8 +273,9 @@ def migrate(engine: Engine) -> None:
 class PlanStore:
     """Plans in a database; every write is one transaction."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, max_revisions: int = 0):
         self.engine = engine
+        self.max_revisions = max(int(max_revisions), 2) if max_revisions else 0  # 0: unbounded
         self.agency = AgencyStore(engine)  # crossing notices and batch jobs, same database
 
     def create(
@@ -363,6 +410,16 @@ class PlanStore:
                     note=note[:200],
                 )
             )
+            if self.max_revisions:
+                # Bounded growth: the first revision and the newest (max - 1) stay; the ones in
+                # between go (each is a full copy of the plan, hundreds of kB for a big one).
+                conn.execute(
+                    delete(plan_revisions).where(
+                        plan_revisions.c.plan_id == plan_id,
+                        plan_revisions.c.number > 1,
+                        plan_revisions.c.number <= number - (self.max_revisions - 1),
+                    )
+                )
         return self.get(plan_id)
 
     def revisions(self, plan_id: str) -> list[RevisionInfo]:
@@ -424,6 +481,9 @@ class BatchJob:
     failed: int
     report: list[dict[str, Any]]
     has_archive: bool
+    attempts: int = 0
+    message: str = ""
+    updated_at: datetime | None = None
 
 
 def _notice(row: Any) -> CrossingNotice:
@@ -496,9 +556,41 @@ class AgencyStore:
         with self.engine.connect() as conn:
             return [_notice(row) for row in conn.execute(query).mappings()]
 
+    # --- admin sessions
+
+    def open_admin_session(self, lifetime: timedelta) -> str:
+        """A new admin session's nonce (for the cookie); expired sessions are dropped."""
+        nonce = secrets.token_urlsafe(32)
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(delete(admin_sessions).where(admin_sessions.c.created_at < now - lifetime))
+            conn.execute(
+                insert(admin_sessions).values(nonce_hash=hash_token(nonce), created_at=now)
+            )
+        return nonce
+
+    def admin_session_open(self, nonce: str, lifetime: timedelta) -> bool:
+        if not nonce:
+            return False
+        with self.engine.connect() as conn:
+            created = conn.execute(
+                select(admin_sessions.c.created_at).where(
+                    admin_sessions.c.nonce_hash == hash_token(nonce)
+                )
+            ).scalar()
+        return created is not None and _aware(created) >= _now() - lifetime
+
+    def close_admin_session(self, nonce: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(admin_sessions).where(admin_sessions.c.nonce_hash == hash_token(nonce))
+            )
+
     # --- batch jobs
 
-    def create_job(self, total: int) -> str:
+    def create_job(
+        self, total: int, source_text: str | None = None, lang: str = "en", base_url: str = ""
+    ) -> str:
         job_id = new_id()
         now = _now()
         with self.engine.begin() as conn:
@@ -512,9 +604,58 @@ class AgencyStore:
                     done=0,
                     failed=0,
                     report_json="[]",
+                    source_text=source_text,
+                    lang=lang,
+                    base_url=base_url,
+                    attempts=0,
+                    message="",
                 )
             )
         return job_id
+
+    def job_source(self, job_id: str) -> tuple[str, str, str]:
+        """(CSV text, language, base URL) a consumer runs the job with."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(batch_jobs.c.source_text, batch_jobs.c.lang, batch_jobs.c.base_url).where(
+                    batch_jobs.c.id == job_id
+                )
+            ).first()
+        if row is None:
+            raise UnknownPlan(f"job {job_id}")
+        return row[0] or "", row[1] or "en", row[2] or ""
+
+    def claim_job(self, job_id: str, max_attempts: int) -> int | None:
+        """Mark a queued (or requeued) job running and count the attempt; None when it is not
+        there, already finished, or has used up its attempts (then it is marked failed)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(batch_jobs.c.status, batch_jobs.c.attempts).where(batch_jobs.c.id == job_id)
+            ).first()
+            if row is None or row[0] in ("done", "failed"):
+                return None
+            attempts = int(row[1] or 0) + 1
+            status = "running" if attempts <= max_attempts else "failed"
+            conn.execute(
+                update(batch_jobs)
+                .where(batch_jobs.c.id == job_id)
+                .values(status=status, attempts=attempts, updated_at=_now())
+            )
+        return attempts if status == "running" else None
+
+    def stale_jobs(self, older_than: timedelta) -> list[str]:
+        """Jobs queued or running whose consumer has not touched them for *older_than*: their
+        consumer died (kill -9, a lost machine) or their queue message was lost."""
+        cutoff = _now() - older_than
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(batch_jobs.c.id).where(
+                        batch_jobs.c.status.in_(("queued", "running")),
+                        batch_jobs.c.updated_at <= cutoff,
+                    )
+                ).scalars()
+            )
 
     def purge_jobs(self, keep: timedelta) -> int:
         """Delete jobs untouched for *keep*: their zips hold edit tokens and grow the database.
@@ -541,7 +682,7 @@ class AgencyStore:
             row = (
                 conn.execute(
                     select(
-                        *(c for c in batch_jobs.c if c.name != "archive"),
+                        *(c for c in batch_jobs.c if c.name not in ("archive", "source_text")),
                         batch_jobs.c.archive.isnot(None).label("has_archive"),
                     ).where(batch_jobs.c.id == job_id)
                 )
@@ -559,6 +700,9 @@ class AgencyStore:
             failed=row["failed"],
             report=json.loads(row["report_json"]),
             has_archive=bool(row["has_archive"]),
+            attempts=int(row["attempts"] or 0),
+            message=row["message"] or "",
+            updated_at=_aware(row["updated_at"]),
         )
 
     def job_archive(self, job_id: str) -> bytes | None:
@@ -568,11 +712,12 @@ class AgencyStore:
             ).scalar()
 
 
-def open_store(url: str) -> PlanStore:
-    """An engine on *url*, migrated to the newest schema."""
+def open_store(url: str, max_revisions: int = 0) -> PlanStore:
+    """An engine on *url*, migrated to the newest schema; each plan keeps at most
+    *max_revisions* revisions (the first and the newest; 0: all)."""
     engine = make_engine(url)
     migrate(engine)
-    return PlanStore(engine)
+    return PlanStore(engine, max_revisions)
 
 
 def init_db(url: str) -> Engine:

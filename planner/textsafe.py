@@ -16,8 +16,16 @@ _ESCAPES = re.compile(
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
     r"|\x1b[@-Z\\-_]?"
 )
-# C0 (but tab and newline), DEL, C1 (0x9b is an 8-bit CSI), bidi embeddings, overrides, isolates.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 (but tab and newline), DEL, C1 (0x9b is an 8-bit CSI), bidi embeddings, overrides, isolates;
+# and the invisible marks that hide or reorder text as well: direction marks (LRM U+200E, RLM
+# U+200F, the Arabic letter mark U+061C), zero width space (U+200B), the combining grapheme
+# joiner (U+034F), line and paragraph separators (U+2028, U+2029: a line break JavaScript and
+# JSON readers disagree on) and the byte order mark / zero width no-break space (U+FEFF). Zero
+# width (non-)joiners U+200C/U+200D stay: scripts and emoji need them.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\u034f\u061c\u200b\u200e\u200f\u2028\u2029\ufeff]"
+)
 
 
 def terminal_text(text: str) -> str:

@@ -333,6 +333,8 @@ def load_travel_data(path: Path | str | None = None) -> TravelData:
         raise TravelDataError([f"{path}: cannot read the file ({exc.strerror})"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TravelDataError([f"{path}: not valid JSON ({exc})"]) from None
+    except RecursionError:  # "[[[[…" thousands deep: a clean problem, not a traceback
+        raise TravelDataError([f"{path}: not valid JSON (nested too deeply)"]) from None
     try:
         data = TravelData.model_validate_json(text, strict=True)
     except ValidationError as exc:

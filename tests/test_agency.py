@@ -258,7 +258,7 @@ def admin_client(tmp_path):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
             "TILES": "none",
-            "ADMIN_TOKEN": "s3cret-admin",
+            "ADMIN_TOKEN": "s3cret-admin-token-2026",
         }
     )
     return app.test_client()
@@ -292,7 +292,9 @@ def test_notices_need_the_admin_token(admin_client):
 
 def test_admin_publishes_and_withdraws_a_notice(admin_client):
     token = _csrf(admin_client, "/agency/notices")
-    ok = admin_client.post("/agency/login", data={"csrf_token": token, "token": "s3cret-admin"})
+    ok = admin_client.post(
+        "/agency/login", data={"csrf_token": token, "token": "s3cret-admin-token-2026"}
+    )
     assert ok.status_code == 302
     made = admin_client.post(
         "/agency/notices",
@@ -336,11 +338,11 @@ def test_notice_forms_need_csrf(tmp_path):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}",
             "TILES": "none",
-            "ADMIN_TOKEN": "s3cret-admin",
+            "ADMIN_TOKEN": "s3cret-admin-token-2026",
             "WTF_CSRF_ENABLED": True,
         }
     )
-    response = app.test_client().post("/agency/login", data={"token": "s3cret-admin"})
+    response = app.test_client().post("/agency/login", data={"token": "s3cret-admin-token-2026"})
     assert response.status_code == 400
 
 
@@ -348,7 +350,9 @@ def test_a_notice_with_an_unknown_effect_or_scope_lists_the_choices_as_the_form_
     admin_client,
 ):
     token = _csrf(admin_client, "/agency/notices")
-    admin_client.post("/agency/login", data={"csrf_token": token, "token": "s3cret-admin"})
+    admin_client.post(
+        "/agency/login", data={"csrf_token": token, "token": "s3cret-admin-token-2026"}
+    )
     bad = admin_client.post(
         "/agency/notices?lang=ru",
         data={
@@ -395,7 +399,9 @@ def test_bidi_and_control_characters_in_user_text_are_removed_on_the_way_in(clie
 
 def test_bidi_characters_in_a_crossing_notice_are_removed(admin_client):
     token = _csrf(admin_client, "/agency/notices")
-    admin_client.post("/agency/login", data={"csrf_token": token, "token": "s3cret-admin"})
+    admin_client.post(
+        "/agency/login", data={"csrf_token": token, "token": "s3cret-admin-token-2026"}
+    )
     made = admin_client.post(
         "/agency/notices",
         data={
@@ -419,3 +425,86 @@ def test_a_logo_over_64_kb_is_refused_with_the_file_size_limit_in_plain_words(cl
     answer = client.post(f"/api/v1/plans?lang={lang}", json=body).get_json()
     messages = " ".join(e["message"] for e in answer["errors"])
     assert words in messages and "65" not in messages and "data:" not in messages
+
+
+ADMIN = "s3cret-admin-token-2026"
+NOTICE = {
+    "start": "2027-02-05",
+    "end": "2027-02-08",
+    "scope": "all",
+    "effect": "info",
+    "text_en": "ice on the river",
+}
+
+
+def test_a_copied_admin_cookie_publishes_nothing_after_logout(admin_client):
+    token = _csrf(admin_client, "/agency/notices")
+    admin_client.post("/agency/login", data={"csrf_token": token, "token": ADMIN})
+    assert admin_client.get("/agency/notices").status_code == 200
+    copied = admin_client.get_cookie("session").value
+    admin_client.post("/agency/logout", data={"csrf_token": token})
+    thief = admin_client.application.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/agency/notices").status_code == 401
+    refused = thief.post("/agency/notices", data={"csrf_token": token, **NOTICE})
+    assert refused.status_code == 401
+    assert thief.get("/api/v1/notices").get_json()["notices"] == []
+
+
+def test_a_second_sign_in_is_not_revoked_by_another_sessions_logout(admin_client):
+    other = admin_client.application.test_client()
+    for client in (admin_client, other):
+        token = _csrf(client, "/agency/notices")
+        client.post("/agency/login", data={"csrf_token": token, "token": ADMIN})
+    admin_client.post("/agency/logout", data={"csrf_token": _csrf(admin_client, "/agency/batch")})
+    assert admin_client.get("/agency/notices").status_code == 401
+    assert other.get("/agency/notices").status_code == 200
+
+
+def test_wrong_admin_tokens_lock_the_client_out_even_for_the_right_token(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'l.sqlite3'}",
+            "ADMIN_TOKEN": ADMIN,
+            "RATELIMIT_ENABLED": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    client = app.test_client()
+    answers = [client.post("/agency/login", data={"token": "guess"}).status_code for _ in range(8)]
+    assert answers == [403] * 5 + [429] * 3
+    locked = client.post("/agency/login", data={"token": ADMIN})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert client.get("/agency/notices").status_code == 401
+
+
+def test_right_tokens_do_not_count_towards_the_lockout(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "ADMIN_TOKEN": ADMIN,
+            "RATELIMIT_ENABLED": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    client = app.test_client()
+    assert [client.post("/agency/login", data={"token": ADMIN}).status_code for _ in range(6)] == [
+        302
+    ] * 6
+
+
+@pytest.mark.parametrize("short", ["admin", "s3cret-admin", "x" * 15])
+def test_an_admin_token_shorter_than_16_characters_stops_the_app(tmp_path, short):
+    with pytest.raises(RuntimeError, match="PLANNER_ADMIN_TOKEN must be at least 16"):
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
+                "ADMIN_TOKEN": short,
+            }
+        )

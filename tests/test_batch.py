@@ -228,3 +228,42 @@ def test_batch_row_errors_name_the_csv_column_not_the_request_path(app, client):
     assert any(e.startswith("lang: ") for e in errors), errors
     page = client.get(f"/agency/batch/{job_id}?lang=zh").get_data(as_text=True)
     assert "group.passengers" not in page and "passengers: " in page
+
+
+BAD_ROW = HEADER + "Bad city,2027-07-10T09:00+08:00,2027-07-11T18:00+08:00,harbin,CN,RU,1,no,en,\n"
+
+
+def test_batch_progress_polled_every_second_is_never_429_while_a_6th_upload_is(tmp_path):
+    """The progress page polls the status once a second: the upload limit must not stop it."""
+    from planner.web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "RATELIMIT_ENABLED": True,
+            "BATCH_WAIT": True,
+        }
+    )
+    client = app.test_client()
+    uploads = [_upload(client, BAD_ROW) for _ in range(6)]
+    assert [r.status_code for r in uploads] == [302] * 5 + [429]
+    job_id = uploads[0].headers["Location"].rsplit("/", 1)[-1]
+    polls = [client.get(f"/api/v1/batch/{job_id}").status_code for _ in range(40)]
+    assert len(polls) == 40 and set(polls) == {200}
+    assert client.get(f"/agency/batch/{job_id}").status_code == 200
+
+
+def test_a_rate_limit_that_cannot_be_read_stops_the_app_with_its_name(tmp_path):
+    from planner.web import create_app
+
+    with pytest.raises(RuntimeError, match="PLANNER_RATELIMIT_BATCH_STATUS"):
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "RATELIMIT_BATCH_STATUS": "lots",
+            }
+        )

@@ -43,7 +43,7 @@ def _start(db_url: str, port: int) -> subprocess.Popen:
         "PLANNER_DATABASE_URL": db_url,
         "PLANNER_TILES": "none",
         "PLANNER_SECRET_KEY": "crash-test",
-        "PLANNER_PLAN_TIME_LIMIT": "0.1",
+        "PLANNER_PLAN_TIME_LIMIT": "60",
     }
     server = subprocess.Popen(
         [sys.executable, "run.py", "--port", str(port)],

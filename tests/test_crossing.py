@@ -403,12 +403,34 @@ def test_cli_prints_text_options(runner):
     assert DATA.modes["pontoon_bus"].name.en in result.output
     assert "pontoon_bus" not in result.output
     assert "Last safe return" in result.output
-    assert "source: " in result.output
+    assert "source: " not in result.output  # sources only when asked for
+
+
+def test_cli_text_lists_sources_only_with_the_sources_flag(runner):
+    args = ["crossings", "--from", "heihe", "--after", "2026-01-20T09:00+08:00"]
+    plain = runner.invoke(cli, [*args, "--nationality", "RU"])
+    full = runner.invoke(cli, [*args, "--nationality", "RU", "--sources"])
+    assert plain.exit_code == 0 and full.exit_code == 0, full.output
+    assert "source: " not in plain.output
+    lines = [line for line in full.output.splitlines() if "source: " in line]
+    assert lines and "source: https://" in full.output
+    blocks = full.output.split("\n\n")
+    option_blocks = [b for b in blocks if "source: " in b]
+    assert option_blocks
+    for block in option_blocks:  # each link once per option
+        urls = [
+            line.split("source: ")[1].split(" (")[0]
+            for line in block.splitlines()
+            if "source: " in line
+        ]
+        assert len(urls) == len(set(urls))
+    as_json = runner.invoke(cli, [*args, "--nationality", "RU", "--format", "json"])
+    assert as_json.exit_code == 0 and '"sources"' in as_json.output
 
 
 def test_cli_in_russian_gives_sources_as_links_without_the_editors_english(runner):
     args = ["crossings", "--from", "heihe", "--after", "2026-01-20T09:00+08:00", "--lang", "ru"]
-    result = runner.invoke(cli, [*args, "--nationality", "RU"])
+    result = runner.invoke(cli, [*args, "--nationality", "RU", "--sources"])
     assert result.exit_code == 0, result.output
     answer = crossing_options("heihe", at("2026-01-20T09:00+08:00"), "RU")
     sources = [s for option in answer.options for s in option.sources]

@@ -237,3 +237,34 @@ def test_a_long_wait_is_said_with_its_times():
         notes = [n for n in day.warnings if n.message.code == "idle_gap"]
         assert len(notes) == 1
         assert notes[0].message.params["minutes"] == int((end - start).total_seconds() // 60)
+
+
+def test_an_excursion_out_of_town_is_worth_its_ride():
+    """A far excursion (Aihui, about 50 minutes away) holds more minutes of sights than of
+    riding there and back: never a 20-minute pavilion for 100 minutes of taxi."""
+    from geopy.distance import geodesic
+
+    from planner.planning.rules import CITY_CENTRES
+
+    plans = [
+        plan_trip(summer_request(**kw))
+        for kw in ({}, {"visas": ()}, {"pace": "relaxed", "visas": ()}, {"pace": "packed"})
+    ]
+    far_days = []
+    for plan in plans:
+        for day in plan.days:
+            far = [
+                s
+                for s in day.stops
+                if geodesic(
+                    (s.attraction.location.lat, s.attraction.location.lon),
+                    (CITY_CENTRES[s.attraction.city].lat, CITY_CENTRES[s.attraction.city].lon),
+                ).km
+                > 20
+            ]
+            if far:
+                far_days.append(far)
+    assert far_days, "these Heihe trips include the Aihui excursion"
+    for far in far_days:
+        seen = sum((s.depart - s.arrive).total_seconds() / 60 for s in far)
+        assert seen >= 2 * far[0].leg.minutes, [(s.attraction.id, s.leg.minutes) for s in far]

@@ -38,7 +38,7 @@ def server(tmp_path_factory, reviews):
             "SECRET_KEY": "browser-test",
             "TILE_URL": "",
             "DATABASE_URL": f"sqlite:///{db}",
-            "ADMIN_TOKEN": "s3cret-admin",
+            "ADMIN_TOKEN": "s3cret-admin-token-2026",
             "FIELD_REVIEWS_PATH": str(reviews),
         }
     )
@@ -68,7 +68,7 @@ def _signed_in_page(browser, server: str, **context_options):
 
     page.route("**/*", guard)
     page.goto(f"{server}/agency/positions?lang=en")  # the sign-in form (a 401 page)
-    page.fill("input[name=token]", "s3cret-admin")
+    page.fill("input[name=token]", "s3cret-admin-token-2026")
     with page.expect_navigation():
         page.click("button[type=submit]")
     errors.clear()  # the 401 of the sign-in page is logged by Chromium; it is expected

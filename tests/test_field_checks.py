@@ -52,7 +52,7 @@ def field_app(tmp_path):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
             "TILES": "none",
-            "ADMIN_TOKEN": "s3cret-admin",
+            "ADMIN_TOKEN": "s3cret-admin-token-2026",
             "FIELD_REVIEWS_PATH": str(tmp_path / "field-reviews.jsonl"),
         }
     )
@@ -64,7 +64,7 @@ def _signed_in(app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     answer = client.post(
         "/agency/login",
-        data={"csrf_token": token, "token": "s3cret-admin", "next": "/agency/positions"},
+        data={"csrf_token": token, "token": "s3cret-admin-token-2026", "next": "/agency/positions"},
     )
     assert answer.headers["Location"].endswith("/agency/positions")
     return client, token
@@ -178,7 +178,7 @@ def test_saving_a_point_needs_csrf(tmp_path):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
             "TILES": "none",
-            "ADMIN_TOKEN": "s3cret-admin",
+            "ADMIN_TOKEN": "s3cret-admin-token-2026",
             "FIELD_REVIEWS_PATH": str(tmp_path / "r.jsonl"),
             "RATELIMIT_ENABLED": False,
         }

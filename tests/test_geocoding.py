@@ -46,7 +46,7 @@ def app(tmp_path, fake):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'geo.sqlite3'}",
             "TILES": "none",
-            "PLAN_TIME_LIMIT": 0.1,
+            "PLAN_TIME_LIMIT": 60,
             "GEOCODER": fake,
         }
     )

@@ -177,17 +177,30 @@ def test_configured_tile_server_is_used():
     tiles = maps.TileConfig("https://tiles.example.org/{z}/{x}/{y}.png", "© Example")
     script = maps.render(maps.attractions_map([_place()], "en", lambda s: s, tiles=tiles)).script
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in script
-    assert _attributions(script) == ["© Example"]
-    assert "L.geoJson(" not in script  # the tiles draw the rivers
+    assert _attributions(script)[-1] == "© Example"
+    assert script.index("L.geoJson(") < script.index("L.tileLayer(")
+
+
+def test_tiles_on_still_draw_the_base_map_under_them():
+    """A tile server out of reach (no signal across the river) leaves the river, the border and
+    the town names on screen: the base layer is drawn in panes below Leaflet's tile pane (200)."""
+    tiles = maps.TileConfig("https://tiles.example.org/{z}/{x}/{y}.png", "© Example")
+    script = maps.render(maps.attractions_map([_place()], "en", lambda s: s, tiles=tiles)).script
+    for key in ('"water"', '"border"', '"land:CN"', '"land:RU"'):
+        assert key in script, key
+    assert "Blagoveshchensk" in script and "Amur" in script
+    panes = dict(re.findall(r'createPane\(\s*"([^"]+)"\);\s*\w+\.style\.zIndex = (\d+)', script))
+    assert int(panes["basemap"]) < 200 and int(panes["basemap-names"]) < 200
+    assert any("OpenStreetMap" in a for a in _attributions(script))  # the base map's ODbL too
 
 
 def test_osm_default_tiles_carry_their_attribution_link():
     script = maps.render(maps.new_map(maps.OSM_TILES)).script
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in script
-    assert _attributions(script) == [
+    assert _attributions(script)[-1] == (
         '<a href="https://www.openstreetmap.org/copyright" rel="noopener" target="_blank">'
         "© OpenStreetMap contributors</a>"
-    ]
+    )
 
 
 def test_hostile_attribution_is_escaped():
@@ -198,10 +211,11 @@ def test_hostile_attribution_is_escaped():
     )
     script = maps.render(maps.new_map(tiles)).script
     assert "<script>alert(1)" not in script and "${alert(2)}" not in script
-    assert "49" not in re.sub(r"[a-f0-9]{32}", "", script)  # {{7*7}} was not evaluated
+    tile_layer = script[script.index("L.tileLayer(") :]  # the base map's coordinates hold 49s
+    assert "49" not in re.sub(r"[a-f0-9]{32}", "", tile_layer)  # {{7*7}} was not evaluated
     assert "{{" not in script and "{%" not in script
-    assert "javascript:" not in script and "<a" not in _attributions(script)[0]
-    assert _attributions(script)[0].startswith("&lt;script&gt;alert(1)&lt;/script&gt;&#96;&#36;")
+    assert "javascript:" not in script and "<a" not in _attributions(script)[-1]
+    assert _attributions(script)[-1].startswith("&lt;script&gt;alert(1)&lt;/script&gt;&#96;&#36;")
 
 
 def test_unknown_tile_datum_is_refused():
@@ -254,7 +268,7 @@ def test_default_app_draws_osm_tiles_and_allows_their_origin(tmp_path):
     response = client.get("/attractions")
     page = response.get_data(as_text=True)
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
-    (attribution,) = _attributions(page)
+    attribution = _attributions(page)[-1]  # the tiles' (the base map's comes first)
     assert "© OpenStreetMap contributors" in attribution
     assert "https://www.openstreetmap.org/copyright" in attribution
     csp = response.headers["Content-Security-Policy"]

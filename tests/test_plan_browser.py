@@ -43,7 +43,7 @@ def server(tmp_path_factory):
             "SECRET_KEY": "browser-test",
             "TILE_URL": "",
             "DATABASE_URL": f"sqlite:///{db}",
-            "PLAN_TIME_LIMIT": 0.5,
+            "PLAN_TIME_LIMIT": 60,
             "GEOCODER": FakeGeocoder(),
         }
     )

@@ -49,7 +49,7 @@ def client(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'pages.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.5,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
     return app.test_client()

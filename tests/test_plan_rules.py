@@ -310,8 +310,8 @@ def test_plan_command_speaks_chinese_and_labels_every_clock(runner):
             "RU",
             "--lang",
             "zh",
-            "--time-limit",
-            "0.2",
+            "--day-across",
+            "yes",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -339,8 +339,8 @@ def test_plan_command_takes_visas_and_groups(runner):
         "CN",
         "--format",
         "json",
-        "--time-limit",
-        "0.2",
+        "--day-across",
+        "yes",
     ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output

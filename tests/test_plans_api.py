@@ -23,7 +23,7 @@ def api(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'plans.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.1,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
     return app.test_client()

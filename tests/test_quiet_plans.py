@@ -5,6 +5,7 @@ text, the plan page and the print."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from conftest import summer_request
@@ -15,6 +16,7 @@ from planner.commands.plan import render_text
 from planner.digest import DAY_LIMIT, group_left_out, quiet_notices
 from planner.messages import Message
 from planner.planning import plan_trip
+from planner.timeutil import HEIHE_TZ
 from planner.trip import Meal, Notice, Visit
 from planner.web import create_app
 
@@ -23,7 +25,7 @@ WINTER_RINK = "embankment-winter-rink"  # open in winter only: left out of a Jul
 
 @pytest.fixture(scope="module")
 def summer_plan():
-    return plan_trip(summer_request(), time_limit=0.25, seed=0)
+    return plan_trip(summer_request(day_across="yes"))  # a day across: its crossings warn
 
 
 def _day_sections(text: str) -> list[str]:
@@ -135,9 +137,7 @@ def test_left_out_places_are_grouped_by_reason_naming_only_those_of_interest():
 
 
 def test_the_text_names_a_must_see_left_out_with_its_reason_and_counts_the_rest():
-    plan = plan_trip(
-        summer_request(interests=("history",), must_see=(WINTER_RINK,)), time_limit=0.25, seed=0
-    )
+    plan = plan_trip(summer_request(interests=("history",), must_see=(WINTER_RINK,)), time_limit=60)
     text = render_text(plan, "en", lambda s: s)
     left = text.split("\nLeft out:\n")[1].split("\nWarnings:")[0]
     lines = left.splitlines()
@@ -156,15 +156,19 @@ def test_the_text_names_a_must_see_left_out_with_its_reason_and_counts_the_rest(
 
 
 def test_a_day_whose_first_item_is_lunch_says_near_the_hotel():
-    # A relaxed pace: the last day's first item is lunch, before any stop.
-    plan = plan_trip(summer_request(pace="relaxed"))
+    # Arriving near lunchtime with no arrival point, a day begins with lunch, at the hotel.
+    plans = [
+        plan_trip(summer_request(arrive=datetime(2027, 7, 10, hh, mm, tzinfo=HEIHE_TZ), **kw))
+        for hh, mm, kw in ((12, 30, {}), (13, 0, {}), (12, 45, {"pace": "relaxed"}))
+    ]
+    plan = next(p for p in plans if p.days[0].items and isinstance(p.days[0].items[0], Meal))
     firsts = [d for d in plan.days if d.items and isinstance(d.items[0], Meal)]
     assert firsts
     for day in firsts:
         assert day.items[0].place is not None or day.items[0].near == "hotel"
     text = render_text(plan, "en", lambda s: s)
-    last = _day_sections(text)[-1]
-    assert re.search(r"lunch: near the hotel", last)
+    first = _day_sections(text)[0]
+    assert re.search(r"lunch: near the hotel", first)
 
 
 def test_near_the_last_stop_only_after_a_stop_that_day(summer_plan):
@@ -189,7 +193,7 @@ def client(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'quiet.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.25,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
     return app.test_client()

@@ -163,11 +163,13 @@ def test_a_reorder_that_is_not_the_days_stops_is_refused_with_a_reason(saved):
 
 
 def test_a_reorder_that_breaks_the_day_is_refused_with_a_reason(saved):
-    ids = stops(saved["days"][0])
-    # The night market last (it opens in the evening) put first: it cannot be visited then.
-    backwards = list(reversed(ids))
+    across = saved["days"][1]
+    cities = [s["city"] for s in across["stops"]]
+    assert cities[0] == "blagoveshchensk" and cities[-1] == "heihe"
+    # The day across backwards: its Heihe stops before the crossing that has not happened yet.
+    backwards = list(reversed(stops(across)))
     with pytest.raises(PlanningError) as refused:
-        replan(saved, {"op": "reorder", "day": 0, "attraction_ids": backwards})
+        replan(saved, {"op": "reorder", "day": 1, "attraction_ids": backwards})
     assert refused.value.message.code in ("refused_reorder", "refused_reorder_late")
 
 

@@ -224,7 +224,7 @@ def limited(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'l.sqlite3'}",
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_PLAN_CREATE": "2 per minute",
-            "PLAN_TIME_LIMIT": 0.05,
+            "PLAN_TIME_LIMIT": 60,
             "WTF_CSRF_ENABLED": False,
         }
     )
@@ -256,14 +256,18 @@ def test_pdf_downloads_and_address_lookups_over_their_limits_are_429(tmp_path):
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_PDF": "2 per minute",
             "RATELIMIT_GEOCODE": "2 per minute",
-            "PLAN_TIME_LIMIT": 0.05,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
     client = app.test_client()
     plan_id = client.post("/api/v1/plans", json=PLAN).get_json()["plan"]["id"]
     pdf = f"/plans/{plan_id}.pdf"
-    assert client.head(pdf).status_code == 200 and client.get(pdf).status_code == 200
-    assert client.head(pdf).status_code == 429 and client.get(pdf).status_code == 429
+    # Each render counts (one per language here); the cached file is served without cost.
+    assert client.head(f"{pdf}?lang=zh").status_code == 200
+    assert [client.get(f"{pdf}?lang=zh").status_code for _ in range(3)] == [200] * 3
+    assert client.get(f"{pdf}?lang=ru").status_code == 200
+    assert client.head(f"{pdf}?lang=en").status_code == 429
+    assert client.get(f"{pdf}?lang=en").status_code == 429
     lookups = [client.get("/api/v1/geocode?q=Lenin+street").status_code for _ in range(3)]
     assert lookups[2] == 429 and lookups[:2] != [429, 429]
 
@@ -403,3 +407,48 @@ def test_terminal_text_keeps_newlines_tabs_and_ordinary_text():
     assert json.loads(terminal_json(json.dumps({"a": "\x9b\u202e"}, ensure_ascii=False))) == {
         "a": "\x9b\u202e"
     }
+
+
+def test_the_form_and_the_api_draw_on_one_plan_creation_bucket(limited):
+    """RATELIMIT_PLAN_CREATE is 2 a minute: one by the API and one by the form use it up."""
+    assert limited.post("/api/v1/plans", json=PLAN).status_code == 201
+    assert limited.post("/plan", data={}).status_code == 400  # counted, though refused
+    assert limited.post("/api/v1/plans", json=PLAN).status_code == 429
+    assert limited.post("/plan", data={}).status_code == 429
+
+
+BATCH_HEADER = "title,arrive,depart,stay\n"
+BATCH_ROW = "G,2027-07-10T09:00+08:00,2027-07-11T18:00+08:00,harbin\n"  # refused fast: no solver
+
+
+def _batch(client, rows: int):
+    import io
+
+    text = BATCH_HEADER + BATCH_ROW * rows
+    return client.post(
+        "/agency/batch",
+        data={"file": (io.BytesIO(text.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_batch_spends_one_plan_creation_per_row(tmp_path):
+    """5 rows × 5 uploads a minute was 250 plans a minute: now each row counts as a plan."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_PLAN_CREATE": "10 per minute",
+            "WTF_CSRF_ENABLED": False,
+            "PLAN_TIME_LIMIT": 0.05,
+        }
+    )
+    client = app.test_client()
+    assert _batch(client, 6).status_code == 302
+    refused = _batch(client, 5)  # 6 + 5 > 10
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "split the file" in visible(refused.get_data(as_text=True))
+    assert _batch(client, 4).status_code == 302  # exactly the 10
+    assert client.post("/api/v1/plans", json=PLAN).status_code == 429  # the API's bucket too

@@ -177,11 +177,12 @@ def test_crossing_page_gives_each_source_as_a_link_with_the_readers_date(client)
     html = client.get(
         "/crossing?from=blagoveshchensk&date=2026-07-15&nationality=RU&lang=ru"
     ).get_data(as_text=True)
-    methods = re.findall(r'<div class="method">(.*?)</div>', html, flags=re.DOTALL)
-    assert methods
-    for method in methods:
-        assert '<a href="https://' in method
-        assert re.search(r"\(<time datetime=\"\d{4}-\d\d-\d\d\">\d{1,2} [а-я]+\.? \d{4}", method)
+    # sources are listed once per mode, collapsed (<details>), each link with its check date
+    boxes = re.findall(r'<details class="sources-box">(.*?)</details>', html, flags=re.DOTALL)
+    assert boxes
+    for box in boxes:
+        assert '<a href="https://' in box
+        assert re.search(r"\(<time datetime=\"\d{4}-\d\d-\d\d\">\d{1,2} [а-я]+\.? \d{4}", box)
 
 
 def test_about_data_names_the_rate_by_its_link_not_an_english_note(client):

@@ -25,7 +25,7 @@ def _app(db):
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{db}",
-            "PLAN_TIME_LIMIT": 0.1,
+            "PLAN_TIME_LIMIT": 60,
         }
     )
 

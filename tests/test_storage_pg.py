@@ -29,7 +29,7 @@ def db_url(request, tmp_path):
 @pytest.fixture()
 def api(db_url):
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": db_url, "PLAN_TIME_LIMIT": 0.05}
+        {"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": db_url, "PLAN_TIME_LIMIT": 60}
     )
     yield app
     app.extensions["plan_store"].engine.dispose()

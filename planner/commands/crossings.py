@@ -22,6 +22,7 @@ from planner.crossing import (
     crossing_options,
     load_crossing_data,
     normalize_nationality,
+    sources_by_url,
 )
 from planner.messages import CITY_LABELS, number_text, render
 from planner.serialize import answer_to_json
@@ -47,8 +48,11 @@ def _fare(option: CrossingOption, _: Gettext, lang: str = "en") -> str:
     }
 
 
-def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> str:
-    """The answer as plain text in *lang*: one block per option, then the deadline and reasons."""
+def render_text(
+    answer: CrossingAnswer, lang: str = "en", _: Gettext = str, *, sources: bool = False
+) -> str:
+    """The answer as plain text in *lang*: one block per option, then the deadline and reasons;
+    each option's sources (about 30 lines each) only when *sources* is asked for."""
 
     def city(code: str) -> str:
         return _(CITY_LABELS[code])
@@ -99,7 +103,7 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
             # the link and its date: `supports` is the editors' English (--json keeps it)
             + _("source: %(url)s (checked %(checked)s)")
             % {"url": s.url, "checked": s.checked.isoformat()}
-            for s in option.sources
+            for s in (sources_by_url(option.sources) if sources else ())
         ]
     lines.append("")
     if answer.last_return is not None:
@@ -111,7 +115,7 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
                 "zone": answer.last_return.tzinfo,
             }
         )
-    else:
+    elif answer.options:  # with no way out, a way back is not the question
         lines.append(
             _("No crossing back from %(city)s that day.") % {"city": city(answer.direction_to)}
         )
@@ -133,6 +137,12 @@ def render_text(answer: CrossingAnswer, lang: str = "en", _: Gettext = str) -> s
 )
 @click.option("--visa", "visas", multiple=True, help="country you hold a visa for (CN or RU)")
 @click.option(
+    "--sources",
+    "show_sources",
+    is_flag=True,
+    help="list each option's sources in the text (the JSON always has them)",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option(
@@ -150,6 +160,7 @@ def command(
     limit: int,
     until: str | None,
     visas: tuple[str, ...],
+    show_sources: bool,
     fmt: str,
     lang: str,
 ) -> None:
@@ -182,4 +193,4 @@ def command(
         payload = answer_to_json(answer, lambda message: render(message, _, lang))
         click.echo(terminal_json(json.dumps(payload, ensure_ascii=False, indent=2)))
     else:
-        click.echo(terminal_text(render_text(answer, lang, _)))
+        click.echo(terminal_text(render_text(answer, lang, _, sources=show_sources)))

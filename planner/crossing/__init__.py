@@ -20,6 +20,7 @@ from planner.crossing.entry import (
     normalize_nationality,
     require_nationality,
     rules_for,
+    sources_by_url,
 )
 from planner.crossing.facts import (
     CITY_NAMES,
@@ -59,6 +60,7 @@ from planner.crossing.options import (
     last_safe_return,
     options_on_day,
 )
+from planner.crossing.seasons import ModeSeason, season_overview
 
 __all__ = [
     "BASE_RULE_ID",
@@ -105,7 +107,10 @@ __all__ = [
     "needs_review",
     "normalize_nationality",
     "options_on_day",
+    "ModeSeason",
+    "season_overview",
     "parse_crossing_data",
     "require_nationality",
     "rules_for",
+    "sources_by_url",
 ]

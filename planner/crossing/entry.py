@@ -63,6 +63,16 @@ def unique_sources(groups: Iterable[Iterable[Source]]) -> tuple[Source, ...]:
     return tuple(seen.values())
 
 
+def sources_by_url(sources: Iterable[Source]) -> tuple[Source, ...]:
+    """Each link once (several facts cite the same page for different things), with its latest
+    check date, in first-seen order: what a reader is shown (the JSON keeps every source)."""
+    latest: dict[str, Source] = {}
+    for source in sources:
+        if source.url not in latest or source.checked > latest[source.url].checked:
+            latest[source.url] = source
+    return tuple(latest.values())
+
+
 REVIEW_DAYS = 90  # a rule last checked longer ago than this is shown with "verify before travel"
 
 

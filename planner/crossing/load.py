@@ -336,7 +336,12 @@ def load_crossing_data(path: Path | str | None = None) -> CrossingData:
         raise CrossingDataError([f"{path}: cannot read ({exc.strerror})"]) from None
     except json.JSONDecodeError as exc:
         raise CrossingDataError([f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})"]) from None
-    data = parse_crossing_data(raw, str(path))
+    except RecursionError:  # "[[[[…" thousands deep: a clean problem, not a traceback
+        raise CrossingDataError([f"{path}: invalid JSON (nested too deeply)"]) from None
+    try:
+        data = parse_crossing_data(raw, str(path))
+    except RecursionError:
+        raise CrossingDataError([f"{path}: a value is nested too deeply"]) from None
     with _cache_lock:
         _cache[key] = data
     return data

@@ -469,7 +469,7 @@ def crossing_options(
     permits = tuple(require_nationality(c, "visa country") for c in entry_permits)
     data = data or load_crossing_data()
     to = other_city(frm)
-    dep_zone, arr_zone = city_zone(frm), city_zone(to)
+    dep_zone = city_zone(frm)
     start_local = after.astimezone(dep_zone)
     if until is None:
         until = datetime.combine(start_local.date() + timedelta(days=2), time(0), tzinfo=dep_zone)
@@ -532,8 +532,9 @@ def crossing_options(
             option = _with_warning(option, Message("arrives_after_last_return", params))
         checked.append(option)
 
-    trip_day = checked[0].arrive.date() if checked else after.astimezone(arr_zone).date()
-    last_return = return_deadline(trip_day)
+    # The deadline to come back is that of the day of arrival; with no way out there is no
+    # arrival, and a return time would contradict "no crossing" (the return side may run).
+    last_return = return_deadline(checked[0].arrive.date()) if checked else None
     if not checked:
         params = {
             "city": frm,

@@ -187,18 +187,50 @@ def _solve_once(
     at most MUST_SEE_RETRIES times: a free day is better than a dropped must-see."""
     avoid: dict[str, set[int]] = {}
     outcome = None
+    every_day = {spec.index for spec in variant.specs}
     for _retry in range(MUST_SEE_RETRIES + 1):
         outcome = _solve_avoiding(
             req, builder, variant, clusters, budget, cap, seed, rates, meal_spots, avoid
         )
         if outcome is None:
             return None
-        late = _must_sees_dropped(req, outcome)
-        if not late or all(day in avoid.get(pid, ()) for pid, day in late):
+        late = [
+            (pid, day)
+            for pid, day in _must_sees_dropped(req, outcome)
+            if day not in avoid.get(pid, ())
+        ]
+        # An excursion not worth its ride (a 20-minute pavilion 50 minutes out of town):
+        # its places are left out, and the search tries again without them.
+        wasted = [p for p in _wasted_excursions(req, builder, outcome, clusters) if p not in avoid]
+        if not late and not wasted:
             break
         for pid, day in late:
             avoid.setdefault(pid, set()).add(day)
+        for pid in wasted:
+            avoid[pid] = set(every_day)
     return outcome
+
+
+def _wasted_excursions(
+    req: TripRequest, builder: Builder, outcome: Outcome, clusters: list[list[Attraction]]
+) -> list[str]:
+    """The places of far excursions whose minutes of sights are fewer than the minutes of
+    riding there and back (no must-see or kept stop among them)."""
+    dec, must = outcome.decoded, set(req.must_see)
+    minutes: dict[str, float] = {}
+    for day in dec.days:
+        for stop in day.stops:
+            minutes[stop.attraction.id] = (stop.depart - stop.arrive).total_seconds()
+    out: list[str] = []
+    for group in clusters:
+        seen = [p for p in group if p.id in minutes]
+        if not seen or any(p.id in must for p in group):
+            continue
+        city = group[0].city
+        ride = 2 * builder.seconds(city, CITY_CENTRES[city], seen[0].location)
+        if sum(minutes[p.id] for p in seen) < ride:
+            out.extend(p.id for p in group)
+    return out
 
 
 def _must_sees_dropped(req: TripRequest, outcome: Outcome) -> list[tuple[str, int]]:
@@ -246,7 +278,8 @@ def _solve_avoiding(
     result = solve(built.instance, stop, seed)
     if not check(built.instance, result.routes).feasible:
         return None
-    routes = tighten(built.instance, result.routes, _free_first_wait(built))
+    meals = {i for i, node in enumerate(built.nodes) if node.kind == "meal"}
+    routes = tighten(built.instance, result.routes, _free_first_wait(built), meals=meals)
     if req.stop_order:  # the traveller's order of a day's stops, if it holds
         routes = ordered_routes(built, routes, req.stop_order)
         if not check(built.instance, routes).feasible:
@@ -336,7 +369,7 @@ def plan_trip(
     catalogue: Catalogue | None = None,
     time_limit: float = 2.0,
     seed: int | None = None,
-    budget: WorkBudget = DEFAULT_BUDGET,
+    budget: WorkBudget | None = None,
 ) -> Itinerary:
     """Plan the trip: choose, order and time the visits, meals and crossings of each day.
 
@@ -351,6 +384,7 @@ def plan_trip(
     req = validate_request(req, cat)
     if seed is None:
         seed = request_seed(req)
+    budget = budget or DEFAULT_BUDGET  # read at the call: a test session may set a smaller one
     capped = False
 
     def cap() -> float:

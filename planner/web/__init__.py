@@ -35,7 +35,13 @@ def _check_data(app: Flask) -> None:
 
 def _check_numbers(app: Flask) -> None:
     """Refuse at start-up, by name, a setting that is not a positive number (not at a request)."""
-    for key in ("PLAN_TIME_LIMIT", "BATCH_KEEP_DAYS"):
+    for key in (
+        "PLAN_TIME_LIMIT",
+        "BATCH_KEEP_DAYS",
+        "JOB_STALE_SECONDS",
+        "PDF_CACHE_MB",
+        "PDF_CACHE_DAYS",
+    ):
         value = app.config[key]
         try:
             number = float(value)
@@ -44,6 +50,60 @@ def _check_numbers(app: Flask) -> None:
         if not (0 < number < float("inf")) or isinstance(value, bool):
             raise RuntimeError(f"PLANNER_{key} must be a positive number, not {value!r}")
         app.config[key] = number
+    revisions = app.config["MAX_REVISIONS"]
+    if isinstance(revisions, bool) or str(revisions).strip() not in {
+        str(n) for n in range(2, 1001)
+    }:
+        raise RuntimeError(
+            f"PLANNER_MAX_REVISIONS must be a whole number from 2 to 1000, not {revisions!r}"
+        )
+    app.config["MAX_REVISIONS"] = int(str(revisions).strip())
+
+
+# The hosts `make run` serves (and the test client's): any other Host header is a 400 unless
+# PLANNER_TRUSTED_HOSTS names it, so no page, QR code or file carries a Host a client made up.
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
+
+def _trust_hosts(app: Flask) -> None:
+    """TRUSTED_HOSTS: the setting (a list, or a comma-separated string; `*` trusts any Host),
+    else the local hosts; the host of PLANNER_PUBLIC_URL is always trusted."""
+    from urllib.parse import urlsplit
+
+    public = str(app.config.get("PUBLIC_URL") or "").strip()
+    public_host = ""
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise RuntimeError(
+                f"PLANNER_PUBLIC_URL must be an http(s) URL such as https://plan.example.org, "
+                f"not {public!r}"
+            )
+        public_host = parts.hostname
+        app.config["PUBLIC_URL"] = public.rstrip("/")
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        # PLANNER_TRUSTED_HOSTS='["plan.example.org"]' (JSON) or a comma-separated string.
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    if hosts == ["*"]:
+        app.config["TRUSTED_HOSTS"] = None
+        return
+    hosts = list(hosts) if hosts else list(LOCAL_HOSTS)
+    if public_host and public_host not in hosts:
+        hosts.append(public_host)
+    app.config["TRUSTED_HOSTS"] = hosts
+
+
+def _check_admin_token(app: Flask) -> None:
+    """A guessable admin token is refused at start-up (unset: the admin pages are off)."""
+    from planner.web.agency import MIN_ADMIN_TOKEN
+
+    token = app.config.get("ADMIN_TOKEN")
+    if token and len(str(token)) < MIN_ADMIN_TOKEN:
+        raise RuntimeError(
+            f"PLANNER_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN} characters "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')"
+        )
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -70,6 +130,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="en",
         BATCH_KEEP_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
+        # The job queue (planner/web/jobs.py): SQLite in instance/ unless a redis:// URL.
+        QUEUE_URL="",
+        JOB_STALE_SECONDS=300,  # a batch untouched this long lost its consumer: resumed
+        PDF_CACHE_MB=200,
+        PDF_CACHE_DAYS=7,
+        MAX_REVISIONS=20,  # revisions kept per plan: the first and the newest 19
         PLAN_TIME_LIMIT=2.0,  # a cap on the wall time of a plan (the search runs on a work budget)
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour
@@ -85,15 +151,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    if isinstance(app.config.get("TRUSTED_HOSTS"), str):
-        # PLANNER_TRUSTED_HOSTS='["plan.example.org"]' (JSON) or a comma-separated string.
-        app.config["TRUSTED_HOSTS"] = [
-            h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()
-        ]
+    _trust_hosts(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
     _check_numbers(app)
+    _check_admin_token(app)
 
     # Flask 3 ignores JSON_SORT_KEYS; the provider keeps the documented key order.
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -107,6 +170,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         field,
         i18n,
+        jobs,
+        offline,
         openapi,
         pages,
         plan_outputs,
@@ -120,6 +185,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     plan_store.init_app(app)
+    jobs.configure(app)  # the job queue: batches and PDFs (immediate under TESTING)
     csrf = CSRFProtect(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(plan_pages.bp)
@@ -129,6 +195,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     agency.init_app(app)
     app.register_blueprint(field.bp)  # positions from the field (agency admin)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(offline.bp)  # the web app's manifest and service worker
     # The API authenticates writes with a token header, never a cookie: no CSRF to guard.
     csrf.exempt(api.bp)
     csrf.exempt(plans_api.bp)

@@ -3,8 +3,9 @@ group logistics. A thin adapter over planner/agency.py and planner/batch.py.
 
 The admin pages are open only with PLANNER_ADMIN_TOKEN set: the token is typed once, compared
 in constant time, and the session keeps its SHA-256 (changing the setting signs everyone out).
-Batch jobs run one at a time in a background thread; their status is a JSON endpoint that a
-small static script polls, and the result is a zip to download.
+Batch jobs run on the job queue (planner/web/jobs.py), in a consumer process, not in the web
+worker; their status is a JSON endpoint that a small static script polls, and the result is a
+zip to download.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import io
-import threading
-import zipfile
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,6 +23,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -36,29 +35,34 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_scopes, trip_dates
-from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows, run_batch
+from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
-from planner.plans import Planner
 from planner.requests import FIELD_MESSAGES, FieldError
 from planner.storage import UnknownPlan
 from planner.textsafe import user_text
 from planner.timeutil import CITIES, HEIHE_TZ
-from planner.web import data
+from planner.web import jobs
 from planner.web.i18n import current_lang
-from planner.web.plan_outputs import plan_files
 from planner.web.plan_store import store
+from planner.web.security import spend_plan_creations
 
 bp = Blueprint("agency", __name__)
 api = Blueprint("agency_api", __name__, url_prefix="/api/v1")
 
 ADMIN_KEY = "agency_admin"
+ADMIN_NONCE = "agency_admin_nonce"  # names a stored session: logout deletes it
+ADMIN_SESSION = timedelta(hours=12)  # a sign-in lasts this long at most
+MIN_ADMIN_TOKEN = 16  # characters; create_app refuses a shorter PLANNER_ADMIN_TOKEN
 DISABLED = N_(
     "The agency administration is disabled: set PLANNER_ADMIN_TOKEN in the server's "
     "environment to enable it."
 )
+BATCH_OVER_LIMIT = N_(
+    "Each row of a batch counts as one new plan, and %(rows)s more plans would exceed this "
+    "client's limit. Try again in about %(minutes)s minute(s), or split the file."
+)
 EFFECT_LABELS = {"info": N_("shown only"), "suspended": N_("suspended: no departures")}
-_batch_lock = threading.Lock()  # one batch at a time: the planner is CPU-bound
 
 
 # --------------------------------------------------------------------------- admin token
@@ -74,10 +78,17 @@ def _digest(token: str) -> str:
 
 
 def is_admin() -> bool:
+    """The session carries the digest of the configured token and a nonce still stored (not
+    logged out, not expired): a cookie copied before logout opens nothing."""
     configured = _configured()
     if configured is None:
         return False
-    return hmac.compare_digest(session.get(ADMIN_KEY, ""), _digest(configured))
+    if not hmac.compare_digest(session.get(ADMIN_KEY, ""), _digest(configured)):
+        return False
+    if "agency_admin_ok" not in g:
+        nonce = str(session.get(ADMIN_NONCE, ""))
+        g.agency_admin_ok = store().agency.admin_session_open(nonce, ADMIN_SESSION)
+    return bool(g.agency_admin_ok)
 
 
 def admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
@@ -99,6 +110,7 @@ def login():  # noqa: ANN201
         flash(_("That is not the admin token."), "error")
         return render_template("agency/login.html"), 403
     session[ADMIN_KEY] = _digest(configured)
+    session[ADMIN_NONCE] = store().agency.open_admin_session(ADMIN_SESSION)
     return redirect(_next_admin_page())
 
 
@@ -112,6 +124,9 @@ def _next_admin_page() -> str:
 
 @bp.post("/agency/logout")
 def logout():  # noqa: ANN201
+    nonce = session.pop(ADMIN_NONCE, None)
+    if nonce:
+        store().agency.close_admin_session(str(nonce))  # revoked for every copy of the cookie
     session.pop(ADMIN_KEY, None)
     return redirect(url_for("agency.notices"))
 
@@ -338,55 +353,6 @@ def agency_fields(form: MultiDict, cat: Catalogue, errors: list[FieldError]) -> 
 # --------------------------------------------------------------------------- batch
 
 
-def _run_job(
-    app: Flask, job_id: str, text: str, lang: str, base_url: str = "http://localhost/"
-) -> None:
-    from babel.support import Translations
-
-    from planner.commands.plan import TRANSLATIONS
-
-    gettext = Translations.load(str(TRANSLATIONS), [lang]).gettext
-    agency_store = app.extensions["plan_store"].agency
-    planner = Planner(
-        app.extensions["plan_store"], data_catalogue(app), app.config["PLAN_TIME_LIMIT"]
-    )
-    with _batch_lock:
-        agency_store.update_job(job_id, status="running")
-        buffer = io.BytesIO()
-        rows: list[dict[str, Any]] = []
-        try:
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-
-                def progress(index: int, result: Any) -> None:
-                    rows.append(result.as_json())
-                    failed = sum(1 for r in rows if not r["ok"])
-                    agency_store.update_job(job_id, done=index, failed=failed, report=rows)
-
-                def outputs(plan: Any) -> dict[str, bytes]:
-                    with app.test_request_context(base_url=base_url):
-                        return plan_files(plan)
-
-                report = run_batch(
-                    text, planner, archive.writestr, progress, gettext, outputs=outputs, lang=lang
-                )
-        except Exception:  # noqa: BLE001 - the job says it failed; the reason is not the user's
-            app.logger.exception("batch job %s failed", job_id)
-            agency_store.update_job(job_id, status="failed", report=rows)
-            return
-        agency_store.update_job(
-            job_id,
-            status="done",
-            failed=report.failed,
-            report=report.as_json()["rows"],
-            archive=buffer.getvalue(),
-        )
-
-
-def data_catalogue(app: Flask) -> Catalogue:
-    with app.app_context():
-        return data.catalogue()
-
-
 @bp.get("/agency/batch")
 def batch_form():  # noqa: ANN201
     return render_template("agency/batch.html", max_rows=MAX_ROWS, problem="")
@@ -407,16 +373,15 @@ def batch_upload():  # noqa: ANN201
     except BatchFileInvalid as exc:
         problem = _("The file cannot be read: %(reason)s") % {"reason": exc.text(_)}
         return render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem), 400
+    wait = spend_plan_creations(total)
+    if wait is not None:
+        problem = _(BATCH_OVER_LIMIT) % {"rows": total, "minutes": max(1, round(wait / 60))}
+        page = render_template("agency/batch.html", max_rows=MAX_ROWS, problem=problem)
+        return page, 429, {"Retry-After": str(wait)}
     keep = timedelta(days=float(current_app.config["BATCH_KEEP_DAYS"]))
     store().agency.purge_jobs(keep)  # old jobs go as new ones come: no scheduler needed
-    job_id = store().agency.create_job(total)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    worker = threading.Thread(
-        target=_run_job, args=(app, job_id, text, current_lang(), request.url_root), daemon=True
-    )
-    worker.start()
-    if app.config.get("BATCH_WAIT"):  # tests: finish before answering
-        worker.join()
+    job_id = store().agency.create_job(total, text, current_lang(), request.url_root)
+    jobs.enqueue_batch(job_id)  # a consumer plans it (under TESTING: before this returns)
     return redirect(url_for("agency.batch_job", job_id=job_id))
 
 
@@ -444,7 +409,10 @@ def batch_status(job_id: str):  # noqa: ANN201
                 "total": job.total,
                 "done": job.done,
                 "failed": job.failed,
-                "rows": job.report,
+                "rows": [
+                    {k: v for k, v in row.items() if k != "sealed_token"} for row in job.report
+                ],
+                "message": job.message,
                 "download": (
                     url_for("agency.batch_download", job_id=job.id) if job.has_archive else None
                 ),

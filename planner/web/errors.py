@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from planner.errors import DataProblems
+from planner.messages import N_
 
 
 class ApiError(Exception):
@@ -30,6 +31,35 @@ def envelope(message: str, status: int, errors: list[Any] | None = None):  # noq
     return jsonify(body), status
 
 
+STORAGE_FULL = N_(
+    "The server cannot save anything at the moment (its disk is full or read-only). Saved "
+    "plans can still be read; please try again later."
+)
+# What SQLite, PostgreSQL and the OS say when the disk is full or mounted read-only.
+_CANNOT_WRITE = (
+    "readonly database",
+    "read-only",
+    "database or disk is full",
+    "disk i/o error",
+    "no space left",
+    "could not extend file",
+    "disk full",
+)
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Is *exc* a full or read-only disk (database, queue or PDF cache), not a bug?"""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+        return True
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    name = type(exc).__name__
+    return name in ("OperationalError", "DiskFull", "ReadOnlySqlTransaction") and any(
+        part in text for part in _CANNOT_WRITE
+    )
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):  # noqa: ANN202
@@ -43,6 +73,17 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError):  # noqa: ANN202
         message = _("This form has expired. Go back, reload the page and try again.")
         return render_template("error.html", status=400, message=message), 400
+
+    from werkzeug.exceptions import SecurityError
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):  # noqa: ANN202
+        # A Host header outside TRUSTED_HOSTS: no URL can be built on it, so no page either.
+        return Response(
+            "400 Bad Request: this server does not answer for that host name.\n",
+            400,
+            mimetype="text/plain",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202
@@ -87,6 +128,19 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # noqa: ANN202
+        if cannot_write(exc):
+            # A full or read-only disk (or database volume): the operator's log says which;
+            # the client is told to come back, reads go on working.
+            app.logger.error("storage cannot be written: %s", exc)
+            message = _(STORAGE_FULL)
+            if wants_json():
+                response, _status = envelope("the server cannot save at the moment", 503)
+            else:
+                response = app.make_response(
+                    (render_template("error.html", status=503, message=message), 503)
+                )
+            response.headers["Retry-After"] = "300"
+            return response, 503
         app.logger.exception("unhandled error")
         message = _("Something went wrong on our side. Your saved data is safe.")
         if wants_json():

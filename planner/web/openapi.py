@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from planner import __version__
+from planner.crossing.entry import ISO_ALPHA2
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -37,8 +38,9 @@ ERRORS = {
     "409": "A stale `version`: read the plan again",
     "413": "A body over 256 kB",
     "422": "A valid request that cannot be planned",
-    "429": "Too many plan creations from this client: wait and retry",
-    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured",
+    "429": "Too many requests of this kind from this client: wait (Retry-After) and retry",
+    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured, or the "
+    "disk cannot be written at the moment (Retry-After)",
 }
 
 
@@ -52,6 +54,17 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _errors(*codes: str) -> dict[str, Any]:
     return {code: {"$ref": f"#/components/responses/E{code}"} for code in codes}
+
+
+# A whole-number query parameter as the code reads it: at least 1, at most nine digits.
+_WHOLE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 999_999_999}
+
+
+# The years the crossing model answers for (a date-time outside them is a 400).
+_YEARS = r"^(19[7-9][0-9]|20[0-9][0-9]|2100)-"
+# A comma-separated list of ISO 3166-1 alpha-2 codes (the crossings' `visa`), or nothing.
+_CODE = "(?:" + "|".join(sorted(ISO_ALPHA2)) + ")"
+_CODE_LIST = f"^(?:{_CODE}(?:,{_CODE})*)?$"
 
 
 def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):  # noqa: ANN202
@@ -112,9 +125,11 @@ def _paths() -> dict[str, Any]:
                 "summary": "The catalogue as a GeoJSON FeatureCollection, optionally filtered",
                 "operationId": "listAttractions",
                 "parameters": [
-                    _query("city", {"type": "string", "enum": CITIES}, "city"),
-                    _query("group", {"type": "string", "enum": GROUPS}, "group"),
-                    _query("kind", {"type": "string", "enum": KINDS}, "kind"),
+                    _query("city", {"type": "string", "enum": [*CITIES, ""]}, "city (empty: any)"),
+                    _query(
+                        "group", {"type": "string", "enum": [*GROUPS, ""]}, "group (empty: any)"
+                    ),
+                    _query("kind", {"type": "string", "enum": [*KINDS, ""]}, "kind (empty: any)"),
                     _query("q", {"type": "string"}, "text in any of the three names"),
                 ],
                 "responses": {
@@ -142,19 +157,23 @@ def _paths() -> dict[str, Any]:
                     _query("from", {"type": "string", "enum": CITIES}, "city", True),
                     _query(
                         "after",
-                        {"type": "string", "format": "date-time"},
-                        "ISO 8601 with offset",
+                        {"type": "string", "format": "date-time", "pattern": _YEARS},
+                        "ISO 8601 with offset, 1970 to 2100",
                         True,
                     ),
                     _query(
                         "nationality",
-                        {"type": "string", "minLength": 2, "maxLength": 2},
-                        "ISO 3166-1 alpha-2",
+                        {"type": "string", "enum": sorted(ISO_ALPHA2)},
+                        "ISO 3166-1 alpha-2 (any case)",
                         True,
                     ),
-                    _query("limit", {"type": "integer", "default": 10}, "options at most"),
-                    _query("party", {"type": "integer", "default": 1}, "party size"),
-                    _query("visa", {"type": "string"}, "comma-separated visa countries"),
+                    _query("limit", _WHOLE | {"default": 10}, "options at most"),
+                    _query("party", _WHOLE | {"default": 1}, "party size"),
+                    _query(
+                        "visa",
+                        {"type": "string", "pattern": _CODE_LIST},
+                        "comma-separated visa countries (ISO 3166-1 alpha-2)",
+                    ),
                     LANG,
                 ],
                 "responses": {
@@ -170,8 +189,8 @@ def _paths() -> dict[str, Any]:
                 "parameters": [
                     _query(
                         "q",
-                        {"type": "string", "minLength": 1, "maxLength": 200},
-                        "the address, any script",
+                        {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+                        "the address, any script (blank is refused)",
                         True,
                     ),
                     _query("city", {"type": "string", "enum": CITIES}, "only this city's bank"),
@@ -202,7 +221,7 @@ def _paths() -> dict[str, Any]:
                         },
                         "Candidates, best first (WGS-84), each with the city whose bank it is on",
                     ),
-                    **_errors("400", "503"),
+                    **_errors("400", "429", "503"),
                 },
             }
         },
@@ -249,7 +268,7 @@ def _paths() -> dict[str, Any]:
                 },
                 "responses": {
                     "200": plan_answer,
-                    **_errors("400", "403", "404", "409", "413", "422", "503"),
+                    **_errors("400", "403", "404", "409", "413", "422", "429", "503"),
                 },
             },
         },
@@ -282,7 +301,10 @@ def _paths() -> dict[str, Any]:
                 "security": TOKEN,
                 "parameters": [PLAN_ID, NUMBER, LANG],
                 "requestBody": body_version,
-                "responses": {"200": plan_answer, **_errors("400", "403", "404", "409", "413")},
+                "responses": {
+                    "200": plan_answer,
+                    **_errors("400", "403", "404", "409", "413", "429", "503"),
+                },
             }
         },
         "/api/v1/notices": {
@@ -308,7 +330,7 @@ def _paths() -> dict[str, Any]:
                 "parameters": [_path("job_id", {"type": "string", "maxLength": 64})],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "job"]}, "The job"),
-                    **_errors("404"),
+                    **_errors("404", "429"),
                 },
             }
         },

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import folium
+from babel import Locale
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -14,11 +15,12 @@ from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
 from planner.data_health import DOMAIN_GRADES, GRADES, data_health
 from planner.hours_text import hours_in_words, when_in_words
-from planner.messages import N_, render
+from planner.messages import N_, country_name, moment_text, render
 from planner.timeutil import FIRST_YEAR, LAST_YEAR, city_zone, require_in_range
 from planner.travel import exchange_rate
 from planner.web import data
 from planner.web.cache import cached_map
+from planner.web.crossing_view import crossing_view
 from planner.web.i18n import current_lang
 from planner.web.labels import (
     CITY_LABELS,
@@ -30,8 +32,13 @@ from planner.web.labels import (
     plain,
     position_label,
 )
+from planner.web.plan_form import country_choices
 
 bp = Blueprint("pages", __name__)
+
+# Where a reader of each language most likely starts, and their passport (English: as before).
+START_CITY = {"ru": "blagoveshchensk", "zh": "heihe"}
+PASSPORT = {"ru": "RU", "zh": "CN"}
 
 BAD_DAY = N_(
     "%(date)s is not a valid date or is out of range: give a day as YYYY-MM-DD between "
@@ -89,7 +96,10 @@ def attractions():  # noqa: ANN201
         )
         return _map_view(fmap)
 
-    key = (lang, filters.city, filters.group, filters.kind, filters.q)
+    # The map is a function of the places shown (and the language), not of how the query was
+    # typed: `q=E`, `q=e` and `q=%20e` share one entry, and any filter that finds the same
+    # places draws no second map.
+    key = (lang, tuple(p.id for p in places))
     return render_template(
         "attractions.html",
         places=places,
@@ -142,12 +152,21 @@ def attraction(attraction_id: str):  # noqa: ANN201
     )
 
 
+def month_labels(lang: str) -> list[tuple[str, str]]:
+    """(short, full) month names for a 12-cell strip: 'J'/'January', 'Я'/'январь', '1月'/'一月'."""
+    months = Locale.parse(lang).months
+    short = months["stand-alone"]["abbreviated" if lang == "zh" else "narrow"]
+    full = months["stand-alone"]["wide"]
+    return [(short[m], full[m]) for m in range(1, 13)]
+
+
 @bp.get("/crossing")
 def crossing_page():  # noqa: ANN201
     """A day's crossing options, on a map of the crossing points, with their sources."""
     args = request.args
-    direction = args.get("from", "heihe")
-    typed = args.get("nationality") or "CN"
+    lang = current_lang()
+    direction = args.get("from") or START_CITY.get(lang, "heihe")
+    typed = args.get("nationality") or PASSPORT.get(lang, "CN")
     nationality = typed.strip().upper()
     error = None
     answer = None
@@ -215,9 +234,17 @@ def crossing_page():  # noqa: ANN201
             ).add_to(fmap)
         return _map_view(fmap)
 
+    view = crossing_view(answer, _, lang) if answer is not None else None
+    year = day.year if answer is not None else datetime.now(city_zone(direction)).year
     page = render_template(
         "crossing.html",
         answer=answer,
+        view=view,
+        seasons=crossing.season_overview(year, data_),
+        season_year=year,
+        month_names=month_labels(lang),
+        countries=country_choices(lang),
+        country_name=lambda code: country_name(code, lang),
         error=error,
         direction=direction,
         nationality=nationality,
@@ -228,7 +255,12 @@ def crossing_page():  # noqa: ANN201
         points=[p for p in data_.points.values()],
         map=cached_map("crossing", (current_lang(),), build),
         city_labels=CITY_LABELS,
-        say=lambda message: render(message, _, current_lang()),
+        say=lambda message: render(message, _, lang, dates=True),
+        last_return=(
+            moment_text(answer.last_return, answer.direction_to, _, lang)
+            if answer is not None and answer.last_return is not None
+            else None
+        ),
         rules=rules,
         base_row=base_row,
         review_days=crossing.REVIEW_DAYS,

@@ -15,6 +15,7 @@ from babel import Locale
 from werkzeug.datastructures import MultiDict
 
 from planner.catalogue import Catalogue
+from planner.crossing import ISO_ALPHA2
 from planner.geo import amur_bank, gcj02_to_wgs84, out_of_china
 from planner.geocoding import city_of_point
 from planner.maps import TWIN_CITIES_CENTER, TileConfig, new_map
@@ -116,8 +117,11 @@ def place_choices(cat: Catalogue, lang: str, kinds: tuple[str, ...]) -> list[Cho
 
 
 def country_choices(lang: str) -> list[Choice]:
+    """Passport and visa countries named in *lang*: Babel's territories that are ISO 3166-1
+    countries (the codes the API accepts), so no pseudo-locale ('Pseudo-Accents'), union
+    ('European Union', 'United Nations') or region; the common ones first."""
     names = Locale.parse(lang).territories
-    codes = [code for code in names if len(code) == 2 and code.isalpha() and code != "ZZ"]
+    codes = [code for code in names if code in ISO_ALPHA2]
     common = [Choice(c, names.get(c, c)) for c in COMMON_COUNTRIES]
     rest = sorted(
         (Choice(c, names[c]) for c in codes if c not in COMMON_COUNTRIES),

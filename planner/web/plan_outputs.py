@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -36,6 +36,7 @@ from planner.web.plan_view import (
     quiet_doc,
 )
 from planner.web.plan_view import names as local_names
+from planner.web.security import external_url
 
 bp = Blueprint("plan_outputs", __name__)
 
@@ -83,7 +84,7 @@ def _info(plan: Plan, lang: str) -> exports.PlanInfo:
         lang=lang,
         updated_at=plan.updated_at,
         day_notes=tuple(str(n) for n in plan.current.request.get("day_notes") or ()),
-        url=url_for("plan_pages.show_plan", plan_id=plan.id, _external=True),
+        url=external_url("plan_pages.show_plan", plan_id=plan.id),
     )
 
 
@@ -101,8 +102,17 @@ def _export(plan_id: str, fmt: str) -> Response:
 def plan_files(plan: Plan) -> dict[str, bytes]:
     """A stored plan's printable PDF and its exports, in the plan's language (for a batch).
     Needs an app context (templates, translations)."""
+    from flask import current_app
+
+    from planner.web import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     lang = str(plan.current.request.get("lang") or "en")
-    files = {"plan.pdf": printing.pdf_from_html(print_html(plan, lang, for_pdf=True))}
+    base_url = request.url_root
+    path = jobs.cached_pdf(app, plan, lang, base_url) or jobs.render_pdf(
+        app, plan.id, lang, base_url
+    )
+    files = {"plan.pdf": path.read_bytes()}
     with force_locale(lang):
         info = _info(plan, lang)
         for fmt in ("gpx", "ics", "kml", "geojson"):
@@ -178,7 +188,10 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 continue
             seen.add(pid)
             place = cat.get(pid)
-            url = url_for("pages.attraction", attraction_id=pid, _external=True)
+            url = external_url("pages.attraction", attraction_id=pid)
+            local = for_driver(place)
+            # The address is always on the card: without one, the point (the QR links the page).
+            where = place.address.strip() or f"{place.location.lat:.5f}, {place.location.lon:.5f}"
             cards.append(
                 {
                     "day": index + 1,
@@ -186,7 +199,10 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                     "city": place.city,
                     "city_name": city_name(place.city),
                     "address": place.address,
-                    "local": for_driver(place),
+                    "local": local,
+                    "where": where,
+                    "name_fit": printing.fit_step(local["name"] if local else place.name.en),
+                    "address_fit": printing.fit_step(where, "address"),
                     "hours": hours_in_words(place.opening_hours, _, lang) or "",
                     "qr": Markup(printing.qr_svg(url)),
                     "url": url,
@@ -267,7 +283,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             for k, item in enumerate(i for i in raw.get("items", []) if i.get("type") == "crossing")
         ]
         trip_warnings = all_warnings(doc, quiet)
-        share_url = url_for("plan_pages.show_plan", plan_id=plan.id, _external=True)
+        share_url = external_url("plan_pages.show_plan", plan_id=plan.id)
         return render_template(
             "print/plan.html",
             plan=plan,
@@ -306,10 +322,35 @@ def plan_print(plan_id: str) -> str:
     return print_html(plan, _lang(plan))
 
 
+# Shown while the PDF is being made; the page asks again after RETRY_SECONDS.
+RENDERING = N_("The PDF is being made. This page reloads by itself in a few seconds.")
+RETRY_SECONDS = 3
+
+
 @bp.get("/plans/<plan_id>.pdf")
 def plan_pdf(plan_id: str) -> Response:
+    """The cached PDF, or 202 while the job queue renders it (never rendered in the request)."""
+    from flask import current_app, g
+
+    from planner.web import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     plan = _plan(plan_id)
-    pdf = printing.pdf_from_html(print_html(plan, _lang(plan), for_pdf=True))
-    response = Response(pdf, mimetype="application/pdf")
+    lang = _lang(plan)
+    base_url = jobs.public_base_url(app, request.url_root)
+    path = jobs.cached_pdf(app, plan, lang, base_url)
+    if path is None:
+        g.pdf_render_queued = jobs.request_pdf(app, plan, lang, base_url)
+        path = jobs.cached_pdf(app, plan, lang, base_url)  # immediate mode: made already
+    if path is None:
+        with force_locale(lang):
+            body = render_template(
+                "print/pdf_pending.html", message=_(RENDERING), retry=RETRY_SECONDS
+            )
+        response = Response(body, status=202, mimetype="text/html")
+        g.retry_after = str(RETRY_SECONDS)  # kept over the rate limiter's window reset
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = Response(path.read_bytes(), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{_file_name(plan, "pdf")}"'
     return response

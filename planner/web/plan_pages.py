@@ -49,7 +49,7 @@ from planner.web.plan_form import (
 from planner.web.plan_labels import INTEREST_LABELS, PACE_LABELS, TRANSPORT_LABELS
 from planner.web.plan_store import store
 from planner.web.plan_view import all_warnings, build_days, left_out, left_out_groups, quiet_doc
-from planner.web.security import secure_cookies
+from planner.web.security import external_url, secure_cookies
 
 bp = Blueprint("plan_pages", __name__)
 
@@ -215,7 +215,7 @@ def _plan_page(plan_id: str, edit_link: str = ""):  # noqa: ANN202
         edit_link=edit_link,
         locked=locked,
         revisions=list(reversed(store().revisions(plan_id))),
-        share_url=url_for("plan_pages.show_plan", plan_id=plan_id, _external=True),
+        share_url=external_url("plan_pages.show_plan", plan_id=plan_id),
         pace_labels=PACE_LABELS,
         colours=DAY_COLOURS,
         day_stops=[[s["attraction_id"] for s in d["stops"]] for d in doc.get("days", [])],

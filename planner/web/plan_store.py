@@ -8,7 +8,9 @@ from planner.storage import PlanStore, open_store
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["plan_store"] = open_store(app.config["DATABASE_URL"])
+    app.extensions["plan_store"] = open_store(
+        app.config["DATABASE_URL"], int(app.config["MAX_REVISIONS"])
+    )
 
 
 def store() -> PlanStore:

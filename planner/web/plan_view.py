@@ -1,7 +1,8 @@
 """What the plan page shows, read from the stored plan JSON in the reader's language.
 
-Times are shown on the clock of the city where they happen, with the city named
-("10:00 Heihe (UTC+8)"); a crossing on both clocks. Nothing is planned or re-timed here.
+Times are shown on the clock of the city where they happen. A day says its clock once, in its
+heading ("Times on the Blagoveshchensk clock (UTC+9)"), and its stops and meals then show the
+bare time ("10:00"); a crossing shows both clocks, each named. Nothing is planned or re-timed here.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from planner.messages import (
 from planner.messages import leg_text as leg_words
 from planner.model import Attraction
 from planner.planning.notices import SKIP_CODES, TIGHT_CROSSING
-from planner.timeutil import other_city
+from planner.timeutil import city_zone, other_city
 from planner.trip import Notice
 from planner.web.collation import name_key
 from planner.web.i18n import current_lang
@@ -52,6 +53,38 @@ def city_name(city: str) -> str:
 def clock(value: str | datetime, city: str) -> str:
     """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named."""
     return clock_text(value, city, _)
+
+
+def short_clock(value: str | datetime, city: str) -> str:
+    """'10:00': a moment on *city*'s clock, for a day whose heading names the clock."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{moment.astimezone(city_zone(city)):%H:%M}"
+
+
+def _utc_hours(moment: datetime, city: str) -> int:
+    return int(moment.astimezone(city_zone(city)).utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+
+
+def day_clock_note(day: dict[str, Any]) -> str:
+    """The day's clock, said once: the bank the day starts on, and the other bank's clock when
+    the day crosses the river (its times after a crossing are on the bank it arrives at)."""
+    moment = datetime.fromisoformat(day["end"])  # the offset of that day (none keeps DST now)
+    first = day["city_start"]
+    crossings = [i for i in day.get("items", []) if i.get("type") == "crossing"]
+    if crossings:
+        first = crossings[0]["direction_from"]
+    params = {"city": city_name(first), "hours": _utc_hours(moment, first)}
+    if not crossings:
+        return _("Times on the %(city)s clock (UTC+%(hours)s)") % params
+    other = other_city(first)
+    params |= {"other": city_name(other), "other_hours": _utc_hours(moment, other)}
+    return (
+        _(
+            "Times on the %(city)s clock (UTC+%(hours)s); after a crossing, on the clock "
+            "of the other bank (%(other)s, UTC+%(other_hours)s)"
+        )
+        % params
+    )
 
 
 def leg_text(leg: dict[str, Any] | None) -> str:
@@ -104,6 +137,7 @@ class Day:
     index: int
     heading: str
     cities: str
+    clock_note: str
     colour: str
     rows: list[Row]
     end: str
@@ -227,8 +261,8 @@ def build_days(
                         {
                             "number": number,
                             "name": names(item["name"], city, lang),
-                            "arrive": clock(item["arrive"], city),
-                            "depart": clock(item["depart"], city),
+                            "arrive": short_clock(item["arrive"], city),
+                            "depart": short_clock(item["depart"], city),
                             "hours": hours,
                             "hours_verified": bool(place and place.hours_verified),
                             "fee": money(item.get("price"), item.get("currency", "")),
@@ -247,8 +281,8 @@ def build_days(
                         item,
                         {
                             "label": _(MEAL_LABELS.get(item["kind"], item["kind"])),
-                            "start": clock(item["start"], city),
-                            "end": clock(item["end"], city),
+                            "start": short_clock(item["start"], city),
+                            "end": short_clock(item["end"], city),
                             "place": names(place["name"], place["city"], lang)
                             if place
                             else (_(MEAL_NEAR_LABELS.get(item.get("near", ""), NEAR_STOP)), ""),
@@ -271,7 +305,7 @@ def build_days(
         end = _("then to %(place)s") % {"place": target}
         if day.get("end_leg") and day["end_leg"].get("minutes"):
             end += " · " + leg_text(day["end_leg"])
-        end += " · " + _("by %(time)s") % {"time": clock(day["end"], day["city_end"])}
+        end += " · " + _("by %(time)s") % {"time": short_clock(day["end"], day["city_end"])}
         days.append(
             Day(
                 index=index,
@@ -279,6 +313,7 @@ def build_days(
                     datetime.fromisoformat(day["date"]).date(), format="full", locale=lang
                 ),
                 cities=cities,
+                clock_note=day_clock_note(day),
                 colour=day_colour(index),
                 rows=rows,
                 end=end,

@@ -31,15 +31,40 @@ PERMISSIONS_POLICY = (
 
 # Endpoints whose every call runs the planner (or reads a batch of requests), renders a PDF or
 # asks the geocoding service (shared, 1 request/s): limited per client.
-# name -> config key holding its limit (a Flask-Limiter string such as "10 per minute").
+# name -> config key holding its limit (a Flask-Limiter string such as "10 per minute"). Endpoints
+# with the same key share one bucket (the form and the API draw on the same plan-creation count).
 LIMITED_ENDPOINTS = {
     "plans_api.create_plan": "RATELIMIT_PLAN_CREATE",
     "plan_pages.create_plan": "RATELIMIT_PLAN_CREATE",
     "plan_outputs.plan_pdf": "RATELIMIT_PDF",  # GET and HEAD alike
     "api.geocode": "RATELIMIT_GEOCODE",
+    "agency.batch_upload": "RATELIMIT_BATCH_UPLOAD",
+    # Each edit or restore runs the solver and stores a revision: one bucket for them all.
+    "plans_api.edit_plan": "RATELIMIT_PLAN_EDIT",
+    "plans_api.restore": "RATELIMIT_PLAN_EDIT",
+    "plan_pages.edit_plan": "RATELIMIT_PLAN_EDIT",
+    "plan_pages.restore_plan": "RATELIMIT_PLAN_EDIT",
+    # Read by the progress page once a second: its own, generous bucket, never the upload's.
+    "agency_api.batch_status": "RATELIMIT_BATCH_STATUS",
+    "agency.login": "RATELIMIT_ADMIN_LOGIN",
 }
-# Batch uploads (the agency blueprint) are found by name, so a new upload route is covered too.
-_BATCH = re.compile(r"(batch|upload|import)", re.IGNORECASE)
+# Wrong admin tokens only (a 403): past this many a client is locked out, whatever it types.
+LOCKOUT = {"agency.login": "RATELIMIT_ADMIN_LOCKOUT"}
+# A new upload or import route (POST) is found by name and gets the upload limit; reading a
+# batch's page, status or zip is not an upload.
+_UPLOAD = re.compile(r"(upload|import)", re.IGNORECASE)
+
+# Setting -> default; each is checked at start-up (a typo stops the app, not a request).
+LIMIT_DEFAULTS = {
+    "RATELIMIT_PLAN_CREATE": "10 per minute; 100 per hour",
+    "RATELIMIT_PLAN_EDIT": "20 per minute; 200 per hour",
+    "RATELIMIT_BATCH_UPLOAD": "5 per minute; 30 per hour",
+    "RATELIMIT_BATCH_STATUS": "120 per minute",
+    "RATELIMIT_PDF": "10 per minute; 60 per hour",
+    "RATELIMIT_GEOCODE": "20 per minute; 200 per hour",
+    "RATELIMIT_ADMIN_LOGIN": "10 per minute; 50 per hour",
+    "RATELIMIT_ADMIN_LOCKOUT": "5 per 15 minutes",
+}
 
 
 def _tile_origin() -> str:
@@ -89,6 +114,17 @@ def _hsts_wanted(app: Flask) -> bool:
     return request.is_secure
 
 
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute URL for share links, QR codes and files: on PLANNER_PUBLIC_URL when set,
+    else on the request's host (one of TRUSTED_HOSTS: Flask refuses any other)."""
+    from flask import url_for
+
+    base = str(current_app.config.get("PUBLIC_URL") or "")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
 def safe_location(location: str) -> str:
     """A redirect target on this site as a path: never another host, never `//host` (which a
     browser reads as another host), whatever Host header the request came with."""
@@ -102,24 +138,81 @@ def safe_location(location: str) -> str:
     return urlunsplit(("", "", path or "/", parts.query, parts.fragment))
 
 
+def _refused(response: Response) -> bool:
+    return response.status_code == 403
+
+
+def _render_queued(_response: Response) -> bool:
+    return bool(g.get("pdf_render_queued"))
+
+
+def _check_limits(app: Flask) -> None:
+    """Refuse at start-up, by name, a limit that Flask-Limiter cannot read."""
+    from limits import parse_many
+
+    for key in LIMIT_DEFAULTS:
+        value = app.config[key]
+        try:
+            if not isinstance(value, str) or not parse_many(value):
+                raise ValueError(value)
+        except ValueError:
+            raise RuntimeError(
+                f"PLANNER_{key} must be a rate limit such as '10 per minute; 100 per hour', "
+                f"not {value!r}"
+            ) from None
+
+
 def _apply_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     # Off under TESTING unless a test turns it on (RATELIMIT_ENABLED=True in its config).
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.config.setdefault("RATELIMIT_PLAN_CREATE", "10 per minute; 100 per hour")
-    app.config.setdefault("RATELIMIT_BATCH_UPLOAD", "5 per minute; 30 per hour")
-    app.config.setdefault("RATELIMIT_PDF", "10 per minute; 60 per hour")
-    app.config.setdefault("RATELIMIT_GEOCODE", "20 per minute; 200 per hour")
+    for key, default in LIMIT_DEFAULTS.items():
+        app.config.setdefault(key, default)
+    _check_limits(app)
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["planner_limiter"] = limiter  # its decorators hold it only weakly
     for endpoint, view in list(app.view_functions.items()):
         key = LIMITED_ENDPOINTS.get(endpoint)
-        if key is None and _BATCH.search(endpoint) and endpoint != "static":
+        if key is None and _UPLOAD.search(endpoint) and endpoint != "static":
             key = "RATELIMIT_BATCH_UPLOAD"
         if key is None:
             continue
-        app.view_functions[endpoint] = limiter.limit(app.config[key])(view)
+        # One bucket per setting, whichever endpoint spends from it. A PDF costs only when a
+        # render is queued: the cached file (or a poll while it is made) is a cheap read.
+        deduct = _render_queued if key == "RATELIMIT_PDF" else None
+        decorator = limiter.shared_limit(app.config[key], scope=key.lower(), deduct_when=deduct)
+        view = decorator(view)
+        if endpoint in LOCKOUT:
+            lockout = LOCKOUT[endpoint]
+            view = limiter.shared_limit(
+                app.config[lockout], scope=lockout.lower(), deduct_when=_refused
+            )(view)
+        app.view_functions[endpoint] = view
+
+
+def spend_plan_creations(count: int) -> int | None:
+    """Take *count* plan creations from this client's plan-creation bucket (the one the form
+    and the API spend from): None when they fit, else the seconds to wait. A batch upload
+    spends one per row, so a batch cannot plan more than the form or the API would."""
+    from limits import parse_many
+
+    limiter = current_app.extensions.get("planner_limiter")
+    if limiter is None or not limiter.enabled or count <= 0:
+        return None
+    key = "RATELIMIT_PLAN_CREATE"
+    args = [get_remote_address(), key.lower()]  # Flask-Limiter's key of the shared bucket
+    items = parse_many(current_app.config[key])
+    strategy = limiter.limiter
+    for item in items:
+        if count > item.amount or not strategy.test(item, *args, cost=count):
+            reset = strategy.get_window_stats(item, *args).reset_time
+            import time
+
+            return max(1, int(reset - time.time()) + 1)
+    for item in items:
+        strategy.hit(item, *args, cost=count)
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -143,7 +236,8 @@ def init_app(app: Flask) -> None:
             f"script-src 'self' 'nonce-{csp_nonce()}'; "
             "style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data:{_tile_origin()}; "
-            "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+            "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; "
             "form-action 'self'; object-src 'none'"
         )
         headers = response.headers
@@ -157,6 +251,8 @@ def init_app(app: Flask) -> None:
         if _hsts_wanted(app):
             max_age = int(app.config.get("HSTS_MAX_AGE", 31536000))
             headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
+        if g.get("retry_after"):  # a view's own answer (a PDF being made: ask again soon)
+            headers["Retry-After"] = g.retry_after
         if "Location" in headers:
             headers["Location"] = safe_location(headers["Location"])
         return response

@@ -1,18 +1,16 @@
 """A plan's secret edit link (the hash of its secret; null when there is none or it was revoked).
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-07
 
-Numbered 0004 because the `jobs` branch adds 0003: once both are merged, this must revise
-"0003" (set down_revision below), so that the migrations keep one head.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

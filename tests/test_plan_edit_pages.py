@@ -97,3 +97,19 @@ def test_a_reorder_that_is_not_the_days_stops_is_a_422_with_its_reason(api, crea
     )
     assert response.status_code == 422
     assert "the new order must list exactly the stops of day 1" in str(response.get_json())
+
+
+def test_restoring_a_revision_says_what_it_brought_back(api, created):
+    plan, token = created
+    auth = {"Authorization": f"Bearer {token}"}
+    first = plan["days"][0]["stops"][0]
+    url = f"/api/v1/plans/{plan['id']}"
+    edits = [{"op": "remove", "attraction_id": first["attraction_id"]}]
+    assert api.patch(url, json={"version": 1, "edits": edits}, headers=auth).status_code == 200
+    restored = api.post(f"{url}/revisions/1/restore", json={"version": 2}, headers=auth)
+    assert restored.status_code == 200, restored.get_json()
+    back = restored.get_json()["plan"]
+    assert ("stop_added", first["attraction_id"]) in {
+        (c["code"], c["params"]["attraction_id"]) for c in back["changes"]
+    }
+    assert back["days"] == plan["days"]

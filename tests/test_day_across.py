@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import summer_request
 
-import planner.planning.service as service
+import planner.planning.solving as solving
 from planner.catalogue import load_catalogue
 from planner.messages import english
 from planner.plan_check import check_plan
@@ -134,7 +134,7 @@ def test_a_higher_value_of_the_other_city_never_means_fewer_days_across(monkeypa
     req = _group_in_june()
     counts = []
     for bonus in (-5000, 0, 600, 5000):
-        monkeypatch.setattr(service, "OTHER_CITY_BONUS", bonus)
+        monkeypatch.setattr(solving, "OTHER_CITY_BONUS", bonus)
         counts.append(len(_days_out_and_back(plan_trip(req))))
     assert counts == sorted(counts)
     assert counts[0] < counts[-1], "the bonus is what takes this group across"

@@ -10,7 +10,7 @@ import pytest
 from conftest import summer_request
 
 import planner.planning.builder as builder
-import planner.planning.service as service
+import planner.planning.solving as solving
 from planner.catalogue import load_catalogue
 from planner.planning import WorkBudget, plan_trip
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
@@ -79,14 +79,14 @@ PENALTIES = [
 
 @pytest.mark.parametrize(("name", "metric"), PENALTIES, ids=[n for n, _ in PENALTIES])
 def test_a_heavier_penalty_never_gives_more_of_what_it_penalises(monkeypatch, name, metric):
-    light = _total(metric, monkeypatch, service, name, 0)
-    heavy = _total(metric, monkeypatch, service, name, 1000)
+    light = _total(metric, monkeypatch, solving, name, 0)
+    heavy = _total(metric, monkeypatch, solving, name, 1000)
     assert heavy <= light, (name, light, heavy)
 
 
 def test_more_weight_on_minutes_across_never_gives_fewer_minutes_of_sights_there(monkeypatch):
     def minutes(value: int) -> float:
-        monkeypatch.setattr(service, "ABROAD_MINUTE_SCORE", value)  # the second try's weight
+        monkeypatch.setattr(solving, "ABROAD_MINUTE_SCORE", value)  # the second try's weight
         return _total(_abroad_sight_minutes, monkeypatch, builder, "ABROAD_MINUTE_SCORE", value)
 
     assert minutes(10) >= minutes(0)
@@ -104,7 +104,7 @@ def test_a_must_see_the_variant_cannot_hold_loses_to_one_that_holds_it(monkeypat
     )
 
     def seen(value: float) -> bool:
-        monkeypatch.setattr(service, "MISSING_MUST_SEE_PENALTY", value)
+        monkeypatch.setattr(solving, "MISSING_MUST_SEE_PENALTY", value)
         plan = plan_trip(req, catalogue=CAT, budget=BUDGET, time_limit=30)
         return "aihui-history-museum" in {s.attraction.id for d in plan.days for s in d.stops}
 

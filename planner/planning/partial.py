@@ -11,7 +11,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from planner.catalogue import Catalogue, load_catalogue
-from planner.planning.service import DEFAULT_BUDGET, WorkBudget, plan_trip
+from planner.planning.service import plan_trip
+from planner.planning.solving import WorkBudget
 from planner.trip import Itinerary, TripRequest
 
 
@@ -23,7 +24,7 @@ def replan_days(
     catalogue: Catalogue | None = None,
     time_limit: float = 2.0,
     seed: int | None = None,
-    budget: WorkBudget = DEFAULT_BUDGET,
+    budget: WorkBudget | None = None,
     across_on: int | None = None,
     may_cross: bool = False,
     order: Sequence[tuple[int, Sequence[str]]] = (),

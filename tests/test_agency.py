@@ -547,3 +547,11 @@ def test_a_meeting_point_at_the_departure_check_point_is_not_warned(client):
     assert crossing["direction_from"] == "heihe"
     codes = [w["code"] for w in made["plan"]["warnings"]]
     assert not [c for c in codes if c.startswith("meeting_point")], codes
+
+
+def test_the_batch_page_is_linked_from_the_agency_pages_and_the_plan_form(client):
+    for path in ("/agency/batch", "/plan"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/agency/batch"' in page, path
+    nav = client.get("/agency/batch").get_data(as_text=True).split('class="main-nav"', 1)[1]
+    assert 'href="/agency/batch" aria-current="page"' in nav.split("</nav>", 1)[0]

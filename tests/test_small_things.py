@@ -115,3 +115,76 @@ def test_the_plan_page_draws_its_icons_without_an_emoji_font(client):
 def test_the_crossing_page_draws_its_icons_without_an_emoji_font(client):
     html = client.get("/crossing?date=2027-07-10&lang=ru").get_data(as_text=True)
     assert not EMOJI.findall(html), EMOJI.findall(html)
+
+
+TOTALS = {
+    "sum": {"amount": 294.0, "currency": "CNY"},
+    "exchange": {"cny_per_unit": {"CNY": 1.0, "RUB": 0.08912}},
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "currencies"), [("ru", ["RUB"]), ("zh", ["CNY"]), ("en", ["CNY", "RUB"])]
+)
+def test_a_total_is_counted_in_the_readers_currency(lang, currencies):
+    from planner.totals import reader_sums
+
+    sums = reader_sums(TOTALS, lang)
+    assert [s["currency"] for s in sums] == currencies
+    for s in sums:
+        cny = s["amount"] * TOTALS["exchange"]["cny_per_unit"][s["currency"]]
+        assert cny == pytest.approx(294.0, abs=0.01)
+
+
+def _total_on(html: str) -> str:
+    return html.split('class="total-sum">', 1)[1].split("</strong>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [("ru", ["RUB"], ["CNY"]), ("zh", ["CNY"], ["RUB"]), ("en", ["CNY", "RUB"], [])],
+)
+def test_the_plan_page_and_print_show_the_total_in_the_readers_currency(
+    client, lang, shown, hidden
+):
+    plan_id = _plan_with_a_meal(client)
+    for path in (f"/plans/{plan_id}?lang={lang}", f"/plans/{plan_id}/print?lang={lang}"):
+        total = _total_on(client.get(path).get_data(as_text=True))
+        for code in shown:
+            assert code in total, (path, total)
+        for code in hidden:
+            assert code not in total, (path, total)
+
+
+def test_a_russian_page_writes_every_distance_with_a_decimal_comma(client):
+    plan_id = _plan_with_a_meal(client)
+    html = client.get(f"/plans/{plan_id}?lang=ru").get_data(as_text=True)
+    distances = re.findall(r"(\d+(?:[.,]\d+)?)\s*км", html)
+    assert distances, "the page shows distances"
+    assert not [d for d in distances if "." in d], distances
+    rate = re.search(r"1 CNY = ([\d.,\s]+) RUB", html)
+    assert rate and "," in rate.group(1), rate
+
+
+def test_the_command_line_text_gives_the_total_in_the_readers_currency():
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    args = ["plan", "--arrive", "2027-07-10T09:00+08:00", "--depart", "2027-07-11T18:00+08:00"]
+    args += [
+        "--stay",
+        "heihe",
+        "--nationality",
+        "RU",
+        "--visa",
+        "CN",
+        "--time-limit",
+        "1",
+        "--seed",
+        "1",
+    ]
+    result = CliRunner().invoke(cli, [*args, "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if x.startswith("Всего")]
+    assert "RUB" in line and "CNY" not in line, line

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.messages import N_, refusal_text
-from planner.requests import FieldError, RequestInvalid, spec_from_json
+from planner.requests import FieldError, RequestInvalid, past_dates, spec_from_json
 from planner.textsafe import user_text
 from planner.trip import PlanningError
 
@@ -335,12 +335,12 @@ def _request_problems(
 ) -> list[FieldError]:
     """The request's own problems besides the CSV's *known* ones, so that a row with seven
     mistakes names all seven at once (a field the CSV already faulted is not named twice)."""
+    seen = {e.field for e in known}
     try:
-        spec_from_json(data, getattr(planner, "catalogue", None))
+        spec = spec_from_json(data, getattr(planner, "catalogue", None))
     except RequestInvalid as exc:
-        seen = {e.field for e in known}
         return [e for e in exc.errors if e.field not in seen]
-    return []
+    return [e for e in past_dates(spec) if e.field not in seen]  # as Planner.create asks
 
 
 def row_folder(index: int, title: str, plan_id: str) -> str:

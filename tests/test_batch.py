@@ -304,3 +304,18 @@ def test_the_batch_command_prints_every_mistake_of_a_row(runner, tmp_path):
     )
     assert result.exit_code == 1
     assert result.output.count("line 2: ") == 7, result.output
+
+
+def test_a_bad_row_in_the_past_names_its_date_beside_its_other_mistakes(runner, tmp_path):
+    source = tmp_path / "old.csv"
+    source.write_text(
+        "title,arrive,depart,stay,party_size\n"
+        "Old,2020-07-10T09:00+08:00,2020-07-11T18:00+08:00,heihe,many\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(
+        cli, ["batch", str(source), "--out", str(tmp_path / "o"), "--database", db]
+    )
+    assert result.exit_code == 1
+    assert "line 2: party_size: " in result.output and "line 2: arrive: " in result.output

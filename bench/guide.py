@@ -163,11 +163,12 @@ def figures(named: list[tuple[str, TripRequest]], cat) -> dict[str, object]:  # 
     meal_only = idle_days = 0
     idle: list[int] = []
     asked = kept = said = 0
-    same = 0
+    same = capped = 0
     for _name, req in named:
         plan = plan_trip(req, catalogue=cat)
         again = plan_trip(req, catalogue=cat)
         same += _shape(plan) == _shape(again)
+        capped += bool(plan.stats.get("capped")) + bool(again.stats.get("capped"))
         idle.append(plan.stats["idle_min"])
         if may_cross(req, plan):
             allowed += 1
@@ -218,6 +219,7 @@ def figures(named: list[tuple[str, TripRequest]], cat) -> dict[str, object]:  # 
         "must_kept": kept,
         "must_said": said,
         "identical": same,
+        "capped": capped,
     }
 
 
@@ -265,7 +267,8 @@ def report(cat) -> None:  # noqa: ANN001
         f"  must-sees and kept stops: {f['must_kept']} of {f['must_asked']} in the plan, "
         f"{f['must_said']} left out with a reason, "
         f"{f['must_asked'] - f['must_kept'] - f['must_said']} dropped without a word\n"
-        f"  identical plans on a second run: {f['identical']} of {f['plans']}"
+        f"  identical plans on a second run: {f['identical']} of {f['plans']} "
+        f"({f['capped']} runs cut by the time cap, on a busy machine)"
     )
 
 

@@ -8,6 +8,7 @@ itinerary (messages as codes), the totals, and notices about kept stops. Texts a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from planner.agency import CrossingNotice, add_agency_sections, notice_closures
@@ -20,6 +21,8 @@ from planner.planning import plan_trip
 from planner.requests import PlanSpec, spec_to_json, to_trip_request
 from planner.serialize import itinerary_to_json
 from planner.totals import trip_totals
+from planner.travel import load_travel_data
+from planner.trip import Itinerary
 
 Gettext = Callable[[str], str]
 
@@ -36,8 +39,19 @@ def plan_document(
     cat = catalogue or load_catalogue()
     req = to_trip_request(spec, cat, notice_closures(notices))
     itinerary = plan_trip(req, cat, time_limit=time_limit, seed=seed)
+    return finish_document(itinerary, spec, cat, notices)
+
+
+def finish_document(
+    itinerary: Itinerary, spec: PlanSpec, cat: Catalogue, notices: Sequence[CrossingNotice] = ()
+) -> dict[str, Any]:
+    """The JSON of a planned itinerary: with its totals (the trip's and each day's, so that a
+    day re-planned alone can be added up again), kept-stop notices and the agency's sections."""
     doc = itinerary_to_json(itinerary)
-    doc["totals"] = trip_totals(itinerary)
+    travel = load_travel_data()
+    doc["totals"] = trip_totals(itinerary, travel)
+    for day, plan in zip(doc["days"], itinerary.days, strict=True):
+        day["totals"] = trip_totals(replace(itinerary, days=(plan,)), travel)
     spec_json = spec_to_json(spec)
     doc["warnings"] = doc["warnings"] + pinned_notices(spec_json, doc)
     return add_agency_sections(doc, spec_json, notices, cat)

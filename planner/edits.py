@@ -1,7 +1,8 @@
 """Edits of a saved plan, as changes to its request: the planner then plans around them.
 
 remove -> exclude; add -> must-see (on a day: kept there); lock -> kept (must-see, on its day);
-move -> kept on another day; pace and dates -> the request's fields. Pure: no Flask, no storage.
+move -> kept on another day; pace and dates -> the request's fields; reorder changes no field
+(the day is re-timed in that order: planner/replan.py). Pure: no Flask, no storage.
 The core has no "on this day" constraint yet, so a kept stop's day is a wish: `pinned_notices`
 says when the plan put it elsewhere.
 """
@@ -13,7 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from planner.messages import N_
-from planner.requests import MAX_DAYS, nights_between
+from planner.requests import DAY_NOTE_MAX, MAX_DAYS, nights_between
+from planner.textsafe import user_text
 from planner.timeutil import parse_aware
 
 PlaceId = Annotated[StrictStr, Field(min_length=1, max_length=100)]
@@ -52,6 +54,22 @@ class Move(_Edit):
     day: Day
 
 
+class Reorder(_Edit):
+    """A day's stops in the traveller's order (the plan re-times them; no request change)."""
+
+    op: Literal["reorder"]
+    day: Day
+    attraction_ids: Annotated[list[PlaceId], Field(min_length=1, max_length=40)]
+
+
+class SetDayNote(_Edit):
+    """The traveller's note for a day (no re-plan; "" removes it)."""
+
+    op: Literal["note"]
+    day: Day
+    text: Annotated[StrictStr, Field(max_length=DAY_NOTE_MAX)]
+
+
 class SetPace(_Edit):
     op: Literal["pace"]
     pace: Literal["relaxed", "normal", "packed"]
@@ -64,7 +82,8 @@ class SetDates(_Edit):
 
 
 Edit = Annotated[
-    Remove | Add | Lock | Unlock | Move | SetPace | SetDates, Field(discriminator="op")
+    Remove | Add | Lock | Unlock | Move | Reorder | SetDayNote | SetPace | SetDates,
+    Field(discriminator="op"),
 ]
 EDITS = TypeAdapter(list[Edit])
 
@@ -102,6 +121,13 @@ def apply_edit(request: dict[str, Any], edit: Edit) -> dict[str, Any]:
             out["locked"] = [*_unlocked(out["locked"], pid), kept]
     elif isinstance(edit, Unlock):
         out["locked"] = _unlocked(out["locked"], edit.attraction_id)
+    elif isinstance(edit, SetDayNote):
+        notes = [str(n) for n in request.get("day_notes", [])]
+        notes += [""] * (edit.day + 1 - len(notes))
+        notes[edit.day] = user_text(edit.text)
+        while notes and not notes[-1]:
+            notes.pop()
+        out["day_notes"] = notes
     elif isinstance(edit, SetPace):
         out["pace"] = edit.pace
     elif isinstance(edit, SetDates):
@@ -139,7 +165,9 @@ def apply_edits(request: dict[str, Any], edits: list[Edit]) -> dict[str, Any]:
 def describe(edits: list[Edit]) -> str:
     """A short note for the revision list (codes and ids: the page words it)."""
     return ", ".join(
-        edit.op + (f":{edit.attraction_id}" if hasattr(edit, "attraction_id") else "")
+        edit.op
+        + (f":{edit.attraction_id}" if hasattr(edit, "attraction_id") else "")
+        + (f":{edit.day + 1}" if isinstance(edit, Reorder) else "")
         for edit in edits
     )[:200]
 

@@ -102,6 +102,10 @@ class PlanInfo:
     lang: str
     updated_at: datetime
     url: str = ""  # the read-only share link, when the adapter knows it
+    day_notes: tuple[str, ...] = ()  # the traveller's note for each day ("" for none)
+
+    def day_note(self, index: int) -> str:
+        return lines_of(self.day_notes[index]) if index < len(self.day_notes) else ""
 
 
 @dataclass(frozen=True)
@@ -404,6 +408,8 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
             event.add("summary", one_line(summary))
             event.add("dtstart", start)
             event.add("dtend", end)
+            if position == 0 and info.day_note(index):  # the day's note, with its first item
+                lines.append(f"{gettext('Note for this day')}: {info.day_note(index)}")
             if lines:
                 event.add("description", lines_of("\n".join(lines)))
             cal.add_component(event)
@@ -472,6 +478,7 @@ def to_geojson(
         "type": "FeatureCollection",
         "title": one_line(info.title),
         "notes": lines_of(info.notes),
+        "day_notes": [lines_of(n) for n in info.day_notes],
         "lang": info.lang,
         "features": features,
     }

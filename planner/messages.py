@@ -91,6 +91,20 @@ TEMPLATES: dict[str, str] = {
         "this change would drop %(place)s (%(reason)s); the plan stays as it was"
     ),
     "refused_day_across": N_("choose a day across the river: automatic, yes or no"),
+    # what an edit changed (planner/changes.py)
+    "stop_added": N_("added: %(place)s, day %(day)s"),
+    "stop_removed": N_("removed: %(place)s, day %(day)s"),
+    "stop_moved": N_("moved: %(place)s, from day %(from_day)s to day %(to_day)s"),
+    "stop_time_shifted": N_("new time: %(place)s, day %(day)s, %(before)s → %(after)s"),
+    "refused_no_such_day": N_("this trip has no day %(day)s"),
+    "refused_reorder_unknown": N_("the new order must list exactly the stops of day %(day)s"),
+    "refused_reorder_late": N_(
+        "in this order %(place)s cannot be visited in time on day %(day)s; the plan stays as it was"
+    ),
+    "refused_reorder": N_(
+        "the stops of day %(day)s cannot all be visited in this order (opening hours, "
+        "crossings or the day's end); the plan stays as it was"
+    ),
     "refused_day_across_day": N_("the day across (day %(day)s) is outside the trip"),
     "refused_safe_and_last": N_(
         "a safe return and the day's last crossing back exclude each other: choose one"

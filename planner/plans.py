@@ -13,10 +13,12 @@ from pydantic import ValidationError
 
 from planner.agency import trip_dates
 from planner.catalogue import Catalogue
+from planner.changes import plan_changes
 from planner.documents import message_from_json, plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
 from planner.model import LocalizedName
+from planner.replan import replan_document
 from planner.requests import (
     RequestInvalid,
     field_errors,
@@ -48,6 +50,20 @@ class Planner:
         doc = plan_document(spec, self.catalogue, time_limit=self.time_limit, notices=notices)
         return spec_to_json(spec), doc
 
+    def _replanned(
+        self, request: dict[str, Any], old: dict[str, Any], edits: list[Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The saved document with only the days *edits* concern planned again (the whole trip
+        for pace, dates, or when the planner cannot keep the other days as they are)."""
+        spec = spec_from_json(request, self.catalogue)
+        notices = self.store.agency.notices(*trip_dates(spec.arrive_time, spec.depart_time))
+        doc = replan_document(
+            spec, old, edits, self.catalogue, time_limit=self.time_limit, notices=notices
+        )
+        if doc is None:
+            return self._document(request)
+        return spec_to_json(spec), doc
+
     def create(self, request: Any) -> tuple[Plan, str]:
         """Validate, plan and save a new plan; return it and its edit token."""
         spec_json, doc = self._document(request, new_dates=True)
@@ -74,8 +90,12 @@ class Planner:
             (changes or {}).get(key, plan.current.request.get(key)) != plan.current.request.get(key)
             for key in ("arrive", "depart")
         )
-        spec_json, doc = self._document(request, new_dates=moved)
+        if changes:
+            spec_json, doc = self._document(request, new_dates=moved)
+        else:
+            spec_json, doc = self._replanned(request, plan.current.itinerary, parsed)
         _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)
+        doc["changes"] = plan_changes(plan.current.itinerary, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"
         return self.store.append(plan_id, version, spec_json["title"], spec_json, doc, note)
@@ -83,12 +103,14 @@ class Planner:
     def restore(self, plan_id: str, version: int, number: int) -> Plan:
         """Make revision *number* current again, as a new revision (nothing is lost)."""
         old = self.store.revision(plan_id, number)
+        current = self.store.get(plan_id).current.itinerary
+        doc = {**old.itinerary, "changes": plan_changes(current, old.itinerary)}
         return self.store.append(
             plan_id,
             version,
             old.request.get("title", ""),
             old.request,
-            old.itinerary,
+            doc,
             note=f"restore:{number}",
         )
 

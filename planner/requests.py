@@ -203,6 +203,8 @@ class Transport(_Closed):
 # Free text a person typed: control characters and bidi overrides are removed on the way in.
 Clean = BeforeValidator(clean_if_text)
 Text200 = Annotated[StrictStr, Field(max_length=200), Clean]
+DAY_NOTE_MAX = 1000
+DayNote = Annotated[StrictStr, Field(max_length=DAY_NOTE_MAX), Clean]
 
 
 class Agency(_Closed):
@@ -285,6 +287,8 @@ class PlanSpec(_Closed):
     lang: Literal["zh", "ru", "en"] = "en"
     title: Annotated[StrictStr, Field(max_length=200), Clean] = ""
     notes: Annotated[StrictStr, Field(max_length=5000), Clean] = ""
+    # The traveller's note for each day (index from 0; "" for none).
+    day_notes: Annotated[list[DayNote], Field(max_length=15)] = []
     locked: Annotated[list[Locked], Field(max_length=50)] = []
     agency: Agency | None = None
     group: Group | None = None

@@ -57,6 +57,8 @@ plans = Table(
     Column("version", Integer, nullable=False),
     Column("edit_token_hash", String(64), nullable=False),
     Column("current_revision", Integer, nullable=False),
+    # The secret edit link's hash (another device, a companion); null: none, or revoked.
+    Column("edit_link_hash", String(64), nullable=True),
 )
 
 plan_revisions = Table(
@@ -322,16 +324,48 @@ class PlanStore:
             current=current,
         )
 
+    def _hashes(self, plan_id: str) -> tuple[str | None, str | None]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(plans.c.edit_token_hash, plans.c.edit_link_hash).where(plans.c.id == plan_id)
+            ).first()
+        return (row[0], row[1]) if row is not None else (None, None)
+
+    def owner_matches(self, plan_id: str, token: str | None) -> bool:
+        """Whether *token* is the plan's own edit token (the one shown when it was made)."""
+        stored, _link = self._hashes(plan_id)
+        return bool(token and stored) and hmac.compare_digest(stored, hash_token(token))
+
     def token_matches(self, plan_id: str, token: str | None) -> bool:
+        """Whether *token* may edit: the plan's edit token, or its edit link's secret."""
         if not token:
             return False
-        with self.engine.connect() as conn:
-            stored = conn.execute(
-                select(plans.c.edit_token_hash).where(plans.c.id == plan_id)
-            ).scalar()
-        if stored is None:
-            return False
-        return hmac.compare_digest(stored, hash_token(token))
+        stored, link = self._hashes(plan_id)
+        given = hash_token(token)
+        owner = stored is not None and hmac.compare_digest(stored, given)
+        linked = link is not None and hmac.compare_digest(link, given)
+        return owner or linked
+
+    def has_edit_link(self, plan_id: str) -> bool:
+        return self._hashes(plan_id)[1] is not None
+
+    def make_edit_link(self, plan_id: str) -> str:
+        """A new secret for the plan's edit link (shown once; any earlier link stops working)."""
+        secret = secrets.token_urlsafe(24)
+        self._set_link(plan_id, hash_token(secret))
+        return secret
+
+    def revoke_edit_link(self, plan_id: str) -> None:
+        """The edit link stops working (and so do the browsers that opened it)."""
+        self._set_link(plan_id, None)
+
+    def _set_link(self, plan_id: str, value: str | None) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(plans).where(plans.c.id == plan_id).values(edit_link_hash=value)
+            )
+        if done.rowcount == 0:
+            raise UnknownPlan(plan_id)
 
     def append(
         self,

@@ -167,3 +167,39 @@ def reader_sums(totals: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
         for code in wanted
         if rates.get(code)
     ]
+
+
+def sum_totals(days: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:
+    """The trip's totals from its days' own (`trip_totals` of each day: they add up); *like*
+    (the totals of a plan of the same request) gives the party, vehicles and exchange rates."""
+    rates = like["exchange"]["cny_per_unit"]
+    out: dict[str, Any] = {
+        "party_size": like["party_size"],
+        "minutes": {"walk": 0, "ride": 0, "crossing": 0},
+        "km": {"walk": 0.0, "ride": 0.0},
+        "entry_fees": {},
+        "crossing_fares": {},
+        "vehicle_hire": {},
+        "vehicle_hire_estimated": any(d["vehicle_hire_estimated"] for d in days),
+        "vehicles": like["vehicles"],
+        "unknown_prices": {"entry_fees": 0, "crossing_fares": 0, "vehicle_hire": 0},
+    }
+    for day in days:
+        for group in ("minutes", "km", "unknown_prices"):
+            for key, value in day[group].items():
+                out[group][key] += value
+        for group in ("entry_fees", "crossing_fares", "vehicle_hire"):
+            for currency, value in day[group].items():
+                out[group][currency] = out[group].get(currency, 0.0) + value
+    out["km"] = {k: round(v, 1) for k, v in out["km"].items()}
+    for group in ("entry_fees", "crossing_fares", "vehicle_hire"):
+        out[group] = {c: round(v, 2) for c, v in sorted(out[group].items())}
+    target = like["sum"]["currency"]
+    in_cny = sum(
+        v * rates[c]
+        for group in ("entry_fees", "crossing_fares", "vehicle_hire")
+        for c, v in out[group].items()
+    )
+    out["sum"] = {"amount": round(in_cny / rates[target], 2), "currency": target}
+    out["exchange"] = like["exchange"]
+    return out

@@ -63,6 +63,11 @@ class TripRequest:
     # Suspensions from published crossing notices (planner/agency.py), added to the data's own.
     extra_closures: tuple[Closure, ...] = ()
     pinned: tuple[tuple[str, int], ...] = ()  # (place id, day index from 0): kept on that day
+    # A partial re-plan (planning/partial.py): the days a place not pinned may go to (None: any),
+    # and (day index, place ids): that day's stops in this order (an edit's reorder). Out of the
+    # repr, which seeds the search (`request_seed`): a plain request plans as it always did.
+    open_days: tuple[int, ...] | None = field(default=None, repr=False)
+    stop_order: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), repr=False)
 
     def modes_in(self, city: str) -> tuple[str, ...]:
         return dict(self.transport).get(city, ("walk", "taxi"))

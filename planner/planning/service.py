@@ -48,6 +48,7 @@ from planner.planning.intake import (
     validate_request,
 )
 from planner.planning.notices import day_notices, trip_notices
+from planner.planning.order import ordered_routes
 from planner.planning.rules import (
     ABROAD_MIN_VISIT_MIN,
     ABROAD_MINUTE_SCORE,
@@ -261,6 +262,9 @@ def _solve_avoiding(
     every_day = {spec.index for spec in variant.specs}
     for pid, days in avoid.items():
         allowed[pid] = set(allowed.get(pid, every_day)) - days
+    if req.open_days is not None:  # a partial re-plan: the other days are kept as they were
+        for place in builder.candidates:
+            allowed[place.id] = set(allowed.get(place.id, every_day)) & set(req.open_days)
     built = builder.build(variant.specs, variant.crossings, meal_spots, allowed)
     stop = (
         FirstOf(
@@ -276,6 +280,10 @@ def _solve_avoiding(
         return None
     meals = {i for i, node in enumerate(built.nodes) if node.kind == "meal"}
     routes = tighten(built.instance, result.routes, _free_first_wait(built), meals=meals)
+    if req.stop_order:  # the traveller's order of a day's stops, if it holds
+        routes = ordered_routes(built, routes, req.stop_order)
+        if not check(built.instance, routes).feasible:
+            return None
     drop = over_daily_budget(req, built, routes, rates)
     dec = decode(req, built, routes, builder, drop)
     dec.dropped_budget = drop  # type: ignore[attr-defined]

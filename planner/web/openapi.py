@@ -403,6 +403,12 @@ def _components() -> dict[str, Any]:
                     "left_out": {"type": "array"},
                     "warnings": {"type": "array"},
                     "totals": {"type": ["object", "null"]},
+                    "changes": {
+                        "type": "array",
+                        "description": "what the last edit changed: stop_added, stop_removed, "
+                        "stop_moved, stop_time_shifted (code, params, text)",
+                        "items": {"type": "object"},
+                    },
                 },
             },
             "Feature": {

@@ -83,6 +83,7 @@ def _info(plan: Plan, lang: str) -> exports.PlanInfo:
         notes=str(plan.current.request.get("notes") or ""),
         lang=lang,
         updated_at=plan.updated_at,
+        day_notes=tuple(str(n) for n in plan.current.request.get("day_notes") or ()),
         url=external_url("plan_pages.show_plan", plan_id=plan.id),
     )
 
@@ -291,6 +292,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             html_lang=HTML_LANG.get(lang, lang),
             title=plan.title or _("Untitled trip"),
             notes=str(req.get("notes") or ""),
+            day_notes=[str(n) for n in req.get("day_notes") or ()],
             agency=printing.agency_of(req, plan.current.itinerary),
             product=_(PRODUCT),
             dates=_dates(doc, lang),

@@ -1,6 +1,7 @@
 """Plan pages: the form (/plan), a plan (/plans/<id>) with its map, timeline and edits, and the
 plans this browser made (/plans). No accounts: the edit token lives in a cookie scoped to its
-plan's path, so a shared link shows the plan read-only."""
+plan's path, so a shared link shows the plan read-only; a secret edit link (made and revoked by
+the owner) puts its own secret in that cookie on another device."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -122,15 +124,7 @@ def create_plan():  # noqa: ANN201
         problem = _("This trip cannot be planned as asked: %(reason)s") % {"reason": reason}
         return _form_page(values, {}, problem), 422
     response = redirect(url_for("plan_pages.show_plan", plan_id=plan.id))
-    response.set_cookie(
-        TOKEN,
-        token,
-        max_age=YEAR,
-        path=url_for("plan_pages.show_plan", plan_id=plan.id),
-        httponly=True,
-        samesite="Lax",
-        secure=secure_cookies(),
-    )
+    _set_token(response, plan.id, token)
     mine = [plan.id] + [p for p in _my_plan_ids() if p != plan.id]
     response.set_cookie(
         MY_PLANS,
@@ -177,6 +171,11 @@ def _lodgings(req: dict[str, Any]) -> dict[str, LatLon]:
 
 @bp.get("/plans/<plan_id>")
 def show_plan(plan_id: str):  # noqa: ANN201
+    return _plan_page(plan_id)
+
+
+def _plan_page(plan_id: str, edit_link: str = ""):  # noqa: ANN202
+    """The plan page; *edit_link*: a secret edit link just made, shown this once."""
     plan = _plan_or_404(plan_id)
     lang = current_lang()
     cat = data.catalogue()
@@ -211,12 +210,58 @@ def show_plan(plan_id: str):  # noqa: ANN201
         totals=doc.get("totals"),
         map=view,
         can_edit=_can_edit(plan_id),
+        is_owner=store().owner_matches(plan_id, request.cookies.get(TOKEN)),
+        has_edit_link=store().has_edit_link(plan_id),
+        edit_link=edit_link,
         locked=locked,
         revisions=list(reversed(store().revisions(plan_id))),
         share_url=external_url("plan_pages.show_plan", plan_id=plan_id),
         pace_labels=PACE_LABELS,
         colours=DAY_COLOURS,
+        day_stops=[[s["attraction_id"] for s in d["stops"]] for d in doc.get("days", [])],
+        day_notes=_day_notes(plan.current.request, len(doc.get("days", []))),
     )
+
+
+def _set_token(response, plan_id: str, token: str) -> None:  # noqa: ANN001
+    response.set_cookie(
+        TOKEN,
+        token,
+        max_age=YEAR,
+        path=url_for("plan_pages.show_plan", plan_id=plan_id),
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(),
+    )
+
+
+@bp.post("/plans/<plan_id>/edit-link")
+def edit_link(plan_id: str):  # noqa: ANN201
+    """Make (shown once) or revoke the secret edit link; only with the plan's own token."""
+    _plan_or_404(plan_id)
+    if not store().owner_matches(plan_id, request.cookies.get(TOKEN)):
+        abort(403)
+    if request.form.get("action") == "revoke":
+        store().revoke_edit_link(plan_id)
+        flash(_("The edit link no longer works."), "ok")
+        return redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
+    secret = store().make_edit_link(plan_id)
+    link = url_for("plan_pages.open_edit_link", plan_id=plan_id, secret=secret, _external=True)
+    response = make_response(_plan_page(plan_id, edit_link=link))
+    response.headers["Cache-Control"] = "no-store"  # the link is shown once
+    return response
+
+
+@bp.get("/plans/<plan_id>/e/<secret>")
+def open_edit_link(plan_id: str, secret: str):  # noqa: ANN201
+    """A secret edit link: this browser may edit the plan (until the link is revoked)."""
+    _plan_or_404(plan_id)
+    response = redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
+    if len(secret) <= 64 and store().token_matches(plan_id, secret):
+        _set_token(response, plan_id, secret)
+    else:
+        flash(_("This edit link no longer works: the plan opens read-only."), "error")
+    return response
 
 
 def _local_input(value: str, original: str) -> str:
@@ -227,7 +272,12 @@ def _local_input(value: str, original: str) -> str:
     )
 
 
-EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "pace", "dates")
+def _day_notes(req: dict[str, Any], days: int) -> list[str]:
+    notes = [str(n) for n in req.get("day_notes") or ()][:days]
+    return notes + [""] * (days - len(notes))
+
+
+EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "reorder", "note", "pace", "dates")
 
 
 @bp.post("/plans/<plan_id>/edit")
@@ -244,7 +294,11 @@ def edit_plan(plan_id: str):  # noqa: ANN201
         version = int(form.get("version", ""))
         if op in ("remove", "add", "lock", "unlock", "move"):
             edit["attraction_id"] = form.get("attraction_id", "")
-        if op in ("lock", "move") or (op == "add" and form.get("day")):
+        if op == "reorder":
+            edit["attraction_ids"] = form.getlist("order")
+        if op == "note":
+            edit["text"] = form.get("text", "")
+        if op in ("lock", "move", "reorder", "note") or (op == "add" and form.get("day")):
             edit["day"] = int(form.get("day", ""))
         if op == "pace":
             edit["pace"] = form.get("pace", "")

@@ -159,10 +159,52 @@ def _meeting_point(value: str, catalogue: Any) -> dict[str, Any]:
         return {
             "text": "",
             "place_id": place.id,
+            "city": place.city,
             "name": place.name.as_dict(),
             "location": {"lat": place.location.lat, "lon": place.location.lon},
         }
-    return {"text": value, "place_id": None, "name": None, "location": None}
+    return {"text": value, "place_id": None, "city": None, "name": None, "location": None}
+
+
+# A group met farther than this from its check-point needs a ride there: worth a warning.
+MEETING_FAR_M = 3000
+
+
+def _first_crossing(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    for day in doc.get("days", []):
+        for item in day.get("items", []):
+            if item.get("type") == "crossing":
+                return item
+        for crossing in day.get("crossings", []):
+            return crossing
+    return None
+
+
+def meeting_point_notices(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Amber notices (JSON) when the group's meeting point (a catalogue place) is on the other
+    bank from its first crossing's check-point, or more than MEETING_FAR_M from it: a group
+    told to meet at Heihe airport for a crossing from Blagoveshchensk cannot make it."""
+    from planner.geo import haversine_m
+
+    group = doc.get("group") or {}
+    point = group.get("meeting_point") or {}
+    crossing = _first_crossing(doc)
+    if not point.get("location") or crossing is None:
+        return []  # free text cannot be placed; a trip on one bank has no check-point
+    start = crossing.get("from_point") or {}
+    frm = crossing.get("direction_from") or start.get("city")
+    params: dict[str, Any] = {"place": point["name"], "checkpoint": start.get("name")}
+    if point.get("city") and frm and point["city"] != frm:
+        params.update(city=point["city"], from_city=frm)
+        return [{"severity": "amber", "code": "meeting_point_other_bank", "params": params}]
+    where = start.get("location")
+    if where:
+        here = point["location"]
+        metres = haversine_m(here["lat"], here["lon"], where["lat"], where["lon"])
+        if metres > MEETING_FAR_M:
+            params["km"] = round(metres / 1000, 1)
+            return [{"severity": "amber", "code": "meeting_point_far", "params": params}]
+    return []
 
 
 def group_document(
@@ -321,5 +363,6 @@ def add_agency_sections(
     dates the trip touches, shown whether or not it suspends anything)."""
     doc["agency"] = dict(request["agency"]) if request.get("agency") else None
     doc["group"] = group_document(request, doc, catalogue)
+    doc["warnings"] = list(doc.get("warnings") or []) + meeting_point_notices(doc)
     doc["notices"] = [n.as_json() for n in notices]
     return doc

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.messages import N_, refusal_text
-from planner.requests import FieldError, RequestInvalid
+from planner.requests import FieldError, RequestInvalid, past_dates, spec_from_json
 from planner.textsafe import user_text
 from planner.trip import PlanningError
 
@@ -318,7 +318,7 @@ def plan_row(
     result = RowResult(line=line, title=user_text(data.get("title", "")))
     try:
         if problems:
-            raise RequestInvalid(problems)
+            raise RequestInvalid(problems + _request_problems(data, problems, planner))
         plan, token = planner.create(data)
     except RequestInvalid as exc:
         result.errors = [_row_error(e, gettext) for e in exc.errors]
@@ -328,6 +328,19 @@ def plan_row(
         result.ok, result.plan_id, result.edit_token = True, plan.id, token
         return result, plan
     return result, None
+
+
+def _request_problems(
+    data: dict[str, Any], known: list[FieldError], planner: Any
+) -> list[FieldError]:
+    """The request's own problems besides the CSV's *known* ones, so that a row with seven
+    mistakes names all seven at once (a field the CSV already faulted is not named twice)."""
+    seen = {e.field for e in known}
+    try:
+        spec = spec_from_json(data, getattr(planner, "catalogue", None))
+    except RequestInvalid as exc:
+        return [e for e in exc.errors if e.field not in seen]
+    return [e for e in past_dates(spec) if e.field not in seen]  # as Planner.create asks
 
 
 def row_folder(index: int, title: str, plan_id: str) -> str:

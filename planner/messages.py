@@ -46,6 +46,15 @@ class Message:
 
 
 TEMPLATES: dict[str, str] = {
+    # the agency's meeting point (planner/agency.py: meeting_point_notices)
+    "meeting_point_other_bank": N_(
+        "The group's meeting point, %(place)s, is in %(city)s, but its first crossing leaves "
+        "from %(checkpoint)s in %(from_city)s: choose a meeting point on that bank"
+    ),
+    "meeting_point_far": N_(
+        "The group's meeting point, %(place)s, is %(km)s km from %(checkpoint)s, where its "
+        "first crossing leaves: allow time to get there, or meet nearer"
+    ),
     # why there is no option (reasons)
     "entry_not_permitted": N_(
         "entry to %(country)s is not permitted for citizens of %(nationality)s on %(day)s "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,14 @@ from planner.travel import CHARTERED, Party, TravelData, load_travel_data, party
 from planner.trip import Crossing, DayPlan, Itinerary, Leg, Meal, Visit
 
 RIDING = ("taxi", "bus", *CHARTERED)
+
+# The currencies a reader sees the total in, by the language they read: a Russian reader
+# counts in roubles, a Chinese reader in yuan; an English reader may pay in either, so both.
+READER_CURRENCIES: dict[str, tuple[str, ...]] = {
+    "ru": ("RUB",),
+    "zh": ("CNY",),
+    "en": ("CNY", "RUB"),
+}
 
 
 def _legs(it: Itinerary) -> list[Leg]:
@@ -144,6 +153,20 @@ def _vehicles_json(it: Itinerary) -> dict[str, Any] | None:
     if vehicles.mode == "taxi" and vehicles.count == 1:
         return None
     return {"mode": vehicles.mode, "count": vehicles.count}
+
+
+def reader_sums(totals: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The total of *totals* (`trip_totals`' JSON, as stored with a plan) in each currency the
+    reader of *lang* counts in (READER_CURRENCIES), at the plan's dated rate."""
+    rates = totals["exchange"]["cny_per_unit"]
+    total = totals["sum"]
+    in_cny = total["amount"] * rates[total["currency"]]
+    wanted = READER_CURRENCIES.get(lang, READER_CURRENCIES["en"])
+    return [
+        {"amount": round(in_cny / rates[code], 2), "currency": code}
+        for code in wanted
+        if rates.get(code)
+    ]
 
 
 def sum_totals(days: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:

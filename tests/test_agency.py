@@ -508,3 +508,50 @@ def test_an_admin_token_shorter_than_16_characters_stops_the_app(tmp_path, short
                 "ADMIN_TOKEN": short,
             }
         )
+
+
+def _with_meeting(stay: list[str], point: str) -> dict:
+    return {**BODY, "stay": stay, "group": {**BODY["group"], "meeting_point": point}}
+
+
+def test_a_meeting_point_on_the_other_bank_from_the_first_crossing_is_warned_in_each_language(
+    client,
+):
+    # The group starts in Blagoveshchensk, so its first crossing leaves from there.
+    body = _with_meeting(["blagoveshchensk", "heihe"], "heihe-aihui-airport")
+    made = client.post("/api/v1/plans", json=body).get_json()
+    assert made["ok"], made
+    codes = [w["code"] for w in made["plan"]["warnings"]]
+    assert "meeting_point_other_bank" in codes, codes
+    plan_id = made["plan"]["id"]
+    for lang, said in (
+        ("en", "choose a meeting point on that bank"),
+        ("ru", "выберите место сбора на этом берегу"),
+        ("zh", "请在该岸选择集合地点"),
+    ):
+        page = client.get(f"/plans/{plan_id}?lang={lang}").get_data(as_text=True)
+        assert said in page, lang
+
+
+def test_a_meeting_point_far_from_the_check_point_is_warned_with_its_distance(client):
+    made = client.post(
+        "/api/v1/plans", json=_with_meeting(["heihe", "blagoveshchensk"], "heihe-aihui-airport")
+    ).get_json()
+    (far,) = [w for w in made["plan"]["warnings"] if w["code"].startswith("meeting_point")]
+    assert far["code"] == "meeting_point_far" and far["params"]["km"] > 3, far
+
+
+def test_a_meeting_point_at_the_departure_check_point_is_not_warned(client):
+    made = client.post("/api/v1/plans", json=BODY).get_json()
+    crossing = made["plan"]["group"]["crossings"][0]
+    assert crossing["direction_from"] == "heihe"
+    codes = [w["code"] for w in made["plan"]["warnings"]]
+    assert not [c for c in codes if c.startswith("meeting_point")], codes
+
+
+def test_the_batch_page_is_linked_from_the_agency_pages_and_the_plan_form(client):
+    for path in ("/agency/batch", "/plan"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/agency/batch"' in page, path
+    nav = client.get("/agency/batch").get_data(as_text=True).split('class="main-nav"', 1)[1]
+    assert 'href="/agency/batch" aria-current="page"' in nav.split("</nav>", 1)[0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -267,3 +269,53 @@ def test_a_rate_limit_that_cannot_be_read_stops_the_app_with_its_name(tmp_path):
                 "RATELIMIT_BATCH_STATUS": "lots",
             }
         )
+
+
+SEVEN_WRONG = (
+    "title,arrive,depart,stay,nationality,party_size,group_tour,allow_last_crossing,pace,"
+    "must_see,lang\n"
+    "Seven wrong,2027-07-10T09:00+08:00,2027-07-11T18:00+08:00,harbin,CN,many,maybe,perhaps,"
+    "fast,nowhere,xx\n"
+)
+
+
+def test_a_batch_row_with_seven_mistakes_reports_all_seven_on_the_page_and_in_the_report(
+    app, client
+):
+    app.config["BATCH_WAIT"] = True
+    response = _upload(client, SEVEN_WRONG, lang="en")
+    job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    (row,) = client.get(f"/api/v1/batch/{job_id}").get_json()["job"]["rows"]
+    columns = sorted(e.split(":", 1)[0] for e in row["errors"])
+    expected = ["allow_last_crossing", "group_tour", "lang", "must_see", "pace", "party_size"]
+    assert columns == sorted([*expected, "stay"]), row["errors"]
+    page = client.get(f"/agency/batch/{job_id}").get_data(as_text=True)
+    block = page.split('<ul class="row-errors">', 1)[1].split("</ul>", 1)[0]
+    shown = [html.unescape(t) for t in re.findall(r"<li>(.*?)</li>", block)]
+    assert len(shown) == 7 and any(t.startswith("pace: ") for t in shown), shown
+
+
+def test_the_batch_command_prints_every_mistake_of_a_row(runner, tmp_path):
+    source = tmp_path / "seven.csv"
+    source.write_text(SEVEN_WRONG, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(
+        cli, ["batch", str(source), "--out", str(tmp_path / "o"), "--database", db]
+    )
+    assert result.exit_code == 1
+    assert result.output.count("line 2: ") == 7, result.output
+
+
+def test_a_bad_row_in_the_past_names_its_date_beside_its_other_mistakes(runner, tmp_path):
+    source = tmp_path / "old.csv"
+    source.write_text(
+        "title,arrive,depart,stay,party_size\n"
+        "Old,2020-07-10T09:00+08:00,2020-07-11T18:00+08:00,heihe,many\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    result = runner.invoke(
+        cli, ["batch", str(source), "--out", str(tmp_path / "o"), "--database", db]
+    )
+    assert result.exit_code == 1
+    assert "line 2: party_size: " in result.output and "line 2: arrive: " in result.output

@@ -236,8 +236,10 @@ def test_print_maps_scale_bar_is_in_the_readers_language(planned, lang, unit):
     html = client.get(f"/plans/{plan['id']}/print?lang={lang}").get_data(as_text=True)
     labels = re.findall(r'<g class="scale">.*?<text[^>]*>([^<]*)</text></g>', html)
     assert len(labels) == len(plan["days"])
+    # ... and the scale of each detail inset (a city centre) likewise.
+    labels += re.findall(r'<g class="scale inset-scale">.*?<text[^>]*>([^<]*)</text></g>', html)
     for label in labels:
-        assert re.fullmatch(rf"\d+([.,]\d)? {unit}", label), label
+        assert re.fullmatch(rf"\d+([.,]\d\d?)? {unit}", label), label
 
 
 def _font_pt(css: str, selector: str) -> float:

@@ -39,6 +39,7 @@ from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, Tr
 from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
+from planner.totals import reader_sums, trip_totals
 from planner.travel import CHOSEN_MODES
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
@@ -169,6 +170,10 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         for group in grouped.groups:
             named = group_names(group, names, _, lang)
             lines.append("  " + group_heading(group, _) + (f": {named}" if named else ""))
+    sums = reader_sums(trip_totals(it), lang)
+    if sums:  # in the reader's currency: roubles in Russian, yuan in Chinese, both in English
+        money = " ≈ ".join(money_text(s["amount"], s["currency"], lang) for s in sums)
+        lines += ["", f"{_('Altogether, about')} {money}"]
     if quiet.trip:
         lines += ["", _("Warnings:")]
         lines += [f"  {SEVERITY_MARKS[n.severity]} {say(n.message)}" for n in quiet.trip]

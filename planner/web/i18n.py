@@ -9,7 +9,8 @@ from babel.dates import format_date
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from planner.messages import number_text
+from planner.messages import money_text, number_text
+from planner.totals import reader_sums
 from planner.web.security import secure_cookies
 
 LANGUAGES: dict[str, str] = {"zh": "中文", "ru": "Русский", "en": "English"}
@@ -51,6 +52,15 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["lang_query"] = lang_query
     app.jinja_env.filters["amount"] = lambda value: number_text(value, current_lang())
+    # "2,6" in Russian, "2.6" in English and Chinese: every number with decimals on a page.
+    app.jinja_env.filters["decimal"] = lambda value, digits=1: number_text(
+        value, current_lang(), digits=digits
+    )
+    # A total in the reader's currency (roubles for Russian, yuan for Chinese, both in English).
+    app.jinja_env.globals["reader_sums"] = lambda totals: [
+        money_text(s["amount"], s["currency"], current_lang())
+        for s in reader_sums(totals, current_lang())
+    ]
     # A day as the reader writes it: "7 дек. 2026 г.", "2026年12月7日", "Dec 7, 2026".
     app.jinja_env.filters["day"] = day_text
 

@@ -71,6 +71,8 @@ ERROR_SLOTS = frozenset(
         "nationality",
         "party_size",
         "visas",
+        "day_across",
+        "day_across_on",
         "interests",
         "pace",
         "must_see",

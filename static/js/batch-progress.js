@@ -29,7 +29,16 @@
         li.appendChild(a);
       } else {
         li.appendChild(isolated(row.title));
-        li.appendChild(document.createTextNode(" — " + row.errors.join("; ")));
+        // Every problem of the row, one per line (the server's page does the same).
+        var list = document.createElement("ul");
+        list.className = "row-errors";
+        row.errors.forEach(function (text) {
+          var item = document.createElement("li");
+          item.textContent = text;
+          list.appendChild(item);
+        });
+        li.appendChild(document.createTextNode(" — "));
+        li.appendChild(list);
       }
       rows.appendChild(li);
     });

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from planner import settings
 from planner.coverage import coverage_of
 from planner.errors import DataProblems
 from planner.geo import amur_bank
@@ -587,7 +587,7 @@ _cache_lock = threading.Lock()
 def catalogue_path(path: Path | str | None = None) -> Path:
     """The file to read: *path*, else $PLANNER_CATALOGUE_PATH, else data/attractions.geojson."""
     if path is None:
-        path = os.environ.get(PATH_ENV) or DEFAULT_PATH
+        path = settings.value(PATH_ENV) or DEFAULT_PATH
     return Path(path).resolve()
 
 

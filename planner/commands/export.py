@@ -6,7 +6,6 @@ The same files as /plans/<id>.gpx etc. (planner/exports.py), in the plan's langu
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -28,11 +27,10 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     from planner.catalogue import load_catalogue
     from planner.cli_options import open_store_or_fail
     from planner.exports import PlanInfo, export
+    from planner.settings import database_url
     from planner.storage import UnknownPlan
 
-    url = os.environ.get("PLANNER_DATABASE_URL") or (
-        f"sqlite:///{ROOT / 'instance' / 'planner.sqlite3'}"
-    )
+    url = database_url(ROOT / "instance")
     try:
         plan = open_store_or_fail(url).get(plan_id)
     except UnknownPlan:

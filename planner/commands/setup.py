@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 import click
 
 from planner.assets import ROOT, install_vendor_assets
+from planner.settings import database_url
 from planner.storage import init_db
 
 
@@ -24,7 +24,7 @@ def command(instance_dir: Path | None) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     # The same database as the app: PLANNER_DATABASE_URL, else SQLite in instance/.
-    url = os.environ.get("PLANNER_DATABASE_URL") or f"sqlite:///{instance_dir / 'planner.sqlite3'}"
+    url = database_url(instance_dir)
     init_db(url).dispose()
     where = url.split("@")[-1]  # never echo a password
     click.echo(

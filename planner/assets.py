@@ -13,6 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.errors import PlannerError
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -66,7 +68,7 @@ FOLIUM_ASSETS: dict[str, tuple[str, str] | None] = {
 }
 
 
-class UnknownAssetError(LookupError):
+class UnknownAssetError(PlannerError, LookupError):
     """folium asked for an asset that is not vendored."""
 
 

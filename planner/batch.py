@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.errors import PlannerError
 from planner.messages import N_, refusal_text
 from planner.requests import FieldError, RequestInvalid
 from planner.textsafe import user_text
@@ -70,7 +71,7 @@ FILE_MESSAGES: dict[str, str] = {
 }
 
 
-class BatchFileInvalid(ValueError):
+class BatchFileInvalid(PlannerError, ValueError):
     """The file as a whole cannot be read (no header, unknown columns, too many rows): a code
     of FILE_MESSAGES and its values; `str()` is the English text."""
 

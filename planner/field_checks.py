@@ -25,6 +25,7 @@ from typing import Any
 
 from planner.catalogue import REPO_ROOT, Catalogue, parse_feature_collection
 from planner.data_health import FIELD_CHECK_SCHEME, position_problems
+from planner.errors import PlannerError
 from planner.geo import amur_bank
 from planner.model import FIELD_CONFIDENCE, Attraction
 from planner.textsafe import user_text
@@ -80,7 +81,7 @@ class FieldReview:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-class ReviewFileError(ValueError):
+class ReviewFileError(PlannerError, ValueError):
     """The review file cannot be read or a line of it is not a review; `problems` says where."""
 
     def __init__(self, problems: list[str]) -> None:

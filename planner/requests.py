@@ -33,6 +33,7 @@ from pydantic_core import PydanticCustomError
 from planner.agency import LOGO_MAX_BYTES, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
+from planner.errors import PlannerError
 from planner.geocoding import city_of_point
 from planner.messages import (
     CITY_LABELS,
@@ -145,7 +146,7 @@ class FieldError:
         }
 
 
-class RequestInvalid(ValueError):
+class RequestInvalid(PlannerError, ValueError):
     """The request has field errors (each one named)."""
 
     def __init__(self, errors: list[FieldError]):

@@ -42,6 +42,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from planner.agency import CrossingNotice
+from planner.errors import PlannerError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -126,7 +127,7 @@ def _storable(number: int) -> bool:
     return isinstance(number, int) and -MAX_INTEGER - 1 <= number <= MAX_INTEGER
 
 
-class StaleVersion(Exception):
+class StaleVersion(PlannerError):
     """The plan changed since the writer read it (their version is not the current one)."""
 
     def __init__(self, current: int):
@@ -134,7 +135,7 @@ class StaleVersion(Exception):
         self.current = current
 
 
-class UnknownPlan(LookupError):
+class UnknownPlan(PlannerError, LookupError):
     """No plan (or no such revision of it) with that id."""
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from planner.errors import PlannerError
+
 HEIHE_TZ = ZoneInfo("Asia/Shanghai")
 BLAGOVESHCHENSK_TZ = ZoneInfo("Asia/Yakutsk")
 
@@ -22,11 +24,11 @@ CITY_COUNTRY: dict[str, str] = {"heihe": "CN", "blagoveshchensk": "RU"}
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
-class NaiveDatetimeError(ValueError):
+class NaiveDatetimeError(PlannerError, ValueError):
     """A datetime without a UTC offset was given where the city matters."""
 
 
-class DateOutOfRangeError(ValueError):
+class DateOutOfRangeError(PlannerError, ValueError):
     """A date far outside the years the planner knows about (and can compute with)."""
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planner.errors import PlannerError
+
 DEFAULT_BASE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "passport_index.csv"
 DESTINATIONS = ("CN", "RU")
 # The dataset's words; a number of days is the other kind of value.
@@ -24,7 +26,7 @@ HEADER_KEYS = ("source", "commit", "date", "checked", "grade", "licence")
 _CODE = re.compile(r"^[A-Z]{2}$")  # the dataset also has XK (Kosovo), outside ISO 3166-1
 
 
-class VisaBaseError(ValueError):
+class VisaBaseError(PlannerError, ValueError):
     """The base-layer file is missing, unreadable or malformed; `problems` lists each finding."""
 
     def __init__(self, problems: list[str]):

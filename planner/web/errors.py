@@ -8,11 +8,11 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from planner.errors import DataProblems
+from planner.errors import DataProblems, PlannerError
 from planner.messages import N_
 
 
-class ApiError(Exception):
+class ApiError(PlannerError):
     """A client error with a message (and optional field errors) for the JSON envelope."""
 
     def __init__(self, message: str, status: int = 400, errors: list[Any] | None = None):

@@ -1,7 +1,7 @@
 """Batch planning for agencies: one trip per CSV row, stored, with its files.
 
 Shared by `python -m planner batch` and the upload at /agency/batch. A row becomes the same
-request JSON as the form and the API (planner/requests.py validates it); a bad row is reported
+request JSON as the form and the API (planner/request_spec.py validates it); a bad row is reported
 by its line number with its reasons and the good rows are still planned. The columns are
 documented in docs/agency.md. Passenger names are never logged or printed: reports name rows by
 line and title only.
@@ -19,7 +19,7 @@ from typing import Any
 
 from planner.errors import PlannerError
 from planner.messages import N_, refusal_text
-from planner.requests import FieldError, RequestInvalid
+from planner.request_spec import FieldError, RequestInvalid
 from planner.textsafe import user_text
 from planner.trip import PlanningError
 

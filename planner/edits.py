@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from planner.messages import N_
-from planner.requests import MAX_DAYS, nights_between
+from planner.request_spec import MAX_DAYS, nights_between
 from planner.timeutil import parse_aware
 
 PlaceId = Annotated[StrictStr, Field(min_length=1, max_length=100)]

@@ -17,7 +17,7 @@ from planner.documents import message_from_json, plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
 from planner.model import LocalizedName
-from planner.requests import (
+from planner.request_spec import (
     RequestInvalid,
     field_errors,
     past_dates,

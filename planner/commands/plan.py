@@ -267,7 +267,7 @@ def command(
 ) -> None:  # noqa: ANN001
     """Plan a trip across Heihe and Blagoveshchensk."""
     if request_file is not None:
-        from planner.requests import RequestInvalid, request_from_json
+        from planner.request_spec import RequestInvalid, request_from_json
 
         try:
             data = json.load(request_file)

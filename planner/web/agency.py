@@ -38,7 +38,7 @@ from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_sc
 from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
-from planner.requests import FIELD_MESSAGES, FieldError
+from planner.request_spec import FIELD_MESSAGES, FieldError
 from planner.storage import UnknownPlan
 from planner.textsafe import user_text
 from planner.timeutil import CITIES, HEIHE_TZ

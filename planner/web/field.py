@@ -42,7 +42,7 @@ from planner.field_checks import (
 )
 from planner.geo import gcj02_to_wgs84, out_of_china
 from planner.messages import N_
-from planner.requests import FIELD_MESSAGES
+from planner.request_spec import FIELD_MESSAGES
 from planner.timeutil import city_zone
 from planner.web import data
 from planner.web.agency import admin_page_or_none

@@ -89,7 +89,7 @@ TOKEN = [{"editToken": []}, {"editTokenHeader": []}]
 
 def _plan_spec_schemas() -> dict[str, Any]:
     """PlanSpec's JSON Schema with its $defs moved to components (OpenAPI 3.1 is JSON Schema)."""
-    from planner.requests import PlanSpec
+    from planner.request_spec import PlanSpec
 
     schema = PlanSpec.model_json_schema(
         mode="validation", ref_template="#/components/schemas/{model}"

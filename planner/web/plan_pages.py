@@ -27,7 +27,7 @@ from planner.messages import MODE_LABELS, N_, refusal_text
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
 from planner.plans import Planner
-from planner.requests import FieldError, RequestInvalid
+from planner.request_spec import FieldError, RequestInvalid
 from planner.storage import Plan, StaleVersion, UnknownPlan
 from planner.timeutil import CITIES
 from planner.trip import PlanningError

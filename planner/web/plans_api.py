@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 
 from planner.documents import with_texts
 from planner.messages import refusal_text
-from planner.requests import RequestInvalid
+from planner.request_spec import RequestInvalid
 from planner.storage import Plan, StaleVersion, UnknownPlan
 from planner.trip import PlanningError
 from planner.web import data

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.errors import PlannerError
+from planner.resources import STATIC
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static"
+STATIC_DIR = STATIC
 VENDOR_DIR = STATIC_DIR / "vendor"
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.model import LocalizedName
+from planner.resources import DATA
 
-ROOT = Path(__file__).resolve().parent.parent
-BASEMAP_PATH = ROOT / "data" / "basemap.geojson"
+BASEMAP_PATH = DATA / "basemap.geojson"
 
 # west, south, east, north: both cities, the Zeya mouth and Aihui town to the south.
 BBOX = (126.8, 49.6, 128.3, 50.9)

@@ -45,6 +45,7 @@ from planner.model import (
     LatLon,
     LocalizedName,
 )
+from planner.resources import DATA
 from planner.timeutil import CITIES, CITY_COUNTRY
 from planner.validation import (
     CurrencyCode,
@@ -58,8 +59,7 @@ from planner.validation import (
     one_of,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = REPO_ROOT / "data" / "attractions.geojson"
+DEFAULT_PATH = DATA / "attractions.geojson"
 PATH_ENV = "PLANNER_CATALOGUE_PATH"  # the same setting the web app reads as CATALOGUE_PATH
 
 CURRENCIES: dict[str, str] = {"heihe": "CNY", "blagoveshchensk": "RUB"}

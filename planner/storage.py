@@ -43,8 +43,9 @@ from sqlalchemy.pool import NullPool
 
 from planner.agency import CrossingNotice
 from planner.errors import PlannerError
+from planner.resources import PACKAGE
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = PACKAGE / "migrations"
 
 metadata = MetaData()
 

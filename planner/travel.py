@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from planner import settings
+from planner import resources, settings
 from planner.errors import DataProblems
 from planner.model import LatLon
 from planner.timeutil import CITIES
@@ -31,7 +31,7 @@ from planner.validation import (
     field_name,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "travel.json"
+DATA = resources.DATA / "travel.json"
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy uses
 MODES = ("walk", "taxi", "bus", "minibus", "coach")  # every way a leg is taken
 # What a traveller chooses per city. "taxi" is a hired car: a group takes its chartered vehicle

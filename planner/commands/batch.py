@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from planner.assets import ROOT
 from planner.cli_options import Seconds, open_store_or_fail
+from planner.resources import INSTANCE
 
 
 @click.command("batch")
@@ -39,7 +39,7 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
     from planner.plans import Planner
     from planner.settings import database_url
 
-    url = database or database_url(ROOT / "instance")
+    url = database or database_url(INSTANCE)
     try:
         text = csv_file.read_text(encoding="utf-8")
     except UnicodeDecodeError:

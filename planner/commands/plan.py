@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 import click
 from babel.dates import format_date
@@ -36,12 +35,12 @@ from planner.messages import (
     render,
 )
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
+from planner.resources import TRANSLATIONS
 from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
 from planner.travel import CHOSEN_MODES
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
 Gettext = Callable[[str], str]
 SEVERITY_MARKS = {"red": "!!!", "amber": "!!", "info": "i"}
 

@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from planner.errors import PlannerError
+from planner.resources import DATA
 
-DEFAULT_BASE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "passport_index.csv"
+DEFAULT_BASE_PATH = DATA / "passport_index.csv"
 DESTINATIONS = ("CN", "RU")
 # The dataset's words; a number of days is the other kind of value.
 WORDS = ("visa free", "visa on arrival", "e-visa", "visa required", "no admission", "-1")

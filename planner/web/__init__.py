@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from planner.resources import INSTANCE, STATIC, TEMPLATES, TRANSLATIONS
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -113,17 +113,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(INSTANCE),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     app.config.from_mapping(
         # planner/settings.py declares each setting and its default once (README lists them).
         settings.APP_DEFAULTS,
         DATABASE_URL=settings.database_url(Path(app.instance_path), {}),
         CATALOGUE_PATH=str(DEFAULT_CATALOGUE),
-        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
         BABEL_DEFAULT_LOCALE="en",
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour

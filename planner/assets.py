@@ -27,7 +27,7 @@ class VendoredLib:
     module: str
     files: tuple[str, ...]
 
-    def _pkg(self):  # noqa: ANN202 - the XStatic module object
+    def _pkg(self):
         return importlib.import_module(self.module)
 
     @property

@@ -296,7 +296,7 @@ def row_files(
         return files
     try:
         files.update(outputs(plan))
-    except Exception as exc:  # noqa: BLE001 - one plan's documents failing must not lose the rest
+    except Exception as exc:
         _note(notes, f"PDF or exports failed for a plan: {type(exc).__name__}")
     return files
 

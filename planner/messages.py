@@ -29,7 +29,7 @@ Param = Union[
 ]
 
 
-def N_(text: str) -> str:  # noqa: N802 - the conventional name of the no-op marker
+def N_(text: str) -> str:
     """Mark a string for extraction without translating it here."""
     return text
 

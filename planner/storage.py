@@ -194,7 +194,7 @@ def _dump(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets readers go on while one writer commits; foreign keys on; wait, don't fail."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -416,7 +416,7 @@ class PlanStore:
         return sorted(found, key=lambda p: p.updated_at, reverse=True)
 
     @staticmethod
-    def _revision(conn, plan_id: str, number: int) -> Revision:  # noqa: ANN001
+    def _revision(conn, plan_id: str, number: int) -> Revision:
         if not _storable(number):
             raise UnknownPlan(f"{plan_id} revision {number}")
         row = (

@@ -53,7 +53,7 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
 
     app = create_app({"DATABASE_URL": url, "TILES": "none"})
 
-    def outputs(plan) -> dict[str, bytes]:  # noqa: ANN001 - a stored plan
+    def outputs(plan) -> dict[str, bytes]:
         with app.test_request_context():
             return plan_files(plan)
 

@@ -57,7 +57,7 @@ def render_text(
     def city(code: str) -> str:
         return _(CITY_LABELS[code])
 
-    def say(message) -> str:  # noqa: ANN001 - a planner.messages.Message
+    def say(message) -> str:
         return render(message, _, lang)
 
     lines = [

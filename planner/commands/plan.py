@@ -67,10 +67,10 @@ def _modes(value: str) -> tuple[str, ...]:
 def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     """The plan as text in *lang*: a heading per day, its items in order, then what was left out."""
 
-    def say(message) -> str:  # noqa: ANN001 - a Message
+    def say(message) -> str:
         return render(message, _, lang)
 
-    def leg(value) -> str:  # noqa: ANN001 - a Leg or None
+    def leg(value) -> str:
         if value is None or value.minutes == 0:
             return ""
         return "  · " + leg_text(value.mode, value.minutes, value.km, _, lang)
@@ -263,7 +263,7 @@ def command(
     time_limit,
     seed,
     fmt,
-) -> None:  # noqa: ANN001
+) -> None:
     """Plan a trip across Heihe and Blagoveshchensk."""
     if request_file is not None:
         from planner.request_spec import RequestInvalid, request_from_json

@@ -85,14 +85,14 @@ def crossing_fares(req: TripRequest, crossings: list[Crossing], rates: dict[str,
     )
 
 
-def _end_kind(seg, spec) -> str:  # noqa: ANN001 - a Segment and its DaySpec
+def _end_kind(seg, spec) -> str:
     """What a segment ends at, for a meal eaten near it."""
     if seg.crossing_after is not None:
         return "crossing"
     return "departure" if spec.end_place == "departure" else "hotel"
 
 
-def _start_kind(req: TripRequest, spec, seg, after_crossing: bool) -> str:  # noqa: ANN001
+def _start_kind(req: TripRequest, spec, seg, after_crossing: bool) -> str:
     """Where a segment begins, for a meal eaten there before any stop: the border (after a
     crossing), the arrival point (the first day, when the traveller arrives elsewhere than at
     the hotel), or the hotel."""

@@ -190,7 +190,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(openapi.bp)
 
     @app.get("/favicon.ico")
-    def favicon():  # noqa: ANN202 - browsers and crawlers ask for it without reading the page
+    def favicon():
         return app.send_static_file("favicon.svg")
 
     security.init_limits(app)

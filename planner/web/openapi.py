@@ -67,7 +67,7 @@ _CODE = "(?:" + "|".join(sorted(ISO_ALPHA2)) + ")"
 _CODE_LIST = f"^(?:{_CODE}(?:,{_CODE})*)?$"
 
 
-def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):  # noqa: ANN202
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):
     return {
         "name": name,
         "in": "query",
@@ -452,7 +452,7 @@ def spec() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json():  # noqa: ANN201
+def openapi_json():
     return jsonify(spec())
 
 

@@ -278,7 +278,7 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
     return data, errors
 
 
-def lodging_map(tiles: TileConfig | None, lang: str):  # noqa: ANN201 - folium.Map
+def lodging_map(tiles: TileConfig | None, lang: str):
     """The small map on the form where the traveller confirms or clicks their lodging: both
     cities in view (plan-form.js places one marker per city)."""
     return new_map(tiles, location=TWIN_CITIES_CENTER, zoom=12, lang=lang)

@@ -62,7 +62,7 @@ def _planner() -> Planner:
     return Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
 
 
-def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):  # noqa: ANN202
+def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):
     lang = current_lang()
     cat = data.catalogue()
     tiles = data.tiles()
@@ -101,14 +101,14 @@ def _errors_by_field(problems: list[FieldError]) -> dict[str, list[str]]:
 
 
 @bp.get("/plan")
-def plan_form():  # noqa: ANN201
+def plan_form():
     values = form_values(None)
     values["lang"] = current_lang()
     return _form_page(values, {})
 
 
 @bp.post("/plan")
-def create_plan():  # noqa: ANN201
+def create_plan():
     values = form_values(request.form)
     body, problems = request_json(request.form, data.catalogue())
     if problems:
@@ -149,7 +149,7 @@ def _my_plan_ids() -> list[str]:
 
 
 @bp.get("/plans")
-def my_plans():  # noqa: ANN201
+def my_plans():
     return render_template("plans.html", plans=store().heads(_my_plan_ids()))
 
 
@@ -176,7 +176,7 @@ def _lodgings(req: dict[str, Any]) -> dict[str, LatLon]:
 
 
 @bp.get("/plans/<plan_id>")
-def show_plan(plan_id: str):  # noqa: ANN201
+def show_plan(plan_id: str):
     plan = _plan_or_404(plan_id)
     lang = current_lang()
     cat = data.catalogue()
@@ -231,7 +231,7 @@ EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "pace", "dates")
 
 
 @bp.post("/plans/<plan_id>/edit")
-def edit_plan(plan_id: str):  # noqa: ANN201
+def edit_plan(plan_id: str):
     plan = _plan_or_404(plan_id)
     if not _can_edit(plan_id):
         abort(403)
@@ -270,7 +270,7 @@ def edit_plan(plan_id: str):  # noqa: ANN201
 
 
 @bp.post("/plans/<plan_id>/restore/<int:number>")
-def restore_plan(plan_id: str, number: int):  # noqa: ANN201
+def restore_plan(plan_id: str, number: int):
     _plan_or_404(plan_id)
     if not _can_edit(plan_id):
         abort(403)

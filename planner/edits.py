@@ -8,7 +8,7 @@ says when the plan put it elsewhere.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
@@ -67,6 +67,17 @@ Edit = Annotated[
     Remove | Add | Lock | Unlock | Move | SetPace | SetDates, Field(discriminator="op")
 ]
 EDITS = TypeAdapter(list[Edit])
+_EDIT_MODELS = (Remove, Add, Lock, Unlock, Move, SetPace, SetDates)
+# The edit operations, written once: the page's form and the OpenAPI description read these.
+EDIT_OPS: tuple[str, ...] = tuple(
+    get_args(m.model_fields["op"].annotation)[0] for m in _EDIT_MODELS
+)
+# The operations on one place (they carry an attraction_id).
+PLACE_OPS: tuple[str, ...] = tuple(
+    get_args(m.model_fields["op"].annotation)[0]
+    for m in _EDIT_MODELS
+    if "attraction_id" in m.model_fields
+)
 
 
 def _without(items: list[Any], value: Any) -> list[Any]:

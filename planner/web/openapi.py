@@ -14,6 +14,7 @@ from flask import Blueprint, jsonify
 
 from planner import __version__
 from planner.crossing.entry import ISO_ALPHA2
+from planner.edits import EDIT_OPS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -361,7 +362,7 @@ def _components() -> dict[str, Any]:
         "properties": {
             "op": {
                 "type": "string",
-                "enum": ["remove", "add", "lock", "unlock", "move", "pace", "dates"],
+                "enum": list(EDIT_OPS),
             },
             "attraction_id": {"type": "string"},
             "day": {"type": "integer"},

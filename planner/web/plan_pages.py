@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from planner import maps
 from planner.documents import with_texts
+from planner.edits import EDIT_OPS, PLACE_OPS
 from planner.itinerary_map import DAY_COLOURS, plan_map
 from planner.messages import MODE_LABELS, N_, refusal_text
 from planner.model import LatLon
@@ -227,9 +228,6 @@ def _local_input(value: str, original: str) -> str:
     )
 
 
-EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "pace", "dates")
-
-
 @bp.post("/plans/<plan_id>/edit")
 def edit_plan(plan_id: str):
     plan = _plan_or_404(plan_id)
@@ -242,7 +240,7 @@ def edit_plan(plan_id: str):
         if op not in EDIT_OPS:  # not a change the page offers: no list of codes to the reader
             raise ValueError(op)
         version = int(form.get("version", ""))
-        if op in ("remove", "add", "lock", "unlock", "move"):
+        if op in PLACE_OPS:
             edit["attraction_id"] = form.get("attraction_id", "")
         if op in ("lock", "move") or (op == "add" and form.get("day")):
             edit["day"] = int(form.get("day", ""))

@@ -33,6 +33,7 @@ class Decoded:
     abroad_visit_s: int = 0  # minutes of sights across the river on days out and back
     missed_meals: list[tuple[int, str]] = field(default_factory=list)
     dropped: int = 0
+    dropped_budget: set[int] = field(default_factory=set)  # nodes left out for the day budget
 
 
 def _to_currency(amount: float, currency: str, target: str, rates: dict[str, float]) -> float:

@@ -278,7 +278,7 @@ def _solve_avoiding(
     routes = tighten(built.instance, result.routes, _free_first_wait(built), meals=meals)
     drop = over_daily_budget(req, built, routes, rates)
     dec = decode(req, built, routes, builder, drop)
-    dec.dropped_budget = drop  # type: ignore[attr-defined]
+    dec.dropped_budget = drop
     value = _value(dec, variant.abroad) - LATE_PENALTY * built.meta.get("late_segments", 0)
     # A must-see or kept stop the variant cannot hold (no window on the days it allows: a
     # day across on the day of a kept excursion) loses to every variant that holds it.
@@ -371,7 +371,7 @@ def plan_trip(
     cannot be planned (an unknown place, a change of hotel across a closed border).
     """
     started = clock.perf_counter()
-    deadline = started + time_limit
+    time_up = started + time_limit  # perf_counter seconds; `deadline` below is the departure
     cat = catalogue or load_catalogue()
     req = validate_request(req, cat)
     if seed is None:
@@ -382,7 +382,7 @@ def plan_trip(
     def cap() -> float:
         """Seconds of wall time left; once spent, only what must be built is built."""
         nonlocal capped
-        spare = deadline - clock.perf_counter()
+        spare = time_up - clock.perf_counter()
         capped = capped or spare <= 0
         return max(0.0, spare)
 

@@ -29,7 +29,6 @@ from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 LOGO_MAX_BYTES = 48 * 1024  # a logo on a printed page; a data URI of ~64 kB
 LOGO_MAX_CHARS = 4 * ((LOGO_MAX_BYTES + 2) // 3) + 40
-LOGO_TYPES = ("image/png", "image/svg+xml")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOTICE_EFFECTS = ("info", "suspended")
 NOTICE_LANGS = ("zh", "ru", "en")

@@ -54,7 +54,6 @@ COLUMNS = (
     "guide_blagoveshchensk_phone",
 )
 REQUIRED = ("arrive", "depart", "stay")
-EXPORT_FORMATS = ("gpx", "ics", "geojson", "kml")
 _TRUE, _FALSE = {"1", "true", "yes", "y", "on"}, {"", "0", "false", "no", "n", "off"}
 
 

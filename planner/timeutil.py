@@ -50,15 +50,6 @@ def require_aware(value: datetime, what: str = "time") -> datetime:
     return value
 
 
-def parse_day(text: str, what: str = "date") -> date:
-    """Parse an ISO 8601 calendar date (YYYY-MM-DD) within the supported years."""
-    try:
-        value = date.fromisoformat(text.strip())
-    except (AttributeError, ValueError):
-        raise ValueError(f"{what} {text!r} is not a date YYYY-MM-DD") from None
-    return require_in_range(value, what)
-
-
 def city_zone(city: str) -> ZoneInfo:
     """The IANA zone of *city* ('heihe' or 'blagoveshchensk')."""
     try:

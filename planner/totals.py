@@ -11,8 +11,6 @@ from typing import Any
 from planner.travel import CHARTERED, Party, TravelData, load_travel_data, party_vehicles
 from planner.trip import Crossing, DayPlan, Itinerary, Leg, Meal, Visit
 
-RIDING = ("taxi", "bus", *CHARTERED)
-
 
 def _legs(it: Itinerary) -> list[Leg]:
     legs: list[Leg] = []

@@ -18,7 +18,7 @@ from planner.web.devserver import QuietRequestHandler
 
 def _start_worker() -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "planner", "worker", "--parent-pid", str(os.getpid())]
-    worker = subprocess.Popen(command)  # noqa: S603 - it stops by itself if this process dies
+    worker = subprocess.Popen(command)
 
     def stop() -> None:
         worker.terminate()

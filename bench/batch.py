@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner.batch import COLUMNS  # noqa: E402
+from planner.batch import COLUMNS
 
 STAYS = ("heihe", "blagoveshchensk", "heihe;blagoveshchensk")
 

@@ -24,13 +24,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from geopy.distance import geodesic  # noqa: E402
+from geopy.distance import geodesic
 
-from planner.catalogue import load_catalogue  # noqa: E402
-from planner.crossing import options_on_day  # noqa: E402
-from planner.planning import TripRequest, plan_trip  # noqa: E402
-from planner.serialize import itinerary_to_json  # noqa: E402
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ  # noqa: E402
+from planner.catalogue import load_catalogue
+from planner.crossing import options_on_day
+from planner.planning import TripRequest, plan_trip
+from planner.serialize import itinerary_to_json
+from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 HEIHE_CENTRE = (50.245, 127.48167)
 CITY_KM = 8.0
@@ -137,7 +137,7 @@ def guide_requests() -> list[tuple[str, TripRequest]]:
     ]
 
 
-def may_cross(req: TripRequest, plan) -> bool:  # noqa: ANN001 - an Itinerary
+def may_cross(req: TripRequest, plan) -> bool:
     """Whether the border model lets this traveller across and back on a middle day."""
     if len(plan.days) < 2:
         return False
@@ -150,13 +150,13 @@ def may_cross(req: TripRequest, plan) -> bool:  # noqa: ANN001 - an Itinerary
     return bool(out.options and back.options)
 
 
-def _shape(plan) -> dict:  # noqa: ANN001
+def _shape(plan) -> dict:
     doc = itinerary_to_json(plan)
     doc.pop("stats", None)
     return doc
 
 
-def figures(named: list[tuple[str, TripRequest]], cat) -> dict[str, object]:  # noqa: ANN001
+def figures(named: list[tuple[str, TripRequest]], cat) -> dict[str, object]:
     allowed = across = 0
     sights_across: list[float] = []
     heihe_days = heihe_places = 0
@@ -223,18 +223,18 @@ def figures(named: list[tuple[str, TripRequest]], cat) -> dict[str, object]:  # 
     }
 
 
-def _idle_minutes(day) -> float:  # noqa: ANN001 - a DayPlan
+def _idle_minutes(day) -> float:
     """Minutes between the end of one item (and the leg to the next) and the next's start."""
     from planner.planning import Crossing, Meal
 
-    def start(i):  # noqa: ANN001, ANN202
+    def start(i):
         return (
             i.option.report_by
             if isinstance(i, Crossing)
             else (i.start if isinstance(i, Meal) else i.arrive)
         )
 
-    def end(i):  # noqa: ANN001, ANN202
+    def end(i):
         return (
             i.option.arrive
             if isinstance(i, Crossing)
@@ -249,7 +249,7 @@ def _idle_minutes(day) -> float:  # noqa: ANN001 - a DayPlan
     return total
 
 
-def report(cat) -> None:  # noqa: ANN001
+def report(cat) -> None:
     from plan import requests
 
     varied = [(f"varied {i}", r) for i, r in enumerate(requests())]

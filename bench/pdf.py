@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PLANNER_TILES", "none")
 
-from pypdf import PdfReader  # noqa: E402
+from pypdf import PdfReader
 
-from planner.web import create_app  # noqa: E402
+from planner.web import create_app
 
 REQUEST = {
     "arrive": "2027-07-10T09:00+08:00",

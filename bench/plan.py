@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner.catalogue import load_catalogue  # noqa: E402
-from planner.planning import DEFAULT_BUDGET, TripRequest, WorkBudget, plan_trip  # noqa: E402
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ  # noqa: E402
+from planner.catalogue import load_catalogue
+from planner.planning import DEFAULT_BUDGET, TripRequest, WorkBudget, plan_trip
+from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 STARTS = [
     (2027, 1, 20),
@@ -67,7 +67,7 @@ def requests() -> list[TripRequest]:
     return out
 
 
-def realism(plan) -> dict[str, float]:  # noqa: ANN001 - an Itinerary
+def realism(plan) -> dict[str, float]:
     """What a guide reads in a plan, in minutes (travel as a share of the active day)."""
     from planner.planning import Crossing, Meal
 

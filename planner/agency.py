@@ -24,11 +24,11 @@ from xml.etree import ElementTree
 
 from planner.crossing import Closure, CrossingData, load_crossing_data
 from planner.crossing.options import NOTICE_KIND
+from planner.errors import PlannerError
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 LOGO_MAX_BYTES = 48 * 1024  # a logo on a printed page; a data URI of ~64 kB
 LOGO_MAX_CHARS = 4 * ((LOGO_MAX_BYTES + 2) // 3) + 40
-LOGO_TYPES = ("image/png", "image/svg+xml")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOTICE_EFFECTS = ("info", "suspended")
 NOTICE_LANGS = ("zh", "ru", "en")
@@ -55,7 +55,7 @@ _SVG_FORBIDDEN = {
 _SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
-class LogoInvalid(ValueError):
+class LogoInvalid(PlannerError, ValueError):
     """The logo is not a small PNG or SVG data URI (code: logo_invalid | logo_too_large)."""
 
     def __init__(self, code: str):

@@ -13,8 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static"
+from planner.errors import PlannerError
+from planner.resources import STATIC
+
+STATIC_DIR = STATIC
 VENDOR_DIR = STATIC_DIR / "vendor"
 
 
@@ -25,7 +27,7 @@ class VendoredLib:
     module: str
     files: tuple[str, ...]
 
-    def _pkg(self):  # noqa: ANN202 - the XStatic module object
+    def _pkg(self):
         return importlib.import_module(self.module)
 
     @property
@@ -66,7 +68,7 @@ FOLIUM_ASSETS: dict[str, tuple[str, str] | None] = {
 }
 
 
-class UnknownAssetError(LookupError):
+class UnknownAssetError(PlannerError, LookupError):
     """folium asked for an asset that is not vendored."""
 
 

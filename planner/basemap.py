@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.model import LocalizedName
+from planner.resources import DATA
 
-ROOT = Path(__file__).resolve().parent.parent
-BASEMAP_PATH = ROOT / "data" / "basemap.geojson"
+BASEMAP_PATH = DATA / "basemap.geojson"
 
 # west, south, east, north: both cities, the Zeya mouth and Aihui town to the south.
 BBOX = (126.8, 49.6, 128.3, 50.9)
@@ -149,13 +149,13 @@ _M_PER_DEG_LAT = 111_230.0
 _M_PER_DEG_LON = 111_320.0 * math.cos(math.radians(50.25))
 
 
-def _to_metres(geom):  # noqa: ANN001, ANN202 - shapely geometries
+def _to_metres(geom):
     import shapely
 
     return shapely.transform(geom, lambda xy: xy * [_M_PER_DEG_LON, _M_PER_DEG_LAT])
 
 
-def _to_degrees(geom):  # noqa: ANN001, ANN202
+def _to_degrees(geom):
     import shapely
 
     return shapely.transform(geom, lambda xy: xy / [_M_PER_DEG_LON, _M_PER_DEG_LAT])
@@ -191,7 +191,7 @@ def build_basemap(rivers_file: Path, borders_file: Path) -> dict[str, Any]:
     west, south, east, north = BBOX
     frame = box(*BBOX)
 
-    def clipped(geometry: dict[str, Any]):  # noqa: ANN202
+    def clipped(geometry: dict[str, Any]):
         return shapely.make_valid(shapely.clip_by_rect(shape(geometry), *BBOX))
 
     rivers = json.loads(rivers_file.read_text(encoding="utf-8"))
@@ -215,7 +215,7 @@ def build_basemap(rivers_file: Path, borders_file: Path) -> dict[str, Any]:
     water = _to_degrees(shapely.unary_union([p for p in pieces if p.area >= 1.5e6]))
     water = shapely.clip_by_rect(water, *BBOX)
 
-    def rounded(geom) -> dict[str, Any]:  # noqa: ANN001
+    def rounded(geom) -> dict[str, Any]:
         return mapping(shapely.set_precision(geom, 1e-5))
 
     features: list[dict[str, Any]] = []

@@ -1,7 +1,7 @@
 """Batch planning for agencies: one trip per CSV row, stored, with its files.
 
 Shared by `python -m planner batch` and the upload at /agency/batch. A row becomes the same
-request JSON as the form and the API (planner/requests.py validates it); a bad row is reported
+request JSON as the form and the API (planner/request_spec.py validates it); a bad row is reported
 by its line number with its reasons and the good rows are still planned. The columns are
 documented in docs/agency.md. Passenger names are never logged or printed: reports name rows by
 line and title only.
@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.errors import PlannerError
 from planner.messages import N_, refusal_text
-from planner.requests import FieldError, RequestInvalid, past_dates, spec_from_json
+from planner.request_spec import FieldError, RequestInvalid, past_dates, spec_from_json
 from planner.textsafe import user_text
 from planner.trip import PlanningError
 
@@ -53,7 +54,6 @@ COLUMNS = (
     "guide_blagoveshchensk_phone",
 )
 REQUIRED = ("arrive", "depart", "stay")
-EXPORT_FORMATS = ("gpx", "ics", "geojson", "kml")
 _TRUE, _FALSE = {"1", "true", "yes", "y", "on"}, {"", "0", "false", "no", "n", "off"}
 
 
@@ -70,7 +70,7 @@ FILE_MESSAGES: dict[str, str] = {
 }
 
 
-class BatchFileInvalid(ValueError):
+class BatchFileInvalid(PlannerError, ValueError):
     """The file as a whole cannot be read (no header, unknown columns, too many rows): a code
     of FILE_MESSAGES and its values; `str()` is the English text."""
 
@@ -295,7 +295,7 @@ def row_files(
         return files
     try:
         files.update(outputs(plan))
-    except Exception as exc:  # noqa: BLE001 - one plan's documents failing must not lose the rest
+    except Exception as exc:
         _note(notes, f"PDF or exports failed for a plan: {type(exc).__name__}")
     return files
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from planner import settings
 from planner.coverage import coverage_of
 from planner.errors import DataProblems
 from planner.geo import amur_bank
@@ -45,6 +45,7 @@ from planner.model import (
     LatLon,
     LocalizedName,
 )
+from planner.resources import DATA
 from planner.timeutil import CITIES, CITY_COUNTRY
 from planner.validation import (
     CurrencyCode,
@@ -58,8 +59,7 @@ from planner.validation import (
     one_of,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = REPO_ROOT / "data" / "attractions.geojson"
+DEFAULT_PATH = DATA / "attractions.geojson"
 PATH_ENV = "PLANNER_CATALOGUE_PATH"  # the same setting the web app reads as CATALOGUE_PATH
 
 CURRENCIES: dict[str, str] = {"heihe": "CNY", "blagoveshchensk": "RUB"}
@@ -587,7 +587,7 @@ _cache_lock = threading.Lock()
 def catalogue_path(path: Path | str | None = None) -> Path:
     """The file to read: *path*, else $PLANNER_CATALOGUE_PATH, else data/attractions.geojson."""
     if path is None:
-        path = os.environ.get(PATH_ENV) or DEFAULT_PATH
+        path = settings.value(PATH_ENV) or DEFAULT_PATH
     return Path(path).resolve()
 
 

@@ -45,7 +45,7 @@ def database_problem(exc: BaseException) -> str:
     return f"cannot open the database: {text}"
 
 
-def open_store_or_fail(url: str):  # noqa: ANN201 - planner.storage.PlanStore
+def open_store_or_fail(url: str):
     """The plan store at *url*, brought up to the newest schema; a ClickException if it cannot
     be (an unknown scheme, a file that is not a database, a server that does not answer)."""
     from alembic.util.exc import CommandError

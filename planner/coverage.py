@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planner.errors import PlannerError
+
 # Codes in the order a page lists them.
 CODES: tuple[str, ...] = (
     "coordinates",
@@ -52,7 +54,7 @@ _HEAD = [(re.compile(re.escape(head) + r"\b", re.IGNORECASE), codes) for head, c
 _NOT_USED = re.compile(r"\(not used\b|\bnot used\)|^not used\b", re.IGNORECASE)
 
 
-class CoverageError(ValueError):
+class CoverageError(PlannerError, ValueError):
     """A `supports` text with a clause whose head names nothing in `HEADS`."""
 
 

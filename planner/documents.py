@@ -18,7 +18,7 @@ from planner.messages import Message
 from planner.messages import render as render_message
 from planner.model import LocalizedName
 from planner.planning import plan_trip
-from planner.requests import PlanSpec, spec_to_json, to_trip_request
+from planner.request_spec import PlanSpec, spec_to_json, to_trip_request
 from planner.serialize import itinerary_to_json
 from planner.totals import trip_totals
 from planner.travel import load_travel_data

@@ -9,12 +9,12 @@ says when the plan put it elsewhere.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from planner.messages import N_
-from planner.requests import DAY_NOTE_MAX, MAX_DAYS, nights_between
+from planner.request_spec import DAY_NOTE_MAX, MAX_DAYS, nights_between
 from planner.textsafe import user_text
 from planner.timeutil import parse_aware
 
@@ -86,6 +86,17 @@ Edit = Annotated[
     Field(discriminator="op"),
 ]
 EDITS = TypeAdapter(list[Edit])
+_EDIT_MODELS = (Remove, Add, Lock, Unlock, Move, Reorder, SetDayNote, SetPace, SetDates)
+# The edit operations, written once: the page's form and the OpenAPI description read these.
+EDIT_OPS: tuple[str, ...] = tuple(
+    get_args(m.model_fields["op"].annotation)[0] for m in _EDIT_MODELS
+)
+# The operations on one place (they carry an attraction_id).
+PLACE_OPS: tuple[str, ...] = tuple(
+    get_args(m.model_fields["op"].annotation)[0]
+    for m in _EDIT_MODELS
+    if "attraction_id" in m.model_fields
+)
 
 
 def _without(items: list[Any], value: Any) -> list[Any]:

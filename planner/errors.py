@@ -1,11 +1,27 @@
-"""Errors shared by the data loaders."""
+"""The root of every project error, and the errors shared by the data loaders."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 
-class DataProblems(Exception):
+class PlannerError(Exception):
+    """The root of every error the project raises: `except PlannerError` catches them all.
+
+    Each class has a `code` (snake_case of its name unless it sets one; an instance may carry a
+    more precise one), so adapters can tell errors apart without reading their text.
+    """
+
+    code = "planner_error"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            cls.code = re.sub(r"(?<!^)(?=[A-Z][a-z])", "_", cls.__name__).lower()
+
+
+class DataProblems(PlannerError):
     """A data file is unreadable or invalid; `problems` lists every problem found.
 
     Each message names the file, the record and the field, so one run of `check-data` can show

@@ -23,14 +23,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.catalogue import REPO_ROOT, Catalogue, parse_feature_collection
+from planner.catalogue import Catalogue, parse_feature_collection
 from planner.data_health import FIELD_CHECK_SCHEME, position_problems
+from planner.errors import PlannerError
 from planner.geo import amur_bank
 from planner.model import FIELD_CONFIDENCE, Attraction
+from planner.resources import INSTANCE
 from planner.textsafe import user_text
 from planner.timeutil import CITY_COUNTRY
 
-DEFAULT_REVIEWS = REPO_ROOT / "instance" / "field-reviews.jsonl"
+DEFAULT_REVIEWS = INSTANCE / "field-reviews.jsonl"
 STATUSES = ("pending", "accepted", "rejected", "applied")
 METHODS = ("geolocation", "map", "typed")
 # The region the catalogue covers: Heihe prefecture and the south of Amur oblast (the day trips
@@ -80,7 +82,7 @@ class FieldReview:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-class ReviewFileError(ValueError):
+class ReviewFileError(PlannerError, ValueError):
     """The review file cannot be read or a line of it is not a review; `problems` says where."""
 
     def __init__(self, problems: list[str]) -> None:

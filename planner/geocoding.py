@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from planner import __version__
+from planner.errors import PlannerError
 from planner.geo import amur_bank
 
 GEOCODER_ENV = "PLANNER_GEOCODER"  # nominatim | none (a geopy service name for the command)
@@ -66,7 +67,7 @@ class Geocoder(Protocol):
     def search(self, query: str, language: str = "en") -> list[Found]: ...
 
 
-class GeocoderUnavailable(RuntimeError):
+class GeocoderUnavailable(PlannerError, RuntimeError):
     """The geocoding service did not answer (network, timeout, refusal)."""
 
 

@@ -16,6 +16,7 @@ from datetime import date, time
 
 from babel.dates import format_interval, format_skeleton, get_day_names, get_month_names
 
+from planner.errors import PlannerError
 from planner.messages import N_
 from planner.model import Attraction
 
@@ -65,7 +66,7 @@ _MONTH_NAME = "(" + "|".join(MONTHS) + ")"
 _DATE_SPAN_RE = re.compile(rf"^{_MONTH_NAME} (\d\d)-{_MONTH_NAME} (\d\d)(?:\s+|$)")
 
 
-class Unsupported(ValueError):
+class Unsupported(PlannerError, ValueError):
     """An expression outside the subset this module puts into words."""
 
 

@@ -32,6 +32,7 @@ from planner.catalogue import group_of
 from planner.geo import amur_bank, out_of_china, wgs84_to_gcj02
 from planner.hours_text import hours_in_words
 from planner.model import Attraction
+from planner.settings import BY_NAME
 
 Gettext = Callable[[str], str]
 
@@ -87,9 +88,9 @@ class TileConfig:
 
 # folium's own default, and ours: OpenStreetMap's standard tiles (tile usage policy applies).
 OSM_TILES = TileConfig(
-    url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    attribution="© OpenStreetMap contributors",
-    attribution_url="https://www.openstreetmap.org/copyright",
+    url=BY_NAME["PLANNER_TILE_URL"].default,
+    attribution=BY_NAME["PLANNER_TILE_ATTRIBUTION"].default,
+    attribution_url=BY_NAME["PLANNER_TILE_ATTRIBUTION_URL"].default,
 )
 
 # The page's stylesheet for base-map names and approximate markers (static/css/maps.css).

@@ -29,7 +29,7 @@ Param = Union[
 ]
 
 
-def N_(text: str) -> str:  # noqa: N802 - the conventional name of the no-op marker
+def N_(text: str) -> str:
     """Mark a string for extraction without translating it here."""
     return text
 
@@ -403,7 +403,13 @@ LEFT_OUT_GROUP_LABELS: dict[str, str] = {
 }
 LEFT_OUT_OTHER = N_("For other reasons")
 LEFT_OUT_MORE = N_("%(names)s and %(n)s more")
-CONFIDENCE_LABELS: dict[str, str] = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+CONFIDENCE_LABELS: dict[str, str] = {
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "estimated": N_("estimated"),
+    "field": N_("checked on the ground"),
+}
 GRADE_WORDS: dict[str, str] = {
     "primary": N_("primary"),
     "secondary": N_("secondary"),

@@ -19,7 +19,7 @@ from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
 from planner.model import LocalizedName
 from planner.replan import replan_document
-from planner.requests import (
+from planner.request_spec import (
     RequestInvalid,
     field_errors,
     past_dates,

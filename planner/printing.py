@@ -24,10 +24,10 @@ from planner.basemap import basemap_shapes
 from planner.catalogue import Catalogue
 from planner.messages import N_, number_text
 from planner.model import LocalizedName
+from planner.resources import DATA, ROOT, STATIC
 
-ROOT = Path(__file__).resolve().parent.parent
-EMERGENCY_PATH = ROOT / "data" / "emergency.json"
-PRINT_CSS = ROOT / "static" / "css" / "print.css"
+EMERGENCY_PATH = DATA / "emergency.json"
+PRINT_CSS = STATIC / "css" / "print.css"
 
 # A logo is an inline data URI only, never a URL to fetch: the request's PNG or SVG logo is
 # checked again as on the way in (planner.agency.check_logo: an SVG with script, handlers or

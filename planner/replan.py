@@ -34,7 +34,7 @@ from planner.messages import Message
 from planner.model import LocalizedName
 from planner.planning.partial import replan_days
 from planner.planning.rules import position_approximate, position_known
-from planner.requests import PlanSpec, spec_to_json, to_trip_request
+from planner.request_spec import PlanSpec, spec_to_json, to_trip_request
 from planner.totals import sum_totals
 from planner.trip import PlanningError
 

@@ -42,8 +42,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from planner.agency import CrossingNotice
+from planner.errors import PlannerError
+from planner.resources import PACKAGE
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = PACKAGE / "migrations"
 
 metadata = MetaData()
 
@@ -128,7 +130,7 @@ def _storable(number: int) -> bool:
     return isinstance(number, int) and -MAX_INTEGER - 1 <= number <= MAX_INTEGER
 
 
-class StaleVersion(Exception):
+class StaleVersion(PlannerError):
     """The plan changed since the writer read it (their version is not the current one)."""
 
     def __init__(self, current: int):
@@ -136,7 +138,7 @@ class StaleVersion(Exception):
         self.current = current
 
 
-class UnknownPlan(LookupError):
+class UnknownPlan(PlannerError, LookupError):
     """No plan (or no such revision of it) with that id."""
 
 
@@ -194,7 +196,7 @@ def _dump(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets readers go on while one writer commits; foreign keys on; wait, don't fail."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -448,7 +450,7 @@ class PlanStore:
         return sorted(found, key=lambda p: p.updated_at, reverse=True)
 
     @staticmethod
-    def _revision(conn, plan_id: str, number: int) -> Revision:  # noqa: ANN001
+    def _revision(conn, plan_id: str, number: int) -> Revision:
         if not _storable(number):
             raise UnknownPlan(f"{plan_id} revision {number}")
         row = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from planner.errors import PlannerError
+
 HEIHE_TZ = ZoneInfo("Asia/Shanghai")
 BLAGOVESHCHENSK_TZ = ZoneInfo("Asia/Yakutsk")
 
@@ -22,11 +24,11 @@ CITY_COUNTRY: dict[str, str] = {"heihe": "CN", "blagoveshchensk": "RU"}
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
-class NaiveDatetimeError(ValueError):
+class NaiveDatetimeError(PlannerError, ValueError):
     """A datetime without a UTC offset was given where the city matters."""
 
 
-class DateOutOfRangeError(ValueError):
+class DateOutOfRangeError(PlannerError, ValueError):
     """A date far outside the years the planner knows about (and can compute with)."""
 
 
@@ -46,15 +48,6 @@ def require_aware(value: datetime, what: str = "time") -> datetime:
         raise NaiveDatetimeError(f"{what} must carry a UTC offset (e.g. 2027-01-20T09:00+08:00)")
     require_in_range(value, what)
     return value
-
-
-def parse_day(text: str, what: str = "date") -> date:
-    """Parse an ISO 8601 calendar date (YYYY-MM-DD) within the supported years."""
-    try:
-        value = date.fromisoformat(text.strip())
-    except (AttributeError, ValueError):
-        raise ValueError(f"{what} {text!r} is not a date YYYY-MM-DD") from None
-    return require_in_range(value, what)
 
 
 def city_zone(city: str) -> ZoneInfo:

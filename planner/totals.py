@@ -12,8 +12,6 @@ from typing import Any
 from planner.travel import CHARTERED, Party, TravelData, load_travel_data, party_vehicles
 from planner.trip import Crossing, DayPlan, Itinerary, Leg, Meal, Visit
 
-RIDING = ("taxi", "bus", *CHARTERED)
-
 # The currencies a reader sees the total in, by the language they read: a Russian reader
 # counts in roubles, a Chinese reader in yuan; an English reader may pay in either, so both.
 READER_CURRENCIES: dict[str, tuple[str, ...]] = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -19,6 +18,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from planner import resources, settings
 from planner.errors import DataProblems
 from planner.model import LatLon
 from planner.timeutil import CITIES
@@ -31,7 +31,7 @@ from planner.validation import (
     field_name,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "travel.json"
+DATA = resources.DATA / "travel.json"
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy uses
 MODES = ("walk", "taxi", "bus", "minibus", "coach")  # every way a leg is taken
 # What a traveller chooses per city. "taxi" is a hired car: a group takes its chartered vehicle
@@ -214,7 +214,7 @@ class ExchangeRate:
 
 def _rate_from_env() -> ExchangeRate | None:
     """The rate set by $PLANNER_EXCHANGE_RATE_RUB_PER_CNY and its $PLANNER_EXCHANGE_RATE_DATE."""
-    text = os.environ.get(RATE_ENV, "").strip()
+    text = settings.value(RATE_ENV)
     if not text:
         return None
     try:
@@ -225,7 +225,7 @@ def _rate_from_env() -> ExchangeRate | None:
         raise TravelDataError(
             [f"${RATE_ENV}: expected RUB per CNY (a number), got {text!r}"]
         ) from None
-    day_text = os.environ.get(RATE_DATE_ENV, "").strip()
+    day_text = settings.value(RATE_DATE_ENV)
     try:
         day = date.fromisoformat(day_text)
     except ValueError:

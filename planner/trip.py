@@ -13,11 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 from planner.crossing import Closure, CrossingOption
+from planner.errors import PlannerError
 from planner.messages import Message
 from planner.model import Attraction, LatLon
 
 
-class PlanningError(ValueError):
+class PlanningError(PlannerError, ValueError):
     """The request cannot be planned as given: English text for logs and the command line, and
     a coded `message` (planner.messages) that the adapters render in the traveller's language."""
 

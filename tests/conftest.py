@@ -11,7 +11,7 @@ import pytest
 # fixtures) draws the offline base map instead. CI runs pytest, so this covers CI too.
 os.environ["PLANNER_TILES"] = "none"
 
-from planner.web import create_app  # noqa: E402
+from planner.web import create_app
 
 
 @pytest.fixture()

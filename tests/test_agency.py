@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from planner.agency import LogoInvalid, check_logo
-from planner.requests import RequestInvalid, spec_from_json
+from planner.request_spec import RequestInvalid, spec_from_json
 from planner.web import create_app
 
 PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 20).decode()

@@ -12,7 +12,7 @@ from planner import basemap, geo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _inside(point: tuple[float, float], ring) -> bool:  # noqa: ANN001 - ((lat, lon), ...)
+def _inside(point: tuple[float, float], ring) -> bool:
     """Even-odd ray casting on (lat, lon) pairs."""
     lat, lon = point
     inside = False
@@ -113,7 +113,7 @@ def test_generator_cuts_joins_and_labels(tmp_path):
     cn = [[[126, 49], [127.5, 49], [127.5, 52], [126, 52], [126, 49]]]
     ru = [[[127.5, 49], [129, 49], [129, 52], [127.5, 52], [127.5, 49]]]
 
-    def country(iso2: str, coords) -> dict:  # noqa: ANN001
+    def country(iso2: str, coords) -> dict:
         geometry = {
             "type": "GeometryCollection",
             "geometries": [{"type": "MultiPolygon", "coordinates": [coords]}],

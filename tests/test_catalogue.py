@@ -13,12 +13,12 @@ from geopy.distance import geodesic
 from planner.catalogue import (
     DEFAULT_PATH,
     PATH_ENV,
-    REPO_ROOT,
     Catalogue,
     group_of,
     load_catalogue,
 )
 from planner.geo import amur_bank
+from planner.resources import ROOT as REPO_ROOT
 from planner.serialize import to_feature, to_feature_collection
 
 VISITABLE = ("attraction", "day_trip", "event")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from planner.catalogue import PATH_ENV, REPO_ROOT
+from planner.catalogue import PATH_ENV
 from planner.commands.check_data import command as check_data
+from planner.resources import ROOT as REPO_ROOT
 from planner.travel import TravelDataError, load_params, load_travel_data
 
 DATA = REPO_ROOT / "data"

@@ -170,7 +170,7 @@ def test_every_text_a_traveller_reads_is_in_three_languages():
     raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     english_only = []
 
-    def walk(value, path):  # noqa: ANN001, ANN202
+    def walk(value, path):
         if isinstance(value, dict):
             for key, item in value.items():
                 in_mode = path.startswith("/modes/") and "/seasons" not in path

@@ -119,7 +119,7 @@ def test_the_api_accepts_every_listed_passport(client):
             refused.append(code)
     assert not refused
     # ... and the plan API's validation takes each as a passport (nothing is planned here)
-    from planner.requests import RequestInvalid, spec_from_json
+    from planner.request_spec import RequestInvalid, spec_from_json
 
     trip = {"arrive": "2027-07-10T09:00+08:00", "depart": "2027-07-12T18:00+08:00"}
     for code in codes:

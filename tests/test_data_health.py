@@ -123,7 +123,7 @@ def test_the_rate_setting_reaches_the_planners_budget(monkeypatch):
     assert "amur-regional-museum" not in over_budget()  # 30 CNY at that rate
 
 
-def _place(ident: str, lat: float, lon: float, **changes):  # noqa: ANN202
+def _place(ident: str, lat: float, lon: float, **changes):
     from dataclasses import replace
 
     base = load_catalogue().get("chelnok-monument")

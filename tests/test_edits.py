@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.documents import plan_document
 from planner.edits import EDITS, apply_edits, pinned_notices
-from planner.requests import spec_from_json, spec_to_json
+from planner.request_spec import spec_from_json, spec_to_json
 
 BASE = spec_to_json(
     spec_from_json(

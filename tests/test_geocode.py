@@ -61,7 +61,7 @@ def test_command_writes_a_review_file_and_never_the_catalogue(tmp_path, monkeypa
     fake = FakeGeocoder()
     made = {}
 
-    def factory(service, user_agent, min_delay):  # noqa: ANN001, ANN202
+    def factory(service, user_agent, min_delay):
         made.update(service=service, user_agent=user_agent, min_delay=min_delay)
         return fake
 

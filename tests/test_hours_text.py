@@ -38,7 +38,7 @@ EXPECTED = {
 }
 
 
-def gettext_for(lang: str):  # noqa: ANN201
+def gettext_for(lang: str):
     return Translations.load(str(TRANSLATIONS), [lang]).gettext
 
 

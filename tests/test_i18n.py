@@ -64,7 +64,7 @@ def _zh_gettext():
 def _catalogue(lang: str):
     from babel.support import Translations
 
-    from planner.web import ROOT
+    from planner.resources import ROOT
 
     return Translations.load(str(ROOT / "translations"), [lang])
 

@@ -57,7 +57,7 @@ def watched(context):
     failed: list[str] = []
     outside: list[str] = []
 
-    def console(message) -> None:  # noqa: ANN001
+    def console(message) -> None:
         where = (message.location or {}).get("url", "")
         if message.type == "error" and TILE_HOST not in where and TILE_HOST not in message.text:
             errors.append(f"{message.text} {where}")
@@ -65,7 +65,7 @@ def watched(context):
     page.on("console", console)
     page.on("pageerror", lambda e: errors.append(str(e)))
 
-    def request_failed(request) -> None:  # noqa: ANN001
+    def request_failed(request) -> None:
         # The service worker tries the network first; offline that attempt fails and the saved
         # copy answers the page: only a request of the page itself that fails counts.
         if request.service_worker is None and urlparse(request.url).hostname != TILE_HOST:
@@ -77,7 +77,7 @@ def watched(context):
     answered: set[str] = set()
     page.on("response", lambda r: answered.add(r.url) if r.ok else None)
 
-    def guard(route) -> None:  # noqa: ANN001
+    def guard(route) -> None:
         host = urlparse(route.request.url).hostname
         if route.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
             route.continue_()

@@ -17,7 +17,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-def _app_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+def _app_routes(app) -> set[tuple[str, str]]:
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):

@@ -183,15 +183,15 @@ class _VisibleText(HTMLParser):
         self.parts: list[str] = []
         self._skip: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "a"):
             self._skip.append(tag)
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         if self._skip and self._skip[-1] == tag:
             self._skip.pop()
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
 
@@ -221,7 +221,7 @@ def _place_pages() -> list[str]:
     return [f"/attractions/{a.id}" for a in load_catalogue().attractions]
 
 
-def _pages(client) -> list[str]:  # noqa: ANN001
+def _pages(client) -> list[str]:
     paths = ["/attractions", "/about/data", *_place_pages()]
     for nationality, frm, day in (
         ("RU", "blagoveshchensk", "2026-07-15"),

@@ -22,7 +22,7 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - test_browser.py decides fo
 class FakeGeocoder:
     """Two hotels in Blagoveshchensk and one far away (filtered out); never the network."""
 
-    def search(self, query, language="en"):  # noqa: ANN001, ANN201
+    def search(self, query, language="en"):
         from planner.geocoding import Found
 
         return [

@@ -32,7 +32,7 @@ def leg(a: LatLon, b: LatLon, city: str = BLG) -> Leg:
     return Leg("taxi", max(3, math.ceil(seconds / 60)), 1.0)
 
 
-def at(day: date, hh: int, mm: int = 0, zone=BLAGOVESHCHENSK_TZ) -> datetime:  # noqa: ANN001
+def at(day: date, hh: int, mm: int = 0, zone=BLAGOVESHCHENSK_TZ) -> datetime:
     return datetime.combine(day, time(hh, mm), tzinfo=zone)
 
 

@@ -20,18 +20,18 @@ class _Page(HTMLParser):
         self.inputs: dict[str, str] = {}
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "input" and attrs.get("name"):
             self.inputs.setdefault(attrs["name"], attrs.get("value") or "")
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self._skip -= 1
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         if not self._skip:
             self.text.append(data)
 

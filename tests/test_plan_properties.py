@@ -221,7 +221,7 @@ def test_every_plan_keeps_the_hard_rules(req: TripRequest) -> None:
     )
 
 
-def _assert_must_sees_held_or_said(req: TripRequest, plan) -> None:  # noqa: ANN001
+def _assert_must_sees_held_or_said(req: TripRequest, plan) -> None:
     """A must-see or kept stop is in the plan, or left out with its reason said in red."""
     seen = {s.attraction.id for d in plan.days for s in d.stops}
     seen |= {m.place.id for d in plan.days for m in d.meals if m.place is not None}
@@ -239,12 +239,12 @@ def _assert_must_sees_held_or_said(req: TripRequest, plan) -> None:  # noqa: ANN
         assert CAT.get(pid).name in red, f"{pid} left out without a red notice: {req!r}"
 
 
-def _is_late_for_the_end(v, last) -> bool:  # noqa: ANN001 - a Violation, a date
+def _is_late_for_the_end(v, last) -> bool:
     """The validator's words for the fact the red notice states: the end reached late."""
     return v.day == last and (v.rule == "departure" or "after the day's end" in v.detail)
 
 
-def _says_departure_unreachable(plan) -> bool:  # noqa: ANN001 - an Itinerary
+def _says_departure_unreachable(plan) -> bool:
     return any(
         n.severity == "red" and n.message.code == "departure_unreachable"
         for day in plan.days

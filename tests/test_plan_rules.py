@@ -31,7 +31,7 @@ CAT = load_catalogue()
 _request = summer_request
 
 
-def _end_of_day(day) -> datetime:  # noqa: ANN001 - a DayPlan
+def _end_of_day(day) -> datetime:
     """When the traveller gets where the day ends: after the last item and the leg after it."""
     last = day.items[-1] if day.items else None
     if last is None:
@@ -107,7 +107,7 @@ def test_a_late_arrival_gives_a_shorter_plan_never_an_error(pace, arrival):
     assert sum(len(d.stops) for d in plan.days) >= 2
 
 
-def item_start(item) -> datetime:  # noqa: ANN001
+def item_start(item) -> datetime:
     if isinstance(item, Crossing):
         return item.option.report_by
     return item.start if isinstance(item, Meal) else item.arrive
@@ -375,7 +375,7 @@ def test_keeping_a_place_outside_the_trip_is_a_clear_error(runner):
     assert bad.exit_code != 0 and "ID@DAY" in bad.output
 
 
-def _spare_before_crossings(day):  # noqa: ANN001 - a DayPlan
+def _spare_before_crossings(day):
     """Minutes between reaching each crossing's port and its report time (not the first item)."""
     out = []
     for before, item in zip(day.items, day.items[1:], strict=False):
@@ -627,7 +627,7 @@ def test_a_long_walk_is_flagged():
 # --------------------------------------------------------------------------- groups
 
 
-def _legs(plan) -> list:  # noqa: ANN001 - an Itinerary
+def _legs(plan) -> list:
     legs = [getattr(i, "leg", None) for d in plan.days for i in d.items]
     legs += [d.end_leg for d in plan.days]
     return [leg for leg in legs if leg is not None and leg.minutes > 0]

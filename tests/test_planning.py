@@ -139,7 +139,7 @@ def test_no_crossing_is_planned_on_a_border_closure_day():
 
 def test_naive_time_is_refused():
     with pytest.raises(ValueError, match="offset"):
-        plan_trip(_request(arrive=datetime(2027, 7, 10, 9, 0)))  # noqa: DTZ001
+        plan_trip(_request(arrive=datetime(2027, 7, 10, 9, 0)))
 
 
 def test_unknown_place_is_refused_with_its_id():

@@ -13,7 +13,7 @@ from planner.plan_check import check_plan
 from planner.planning import plan_trip
 from planner.planning.partial import replan_days, splice_days
 from planner.replan import edit_scope, replan_document
-from planner.requests import spec_from_json, to_trip_request
+from planner.request_spec import spec_from_json, to_trip_request
 from planner.totals import sum_totals
 from planner.trip import PlanningError
 from tests.test_edits import BASE

@@ -36,18 +36,18 @@ class _Text(HTMLParser):
         self.forms: list[dict] = []
         self._skip = 0
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "img":
             self.parts.append("<IMG-ELEMENT>")
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self._skip -= 1
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
 

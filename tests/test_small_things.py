@@ -25,7 +25,7 @@ class _Tags(HTMLParser):
         self._open: list[str] = []
         self.feed(html)
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         attrs = {k: v or "" for k, v in attrs}
         self.tags.append((tag, attrs))
         if attrs.get("id") and tag == "span":
@@ -34,11 +34,11 @@ class _Tags(HTMLParser):
         elif tag == "span":
             self._open.append("")
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         if tag == "span" and self._open:
             self._open.pop()
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         for element in self._open:
             if element:
                 self.texts[element] += data

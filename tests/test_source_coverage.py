@@ -90,7 +90,7 @@ class _SourceCells(HTMLParser):
         self.rows: list[list[str]] = []
         self._in_table = self._in_cell = False
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         if tag == "table" and "sources" in (dict(attrs).get("class") or ""):
             self._in_table = True
         elif self._in_table and tag == "tr":
@@ -99,18 +99,18 @@ class _SourceCells(HTMLParser):
             self._in_cell = True
             self.rows[-1].append("")
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         if tag == "table":
             self._in_table = False
         elif tag == "td":
             self._in_cell = False
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         if self._in_cell:
             self.rows[-1][-1] += data
 
 
-def _source_rows(client, path: str) -> list[list[str]]:  # noqa: ANN001
+def _source_rows(client, path: str) -> list[list[str]]:
     parser = _SourceCells()
     parser.feed(client.get(path).get_data(as_text=True))
     return [row for row in parser.rows if row]

@@ -63,7 +63,7 @@ def test_store_keeps_revisions_and_refuses_a_stale_version(db_url):
     store.engine.dispose()
 
 
-def _race(store, plan_id: str, version: int, writers: int) -> list[str]:  # noqa: ANN001
+def _race(store, plan_id: str, version: int, writers: int) -> list[str]:
     """*writers* threads append to one plan at *version* at the same moment."""
     barrier = threading.Barrier(writers)
     outcomes: list[str] = []

@@ -44,14 +44,14 @@ def _requests() -> list[TripRequest]:
     ]
 
 
-def _total(metric, monkeypatch, module, name: str, value: float) -> float:  # noqa: ANN001
+def _total(metric, monkeypatch, module, name: str, value: float) -> float:
     monkeypatch.setattr(module, name, value)
     plans = [plan_trip(r, catalogue=CAT, budget=BUDGET, time_limit=30) for r in _requests()]
     assert len(plans) == 4
     return sum(metric(p) for p in plans)
 
 
-def _abroad_sight_minutes(plan) -> float:  # noqa: ANN001
+def _abroad_sight_minutes(plan) -> float:
     total = 0.0
     for day in plan.days:
         if len(day.crossings) == 2 and day.city_start == day.city_end:
@@ -64,7 +64,7 @@ def _abroad_sight_minutes(plan) -> float:  # noqa: ANN001
     return total
 
 
-def _last_runs(plan) -> int:  # noqa: ANN001
+def _last_runs(plan) -> int:
     return sum(c.last_of_day for d in plan.days for c in d.crossings)
 
 

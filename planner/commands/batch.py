@@ -8,14 +8,13 @@ the good rows are still produced. Exit 0 when every row was planned, 1 when some
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import click
 
-from planner.assets import ROOT
 from planner.cli_options import Seconds, open_store_or_fail
+from planner.resources import INSTANCE
 
 
 @click.command("batch")
@@ -38,12 +37,9 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
     from planner.batch import BatchFileInvalid, run_batch
     from planner.catalogue import load_catalogue
     from planner.plans import Planner
+    from planner.settings import database_url
 
-    url = (
-        database
-        or os.environ.get("PLANNER_DATABASE_URL")
-        or f"sqlite:///{ROOT / 'instance' / 'planner.sqlite3'}"
-    )
+    url = database or database_url(INSTANCE)
     try:
         text = csv_file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -57,7 +53,7 @@ def command(csv_file: Path, out_dir: Path, database: str | None, time_limit: flo
 
     app = create_app({"DATABASE_URL": url, "TILES": "none"})
 
-    def outputs(plan) -> dict[str, bytes]:  # noqa: ANN001 - a stored plan
+    def outputs(plan) -> dict[str, bytes]:
         with app.test_request_context():
             return plan_files(plan)
 

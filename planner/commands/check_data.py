@@ -11,16 +11,17 @@ from pathlib import Path
 
 import click
 
-from planner.catalogue import PATH_ENV, REPO_ROOT, Catalogue, CatalogueError, load_catalogue
+from planner.catalogue import PATH_ENV, Catalogue, CatalogueError, load_catalogue
 from planner.crossing import DEFAULT_BASE_PATH, CrossingDataError, load_crossing_data
 from planner.data_health import data_health, position_problems, summary_lines
 from planner.model import COORD_CONFIDENCE, KINDS
+from planner.resources import DATA
 from planner.textsafe import terminal_text
 from planner.timeutil import CITIES
 from planner.travel import DATA as TRAVEL_PATH
 from planner.travel import TravelData, TravelDataError, load_travel_data
 
-CROSSING_PATH = REPO_ROOT / "data" / "crossing.json"  # planner.crossing's default too
+CROSSING_PATH = DATA / "crossing.json"  # planner.crossing's default too
 
 
 def summarise(catalogue: Catalogue) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import click
 from babel.support import Translations
@@ -25,12 +24,13 @@ from planner.crossing import (
     sources_by_url,
 )
 from planner.messages import CITY_LABELS, number_text, render
+from planner.resources import TRANSLATIONS
 from planner.serialize import answer_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import parse_aware
 
 MAX_WINDOW_DAYS = 14  # --until: each day of the window is computed; two weeks is plenty
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+
 Gettext = Callable[[str], str]
 
 
@@ -57,7 +57,7 @@ def render_text(
     def city(code: str) -> str:
         return _(CITY_LABELS[code])
 
-    def say(message) -> str:  # noqa: ANN001 - a planner.messages.Message
+    def say(message) -> str:
         return render(message, _, lang)
 
     lines = [

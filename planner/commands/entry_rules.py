@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
@@ -26,10 +25,10 @@ from planner.crossing import (
 )
 from planner.crossing.entry import base_requirement_message
 from planner.messages import N_, Message, country_name, render
+from planner.resources import TRANSLATIONS
 from planner.serialize import message_to_json
 from planner.textsafe import terminal_json, terminal_text
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
 DEFAULT_NATIONALITIES = [
     "BY",
     "KG",

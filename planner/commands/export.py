@@ -6,12 +6,12 @@ The same files as /plans/<id>.gpx etc. (planner/exports.py), in the plan's langu
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
+from planner.resources import INSTANCE, TRANSLATIONS
+
 FORMAT_CHOICES = ("gpx", "ics", "kml", "geojson")
 
 
@@ -24,15 +24,13 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     """Export a saved plan as GPX, ICS, KML or GeoJSON (to --out FILE or standard output)."""
     from babel.support import Translations
 
-    from planner.assets import ROOT
     from planner.catalogue import load_catalogue
     from planner.cli_options import open_store_or_fail
     from planner.exports import PlanInfo, export
+    from planner.settings import database_url
     from planner.storage import UnknownPlan
 
-    url = os.environ.get("PLANNER_DATABASE_URL") or (
-        f"sqlite:///{ROOT / 'instance' / 'planner.sqlite3'}"
-    )
+    url = database_url(INSTANCE)
     try:
         plan = open_store_or_fail(url).get(plan_id)
     except UnknownPlan:

@@ -11,7 +11,6 @@ geopy's RateLimiter); tests inject a fake one, so no test touches the network.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import click
 from geopy.distance import geodesic
 
-from planner import __version__
+from planner import __version__, settings
 from planner.catalogue import PATH_ENV, CatalogueError, load_catalogue
 from planner.geocoding import GEOCODER_ENV, USER_AGENT_ENV, make_geocode
 from planner.model import Attraction
@@ -139,8 +138,8 @@ def command(
     if unknown:
         raise click.ClickException(f"unknown place id(s): {', '.join(unknown)}")
     places = [catalogue.get(i) for i in ids] if ids else list(catalogue.attractions)
-    service = service or os.environ.get(GEOCODER_ENV) or "nominatim"
-    agent = user_agent or os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT
+    service = service or settings.value(GEOCODER_ENV) or "nominatim"
+    agent = user_agent or settings.value(USER_AGENT_ENV) or DEFAULT_USER_AGENT
     try:
         geocode = make_geocoder(service, agent, min_delay)
     except Exception as exc:  # geopy: an unknown service name, a missing setting

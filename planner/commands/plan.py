@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 import click
 from babel.dates import format_date
@@ -36,13 +35,13 @@ from planner.messages import (
     render,
 )
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
+from planner.resources import TRANSLATIONS
 from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
 from planner.totals import reader_sums, trip_totals
 from planner.travel import CHOSEN_MODES
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "translations"
 Gettext = Callable[[str], str]
 SEVERITY_MARKS = {"red": "!!!", "amber": "!!", "info": "i"}
 
@@ -69,10 +68,10 @@ def _modes(value: str) -> tuple[str, ...]:
 def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     """The plan as text in *lang*: a heading per day, its items in order, then what was left out."""
 
-    def say(message) -> str:  # noqa: ANN001 - a Message
+    def say(message) -> str:
         return render(message, _, lang)
 
-    def leg(value) -> str:  # noqa: ANN001 - a Leg or None
+    def leg(value) -> str:
         if value is None or value.minutes == 0:
             return ""
         return "  · " + leg_text(value.mode, value.minutes, value.km, _, lang)
@@ -269,10 +268,10 @@ def command(
     time_limit,
     seed,
     fmt,
-) -> None:  # noqa: ANN001
+) -> None:
     """Plan a trip across Heihe and Blagoveshchensk."""
     if request_file is not None:
-        from planner.requests import RequestInvalid, request_from_json
+        from planner.request_spec import RequestInvalid, request_from_json
 
         try:
             data = json.load(request_file)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 import click
 
-from planner.assets import ROOT, install_vendor_assets
+from planner.assets import install_vendor_assets
+from planner.resources import INSTANCE
+from planner.settings import database_url
 from planner.storage import init_db
 
 
@@ -16,7 +17,7 @@ from planner.storage import init_db
 @click.option("--instance", "instance_dir", type=click.Path(path_type=Path), default=None)
 def command(instance_dir: Path | None) -> None:
     """Vendor the front-end assets, create instance/ with a secret key and the database."""
-    instance_dir = instance_dir or ROOT / "instance"
+    instance_dir = instance_dir or INSTANCE
     written = install_vendor_assets()
     instance_dir.mkdir(parents=True, exist_ok=True)
     key_file = instance_dir / "secret_key"
@@ -24,7 +25,7 @@ def command(instance_dir: Path | None) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     # The same database as the app: PLANNER_DATABASE_URL, else SQLite in instance/.
-    url = os.environ.get("PLANNER_DATABASE_URL") or f"sqlite:///{instance_dir / 'planner.sqlite3'}"
+    url = database_url(instance_dir)
     init_db(url).dispose()
     where = url.split("@")[-1]  # never echo a password
     click.echo(

@@ -23,7 +23,6 @@ from planner.crossing.entry import (
     sources_by_url,
 )
 from planner.crossing.facts import (
-    CITY_NAMES,
     COORD_CONFIDENCE,
     MODES,
     TIMETABLE_STATUSES,
@@ -69,7 +68,6 @@ __all__ = [
     "VisaBase",
     "base_layer",
     "load_visa_base",
-    "CITY_NAMES",
     "COORD_CONFIDENCE",
     "COUNTRY_NAMES",
     "DEFAULT_PATH",

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-DEFAULT_BASE_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "passport_index.csv"
+from planner.errors import PlannerError
+from planner.resources import DATA
+
+DEFAULT_BASE_PATH = DATA / "passport_index.csv"
 DESTINATIONS = ("CN", "RU")
 # The dataset's words; a number of days is the other kind of value.
 WORDS = ("visa free", "visa on arrival", "e-visa", "visa required", "no admission", "-1")
@@ -24,7 +27,7 @@ HEADER_KEYS = ("source", "commit", "date", "checked", "grade", "licence")
 _CODE = re.compile(r"^[A-Z]{2}$")  # the dataset also has XK (Kosovo), outside ISO 3166-1
 
 
-class VisaBaseError(ValueError):
+class VisaBaseError(PlannerError, ValueError):
     """The base-layer file is missing, unreadable or malformed; `problems` lists each finding."""
 
     def __init__(self, problems: list[str]):

@@ -19,11 +19,8 @@ from planner.model import Fare, LatLon, LocalizedName, Source
 MODES: tuple[str, ...] = ("ship", "hovercraft", "pontoon_bus", "bridge_bus", "cableway")
 TIMETABLE_STATUSES = ("published", "ambiguous", "derived", "estimated", "unknown")
 COORD_CONFIDENCE = ("high", "medium", "low", "estimated", "unknown")
-CITY_NAMES = {"heihe": "Heihe", "blagoveshchensk": "Blagoveshchensk"}  # English, for logs
 
 # --------------------------------------------------------------------------- the data
-
-SOURCE_GRADES = ("primary", "secondary", "tertiary")
 
 
 @dataclass(frozen=True)

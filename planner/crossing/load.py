@@ -38,9 +38,9 @@ from planner.crossing.facts import (
 )
 from planner.errors import DataProblems
 from planner.model import Fare, LatLon, LocalizedName
+from planner.resources import DATA
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_PATH = REPO_ROOT / "data" / "crossing.json"
+DEFAULT_PATH = DATA / "crossing.json"
 
 NEED_SOURCE = "a fact needs at least one source {url, supports, checked}"
 _SOURCE_KEYS = ("sources", "typical_sources", "status_sources")

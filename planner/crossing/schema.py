@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from planner.errors import PlannerError
+
 ModeId = Literal["ship", "hovercraft", "pontoon_bus", "bridge_bus", "cableway"]
 City = Literal["heihe", "blagoveshchensk"]
 Country = Literal["CN", "RU"]
@@ -34,7 +36,7 @@ Confidence = Literal["high", "medium", "low"]
 Grade = Literal["primary", "secondary", "tertiary"]
 
 
-class FieldProblems(ValueError):
+class FieldProblems(PlannerError, ValueError):
     """Problems found by a validator below the field it runs on: (sub-path, message) each."""
 
     def __init__(self, items: list[tuple[str, str]]) -> None:

@@ -217,7 +217,7 @@ class Border:
         kept = [o for o in grouped if after <= o.report_by and o.arrive <= before]
         return kept, answer
 
-    def day_options(self, city: str, spec_day) -> list[CrossingOption]:  # noqa: ANN001 - a date
+    def day_options(self, city: str, spec_day) -> list[CrossingOption]:
         answer = border.options_on_day(
             city,
             spec_day,

@@ -33,6 +33,7 @@ class Decoded:
     abroad_visit_s: int = 0  # minutes of sights across the river on days out and back
     missed_meals: list[tuple[int, str]] = field(default_factory=list)
     dropped: int = 0
+    dropped_budget: set[int] = field(default_factory=set)  # nodes left out for the day budget
 
 
 def _to_currency(amount: float, currency: str, target: str, rates: dict[str, float]) -> float:
@@ -85,14 +86,14 @@ def crossing_fares(req: TripRequest, crossings: list[Crossing], rates: dict[str,
     )
 
 
-def _end_kind(seg, spec) -> str:  # noqa: ANN001 - a Segment and its DaySpec
+def _end_kind(seg, spec) -> str:
     """What a segment ends at, for a meal eaten near it."""
     if seg.crossing_after is not None:
         return "crossing"
     return "departure" if spec.end_place == "departure" else "hotel"
 
 
-def _start_kind(req: TripRequest, spec, seg, after_crossing: bool) -> str:  # noqa: ANN001
+def _start_kind(req: TripRequest, spec, seg, after_crossing: bool) -> str:
     """Where a segment begins, for a meal eaten there before any stop: the border (after a
     crossing), the arrival point (the first day, when the traveller arrives elsewhere than at
     the hotel), or the hotel."""

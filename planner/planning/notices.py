@@ -70,7 +70,7 @@ def _ordered(notices: Iterable[Notice]) -> tuple[Notice, ...]:
     return tuple(sorted(unique, key=lambda n: SEVERITIES.index(n.severity)))
 
 
-def _names(places: Iterable) -> tuple:  # noqa: ANN001 - attractions
+def _names(places: Iterable) -> tuple:
     return tuple(dict.fromkeys(p.name for p in places))
 
 
@@ -80,7 +80,7 @@ def _end(item: Item) -> datetime:
     return item.end if isinstance(item, Meal) else item.depart
 
 
-def _minutes(leg) -> timedelta:  # noqa: ANN001 - a Leg or None
+def _minutes(leg) -> timedelta:
     return timedelta(minutes=leg.minutes if leg is not None else 0)
 
 

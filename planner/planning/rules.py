@@ -116,7 +116,7 @@ CROSSING_CUSHION_MIN = 15
 GROUP_CROSSING_CUSHION_MIN = 30
 
 
-def crossing_cushion_minutes(req) -> int:  # noqa: ANN001 - a TripRequest
+def crossing_cushion_minutes(req) -> int:
     """The slack the plan keeps before reporting at the border."""
     return GROUP_CROSSING_CUSHION_MIN if req.group_tour else CROSSING_CUSHION_MIN
 

@@ -133,7 +133,7 @@ def plan_trip(
     cannot be planned (an unknown place, a change of hotel across a closed border).
     """
     started = clock.perf_counter()
-    deadline = started + time_limit
+    time_up = started + time_limit  # perf_counter seconds; `deadline` below is the departure
     cat = catalogue or load_catalogue()
     req = validate_request(req, cat)
     if seed is None:
@@ -144,7 +144,7 @@ def plan_trip(
     def cap() -> float:
         """Seconds of wall time left; once spent, only what must be built is built."""
         nonlocal capped
-        spare = deadline - clock.perf_counter()
+        spare = time_up - clock.perf_counter()
         capped = capped or spare <= 0
         return max(0.0, spare)
 

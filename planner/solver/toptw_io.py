@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from planner.errors import PlannerError
 from planner.solver.instance import Instance, RouteSpec
 
 
-class TOPTWFormatError(ValueError):
+class TOPTWFormatError(PlannerError, ValueError):
     """The file is not a readable TOPTW instance; the message says where and why."""
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from planner.resources import INSTANCE, STATIC, TEMPLATES, TRANSLATIONS
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -108,40 +108,28 @@ def _check_admin_token(app: Flask) -> None:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
-    from planner.maps import OSM_TILES
+    from planner import settings
+    from planner.catalogue import DEFAULT_PATH as DEFAULT_CATALOGUE
 
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(INSTANCE),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     app.config.from_mapping(
-        DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite3'}",
-        # OpenStreetMap's standard tiles, as folium's default; PLANNER_TILES=none turns tiles off
-        # (tests, CI, offline) and maps draw the base map shipped in data/basemap.geojson.
-        TILES="on",
-        TILE_URL=OSM_TILES.url,
-        TILE_ATTRIBUTION=OSM_TILES.attribution,
-        TILE_ATTRIBUTION_URL=OSM_TILES.attribution_url,
-        TILE_DATUM="wgs84",
-        CATALOGUE_PATH=str(ROOT / "data" / "attractions.geojson"),
-        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        # planner/settings.py declares each setting and its default once (README lists them).
+        settings.APP_DEFAULTS,
+        DATABASE_URL=settings.database_url(Path(app.instance_path), {}),
+        CATALOGUE_PATH=str(DEFAULT_CATALOGUE),
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
         BABEL_DEFAULT_LOCALE="en",
-        BATCH_KEEP_DAYS=7,  # a batch job (report and zip of edit tokens) is deleted after this
-        # The job queue (planner/web/jobs.py): SQLite in instance/ unless a redis:// URL.
-        QUEUE_URL="",
-        JOB_STALE_SECONDS=300,  # a batch untouched this long lost its consumer: resumed
-        PDF_CACHE_MB=200,
-        PDF_CACHE_DAYS=7,
-        MAX_REVISIONS=20,  # revisions kept per plan: the first and the newest 19
-        PLAN_TIME_LIMIT=2.0,  # a cap on the wall time of a plan (the search runs on a work budget)
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, not one hour
     )
     # PLANNER_TILE_URL, PLANNER_DATABASE_URL, ... from the environment (see README).
-    app.config.from_prefixed_env("PLANNER")
+    app.config.from_mapping(settings.from_environ())
     if test_config is not None:
         app.config.from_mapping(test_config)
     if app.config.get("PROXIES"):
@@ -202,7 +190,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(openapi.bp)
 
     @app.get("/favicon.ico")
-    def favicon():  # noqa: ANN202 - browsers and crawlers ask for it without reading the page
+    def favicon():
         return app.send_static_file("favicon.svg")
 
     security.init_limits(app)

@@ -38,7 +38,7 @@ from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_sc
 from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
-from planner.requests import FIELD_MESSAGES, FieldError
+from planner.request_spec import FIELD_MESSAGES, FieldError
 from planner.storage import UnknownPlan
 from planner.textsafe import user_text
 from planner.timeutil import CITIES, HEIHE_TZ
@@ -91,7 +91,7 @@ def is_admin() -> bool:
     return bool(g.agency_admin_ok)
 
 
-def admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not the admin
+def admin_page_or_none():
     """None for the admin; else the page that says the administration is off, or the sign-in."""
     if _configured() is None:
         return render_template("agency/disabled.html", message=_(DISABLED)), 404
@@ -101,7 +101,7 @@ def admin_page_or_none():  # noqa: ANN202 - a response when the visitor is not t
 
 
 @bp.post("/agency/login")
-def login():  # noqa: ANN201
+def login():
     configured = _configured()
     if configured is None:
         return render_template("agency/disabled.html", message=_(DISABLED)), 404
@@ -123,7 +123,7 @@ def _next_admin_page() -> str:
 
 
 @bp.post("/agency/logout")
-def logout():  # noqa: ANN201
+def logout():
     nonce = session.pop(ADMIN_NONCE, None)
     if nonce:
         store().agency.close_admin_session(str(nonce))  # revoked for every copy of the cookie
@@ -149,7 +149,7 @@ def data_points() -> dict[str, Any]:
     return dict(load_crossing_data().points)
 
 
-def _notice_page(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):  # noqa: ANN202
+def _notice_page(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):
     return (
         render_template(
             "agency/notices.html",
@@ -167,7 +167,7 @@ def _notice_page(values: dict[str, Any], errors: dict[str, list[str]], status: i
 
 
 @bp.get("/agency/notices")
-def notices():  # noqa: ANN201
+def notices():
     refused = admin_page_or_none()
     if refused is not None:
         return refused
@@ -176,7 +176,7 @@ def notices():  # noqa: ANN201
 
 
 @bp.post("/agency/notices")
-def publish_notice():  # noqa: ANN201
+def publish_notice():
     refused = admin_page_or_none()
     if refused is not None:
         return refused
@@ -212,7 +212,7 @@ def publish_notice():  # noqa: ANN201
 
 
 @bp.post("/agency/notices/<int:notice_id>/delete")
-def delete_notice(notice_id: int):  # noqa: ANN201
+def delete_notice(notice_id: int):
     refused = admin_page_or_none()
     if refused is not None:
         return refused
@@ -223,7 +223,7 @@ def delete_notice(notice_id: int):  # noqa: ANN201
 
 
 @api.get("/notices")
-def notices_json():  # noqa: ANN201
+def notices_json():
     """Published notices, optionally those overlapping ?from=YYYY-MM-DD&to=YYYY-MM-DD."""
     try:
         first = date.fromisoformat(request.args["from"]) if "from" in request.args else None
@@ -354,12 +354,12 @@ def agency_fields(form: MultiDict, cat: Catalogue, errors: list[FieldError]) -> 
 
 
 @bp.get("/agency/batch")
-def batch_form():  # noqa: ANN201
+def batch_form():
     return render_template("agency/batch.html", max_rows=MAX_ROWS, problem="")
 
 
 @bp.post("/agency/batch")
-def batch_upload():  # noqa: ANN201
+def batch_upload():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         problem = _("Choose a CSV file.")
@@ -385,7 +385,7 @@ def batch_upload():  # noqa: ANN201
     return redirect(url_for("agency.batch_job", job_id=job_id))
 
 
-def _job_or_404(job_id: str):  # noqa: ANN202
+def _job_or_404(job_id: str):
     try:
         return store().agency.job(job_id)
     except UnknownPlan:
@@ -393,12 +393,12 @@ def _job_or_404(job_id: str):  # noqa: ANN202
 
 
 @bp.get("/agency/batch/<job_id>")
-def batch_job(job_id: str):  # noqa: ANN201
+def batch_job(job_id: str):
     return render_template("agency/batch_job.html", job=_job_or_404(job_id))
 
 
 @api.get("/batch/<job_id>")
-def batch_status(job_id: str):  # noqa: ANN201
+def batch_status(job_id: str):
     job = _job_or_404(job_id)
     return jsonify(
         {
@@ -422,7 +422,7 @@ def batch_status(job_id: str):  # noqa: ANN201
 
 
 @bp.get("/agency/batch/<job_id>/download")
-def batch_download(job_id: str):  # noqa: ANN201
+def batch_download(job_id: str):
     archive = store().agency.job_archive(job_id)
     if archive is None:
         abort(404)

@@ -21,7 +21,7 @@ from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _choice(name: str, allowed) -> str:  # noqa: ANN001
+def _choice(name: str, allowed) -> str:
     value = request.args.get(name, "")
     if value and value not in allowed:
         raise ApiError(f"{name} must be one of: {', '.join(allowed)}", 400)
@@ -39,7 +39,7 @@ def _whole(name: str, default: int) -> int:
 
 
 @bp.get("/attractions")
-def attractions():  # noqa: ANN201
+def attractions():
     """GeoJSON FeatureCollection of the catalogue, optionally filtered."""
     filters = Filters(
         city=_choice("city", CITY_LABELS),
@@ -52,7 +52,7 @@ def attractions():  # noqa: ANN201
 
 
 @bp.get("/attractions/<attraction_id>")
-def attraction(attraction_id: str):  # noqa: ANN201
+def attraction(attraction_id: str):
     try:
         place = data.catalogue().get(attraction_id)
     except KeyError:
@@ -61,7 +61,7 @@ def attraction(attraction_id: str):  # noqa: ANN201
 
 
 @bp.get("/crossings")
-def crossings():  # noqa: ANN201
+def crossings():
     """Crossing options after a time: the border model's answer, messages rendered in ?lang=."""
     args = request.args
     missing = [name for name in ("from", "after", "nationality") if not args.get(name)]
@@ -95,7 +95,7 @@ def crossings():  # noqa: ANN201
 
 
 @bp.get("/geocode")
-def geocode():  # noqa: ANN201
+def geocode():
     """Candidates for an address typed on the plan form, inside the twin cities' area only."""
     query = request.args.get("q", "").strip()
     if not query:

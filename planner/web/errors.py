@@ -8,11 +8,11 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from planner.errors import DataProblems
+from planner.errors import DataProblems, PlannerError
 from planner.messages import N_
 
 
-class ApiError(Exception):
+class ApiError(PlannerError):
     """A client error with a message (and optional field errors) for the JSON envelope."""
 
     def __init__(self, message: str, status: int = 400, errors: list[Any] | None = None):
@@ -24,7 +24,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def envelope(message: str, status: int, errors: list[Any] | None = None):  # noqa: ANN201
+def envelope(message: str, status: int, errors: list[Any] | None = None):
     body = {"ok": False, "error": message, "status": status}
     if errors:
         body["errors"] = errors
@@ -62,7 +62,7 @@ def cannot_write(exc: BaseException) -> bool:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
-    def api_error(exc: ApiError):  # noqa: ANN202
+    def api_error(exc: ApiError):
         if wants_json():
             return envelope(exc.message, exc.status, exc.errors)
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
@@ -70,14 +70,14 @@ def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # noqa: ANN202
+    def csrf_error(exc: CSRFError):
         message = _("This form has expired. Go back, reload the page and try again.")
         return render_template("error.html", status=400, message=message), 400
 
     from werkzeug.exceptions import SecurityError
 
     @app.errorhandler(SecurityError)
-    def untrusted_host(exc: SecurityError):  # noqa: ANN202
+    def untrusted_host(exc: SecurityError):
         # A Host header outside TRUSTED_HOSTS: no URL can be built on it, so no page either.
         return Response(
             "400 Bad Request: this server does not answer for that host name.\n",
@@ -86,7 +86,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # noqa: ANN202
+    def http_error(exc: HTTPException):
         status = exc.code or 500
         message = {
             400: _("This request could not be read."),
@@ -118,7 +118,7 @@ def init_app(app: Flask) -> None:
         return response, status
 
     @app.errorhandler(DataProblems)
-    def data_unavailable(exc: DataProblems):  # noqa: ANN202
+    def data_unavailable(exc: DataProblems):
         # The details (server paths, fields) are for the operator's log, not the client.
         app.logger.error("data file problem: %s", exc)
         message = _("The data is unavailable at the moment. Please try again later.")
@@ -127,7 +127,7 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", status=503, message=message), 503
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # noqa: ANN202
+    def unexpected(exc: Exception):
         if cannot_write(exc):
             # A full or read-only disk (or database volume): the operator's log says which;
             # the client is told to come back, reads go on working.

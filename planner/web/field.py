@@ -42,7 +42,7 @@ from planner.field_checks import (
 )
 from planner.geo import gcj02_to_wgs84, out_of_china
 from planner.messages import N_
-from planner.requests import FIELD_MESSAGES
+from planner.request_spec import FIELD_MESSAGES
 from planner.timeutil import city_zone
 from planner.web import data
 from planner.web.agency import admin_page_or_none
@@ -90,7 +90,7 @@ def _problem_text(problem: Problem) -> str:
 
 
 @bp.get("/agency/positions")
-def positions():  # noqa: ANN201
+def positions():
     refused = admin_page_or_none()
     if refused is not None:
         return refused
@@ -107,11 +107,11 @@ def positions():  # noqa: ANN201
     )
 
 
-def _map(place) -> Any:  # noqa: ANN001 - an Attraction; returns the page's MapView
+def _map(place) -> Any:
 
     lang, tiles = current_lang(), data.tiles()
 
-    def build():  # noqa: ANN202
+    def build():
         fmap = maps.attractions_map([place], lang, _, tiles=tiles, group_labels=plain(GROUP_LABELS))
         fmap.location = list(maps.display_location(place.location.lat, place.location.lon, tiles))
         # An estimate of kilometres is looked for at town zoom, a known point at street zoom.
@@ -121,7 +121,7 @@ def _map(place) -> Any:  # noqa: ANN001 - an Attraction; returns the page's MapV
     return cached_map("field", (lang, place.id), build)
 
 
-def _place_page(place, values: dict[str, str], errors: dict[str, list[str]], status: int = 200):  # noqa: ANN001, ANN202
+def _place_page(place, values: dict[str, str], errors: dict[str, list[str]], status: int = 200):
     response = current_app.make_response(
         (
             render_template(
@@ -145,7 +145,7 @@ def _place_page(place, values: dict[str, str], errors: dict[str, list[str]], sta
     return response
 
 
-def _place_or_404(place_id: str):  # noqa: ANN202
+def _place_or_404(place_id: str):
     try:
         return data.catalogue().get(place_id)
     except KeyError:
@@ -153,7 +153,7 @@ def _place_or_404(place_id: str):  # noqa: ANN202
 
 
 @bp.get("/agency/positions/<place_id>")
-def position(place_id: str):  # noqa: ANN201
+def position(place_id: str):
     refused = admin_page_or_none()
     if refused is not None:
         return refused
@@ -184,7 +184,7 @@ def _to_wgs84(form: dict[str, str]) -> dict[str, str]:
 
 
 @bp.post("/agency/positions/<place_id>")
-def save_position(place_id: str):  # noqa: ANN201
+def save_position(place_id: str):
     refused = admin_page_or_none()
     if refused is not None:
         return refused

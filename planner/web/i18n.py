@@ -36,7 +36,7 @@ def current_lang() -> str:
     return locale.language if locale else "en"
 
 
-def lang_query(args, code: str) -> str:  # noqa: ANN001 - request.args
+def lang_query(args, code: str) -> str:
     """The current query string with lang replaced, for the language switcher links."""
     pairs = [(k, v) for k, v in args.items(multi=True) if k != "lang"] + [("lang", code)]
     return urlencode(pairs)
@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day_text
 
     @app.after_request
-    def remember_language(response):  # noqa: ANN001, ANN202
+    def remember_language(response):
         lang = g.get("set_lang_cookie")
         if lang:
             response.set_cookie(

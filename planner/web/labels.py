@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from planner import messages
 from planner.coverage import Coverage
 
-CITY_LABELS = {"heihe": _l("Heihe"), "blagoveshchensk": _l("Blagoveshchensk")}
+# The tables themselves live in planner.messages (one copy); these are their lazy translations.
+CITY_LABELS = {code: _l(text) for code, text in messages.CITY_LABELS.items()}
 GROUP_LABELS = {
     "history": _l("History and monuments"),
     "religion": _l("Churches and temples"),
@@ -24,13 +26,7 @@ KIND_LABELS = {
     "event": _l("Event"),
     "transport": _l("Transport"),
 }
-CONFIDENCE_LABELS = {
-    "high": _l("high"),
-    "medium": _l("medium"),
-    "low": _l("low"),
-    "estimated": _l("estimated"),
-    "field": _l("checked on the ground"),
-}
+CONFIDENCE_LABELS = {code: _l(text) for code, text in messages.CONFIDENCE_LABELS.items()}
 
 GRADE_LABELS = {
     "primary": _l("primary (government, official body)"),

@@ -14,6 +14,7 @@ from flask import Blueprint, jsonify
 
 from planner import __version__
 from planner.crossing.entry import ISO_ALPHA2
+from planner.edits import EDIT_OPS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -67,7 +68,7 @@ _CODE = "(?:" + "|".join(sorted(ISO_ALPHA2)) + ")"
 _CODE_LIST = f"^(?:{_CODE}(?:,{_CODE})*)?$"
 
 
-def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):  # noqa: ANN202
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):
     return {
         "name": name,
         "in": "query",
@@ -89,7 +90,7 @@ TOKEN = [{"editToken": []}, {"editTokenHeader": []}]
 
 def _plan_spec_schemas() -> dict[str, Any]:
     """PlanSpec's JSON Schema with its $defs moved to components (OpenAPI 3.1 is JSON Schema)."""
-    from planner.requests import PlanSpec
+    from planner.request_spec import PlanSpec
 
     schema = PlanSpec.model_json_schema(
         mode="validation", ref_template="#/components/schemas/{model}"
@@ -361,7 +362,7 @@ def _components() -> dict[str, Any]:
         "properties": {
             "op": {
                 "type": "string",
-                "enum": ["remove", "add", "lock", "unlock", "move", "pace", "dates"],
+                "enum": list(EDIT_OPS),
             },
             "attraction_id": {"type": "string"},
             "day": {"type": "integer"},
@@ -458,7 +459,7 @@ def spec() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json():  # noqa: ANN201
+def openapi_json():
     return jsonify(spec())
 
 

@@ -56,7 +56,7 @@ class MapView:
     styles: tuple[str, ...]
 
 
-def _map_view(fmap) -> MapView:  # noqa: ANN001 - folium.Map
+def _map_view(fmap) -> MapView:
     rendered = maps.render(fmap)
     return MapView(
         Markup(rendered.html), Markup(rendered.script), rendered.scripts, rendered.styles
@@ -64,7 +64,7 @@ def _map_view(fmap) -> MapView:  # noqa: ANN001 - folium.Map
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     places = data.catalogue().attractions
     counts = {
         city: sum(1 for p in places if p.city == city and p.kind != "transport")
@@ -74,7 +74,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/attractions")
-def attractions():  # noqa: ANN201
+def attractions():
     filters = Filters(
         city=request.args.get("city", "") if request.args.get("city") in CITY_LABELS else "",
         group=request.args.get("group", "") if request.args.get("group") in GROUP_LABELS else "",
@@ -115,7 +115,7 @@ def attractions():  # noqa: ANN201
 
 
 @bp.get("/attractions/<attraction_id>")
-def attraction(attraction_id: str):  # noqa: ANN201
+def attraction(attraction_id: str):
     try:
         place = data.catalogue().get(attraction_id)
     except KeyError:
@@ -161,7 +161,7 @@ def month_labels(lang: str) -> list[tuple[str, str]]:
 
 
 @bp.get("/crossing")
-def crossing_page():  # noqa: ANN201
+def crossing_page():
     """A day's crossing options, on a map of the crossing points, with their sources."""
     args = request.args
     lang = current_lang()
@@ -269,7 +269,7 @@ def crossing_page():  # noqa: ANN201
 
 
 @bp.get("/about/data")
-def about_data():  # noqa: ANN201
+def about_data():
     """How far to trust the data: per city, what is verified, known, located and how sourced."""
     health = data_health(data.catalogue(), crossing.load_crossing_data())
     today = datetime.now(city_zone("heihe")).date()

@@ -20,7 +20,7 @@ from planner.geo import amur_bank, gcj02_to_wgs84, out_of_china
 from planner.geocoding import city_of_point
 from planner.maps import TWIN_CITIES_CENTER, TileConfig, new_map
 from planner.model import Attraction
-from planner.requests import FieldError, interests_of, nights_between
+from planner.request_spec import FieldError, interests_of, nights_between
 from planner.timeutil import CITIES, city_zone, other_city
 from planner.web.collation import name_key
 
@@ -280,7 +280,7 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
     return data, errors
 
 
-def lodging_map(tiles: TileConfig | None, lang: str):  # noqa: ANN201 - folium.Map
+def lodging_map(tiles: TileConfig | None, lang: str):
     """The small map on the form where the traveller confirms or clicks their lodging: both
     cities in view (plan-form.js places one marker per city)."""
     return new_map(tiles, location=TWIN_CITIES_CENTER, zoom=12, lang=lang)

@@ -24,12 +24,13 @@ from markupsafe import Markup
 
 from planner import maps
 from planner.documents import with_texts
+from planner.edits import EDIT_OPS, PLACE_OPS
 from planner.itinerary_map import DAY_COLOURS, plan_map
 from planner.messages import MODE_LABELS, N_, refusal_text
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
 from planner.plans import Planner
-from planner.requests import FieldError, RequestInvalid
+from planner.request_spec import FieldError, RequestInvalid
 from planner.storage import Plan, StaleVersion, UnknownPlan
 from planner.timeutil import CITIES
 from planner.trip import PlanningError
@@ -64,7 +65,7 @@ def _planner() -> Planner:
     return Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
 
 
-def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):  # noqa: ANN202
+def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):
     lang = current_lang()
     cat = data.catalogue()
     tiles = data.tiles()
@@ -103,14 +104,14 @@ def _errors_by_field(problems: list[FieldError]) -> dict[str, list[str]]:
 
 
 @bp.get("/plan")
-def plan_form():  # noqa: ANN201
+def plan_form():
     values = form_values(None)
     values["lang"] = current_lang()
     return _form_page(values, {})
 
 
 @bp.post("/plan")
-def create_plan():  # noqa: ANN201
+def create_plan():
     values = form_values(request.form)
     body, problems = request_json(request.form, data.catalogue())
     if problems:
@@ -143,7 +144,7 @@ def _my_plan_ids() -> list[str]:
 
 
 @bp.get("/plans")
-def my_plans():  # noqa: ANN201
+def my_plans():
     return render_template("plans.html", plans=store().heads(_my_plan_ids()))
 
 
@@ -170,11 +171,11 @@ def _lodgings(req: dict[str, Any]) -> dict[str, LatLon]:
 
 
 @bp.get("/plans/<plan_id>")
-def show_plan(plan_id: str):  # noqa: ANN201
+def show_plan(plan_id: str):
     return _plan_page(plan_id)
 
 
-def _plan_page(plan_id: str, edit_link: str = ""):  # noqa: ANN202
+def _plan_page(plan_id: str, edit_link: str = ""):
     """The plan page; *edit_link*: a secret edit link just made, shown this once."""
     plan = _plan_or_404(plan_id)
     lang = current_lang()
@@ -223,7 +224,7 @@ def _plan_page(plan_id: str, edit_link: str = ""):  # noqa: ANN202
     )
 
 
-def _set_token(response, plan_id: str, token: str) -> None:  # noqa: ANN001
+def _set_token(response, plan_id: str, token: str) -> None:
     response.set_cookie(
         TOKEN,
         token,
@@ -236,7 +237,7 @@ def _set_token(response, plan_id: str, token: str) -> None:  # noqa: ANN001
 
 
 @bp.post("/plans/<plan_id>/edit-link")
-def edit_link(plan_id: str):  # noqa: ANN201
+def edit_link(plan_id: str):
     """Make (shown once) or revoke the secret edit link; only with the plan's own token."""
     _plan_or_404(plan_id)
     if not store().owner_matches(plan_id, request.cookies.get(TOKEN)):
@@ -253,7 +254,7 @@ def edit_link(plan_id: str):  # noqa: ANN201
 
 
 @bp.get("/plans/<plan_id>/e/<secret>")
-def open_edit_link(plan_id: str, secret: str):  # noqa: ANN201
+def open_edit_link(plan_id: str, secret: str):
     """A secret edit link: this browser may edit the plan (until the link is revoked)."""
     _plan_or_404(plan_id)
     response = redirect(url_for("plan_pages.show_plan", plan_id=plan_id))
@@ -277,11 +278,8 @@ def _day_notes(req: dict[str, Any], days: int) -> list[str]:
     return notes + [""] * (days - len(notes))
 
 
-EDIT_OPS = ("remove", "add", "lock", "unlock", "move", "reorder", "note", "pace", "dates")
-
-
 @bp.post("/plans/<plan_id>/edit")
-def edit_plan(plan_id: str):  # noqa: ANN201
+def edit_plan(plan_id: str):
     plan = _plan_or_404(plan_id)
     if not _can_edit(plan_id):
         abort(403)
@@ -292,7 +290,7 @@ def edit_plan(plan_id: str):  # noqa: ANN201
         if op not in EDIT_OPS:  # not a change the page offers: no list of codes to the reader
             raise ValueError(op)
         version = int(form.get("version", ""))
-        if op in ("remove", "add", "lock", "unlock", "move"):
+        if op in PLACE_OPS:
             edit["attraction_id"] = form.get("attraction_id", "")
         if op == "reorder":
             edit["attraction_ids"] = form.getlist("order")
@@ -324,7 +322,7 @@ def edit_plan(plan_id: str):  # noqa: ANN201
 
 
 @bp.post("/plans/<plan_id>/restore/<int:number>")
-def restore_plan(plan_id: str, number: int):  # noqa: ANN201
+def restore_plan(plan_id: str, number: int):
     _plan_or_404(plan_id)
     if not _can_edit(plan_id):
         abort(403)

@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 
 from planner.documents import with_texts
 from planner.messages import refusal_text
-from planner.requests import RequestInvalid
+from planner.request_spec import RequestInvalid
 from planner.storage import Plan, StaleVersion, UnknownPlan
 from planner.trip import PlanningError
 from planner.web import data
@@ -24,7 +24,7 @@ from planner.web.plan_store import bearer_token, store
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
 
 
-def planner():  # noqa: ANN201 - planner.plans.Planner
+def planner():
     from planner.plans import Planner
 
     return Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
@@ -117,7 +117,7 @@ def _stale(exc: StaleVersion) -> ApiError:
 
 
 @bp.post("/plans")
-def create_plan():  # noqa: ANN201
+def create_plan():
     body = _body()
     asked = body.get("lang")
     lang = asked if isinstance(asked, str) and asked in LANGUAGES else _lang()
@@ -134,13 +134,13 @@ def create_plan():  # noqa: ANN201
 
 
 @bp.get("/plans/<plan_id>")
-def get_plan(plan_id: str):  # noqa: ANN201
+def get_plan(plan_id: str):
     plan = _get(plan_id)
     return jsonify({"ok": True, "plan": plan_payload(plan, _lang(plan))})
 
 
 @bp.patch("/plans/<plan_id>")
-def edit_plan(plan_id: str):  # noqa: ANN201
+def edit_plan(plan_id: str):
     plan = _get(plan_id)
     _authorised(plan_id)
     body = _body()
@@ -166,7 +166,7 @@ def edit_plan(plan_id: str):  # noqa: ANN201
 
 
 @bp.get("/plans/<plan_id>/revisions")
-def revisions(plan_id: str):  # noqa: ANN201
+def revisions(plan_id: str):
     plan = _get(plan_id)
     return jsonify(
         {
@@ -186,7 +186,7 @@ def revisions(plan_id: str):  # noqa: ANN201
 
 
 @bp.get("/plans/<plan_id>/revisions/<int:number>")
-def revision(plan_id: str, number: int):  # noqa: ANN201
+def revision(plan_id: str, number: int):
     plan = _get(plan_id)
     try:
         rev = store().revision(plan_id, number)
@@ -208,7 +208,7 @@ def revision(plan_id: str, number: int):  # noqa: ANN201
 
 
 @bp.post("/plans/<plan_id>/revisions/<int:number>/restore")
-def restore(plan_id: str, number: int):  # noqa: ANN201
+def restore(plan_id: str, number: int):
     _get(plan_id)
     _authorised(plan_id)
     version = _version(_body())

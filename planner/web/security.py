@@ -13,6 +13,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from planner import settings
 from planner.web import data
 
 
@@ -54,17 +55,8 @@ LOCKOUT = {"agency.login": "RATELIMIT_ADMIN_LOCKOUT"}
 # batch's page, status or zip is not an upload.
 _UPLOAD = re.compile(r"(upload|import)", re.IGNORECASE)
 
-# Setting -> default; each is checked at start-up (a typo stops the app, not a request).
-LIMIT_DEFAULTS = {
-    "RATELIMIT_PLAN_CREATE": "10 per minute; 100 per hour",
-    "RATELIMIT_PLAN_EDIT": "20 per minute; 200 per hour",
-    "RATELIMIT_BATCH_UPLOAD": "5 per minute; 30 per hour",
-    "RATELIMIT_BATCH_STATUS": "120 per minute",
-    "RATELIMIT_PDF": "10 per minute; 60 per hour",
-    "RATELIMIT_GEOCODE": "20 per minute; 200 per hour",
-    "RATELIMIT_ADMIN_LOGIN": "10 per minute; 50 per hour",
-    "RATELIMIT_ADMIN_LOCKOUT": "5 per 15 minutes",
-}
+# Setting -> default (planner/settings.py); each is checked at start-up (a typo stops the app).
+LIMIT_DEFAULTS = settings.LIMIT_DEFAULTS
 
 
 def _tile_origin() -> str:
@@ -163,7 +155,9 @@ def _check_limits(app: Flask) -> None:
 
 
 def _apply_limits(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", settings.BY_NAME["PLANNER_RATELIMIT_STORAGE_URI"].default
+    )
     # Off under TESTING unless a test turns it on (RATELIMIT_ENABLED=True in its config).
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

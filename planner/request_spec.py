@@ -33,6 +33,7 @@ from pydantic_core import PydanticCustomError
 from planner.agency import LOGO_MAX_BYTES, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
+from planner.errors import PlannerError
 from planner.geocoding import city_of_point
 from planner.messages import (
     CITY_LABELS,
@@ -44,11 +45,10 @@ from planner.messages import (
 )
 from planner.model import LatLon
 from planner.textsafe import clean_if_text
-from planner.timeutil import CITIES, parse_aware
+from planner.timeutil import parse_aware
 from planner.travel import CHOSEN_MODES
 from planner.trip import TripRequest
 
-PACE_NAMES = ("relaxed", "normal", "packed")
 LANGS = ("zh", "ru", "en")
 CURRENCIES = ("CNY", "RUB")
 MAX_DAYS = 14
@@ -145,7 +145,7 @@ class FieldError:
         }
 
 
-class RequestInvalid(ValueError):
+class RequestInvalid(PlannerError, ValueError):
     """The request has field errors (each one named)."""
 
     def __init__(self, errors: list[FieldError]):
@@ -553,46 +553,6 @@ def to_trip_request(
 def request_from_json(data: Any, catalogue: Catalogue | None = None) -> TripRequest:
     """A TripRequest from its JSON; RequestInvalid lists the field errors."""
     return to_trip_request(spec_from_json(data, catalogue), catalogue)
-
-
-def request_to_json(
-    req: TripRequest,
-    title: str = "",
-    notes: str = "",
-    locked: tuple[tuple[str, int | None], ...] = (),
-) -> dict[str, Any]:
-    """The JSON of a TripRequest (hotels as points), readable back by `request_from_json`."""
-    transport = dict(req.transport)
-    return {
-        "arrive": req.arrive.isoformat(timespec="minutes"),
-        "depart": req.depart.isoformat(timespec="minutes"),
-        "arrive_at": req.arrive_place,
-        "depart_from": req.depart_place,
-        "stay": req.stay[0] if len(req.stay) == 1 else list(req.stay),
-        "hotels": {city: {"lat": p.lat, "lon": p.lon} for city, p in req.hotels},
-        "interests": list(req.interests),
-        "pace": req.pace,
-        "nationality": req.nationality,
-        "visas": list(req.visas),
-        "party_size": req.party_size,
-        "group_tour": req.group_tour,
-        "allow_last_crossing": req.allow_last_crossing,
-        "safe_return": req.safe_return,
-        "day_across": req.day_across,
-        "day_across_on": req.day_across_on + 1 if req.day_across_on is not None else None,
-        "must_see": list(req.must_see),
-        "exclude": list(req.exclude),
-        "transport": {city: list(transport.get(city, ("walk", "taxi"))) for city in CITIES},
-        "daily_budget": (
-            {"amount": req.daily_budget, "currency": req.budget_currency}
-            if req.daily_budget is not None
-            else None
-        ),
-        "lang": req.language,
-        "title": title,
-        "notes": notes,
-        "locked": [{"attraction_id": pid, "day": day} for pid, day in locked],
-    }
 
 
 assert set(CHOSEN_MODES) == {"walk", "taxi", "bus"}, (

@@ -87,6 +87,10 @@ TEMPLATES: dict[str, str] = {
     # why a request cannot be planned (PlanningError)
     "refused_departure_before_arrival": N_("the departure must be after the arrival"),
     "refused_trip_too_long": N_("trips longer than 14 days are not supported"),
+    "entry_hint_visa": N_(
+        "%(country)s: your passport needs a visa there (or a group tour); tick it above if you "
+        "hold one"
+    ),
     "refused_edit_drops": N_(
         "this change would drop %(place)s (%(reason)s); the plan stays as it was"
     ),

@@ -312,3 +312,19 @@ def test_each_stop_card_shows_the_driver_the_local_name_and_address(client):
         lang, local = ("zh-Hans", place.name.zh) if place.city == "heihe" else ("ru", place.name.ru)
         assert f'<span class="driver-name" lang="{lang}">{escape(local)}</span>' in body
         assert f'<span class="driver-address" lang="{lang}">{escape(place.address)}</span>' in body
+
+
+def test_the_form_says_which_entry_rule_allows_the_day_across(app):
+    from planner.web.plan_pages import _entry_lines
+
+    with app.test_request_context("/plan?lang=en"):
+        belarus = _entry_lines({"nationality": "BY", "arrive": "2027-03-01T09:00+08:00"}, "en")
+        chinese = _entry_lines({"nationality": "CN", "arrive": "2027-03-01T09:00+08:00"}, "en")
+        with_visa = _entry_lines(
+            {"nationality": "CN", "visas": ["RU"], "arrive": "2027-03-01T09:00+08:00"}, "en"
+        )
+    assert len(belarus) == 2 and "2000" in belarus[0]  # the Eurasec agreement into Russia
+    assert chinese[0].startswith("Russia: your passport needs a visa")
+    assert "needs a visa" not in with_visa[0]
+    page = app.test_client().get("/plan?lang=ru").get_data(as_text=True)
+    assert "для вашего паспорта нужна виза" in page

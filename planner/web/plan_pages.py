@@ -23,16 +23,18 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from planner import maps
+from planner.crossing import entry_decision
 from planner.documents import with_texts
 from planner.edits import EDIT_OPS, PLACE_OPS
 from planner.itinerary_map import DAY_COLOURS, plan_map
-from planner.messages import MODE_LABELS, N_, refusal_text
+from planner.messages import MODE_LABELS, N_, Message, refusal_text
+from planner.messages import render as render_message
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
 from planner.plans import Planner
 from planner.request_spec import FieldError, RequestInvalid
 from planner.storage import Plan, StaleVersion, UnknownPlan
-from planner.timeutil import CITIES
+from planner.timeutil import CITIES, CITY_TZ
 from planner.trip import PlanningError
 from planner.web import data
 from planner.web.i18n import LANGUAGES, current_lang
@@ -93,7 +95,30 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: st
         city_labels=CITY_LABELS,
         cities=CITIES,
         languages=LANGUAGES,
+        entry_lines=_entry_lines(values, lang),
     )
+
+
+def _entry_lines(values: dict[str, Any], lang: str) -> list[str]:
+    """Beside the day-across choice: what lets this passport into each country on the trip's
+    first day (today when none is given), said by the border model with its source layer."""
+    nationality = str(values.get("nationality") or "CN").upper()
+    visas = [str(v).upper() for v in values.get("visas") or ()]
+    try:
+        day = datetime.fromisoformat(str(values.get("arrive") or "")).date()
+    except ValueError:
+        day = datetime.now(CITY_TZ["heihe"]).date()
+    lines = []
+    for country in ("RU", "CN"):
+        try:
+            decision = entry_decision(country, nationality, day, entry_permits=visas)
+        except (KeyError, ValueError):  # an unknown passport: the field's own error says so
+            return []
+        if decision.permitted and decision.basis is not None:
+            lines.append(render_message(decision.basis, _, lang))
+        elif not decision.permitted:
+            lines.append(render_message(Message("entry_hint_visa", {"country": country}), _, lang))
+    return lines
 
 
 def _errors_by_field(problems: list[FieldError]) -> dict[str, list[str]]:

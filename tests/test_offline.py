@@ -81,7 +81,7 @@ def test_a_days_clock_is_said_once_in_its_heading_and_not_on_every_stop(planned)
     for row in rows:
         assert "UTC+" not in row, row
         assert re.search(r"\b\d\d:\d\d – \d\d:\d\d\b", row)
-    notes = re.findall(r'<p class="day-clock">[^<]*</p>', html)
+    notes = re.findall(r'<p class="day-clock">.*?</p>', html, flags=re.DOTALL)
     assert len(notes) == len(plan["days"])
     assert any("Times on the Heihe clock (UTC+8)" in n for n in notes)
     crossing = re.search(r'<li class="crossing.*?</li>', html, flags=re.DOTALL).group(0)

@@ -51,10 +51,12 @@ serve-prod: setup
 		'planner.web:create_app()'
 
 # Load test against a server already running on $(HOST):$(PROD_PORT) (e.g. `make serve-prod`
-# with PLANNER_RATELIMIT_ENABLED=false PLANNER_TILES=none): 10 users mixed, then 50 on pages.
+# with PLANNER_RATELIMIT_ENABLED=false PLANNER_TILES=none): 10 users mixed, then 50 on pages,
+# then pages at 10 users while 5 clients make plans and 3 fetch PDFs (needs `make worker`).
 bench-load:
 	$(PY) bench/load.py --url http://$(HOST):$(PROD_PORT) --users 10 --seconds 30 --mix pages,plans
 	$(PY) bench/load.py --url http://$(HOST):$(PROD_PORT) --users 50 --seconds 20 --mix pages
+	$(PY) bench/load.py --url http://$(HOST):$(PROD_PORT) --mixed --users 10 --seconds 45
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

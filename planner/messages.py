@@ -55,6 +55,16 @@ TEMPLATES: dict[str, str] = {
         "The group's meeting point, %(place)s, is %(km)s km from %(checkpoint)s, where its "
         "first crossing leaves: allow time to get there, or meet nearer"
     ),
+    # why a plan has no PDF (planner.printing: the print-size caps and the render's bounds)
+    "pdf_too_many_days": N_("a PDF holds at most %(max)s days; this plan has %(count)s"),
+    "pdf_too_many_passengers": N_(
+        "a PDF holds at most %(max)s passengers; this plan has %(count)s"
+    ),
+    "pdf_notes_too_long": N_(
+        "a PDF holds notes of at most %(max)s characters; this plan's notes have %(count)s"
+    ),
+    "pdf_took_too_long": N_("the PDF could not be made within %(seconds)s seconds"),
+    "pdf_too_large": N_("the PDF would be larger than %(mb)s MB"),
     # why there is no option (reasons)
     "entry_not_permitted": N_(
         "entry to %(country)s is not permitted for citizens of %(nationality)s on %(day)s "

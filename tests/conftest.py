@@ -120,3 +120,12 @@ def _test_work_budget():
     service.DEFAULT_BUDGET = service.WorkBudget(*TEST_BUDGET_ITERATIONS)
     yield
     service.DEFAULT_BUDGET = production
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def limit_store(request):
+    """Flask-Limiter's storage for a rate-limit test: memory://, and Redis when
+    PLANNER_TEST_REDIS_URL is set (tests/backends.py)."""
+    from backends import limit_storage
+
+    return limit_storage(request.param)

@@ -235,7 +235,9 @@ def test_batch_row_errors_name_the_csv_column_not_the_request_path(app, client):
 BAD_ROW = HEADER + "Bad city,2027-07-10T09:00+08:00,2027-07-11T18:00+08:00,harbin,CN,RU,1,no,en,\n"
 
 
-def test_batch_progress_polled_every_second_is_never_429_while_a_6th_upload_is(tmp_path):
+def test_batch_progress_polled_every_second_is_never_429_while_a_6th_upload_is(
+    tmp_path, limit_store
+):
     """The progress page polls the status once a second: the upload limit must not stop it."""
     from planner.web import create_app
 
@@ -245,6 +247,7 @@ def test_batch_progress_polled_every_second_is_never_429_while_a_6th_upload_is(t
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
             "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": limit_store,
             "BATCH_WAIT": True,
         }
     )

@@ -68,8 +68,13 @@ def test_thirty_edits_keep_at_most_the_capped_revisions_first_and_newest(tmp_pat
     assert _stored(app, plan_id)[0] == 5
 
 
-def test_patch_form_edit_and_restore_share_one_per_client_limit(tmp_path):
-    app = _app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_PLAN_EDIT="3 per minute")
+def test_patch_form_edit_and_restore_share_one_per_client_limit(tmp_path, limit_store):
+    app = _app(
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_PLAN_EDIT="3 per minute",
+        RATELIMIT_STORAGE_URI=limit_store,
+    )
     client = app.test_client()
     made = client.post("/api/v1/plans", json=PLAN).get_json()
     plan_id, auth = made["plan"]["id"], {"X-Edit-Token": made["edit_token"]}

@@ -1,6 +1,7 @@
 """The job queue (Huey): PDFs rendered once by a task and cached; batch jobs that survive the
 death of the process running them. Tests run the queue in immediate mode, or enqueue for real
-into a SQLite queue in tmp_path and run the queued task as a consumer would."""
+into a SQLite queue in tmp_path (and into Redis when PLANNER_TEST_REDIS_URL is set: see
+tests/backends.py) and run the queued task as a consumer would."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import zipfile
 
 import pytest
+from backends import BACKENDS, queue_url
 from sqlalchemy import func, select
 
 from planner.web import create_app, jobs
@@ -37,13 +39,19 @@ def _app(tmp_path, **config):
     )
 
 
+@pytest.fixture(params=BACKENDS)
+def queue(request, tmp_path):
+    """An empty job queue's URL: Huey's SQLite file, or a Redis database."""
+    yield from queue_url(request.param, tmp_path)
+
+
 @pytest.fixture()
-def queued(tmp_path):
-    """An app whose queue is real (SQLite in tmp_path): nothing runs until a consumer does."""
+def queued(tmp_path, queue):
+    """An app whose queue is real (SQLite or Redis): nothing runs until a consumer does."""
     app = _app(
         tmp_path,
         QUEUE_IMMEDIATE=False,
-        QUEUE_URL=str(tmp_path / "queue.sqlite3"),
+        QUEUE_URL=queue,
         RATELIMIT_ENABLED=True,  # its headers must not replace the 202's Retry-After
     )
     yield app
@@ -222,7 +230,7 @@ def test_a_batch_that_keeps_dying_is_marked_failed_never_running_forever(queued,
     assert status["message"] in page or "failed" in page.lower()
 
 
-def _worker(tmp_path, env_extra: dict[str, str]):
+def _worker(tmp_path, queue: str, env_extra: dict[str, str]):
     import os
     import subprocess
     import sys
@@ -231,7 +239,7 @@ def _worker(tmp_path, env_extra: dict[str, str]):
     env = {
         **os.environ,
         "PLANNER_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}",
-        "PLANNER_QUEUE_URL": str(tmp_path / "queue.sqlite3"),
+        "PLANNER_QUEUE_URL": queue,
         "PLANNER_PDF_CACHE_DIR": str(tmp_path / "pdf"),
         "PLANNER_SECRET_KEY": "t",
         "PLANNER_TILES": "none",
@@ -259,7 +267,7 @@ def _wait(client, job_id: str, until, seconds: float = 60) -> dict:
     pytest.fail(f"the job did not get there in {seconds} s: {job}")
 
 
-def test_a_consumer_killed_mid_batch_is_replaced_by_one_that_finishes_the_job(tmp_path):
+def test_a_consumer_killed_mid_batch_is_replaced_by_one_that_finishes_the_job(tmp_path, queue):
     """Real processes: `python -m planner worker` is killed with SIGKILL after the first rows;
     a new consumer resumes the job at start-up and finishes it, each row planned once."""
     import signal
@@ -271,7 +279,7 @@ def test_a_consumer_killed_mid_batch_is_replaced_by_one_that_finishes_the_job(tm
             "DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}",
             "WTF_CSRF_ENABLED": False,
             "QUEUE_IMMEDIATE": False,
-            "QUEUE_URL": str(tmp_path / "queue.sqlite3"),
+            "QUEUE_URL": queue,
         }
     )
     client = app.test_client()
@@ -282,7 +290,7 @@ def test_a_consumer_killed_mid_batch_is_replaced_by_one_that_finishes_the_job(tm
         content_type="multipart/form-data",
     )
     job_id = response.headers["Location"].rsplit("/", 1)[-1]
-    first = _worker(tmp_path, {})
+    first = _worker(tmp_path, queue, {})
     try:
         _wait(client, job_id, lambda job: job["done"] >= 1)
     finally:
@@ -293,7 +301,7 @@ def test_a_consumer_killed_mid_batch_is_replaced_by_one_that_finishes_the_job(tm
     import time
 
     time.sleep(1.2)  # older than the stale bound below: its consumer is gone
-    second = _worker(tmp_path, {"PLANNER_JOB_STALE_SECONDS": "1"})
+    second = _worker(tmp_path, queue, {"PLANNER_JOB_STALE_SECONDS": "1"})
     try:
         job = _wait(client, job_id, lambda job: job["status"] in ("done", "failed"), 120)
     finally:

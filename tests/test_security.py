@@ -216,13 +216,14 @@ def test_every_form_post_route_refuses_a_request_without_csrf_token(app):
 
 
 @pytest.fixture()
-def limited(tmp_path):
+def limited(tmp_path, limit_store):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'l.sqlite3'}",
             "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": limit_store,
             "RATELIMIT_PLAN_CREATE": "2 per minute",
             "PLAN_TIME_LIMIT": 60,
             "WTF_CSRF_ENABLED": False,
@@ -247,13 +248,14 @@ def test_form_submissions_over_the_limit_get_a_429_page(limited):
     assert "Too many requests" in visible(page.get_data(as_text=True))
 
 
-def test_pdf_downloads_and_address_lookups_over_their_limits_are_429(tmp_path):
+def test_pdf_downloads_and_address_lookups_over_their_limits_are_429(tmp_path, limit_store):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
             "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": limit_store,
             "RATELIMIT_PDF": "2 per minute",
             "RATELIMIT_GEOCODE": "2 per minute",
             "PLAN_TIME_LIMIT": 60,
@@ -432,7 +434,7 @@ def _batch(client, rows: int):
     )
 
 
-def test_a_batch_spends_one_plan_creation_per_row(tmp_path):
+def test_a_batch_spends_one_plan_creation_per_row(tmp_path, limit_store):
     """5 rows × 5 uploads a minute was 250 plans a minute: now each row counts as a plan."""
     app = create_app(
         {
@@ -440,6 +442,7 @@ def test_a_batch_spends_one_plan_creation_per_row(tmp_path):
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}",
             "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": limit_store,
             "RATELIMIT_PLAN_CREATE": "10 per minute",
             "WTF_CSRF_ENABLED": False,
             "PLAN_TIME_LIMIT": 0.05,

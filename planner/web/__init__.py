@@ -167,12 +167,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         plan_store,
         plans_api,
         security,
+        solving,
     )
 
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     plan_store.init_app(app)
+    solving.init_app(app)
     jobs.configure(app)  # the job queue: batches and PDFs (immediate under TESTING)
     csrf = CSRFProtect(app)
     app.register_blueprint(pages.bp)

@@ -99,19 +99,21 @@ def init_app(app: Flask) -> None:
             405: _("Method not allowed"),
             413: _("The request is too large."),
             429: _("Too many requests. Please wait a minute and try again."),
+            503: _("The planner is busy making other plans. Please try again in a few seconds."),
         }.get(status, _("This request could not be handled."))
         if wants_json():
             text = {
                 404: "Not found",
                 413: "the request body is too large",
                 429: f"too many requests (limit: {exc.description})",
+                503: "the planner is busy making other plans; try again after Retry-After seconds",
             }
             response, _status = envelope(text.get(status, str(exc.description or exc.name)), status)
         else:
             response = app.make_response(
                 (render_template("error.html", status=status, message=message), status)
             )
-        # Keep what the client needs to retry: Allow on a 405, Retry-After on a 429.
+        # Keep what the client needs to retry: Allow on a 405, Retry-After on a 429 or 503.
         for name, value in exc.get_headers():
             if name.lower() in ("allow", "retry-after"):
                 response.headers[name] = value

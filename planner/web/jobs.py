@@ -58,6 +58,24 @@ def configure(app: Flask) -> None:
     app.config.setdefault("JOB_STALE_SECONDS", 300)
     app.config.setdefault("PDF_CACHE_MB", 200)
     app.config.setdefault("PDF_CACHE_DAYS", 7)
+    # A render is bounded in time (a child process, killed past it; 0: rendered in the
+    # consumer's thread, unbounded, as under TESTING) and in size; a plan past the print caps
+    # gets no PDF at all (planner.printing.PrintCaps).
+    app.config.setdefault("PDF_RENDER_SECONDS", 0 if app.testing else 60)
+    app.config.setdefault("PDF_MAX_MB", 20)
+    caps = printing_caps_defaults()
+    for key, value in caps.items():
+        app.config.setdefault(key, value)
+    for key in ("PDF_RENDER_SECONDS", "PDF_MAX_MB", *caps):
+        try:
+            number = float(app.config[key])
+            if number < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise RuntimeError(
+                f"PLANNER_{key} must be a number from 0, not {app.config[key]!r}"
+            ) from None
+        app.config[key] = number if key in ("PDF_RENDER_SECONDS", "PDF_MAX_MB") else int(number)
     if app.testing and not app.config.get("PDF_CACHE_DIR"):  # tests leave instance/ alone
         import tempfile
 
@@ -81,6 +99,27 @@ def configure(app: Flask) -> None:
         log.warning("the job queue cannot be opened (%s): PDFs and batches are refused", exc)
         huey._immediate = True
         huey.storage = huey.create_storage()
+
+
+def printing_caps_defaults() -> dict[str, int]:
+    from planner.printing import PrintCaps
+
+    caps = PrintCaps()
+    return {
+        "PDF_MAX_DAYS": caps.days,
+        "PDF_MAX_PASSENGERS": caps.passengers,
+        "PDF_MAX_NOTE_CHARS": caps.note_chars,
+    }
+
+
+def print_caps(app: Flask) -> Any:
+    from planner.printing import PrintCaps
+
+    return PrintCaps(
+        int(app.config["PDF_MAX_DAYS"]),
+        int(app.config["PDF_MAX_PASSENGERS"]),
+        int(app.config["PDF_MAX_NOTE_CHARS"]),
+    )
 
 
 def _worker_app() -> Flask:
@@ -278,9 +317,48 @@ def pdf_task(plan_id: str, lang: str, base_url: str) -> None:
     render_pdf(app, plan_id, lang, base_url)
 
 
-def render_pdf(app: Flask, plan_id: str, lang: str, base_url: str) -> Path:
-    """Render the plan's current revision into the cache (atomically) and prune the cache."""
+def failed_pdf(app: Flask, plan: Any, lang: str, base_url: str) -> Any:
+    """Why the PDF of this revision could not be made (a Message), or None."""
+    from planner.messages import Message
+
+    path = pdf_cache_dir(app) / f"{pdf_key(plan, lang, base_url)}.failed"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return Message(str(saved["code"]), dict(saved["params"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _render_bounded(html: str, partial: Path, seconds: float) -> bool:
+    """Render into *partial* in a child process; False when it ran past *seconds* (killed)."""
+    import multiprocessing
+
     from planner import printing
+
+    if seconds <= 0:
+        partial.write_bytes(printing.pdf_from_html(html))
+        return True
+    # forkserver: the consumer has threads, so its children are forked from a clean server
+    # that has the renderer imported already.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["planner.printing", "weasyprint"])
+    child = context.Process(target=printing.write_pdf_file, args=(html, str(partial)))
+    child.start()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join(5)
+        partial.unlink(missing_ok=True)
+        return False
+    if child.exitcode != 0:
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"the PDF renderer stopped with exit code {child.exitcode}")
+    return True
+
+
+def render_pdf(app: Flask, plan_id: str, lang: str, base_url: str) -> Path | None:
+    """Render the plan's current revision into the cache (atomically) and prune the cache;
+    None when it is past the time or size bound (a `.failed` file then says which)."""
     from planner.web.plan_outputs import print_html
 
     plan = app.extensions["plan_store"].get(plan_id)
@@ -288,12 +366,23 @@ def render_pdf(app: Flask, plan_id: str, lang: str, base_url: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     key = pdf_key(plan, lang, base_url)
     with app.test_request_context(base_url=base_url):
-        pdf = printing.pdf_from_html(print_html(plan, lang, for_pdf=True))
+        html = print_html(plan, lang, for_pdf=True)
     partial = folder / f"{key}.part"
-    partial.write_bytes(pdf)
+    seconds = float(app.config["PDF_RENDER_SECONDS"])
+    max_mb = float(app.config["PDF_MAX_MB"])
+    failure: dict[str, Any] | None = None
+    if not _render_bounded(html, partial, seconds):
+        failure = {"code": "pdf_took_too_long", "params": {"seconds": int(seconds) or 1}}
+    elif max_mb and partial.stat().st_size > max_mb * 1024 * 1024:
+        partial.unlink(missing_ok=True)
+        failure = {"code": "pdf_too_large", "params": {"mb": f"{max_mb:g}"}}
+    (folder / f"{key}.pending").unlink(missing_ok=True)
+    if failure is not None:
+        log.warning("PDF of plan %s not made: %s", plan_id, failure)
+        (folder / f"{key}.failed").write_text(json.dumps(failure), encoding="utf-8")
+        return None
     path = folder / f"{key}.pdf"
     partial.replace(path)
-    (folder / f"{key}.pending").unlink(missing_ok=True)
     prune_pdf_cache(app, keep=path)
     return path
 

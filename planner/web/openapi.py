@@ -40,8 +40,9 @@ ERRORS = {
     "413": "A body over 256 kB",
     "422": "A valid request that cannot be planned",
     "429": "Too many requests of this kind from this client: wait (Retry-After) and retry",
-    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured, or the "
-    "disk cannot be written at the moment (Retry-After)",
+    "503": "The data (or, for /geocode, the geocoder) is unavailable or not configured, the "
+    "disk cannot be written at the moment, or the solver is busy making other plans "
+    "(Retry-After)",
 }
 
 

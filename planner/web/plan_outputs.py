@@ -327,6 +327,24 @@ RENDERING = N_("The PDF is being made. This page reloads by itself in a few seco
 RETRY_SECONDS = 3
 
 
+NO_PDF = N_(
+    "This plan has no PDF: %(problems)s. Make the plan shorter (fewer days or passengers, "
+    "shorter notes), or print its print view from the browser."
+)
+
+
+def _no_pdf(plan: Plan, lang: str, problems: list[Any]) -> Response:
+    """422: why this plan gets no PDF, in the plan's language, with a link to its print view."""
+    from planner.messages import render
+
+    with force_locale(lang):
+        said = "; ".join(render(m, _, lang) for m in problems)
+        body = render_template("error.html", status=422, message=_(NO_PDF, problems=said))
+    response = Response(body, status=422, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/plans/<plan_id>.pdf")
 def plan_pdf(plan_id: str) -> Response:
     """The cached PDF, or 202 while the job queue renders it (never rendered in the request)."""
@@ -338,10 +356,20 @@ def plan_pdf(plan_id: str) -> Response:
     plan = _plan(plan_id)
     lang = _lang(plan)
     base_url = jobs.public_base_url(app, request.url_root)
+    rev = plan.current
+    problems = printing.pdf_size_problems(rev.request, rev.itinerary, jobs.print_caps(app))
+    if problems:  # past the print caps: no PDF is queued at all
+        return _no_pdf(plan, lang, problems)
     path = jobs.cached_pdf(app, plan, lang, base_url)
     if path is None:
+        failed = jobs.failed_pdf(app, plan, lang, base_url)
+        if failed is not None:
+            return _no_pdf(plan, lang, [failed])
         g.pdf_render_queued = jobs.request_pdf(app, plan, lang, base_url)
         path = jobs.cached_pdf(app, plan, lang, base_url)  # immediate mode: made already
+        failed = None if path else jobs.failed_pdf(app, plan, lang, base_url)
+        if failed is not None:
+            return _no_pdf(plan, lang, [failed])
     if path is None:
         with force_locale(lang):
             body = render_template(

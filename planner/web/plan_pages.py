@@ -64,7 +64,11 @@ STALE = N_("The plan was changed elsewhere in the meantime: here it is as it is 
 
 
 def _planner() -> Planner:
-    return Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
+    """The Planner, making plans only in a free solver slot (else 503: planner.web.solving)."""
+    from planner.web.solving import BoundedPlanner
+
+    planner = Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
+    return BoundedPlanner(planner)  # type: ignore[return-value]
 
 
 def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: str = ""):

@@ -26,8 +26,10 @@ bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
 
 def planner():
     from planner.plans import Planner
+    from planner.web.solving import BoundedPlanner
 
-    return Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"])
+    # Plans are made only in a free solver slot, else 503 + Retry-After (planner.web.solving).
+    return BoundedPlanner(Planner(store(), data.catalogue(), current_app.config["PLAN_TIME_LIMIT"]))
 
 
 def plan_payload(plan: Plan, lang: str) -> dict[str, Any]:

@@ -1,0 +1,124 @@
+"""A web worker never queues pages behind plans: when every solver slot of the machine is taken,
+making, editing or restoring a plan answers 503 with Retry-After at once, and pages are served."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from planner.web import create_app, solving
+
+PLAN = {
+    "arrive": "2027-07-10T09:00+08:00",
+    "depart": "2027-07-11T18:00+08:00",
+    "stay": "heihe",
+    "nationality": "CN",
+}
+
+
+@pytest.fixture()
+def app(tmp_path):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}",
+            "PLAN_TIME_LIMIT": 0.05,
+            "WTF_CSRF_ENABLED": False,
+            "SOLVER_SLOTS": 1,
+            "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
+        }
+    )
+
+
+@contextmanager
+def another_worker_solving(app) -> Iterator[None]:
+    """A slot held by another thread (as by another gunicorn worker) for the block."""
+    held, release = threading.Event(), threading.Event()
+
+    def solve() -> None:
+        with app.app_context(), solving.solver_slot():
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=solve)
+    thread.start()
+    try:
+        assert held.wait(10)
+        yield
+    finally:
+        release.set()
+        thread.join(10)
+
+
+def test_a_plan_asked_while_the_solver_is_busy_is_503_with_retry_after_in_the_envelope(app):
+    client = app.test_client()
+    with another_worker_solving(app):
+        busy = client.post("/api/v1/plans", json=PLAN)
+        assert client.get("/").status_code == 200  # pages are never refused
+        assert client.get("/crossing").status_code == 200
+    body = busy.get_json()
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
+    assert body["ok"] is False and body["status"] == 503 and "busy" in body["error"]
+    assert client.post("/api/v1/plans", json=PLAN).status_code == 201  # the slot is free again
+
+
+def test_the_form_while_the_solver_is_busy_says_so_in_the_readers_language(app):
+    form = {
+        "arrive_date": "2027-07-10",
+        "arrive_time": "09:00",
+        "depart_date": "2027-07-11",
+        "depart_time": "18:00",
+        "stay_first": "heihe",
+        "nationality": "RU",
+        "visas": ["CN"],
+        "party_size": "2",
+        "pace": "normal",
+        "transport_heihe": ["walk", "taxi"],
+    }
+    with another_worker_solving(app):
+        pages = {
+            lang: app.test_client().post(f"/plan?lang={lang}", data={**form, "lang": lang})
+            for lang in ("ru", "zh")
+        }
+    assert {r.status_code for r in pages.values()} == {503}
+    assert all(r.headers["Retry-After"] == "2" for r in pages.values())
+    assert "Планировщик занят" in pages["ru"].get_data(as_text=True)
+    assert "规划器正忙" in pages["zh"].get_data(as_text=True)
+
+
+def test_an_edit_while_the_solver_is_busy_is_503_and_the_plan_is_unchanged(app):
+    client = app.test_client()
+    made = client.post("/api/v1/plans", json=PLAN).get_json()
+    plan_id, auth = made["plan"]["id"], {"X-Edit-Token": made["edit_token"]}
+    with another_worker_solving(app):
+        edit = client.patch(
+            f"/api/v1/plans/{plan_id}", json={"version": 1, "request": {"title": "B"}}, headers=auth
+        )
+    assert edit.status_code == 503 and edit.headers["Retry-After"] == "2"
+    assert client.get(f"/api/v1/plans/{plan_id}").get_json()["plan"]["version"] == 1
+
+
+def test_two_slots_let_two_plans_be_made_at_once_and_refuse_a_third(app):
+    app.config["SOLVER_SLOTS"] = 2
+    client = app.test_client()
+    with another_worker_solving(app):
+        assert client.post("/api/v1/plans", json=PLAN).status_code == 201  # the second slot
+        with another_worker_solving(app):
+            assert client.post("/api/v1/plans", json=PLAN).status_code == 503
+
+
+@pytest.mark.parametrize("value", ["-1", "many"])
+def test_solver_slots_that_are_not_a_whole_number_stop_the_app_with_its_name(tmp_path, value):
+    with pytest.raises(RuntimeError, match="PLANNER_SOLVER_SLOTS"):
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "t",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "SOLVER_SLOTS": value,
+            }
+        )

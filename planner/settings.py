@@ -80,8 +80,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PLANNER_PROXIES", None, int, "reverse proxies in front (ProxyFix hops)"),
     Setting("PLANNER_TRUSTED_HOSTS", None, str, "Host headers answered; unset: local hosts"),
     Setting("PLANNER_PUBLIC_URL", None, str, "the site's public address"),
+    Setting("PLANNER_PDF_RENDER_SECONDS", None, float, "a PDF render's time bound (60; 0: none)"),
+    Setting("PLANNER_PDF_MAX_MB", None, float, "a PDF's size bound (default 20)"),
+    Setting("PLANNER_PDF_MAX_DAYS", None, int, "print cap: days in a PDF (default 14)"),
+    Setting("PLANNER_PDF_MAX_PASSENGERS", None, int, "print cap: passengers (default 60)"),
+    Setting("PLANNER_PDF_MAX_NOTE_CHARS", None, int, "print cap: note length (default 2000)"),
+    Setting("PLANNER_SOLVER_SLOTS", None, int, "plans made at once (default: cores - 1)"),
     Setting("PLANNER_TEST_DATABASE_URL", None, str, "tests only: also run on this PostgreSQL"),
     Setting("REQUIRE_POSTGRES", None, str, "tests only: `1` fails when PostgreSQL is missing"),
+    Setting("PLANNER_TEST_REDIS_URL", None, str, "tests only: also run on this Redis"),
+    Setting("REQUIRE_REDIS", None, str, "tests only: `1` fails when Redis is missing"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -112,3 +112,27 @@ def test_reading_a_plan_is_not_counted_against_the_edit_limit(tmp_path):
 def test_a_revision_cap_that_is_not_a_whole_number_from_2_stops_the_app(tmp_path, value):
     with pytest.raises(RuntimeError, match="PLANNER_MAX_REVISIONS"):
         _app(tmp_path, MAX_REVISIONS=value)
+
+
+def test_edits_and_creations_spend_from_one_solver_bucket(tmp_path):
+    """Creating and editing both run the planner: a client past the creation limit cannot go
+    on solving through PATCH."""
+    app = _app(
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_PLAN_CREATE="3 per minute",
+        RATELIMIT_PLAN_EDIT="100 per minute",
+    )
+    client = app.test_client()
+    made = client.post("/api/v1/plans", json=PLAN).get_json()
+    plan_id, auth = made["plan"]["id"], {"X-Edit-Token": made["edit_token"]}
+    codes = []
+    for version in (1, 2, 3):
+        edited = client.patch(
+            f"/api/v1/plans/{plan_id}",
+            json={"version": version, "request": {"title": f"Trip {version}"}},
+            headers=auth,
+        )
+        codes.append(edited.status_code)
+    assert codes == [200, 200, 429]  # 1 creation + 2 edits = the 3 allowed
+    assert client.post("/api/v1/plans", json=PLAN).status_code == 429

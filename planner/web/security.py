@@ -49,6 +49,14 @@ LIMITED_ENDPOINTS = {
     "agency_api.batch_status": "RATELIMIT_BATCH_STATUS",
     "agency.login": "RATELIMIT_ADMIN_LOGIN",
 }
+# Every call that runs the planner also spends from the plan-creation bucket, so that creating,
+# editing, restoring and batch rows (planner/web/jobs.py: spend_plan_creations) share one count
+# of solves per client: edits cannot be used to dodge the creation limit.
+ALSO_SPENDS = {
+    endpoint: "RATELIMIT_PLAN_CREATE"
+    for endpoint, key in LIMITED_ENDPOINTS.items()
+    if key == "RATELIMIT_PLAN_EDIT"
+}
 # Wrong admin tokens only (a 403): past this many a client is locked out, whatever it types.
 LOCKOUT = {"agency.login": "RATELIMIT_ADMIN_LOCKOUT"}
 # A new upload or import route (POST) is found by name and gets the upload limit; reading a
@@ -177,6 +185,9 @@ def _apply_limits(app: Flask) -> None:
         deduct = _render_queued if key == "RATELIMIT_PDF" else None
         decorator = limiter.shared_limit(app.config[key], scope=key.lower(), deduct_when=deduct)
         view = decorator(view)
+        also = ALSO_SPENDS.get(endpoint)
+        if also is not None:
+            view = limiter.shared_limit(app.config[also], scope=also.lower())(view)
         if endpoint in LOCKOUT:
             lockout = LOCKOUT[endpoint]
             view = limiter.shared_limit(

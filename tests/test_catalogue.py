@@ -14,6 +14,7 @@ from planner.catalogue import (
     DEFAULT_PATH,
     PATH_ENV,
     Catalogue,
+    CatalogueError,
     group_of,
     load_catalogue,
 )
@@ -50,6 +51,7 @@ def test_each_city_has_its_transport_points(catalogue, city):
 
 
 def test_every_place_has_three_names_and_a_dated_source(catalogue):
+    assert len(catalogue.attractions) >= 2, "the catalogue has places to check"
     for a in catalogue.attractions:
         assert a.name.zh.strip() and a.name.ru.strip() and a.name.en.strip(), a.id
         assert a.sources, a.id
@@ -58,17 +60,29 @@ def test_every_place_has_three_names_and_a_dated_source(catalogue):
 
 def test_every_place_lies_on_its_own_bank(catalogue):
     country = {"heihe": "CN", "blagoveshchensk": "RU"}
+    assert {a.city for a in catalogue.attractions} == set(country), "places on both banks"
     for a in catalogue.attractions:
         assert amur_bank(a.location.lat, a.location.lon) == country[a.city], a.id
 
 
 def test_estimated_points_say_how_and_how_far(catalogue):
+    assert any(a.is_estimated for a in catalogue.attractions), "some points are estimated"
     for a in catalogue.attractions:
         if a.is_estimated:
             assert a.coord_method.strip() and a.coord_uncertainty_m > 0, a.id
 
 
-def test_unknown_hours_are_never_marked_verified(catalogue):
+def test_unknown_hours_are_never_marked_verified(catalogue, tmp_path):
+    # No shipped place has verified hours yet, so the loop alone would check nothing:
+    # a copy that marks a place with unknown hours as verified must be refused.
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    unknown = [f for f in raw["features"] if f["properties"]["opening_hours"] is None]
+    assert unknown, "some places have unknown hours"
+    unknown[0]["properties"]["hours_verified"] = True
+    broken = tmp_path / "verified.geojson"
+    broken.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="hours_verified.*opening_hours is null"):
+        load_catalogue(broken)
     for a in catalogue.attractions:
         if a.hours_verified:
             assert a.opening_hours is not None, a.id
@@ -147,6 +161,7 @@ def _without_covers(value: object) -> object:
 def test_feature_round_trips_the_file_properties(catalogue):
     raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     stored = {f["properties"]["id"]: f for f in raw["features"]}
+    assert catalogue.attractions and len(stored) == len(catalogue.attractions)
     for a in catalogue.attractions:
         feature = to_feature(a)
         assert feature["geometry"] == stored[a.id]["geometry"]

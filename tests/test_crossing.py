@@ -260,9 +260,11 @@ def test_rule_expiring_within_a_stay_is_warned():
 
 def test_every_option_number_carries_sources_with_checked_dates():
     for after in ("2027-07-14T08:00+09:00", "2027-01-20T07:00+09:00", "2027-04-20T08:00+09:00"):
-        for option in crossing_options("blagoveshchensk", at(after), "RU", limit=50).options:
+        options = crossing_options("blagoveshchensk", at(after), "CN", limit=50).options
+        assert options, f"options to check after {after}"
+        for option in options:
             supports = " ".join(s.supports for s in option.sources)
-            assert option.sources and all(s.checked <= date(2026, 11, 29) for s in option.sources)
+            assert option.sources and all(s.checked <= date(2026, 12, 7) for s in option.sources)
             assert option.fare.sources and option.fare.currency in ("RUB", "CNY")
             if option.fare.amount is None:
                 assert coded(option.warnings, "fare_unknown")

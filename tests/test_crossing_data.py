@@ -34,9 +34,9 @@ def test_every_source_has_a_valid_grade():
 
 
 def test_visitblg_is_tertiary_everywhere():
-    assert all(
-        s["grade"] == "tertiary" for s in _sources(RAW) if "blagoveshchensk-atlas" in s["url"]
-    )
+    atlas = [s for s in _sources(RAW) if "blagoveshchensk-atlas" in s["url"]]
+    assert atlas, "the data cites visitblg's atlas"
+    assert all(s["grade"] == "tertiary" for s in atlas)
 
 
 @pytest.mark.parametrize("grade", [None, "official", "Primary"])
@@ -70,6 +70,7 @@ def test_an_unverified_extension_cannot_be_applied():
 
 
 def test_every_rule_records_when_it_was_checked():
+    assert DATA.entry_rules, "the data has entry rules"
     assert all(rule.checked >= date(2026, 11, 30) for rule in DATA.entry_rules)
     raw = copy.deepcopy(RAW)
     del raw["entry_rules"][0]["checked"]

@@ -35,6 +35,7 @@ def test_no_cited_point_contradicts_a_stated_radius(catalogue):
 
 
 def test_venues_name_existing_places(catalogue):
+    assert any("venue" in a.tags for a in catalogue.attractions), "some places have a venue"
     for a in catalogue.attractions:
         venue = a.tags.get("venue")
         if venue is not None:
@@ -42,6 +43,10 @@ def test_venues_name_existing_places(catalogue):
 
 
 def test_heihe_places_within_a_kilometre_have_a_sourced_point(catalogue):
+    assert any(
+        a.city == "heihe" and a.coord_uncertainty_m <= POSITION_KNOWN_M
+        for a in _to_visit(catalogue)
+    ), "some Heihe places are known within a kilometre"
     for a in _to_visit(catalogue):
         if a.city != "heihe" or a.coord_uncertainty_m > POSITION_KNOWN_M:
             continue
@@ -62,6 +67,7 @@ def test_shopping_filter_returns_at_least_a_handful(catalogue):
 
 
 def test_return_distances_are_only_on_day_trips(catalogue):
+    assert any("return_km" in a.tags for a in catalogue.attractions), "some return distances"
     for a in catalogue.attractions:
         if "return_km" in a.tags:
             assert a.kind == "day_trip" and a.tags["return_km"] >= 0, a.id
@@ -77,7 +83,9 @@ def test_no_position_resting_only_on_tertiary_sources_is_above_low():
     """Issue #11: a fact resting only on wikis, guides or repositories is `low`."""
     from planner.data_health import grade_of_url
 
-    for place in load_catalogue().attractions:
+    places = load_catalogue().attractions
+    assert any("coordinate" in s.supports.lower() for p in places for s in p.sources)
+    for place in places:
         sources = [s for s in place.sources if "coordinate" in s.supports.lower()]
         if sources and all(grade_of_url(s.url) == "tertiary" for s in sources):
             assert place.coord_confidence in ("low", "estimated"), place.id

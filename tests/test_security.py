@@ -193,7 +193,12 @@ def test_edit_tokens_are_compared_in_constant_time(monkeypatch, tmp_path):
 
 
 def test_every_post_form_in_the_templates_carries_a_csrf_token():
-    for template in (ROOT / "templates").rglob("*.html"):
+    templates = list((ROOT / "templates").rglob("*.html"))
+    assert any(
+        re.search(r'<form\b[^>]*method="post"', t.read_text(encoding="utf-8"), re.IGNORECASE)
+        for t in templates
+    ), "the templates have POST forms to check"
+    for template in templates:
         text = template.read_text(encoding="utf-8")
         for form in re.findall(r"<form\b[^>]*>.*?</form>", text, flags=re.DOTALL | re.IGNORECASE):
             if re.search(r'method="post"', form, re.IGNORECASE):
@@ -202,6 +207,12 @@ def test_every_post_form_in_the_templates_carries_a_csrf_token():
 
 def test_every_form_post_route_refuses_a_request_without_csrf_token(app):
     client = app.test_client()
+    form_posts = [
+        r
+        for r in app.url_map.iter_rules()
+        if "POST" in r.methods and not r.rule.startswith("/api/")
+    ]
+    assert len(form_posts) >= 2, "form POST routes to check"
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.rule.startswith("/api/"):
             continue

@@ -116,7 +116,9 @@ def test_ics_heihe_stop_is_shanghai_time_and_blagoveshchensk_stop_yakutsk_time(p
     _, client, plan, _ = planned
     cal = icalendar.Calendar.from_ical(client.get(f"/plans/{plan['id']}.ics").data)
     by_summary = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
-    for visit in _items(plan, "visit"):
+    visits = _items(plan, "visit")
+    assert {v["city"] for v in visits} == {"heihe", "blagoveshchensk"}, "stops in both cities"
+    for visit in visits:
         match = [e for s, e in by_summary.items() if visit["name"]["ru"] in s]
         assert match, visit["name"]
         assert match[0]["DTSTART"].params["TZID"] == ZONES[visit["city"]]
@@ -242,6 +244,7 @@ def broken(planned):
 
 def test_ics_of_a_title_with_line_breaks_is_one_calendar_name_and_no_forged_line(broken):
     client, made, _ = broken
+    assert len(made) == len(BROKEN_LINES), "one plan per broken title"
     for plan_id, shown in made.items():
         answer = client.get(f"/plans/{plan_id}.ics")
         assert answer.status_code == 200
@@ -253,6 +256,7 @@ def test_ics_of_a_title_with_line_breaks_is_one_calendar_name_and_no_forged_line
 
 def test_gpx_kml_geojson_titles_with_line_breaks_are_one_line(broken):
     client, made, _ = broken
+    assert len(made) == len(BROKEN_LINES), "one plan per broken title"
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     for plan_id, shown in made.items():
         gpx = gpxpy.parse(client.get(f"/plans/{plan_id}.gpx").get_data(as_text=True))
@@ -268,6 +272,7 @@ def test_export_command_writes_an_ics_for_a_title_with_line_breaks(broken, runne
     from planner.cli import cli
 
     _, made, url = broken
+    assert len(made) == len(BROKEN_LINES), "one plan per broken title"
     monkeypatch.setenv("PLANNER_DATABASE_URL", url)
     for plan_id, shown in made.items():
         result = runner.invoke(cli, ["export", plan_id, "--format", "ics"])

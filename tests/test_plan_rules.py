@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from planner.cli import cli
 from planner.model import LatLon
 from planner.planning import Crossing, Meal, plan_trip
 from planner.planning.intake import CLUSTER_FAR_KM
+from planner.planning.notices import timing_notices
 from planner.planning.rules import (
     CITY_CENTRES,
     MEAL_WINDOWS,
@@ -233,6 +235,7 @@ def test_outdoor_places_in_winter_are_visited_in_daylight():
 
 def test_a_day_that_starts_with_a_place_opening_later_leaves_the_hotel_later():
     plan = plan_trip(_request(pace="packed"), time_limit=QUALITY_LIMIT)
+    assert any(day.stops and not day.crossings for day in plan.days[1:]), "a day to look at"
     for day in plan.days[1:]:
         if day.stops and not day.crossings:
             first = day.items[0]
@@ -275,6 +278,7 @@ def test_the_aihui_sites_are_one_excursion_on_one_day():
 def test_warnings_of_a_day_are_unique_and_ordered_by_severity():
     plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
     order = {"red": 0, "amber": 1, "info": 2}
+    assert any(len(day.warnings) >= 2 for day in plan.days), "a day with warnings to order"
     for day in plan.days:
         assert len(set(day.warnings)) == len(day.warnings)
         ranks = [order[n.severity] for n in day.warnings]
@@ -400,11 +404,29 @@ def test_a_group_keeps_half_an_hour_in_hand_before_reporting_at_the_border():
 def test_a_tight_crossing_is_said_in_the_plan_not_only_on_the_page():
     """Under an hour to spare before reporting: an amber warning in the plan's own list."""
     plan = plan_trip(_request(), time_limit=QUALITY_LIMIT)
+    assert any(_spare_before_crossings(day) for day in plan.days), "a crossing after a stop"
     for day in plan.days:
         tight = [m for c, m in _spare_before_crossings(day) if m < 60]
         said = [n for n in day.warnings if n.message.code == "crossing_tight"]
         assert len(said) == len(tight)
         assert all(n.severity == "amber" for n in said)
+    # The solver leaves this plan room to spare: squeeze one crossing to 30 minutes.
+    day, n = next(
+        (d, k)
+        for d in plan.days
+        for k, item in enumerate(d.items)
+        if k > 0 and isinstance(item, Crossing) and not isinstance(d.items[k - 1], Crossing)
+    )
+    crossing, before = day.items[n], day.items[n - 1]
+    walk = crossing.leg.minutes if crossing.leg else 0
+    leave = crossing.option.report_by - timedelta(minutes=30 + walk)
+    if isinstance(before, Meal):
+        squeezed = replace(before, start=min(before.start, leave), end=leave)
+    else:
+        squeezed = replace(before, arrive=min(before.arrive, leave), depart=leave)
+    tight_day = replace(day, items=(*day.items[: n - 1], squeezed, *day.items[n:]))
+    said = [w for w in timing_notices(tight_day, None) if w.message.code == "crossing_tight"]
+    assert [(w.severity, w.message.params["minutes"]) for w in said] == [("amber", 30)]
 
 
 def test_arriving_at_midnight_across_the_river_keeps_the_departure_day():

@@ -25,6 +25,8 @@ def summer_plan():
 
 
 def test_every_visit_falls_inside_its_opening_hours(summer_plan):
+    stops = [s for day in summer_plan.days for s in day.stops]
+    assert any(hours.open_intervals(s.attraction, s.arrive.date()) is not None for s in stops)
     for day in summer_plan.days:
         for stop in day.stops:
             intervals = hours.open_intervals(stop.attraction, stop.arrive.date())
@@ -35,6 +37,8 @@ def test_every_visit_falls_inside_its_opening_hours(summer_plan):
 
 def test_times_are_aware_and_in_the_local_zone_of_each_city(summer_plan):
     zones = {"heihe": HEIHE_TZ, "blagoveshchensk": BLAGOVESHCHENSK_TZ}
+    cities = {s.attraction.city for day in summer_plan.days for s in day.stops}
+    assert cities == set(zones), "stops in both cities"
     for day in summer_plan.days:
         for stop in day.stops:
             assert stop.arrive.tzinfo is not None
@@ -42,6 +46,7 @@ def test_times_are_aware_and_in_the_local_zone_of_each_city(summer_plan):
 
 
 def test_visits_of_a_day_do_not_overlap_and_keep_the_day_window(summer_plan):
+    assert any(len(day.stops) >= 2 for day in summer_plan.days), "a day with stops to compare"
     for day in summer_plan.days:
         times = sorted((s.arrive, s.depart) for s in day.stops)
         for (_, d0), (a1, _) in zip(times, times[1:], strict=False):
@@ -62,6 +67,7 @@ def test_three_day_trip_visits_both_cities_and_crosses_back(summer_plan):
 def test_crossing_leaves_at_a_departure_the_border_model_offers(summer_plan):
     from planner import crossing
 
+    assert any(day.crossings for day in summer_plan.days), "the plan crosses the border"
     for day in summer_plan.days:
         for c in day.crossings:
             opt = c.option
@@ -224,6 +230,7 @@ def test_arriving_on_the_other_bank_starts_with_a_crossing_to_the_hotel():
 
 
 def test_each_leg_is_travelled_before_the_next_visit_even_after_a_meal(summer_plan):
+    assert any(day.meals and len(day.stops) >= 2 for day in summer_plan.days), "a day to check"
     for day in summer_plan.days:
         ends = [(m.start, m.end) for m in day.meals]
         ends += [(s.arrive, s.depart) for s in day.stops]

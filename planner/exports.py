@@ -31,9 +31,9 @@ from planner.messages import (
     N_,
     clock_text,
     leg_text,
-    money_text,
 )
 from planner.timeutil import city_zone
+from planner.wording import money_text
 
 Gettext = Callable[[str], str]
 FORMATS: dict[str, str] = {

@@ -10,18 +10,16 @@ Texts that come from the data file (notes, rule titles) travel in params as `Loc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Union
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal
 
 from planner.model import LocalizedName
 from planner.timeutil import city_zone
+from planner.wording import babel_locale, country_name, iso_in_words, month_days, number_text
 
 # A parameter: a plain value, a nested message (rendered in the same language), or several.
 Param = Union[
@@ -467,32 +465,8 @@ def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) 
 def moment_text(value: datetime, city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
     """'Wed, Jan 20, 09:40 Heihe (UTC+8)': the day in words in *lang*, then clock_text."""
     local = value.astimezone(city_zone(city))
-    day = format_skeleton("MMMEd", local, locale=_locale(lang))
+    day = format_skeleton("MMMEd", local, locale=babel_locale(lang))
     return f"{day}, {clock_text(local, city, gettext)}"
-
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2}")
-
-
-def iso_in_words(value: str, lang: str) -> str:
-    """An ISO date ('2027-01-20') or moment with offset as the reader writes it ('20 янв. 2027
-    г.', '2027年1月20日', 'Jan 20, 2027, 09:00 (UTC+8)'); anything else stays as given."""
-    if _ISO_DAY.fullmatch(value):
-        return format_skeleton("yMMMd", date.fromisoformat(value), locale=_locale(lang))
-    if _ISO_MOMENT.fullmatch(value):
-        moment = datetime.fromisoformat(value)
-        hours = int(moment.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
-        day = format_skeleton("yMMMd", moment, locale=_locale(lang))
-        return f"{day}, {moment:%H:%M} (UTC{hours:+d})"
-    return value
-
-
-def number_text(value: float, lang: str, digits: int = 0, least: int = 0) -> str:
-    """A number as the reader writes it: '2 650' and '0,2' in Russian, '2,650' and '0.2' in
-    English and Chinese (CLDR, through Babel); *digits* decimals at most, *least* at least."""
-    pattern = "#,##0" + ("." + "0" * least + "#" * (digits - least) if digits else "")
-    return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
 def leg_text(mode: str, minutes: int, km: float, gettext: Callable[[str], str], lang: str) -> str:
@@ -504,37 +478,6 @@ def leg_text(mode: str, minutes: int, km: float, gettext: Callable[[str], str], 
         "minutes": minutes,
         "km": number_text(km, lang, digits=2, least=1),
     }
-
-
-def money_text(amount: float, currency: str, lang: str) -> str:
-    """'2 650 RUB': the amount in the reader's number format, then the ISO currency code."""
-    return f"{number_text(amount, lang)}\u00a0{currency}"
-
-
-def _month_days(text: str, lang: str) -> str:
-    """'05-10 – 10-25' (month-day, as the data writes seasons) as '10 мая – 25 окт.', 'May 10 –
-    Oct 25', '5月10日 – 10月25日': read as day-month, 10-05 would be 10 May."""
-
-    def words(match: re.Match[str]) -> str:
-        month, day = int(match.group(1)), int(match.group(2))
-        try:
-            return format_skeleton("MMMd", date(2000, month, day), locale=_locale(lang))
-        except ValueError:
-            return match.group(0)
-
-    return re.sub(r"\b(\d{2})-(\d{2})\b", words, text)
-
-
-def country_name(code: str, lang: str) -> str:
-    """A country (ISO 3166 alpha-2) by its name in *lang*; an unknown code stays as given."""
-    return _locale(lang).territories.get(code.upper(), code)
-
-
-def _locale(lang: str) -> Locale:
-    try:
-        return Locale.parse(lang)
-    except (ValueError, UnknownLocaleError):
-        return Locale.parse("en")
 
 
 def data_note(text: str | LocalizedName) -> Message:
@@ -579,7 +522,7 @@ def render(
         elif key == "nationality" and isinstance(value, str):
             values[key] = country_name(value, lang)
         elif key == "periods" and isinstance(value, str):
-            values[key] = _month_days(value, lang)
+            values[key] = month_days(value, lang)
         elif isinstance(value, float):
             values[key] = number_text(value, lang, digits=2)
         elif dates and isinstance(value, str):

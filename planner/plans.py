@@ -26,7 +26,8 @@ from planner.request_spec import (
     spec_from_json,
     spec_to_json,
 )
-from planner.storage import Plan, PlanStore, StaleVersion
+from planner.storage import Plan, PlanStore
+from planner.store_schema import StaleVersion
 from planner.textsafe import user_text
 from planner.trip import PlanningError
 

@@ -22,9 +22,10 @@ from typing import Any
 from planner.agency import LogoInvalid, check_logo
 from planner.basemap import basemap_shapes
 from planner.catalogue import Catalogue
-from planner.messages import N_, Message, number_text
+from planner.messages import N_, Message
 from planner.model import LocalizedName
 from planner.resources import DATA, ROOT, STATIC
+from planner.wording import number_text
 
 EMERGENCY_PATH = DATA / "emergency.json"
 PRINT_CSS = STATIC / "css" / "print.css"

@@ -121,7 +121,8 @@ def test_old_batch_jobs_are_deleted_when_a_new_one_comes(app, client):
 
     from sqlalchemy import update
 
-    from planner.storage import _now, batch_jobs
+    from planner.store_schema import batch_jobs
+    from planner.store_schema import utc_now as _now
 
     app.config["BATCH_WAIT"] = True
 

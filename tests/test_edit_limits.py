@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from planner.storage import plan_revisions
+from planner.store_schema import plan_revisions
 from planner.web import create_app
 
 PLAN = {

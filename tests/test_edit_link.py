@@ -9,7 +9,7 @@ from sqlalchemy import select
 from test_plan_edit_pages import client  # noqa: F401 - fixture
 from test_plan_pages import form, parse
 
-from planner.storage import hash_token, plans
+from planner.store_schema import hash_token, plans
 from planner.web.plan_store import store
 
 

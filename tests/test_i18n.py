@@ -38,7 +38,8 @@ def test_translated_strings_are_not_left_in_english(lang):
 
 def test_countries_and_numbers_are_written_the_readers_way():
     """No bare 'CN' in a sentence, and '1,5 км' / '2 650 RUB' in Russian, '1.5' in English."""
-    from planner.messages import Message, money_text, render
+    from planner.messages import Message, render
+    from planner.wording import money_text
 
     message = Message("no_visa_free_rule", {"nationality": "CN"})
     assert "Китай" in render(message, _ru_gettext(), "ru") and "CN" not in render(

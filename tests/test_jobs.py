@@ -151,7 +151,7 @@ def test_a_batch_upload_is_queued_not_run_in_the_web_request(queued):
 
 
 def _plan_count(app) -> int:
-    from planner.storage import plans
+    from planner.store_schema import plans
 
     with app.extensions["plan_store"].engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(plans)).scalar_one()

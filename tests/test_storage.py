@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 from conftest import HEAD_REVISION
 
-from planner.storage import PlanStore, StaleVersion, UnknownPlan, hash_token, open_store
+from planner.storage import PlanStore, open_store
+from planner.store_schema import StaleVersion, UnknownPlan, hash_token
 from planner.web import create_app
 
 BASE = {
@@ -81,7 +82,7 @@ def test_every_append_is_a_revision_and_a_stale_version_writes_nothing(store):
 
 
 def test_plan_ids_never_start_like_a_command_line_option():
-    from planner.storage import new_id
+    from planner.store_schema import new_id
 
     ids = [new_id() for _ in range(2000)]
     assert all(i[0].isalnum() and len(i) >= 20 for i in ids)

@@ -9,7 +9,8 @@ from conftest import HEAD_REVISION
 from databases import BACKENDS, database
 from sqlalchemy import text
 
-from planner.storage import StaleVersion, UnknownPlan, database_url, open_store
+from planner.storage import database_url, open_store
+from planner.store_schema import StaleVersion, UnknownPlan
 from planner.web import create_app
 
 BASE = {
@@ -152,7 +153,8 @@ def test_purge_deletes_only_jobs_untouched_for_the_retention(db_url):
 
     from sqlalchemy import update
 
-    from planner.storage import _now, batch_jobs
+    from planner.store_schema import batch_jobs
+    from planner.store_schema import utc_now as _now
 
     store = open_store(db_url)
     old, fresh = store.agency.create_job(1), store.agency.create_job(1)

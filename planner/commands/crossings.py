@@ -23,11 +23,12 @@ from planner.crossing import (
     normalize_nationality,
     sources_by_url,
 )
-from planner.messages import CITY_LABELS, number_text, render
+from planner.messages import CITY_LABELS, render
 from planner.resources import TRANSLATIONS
 from planner.serialize import answer_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import parse_aware
+from planner.wording import number_text
 
 MAX_WINDOW_DAYS = 14  # --until: each day of the window is computed; two weeks is plenty
 

@@ -24,10 +24,11 @@ from planner.crossing import (
     normalize_nationality,
 )
 from planner.crossing.entry import base_requirement_message
-from planner.messages import N_, Message, country_name, render
+from planner.messages import N_, Message, render
 from planner.resources import TRANSLATIONS
 from planner.serialize import message_to_json
 from planner.textsafe import terminal_json, terminal_text
+from planner.wording import country_name
 
 DEFAULT_NATIONALITIES = [
     "BY",

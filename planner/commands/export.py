@@ -28,7 +28,7 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     from planner.cli_options import open_store_or_fail
     from planner.exports import PlanInfo, export
     from planner.settings import database_url
-    from planner.storage import UnknownPlan
+    from planner.store_schema import UnknownPlan
 
     url = database_url(INSTANCE)
     try:

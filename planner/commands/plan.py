@@ -30,7 +30,6 @@ from planner.messages import (
     MODE_LABELS,
     clock_text,
     leg_text,
-    money_text,
     refusal_text,
     render,
 )
@@ -41,6 +40,7 @@ from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
 from planner.totals import reader_sums, trip_totals
 from planner.travel import CHOSEN_MODES
+from planner.wording import money_text
 
 Gettext = Callable[[str], str]
 SEVERITY_MARKS = {"red": "!!!", "amber": "!!", "info": "i"}

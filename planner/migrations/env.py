@@ -6,7 +6,7 @@ migrate on start. For autogenerate, pass a connection the same way.
 
 from alembic import context
 
-from planner.storage import metadata
+from planner.store_schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only the programmatic path is supported

@@ -39,7 +39,7 @@ from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
 from planner.request_spec import FIELD_MESSAGES, FieldError
-from planner.storage import UnknownPlan
+from planner.store_schema import UnknownPlan
 from planner.textsafe import user_text
 from planner.timeutil import CITIES, HEIHE_TZ
 from planner.web import jobs

@@ -14,8 +14,9 @@ from datetime import datetime
 from babel.dates import format_skeleton
 
 from planner.crossing import CrossingAnswer, CrossingOption, sources_by_url
-from planner.messages import Message, clock_text, money_text, render
+from planner.messages import Message, clock_text, render
 from planner.model import LocalizedName, Source
+from planner.wording import money_text
 
 Gettext = Callable[[str], str]
 

@@ -9,9 +9,9 @@ from babel.dates import format_date
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from planner.messages import money_text, number_text
 from planner.totals import reader_sums
 from planner.web.security import secure_cookies
+from planner.wording import money_text, number_text
 
 LANGUAGES: dict[str, str] = {"zh": "中文", "ru": "Русский", "en": "English"}
 HTML_LANG = {"zh": "zh-Hans", "ru": "ru", "en": "en"}

@@ -15,7 +15,7 @@ from planner import crossing, maps
 from planner.browse import Filters, filter_attractions
 from planner.data_health import DOMAIN_GRADES, GRADES, data_health
 from planner.hours_text import hours_in_words, when_in_words
-from planner.messages import N_, country_name, moment_text, render
+from planner.messages import N_, moment_text, render
 from planner.timeutil import FIRST_YEAR, LAST_YEAR, city_zone, require_in_range
 from planner.travel import exchange_rate
 from planner.web import data
@@ -33,6 +33,7 @@ from planner.web.labels import (
     position_label,
 )
 from planner.web.plan_form import country_choices
+from planner.wording import country_name
 
 bp = Blueprint("pages", __name__)
 

@@ -18,7 +18,8 @@ from planner import exports, printing
 from planner.documents import with_texts
 from planner.hours_text import hours_in_words
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
-from planner.storage import Plan, UnknownPlan
+from planner.storage import Plan
+from planner.store_schema import UnknownPlan
 from planner.timeutil import other_city
 from planner.web import data
 from planner.web.i18n import HTML_LANG, LANGUAGES

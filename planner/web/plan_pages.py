@@ -33,7 +33,8 @@ from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
 from planner.plans import Planner
 from planner.request_spec import FieldError, RequestInvalid
-from planner.storage import Plan, StaleVersion, UnknownPlan
+from planner.storage import Plan
+from planner.store_schema import StaleVersion, UnknownPlan
 from planner.timeutil import CITIES, CITY_TZ
 from planner.trip import PlanningError
 from planner.web import data

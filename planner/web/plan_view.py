@@ -33,7 +33,6 @@ from planner.messages import (
     MODE_LABELS,
     Message,
     clock_text,
-    money_text,
 )
 from planner.messages import leg_text as leg_words
 from planner.model import Attraction
@@ -42,6 +41,7 @@ from planner.timeutil import city_zone, other_city
 from planner.trip import Notice
 from planner.web.collation import name_key
 from planner.web.i18n import current_lang
+from planner.wording import money_text
 
 NEAR_STOP = MEAL_NEAR_LABELS["last_stop"]
 

@@ -14,7 +14,8 @@ from flask_babel import force_locale, gettext
 from planner.documents import with_texts
 from planner.messages import refusal_text
 from planner.request_spec import RequestInvalid
-from planner.storage import Plan, StaleVersion, UnknownPlan
+from planner.storage import Plan
+from planner.store_schema import StaleVersion, UnknownPlan
 from planner.trip import PlanningError
 from planner.web import data
 from planner.web.errors import ApiError

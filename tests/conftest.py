@@ -129,3 +129,16 @@ def limit_store(request):
     from backends import limit_storage
 
     return limit_storage(request.param)
+
+
+def serve(app):
+    """Serve *app* on a free loopback port in a thread for the browser tests: yields its URL
+    (use as `yield from serve(app)` in a fixture), and stops the server afterwards."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()

@@ -4,13 +4,11 @@ the machine, the map draws its markers, in all three languages."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM
-from werkzeug.serving import make_server
+from conftest import CHROMIUM, serve
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +25,7 @@ def server():
     from planner.web import create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "browser-test", "TILE_URL": ""})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    yield from serve(app)
 
 
 def visit(browser, url: str, screenshot: str | None = None):

@@ -5,13 +5,11 @@ map, saves, and the review file holds the point; no console error, nothing leave
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM
-from werkzeug.serving import make_server
+from conftest import CHROMIUM, serve
+from test_plan_browser import guarded
 
 pytestmark = pytest.mark.browser
 
@@ -42,31 +40,14 @@ def server(tmp_path_factory, reviews):
             "FIELD_REVIEWS_PATH": str(reviews),
         }
     )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    yield from serve(app)
 
 
 def _signed_in_page(browser, server: str, **context_options):
     """A page signed in as the admin, on the positions list; its console errors and the requests
     that tried to leave the machine are recorded from then on."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, **context_options)
-    page = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", guard)
+    page, errors, outside = guarded(context)
     page.goto(f"{server}/agency/positions?lang=en")  # the sign-in form (a 401 page)
     page.fill("input[name=token]", "s3cret-admin-token-2026")
     with page.expect_navigation():

@@ -3,13 +3,11 @@ to the submit button, and after a refused submit the keyboard is on the first wr
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM
+from conftest import CHROMIUM, serve
 from test_plan_browser import guarded
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +28,7 @@ def server(tmp_path_factory):
             "DATABASE_URL": f"sqlite:///{db}",
         }
     )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    yield from serve(app)
 
 
 def _focused(page) -> dict:

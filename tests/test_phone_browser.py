@@ -6,13 +6,11 @@ itself never does. Measured as document.documentElement.scrollWidth at a 390x844
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM
+from conftest import CHROMIUM, serve
 from test_plan_browser import guarded, shot
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +45,7 @@ def server(tmp_path_factory):
             "ADMIN_TOKEN": ADMIN,
         }
     )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    yield from serve(app)
 
 
 PAGES = [

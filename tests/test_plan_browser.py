@@ -5,13 +5,11 @@ machine; and the pages fit a 390 px phone without sideways scrolling."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM
-from werkzeug.serving import make_server
+from conftest import CHROMIUM, serve
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +45,7 @@ def server(tmp_path_factory):
             "GEOCODER": FakeGeocoder(),
         }
     )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    yield from serve(app)
 
 
 def guarded(context):

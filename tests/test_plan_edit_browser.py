@@ -5,11 +5,10 @@ happened to the timeline. No console error, nothing leaves the machine."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
+from conftest import serve
 from test_plan_browser import guarded, make_plan, shot
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +28,7 @@ def server(tmp_path_factory):
             "PLAN_TIME_LIMIT": 10,
         }
     )
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    yield from serve(app)
 
 
 def timeline(page) -> list[dict]:

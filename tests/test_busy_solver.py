@@ -66,6 +66,27 @@ def test_a_plan_asked_while_the_solver_is_busy_is_503_with_retry_after_in_the_en
     assert client.post("/api/v1/plans", json=PLAN).status_code == 201  # the slot is free again
 
 
+def test_a_busy_solver_asks_for_seconds_not_the_rate_limit_window(tmp_path):
+    """The limiter's headers say when its window resets (60 s or an hour): a client that obeys
+    them after a 503 would wait a minute for a solver free again in seconds."""
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "SOLVER_SLOTS": 1,
+            "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
+        }
+    )
+    client = limited.test_client()
+    with another_worker_solving(limited):
+        busy = client.post("/api/v1/plans", json=PLAN)
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == str(solving.RETRY_SECONDS)
+
+
 def test_the_form_while_the_solver_is_busy_says_so_in_the_readers_language(app):
     form = {
         "arrive_date": "2027-07-10",

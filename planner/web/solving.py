@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from werkzeug.exceptions import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,9 @@ def solver_slot() -> Iterator[None]:
         yield
         return
     if fd is None:
+        # Kept over the rate limiter's headers, whose Retry-After is its window's reset (up to
+        # an hour): a busy solver is free again in seconds, and a client told 60 s waits 60 s.
+        g.retry_after = str(RETRY_SECONDS)
         raise ServiceUnavailable(retry_after=RETRY_SECONDS)
     try:
         yield

@@ -87,16 +87,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Fare:
-    """A price in a currency; amount None means unknown."""
-
-    amount: float | None
-    currency: str
-    note: str | LocalizedName = ""  # crossing fares: a LocalizedName (data/crossing.json)
-    sources: tuple[Source, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
 class EventDates:
     """When an event is held in one year, on its city's clock; start None = not published.
 

@@ -98,7 +98,8 @@ def test_both_regimes_end_on_the_same_day_with_the_same_after_end_status():
     rules = {r.id: r for r in DATA.entry_rules}
     cn, ru = rules["cn-visa-free-ru"], rules["ru-visa-free-cn"]
     assert cn.valid_until == ru.valid_until == date(2026, 9, 14)
-    assert cn.after_end_status == ru.after_end_status == "unknown"
+    assert cn.after_end is not None and ru.after_end is not None
+    assert cn.after_end.status == ru.after_end.status == "unknown"
     assert cn.extensions == ru.extensions == ()
 
 
@@ -154,7 +155,7 @@ def test_points_agree_with_the_catalogue():
         "blagoveshchensk-river-port": "blagoveshchensk-river-port-amurasso",
     }
     for point_id, place_id in pairs.items():
-        point, place = DATA.points[point_id], places[place_id]
+        point, place = DATA.point(point_id), places[place_id]
         assert point.location is not None
         assert (round(point.location.lat, 6), round(point.location.lon, 6)) == (
             round(place.location.lat, 6),

@@ -1,7 +1,7 @@
 """The border crossing Heihe <-> Blagoveshchensk, read from data/crossing.json.
 
-Pure Python (no Flask). Four rooms: `facts` (the frozen dataclasses of the data and of the
-answers), `schema` + `load` (the file's format as pydantic models, and reading it), `entry`
+Pure Python (no Flask). Four rooms: `schema` (the facts: frozen pydantic models that validate
+the file and are read as they are) + `load` (reading it once), `facts` (the answers), `entry`
 (who may enter, nationality codes) and `options` (seasons, closures, timetables -> options).
 Their JSON is in planner/serialize.py; their sentences in planner/messages.py. Format of the
 data: docs/crossing.md. Callers import from here.
@@ -26,24 +26,9 @@ from planner.crossing.facts import (
     COORD_CONFIDENCE,
     MODES,
     TIMETABLE_STATUSES,
-    CheckpointMinutes,
-    Closure,
     CrossingAnswer,
-    CrossingData,
     CrossingOption,
     EntryDecision,
-    EntryRule,
-    Extension,
-    HolidayNote,
-    IceRisk,
-    Mode,
-    Note,
-    Point,
-    PortHours,
-    Ride,
-    SpringFestivalRule,
-    Timetable,
-    Window,
 )
 from planner.crossing.load import (
     DEFAULT_PATH,
@@ -58,6 +43,25 @@ from planner.crossing.options import (
     last_return_option,
     last_safe_return,
     options_on_day,
+)
+from planner.crossing.schema import (
+    CheckpointMinutes,
+    Closure,
+    CrossingData,
+    EntryRule,
+    Extension,
+    Fare,
+    GradedSource,
+    HolidayNote,
+    IceRisk,
+    Mode,
+    Note,
+    Point,
+    PortHours,
+    Ride,
+    Season,
+    SpringFestivalRule,
+    Timetable,
 )
 from planner.crossing.seasons import ModeSeason, season_overview
 
@@ -95,7 +99,9 @@ __all__ = [
     "Ride",
     "SpringFestivalRule",
     "Timetable",
-    "Window",
+    "Season",
+    "Fare",
+    "GradedSource",
     "closures_on",
     "crossing_options",
     "entry_decision",

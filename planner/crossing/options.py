@@ -321,7 +321,7 @@ def _day_options(
                     }
                     warnings.append(Message("port_hours_estimated", params))
             if fare.amount is None:
-                warnings.append(Message("fare_unknown", {"note": fare.note}))
+                warnings.append(Message("fare_unknown", {"note": fare.note or ""}))
             groups.append(fare.sources)
             if mode_id in data.ice_risk.modes:
                 for period in data.ice_risk.periods:

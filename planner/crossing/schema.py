@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, time
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -129,14 +129,13 @@ class Closed(BaseModel):
 
 
 class GradedSource(Closed):
+    """A source of data/crossing.json: what it supports, when it was checked, and its grade."""
+
     url: Text
     supports: Text
     checked: IsoDate
     # Required in crossing.json: no default, so a source is never silently taken as primary.
     grade: Grade
-    # What planner.model.Source has beyond these (the catalogue's): never set here.
-    point: None = None
-    coverage: None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The plain {url, supports, checked} of every source; read `grade` for the rest."""
@@ -446,7 +445,7 @@ class CheckpointMinutes(Closed):
 
     def side(self, city: str) -> Side:
         """The exit and entry minutes of *city*'s check-point."""
-        if city not in ("heihe", "blagoveshchensk"):
+        if city not in get_args(City):
             raise KeyError(city)
         side: Side = getattr(self, city)
         return side
@@ -674,7 +673,10 @@ class CrossingData(Closed):
 
     def point(self, point_id: str) -> Point:
         """The point of that id (ids are checked when the file is read)."""
-        return next(p for p in self.points if p.id == point_id)
+        for point in self.points:
+            if point.id == point_id:
+                return point
+        raise KeyError(point_id)
 
     @property
     def buffer_minutes(self) -> int:

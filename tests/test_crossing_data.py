@@ -219,3 +219,42 @@ def test_kazakh_citizens_enter_both_countries_without_a_visa():
     assert not entry_decision("CN", "KZ", date(2023, 11, 9), data=DATA).permitted
     # Uzbekistan is not in the Kazakh rule: the base layer answers for it.
     assert entry_decision("RU", "UZ", date(2027, 7, 10), data=DATA).rule_id == "passport-index"
+
+
+def test_crossing_facts_are_read_once_and_cannot_be_changed():
+    from pydantic import ValidationError
+
+    assert load_crossing_data() is load_crossing_data()
+    ship = DATA.modes["ship"]
+    with pytest.raises(ValidationError, match="frozen"):
+        ship.in_service = False
+    assert isinstance(DATA.entry_rules, tuple) and isinstance(ship.seasons, tuple)
+
+
+def test_a_blank_language_of_a_point_name_is_reported_at_that_language():
+    raw = copy.deepcopy(RAW)
+    raw["points"][0]["name"]["ru"] = " "
+    with pytest.raises(CrossingDataError) as err:
+        parse_crossing_data(raw, "t.json")
+    assert "t.json: points[0].name.ru: missing or not a non-empty string" in err.value.problems
+
+
+def test_a_null_note_is_reported_not_taken_as_no_note():
+    raw = copy.deepcopy(RAW)
+    raw["modes"]["ship"]["timetables"]["heihe"]["note"] = None
+    with pytest.raises(CrossingDataError, match=r"modes\.ship\.timetables\.heihe\.note: expected"):
+        parse_crossing_data(raw, "t.json")
+
+
+def test_a_text_in_a_language_it_lacks_is_read_in_english():
+    rule = next(r for r in DATA.entry_rules if r.id == "cn-visa-free-ru")
+    assert rule.title.get("ru") != rule.title.get("en")
+    assert rule.title.get("ko") == rule.title.en
+    english = parse_crossing_data(_with_english_customs(RAW)).customs["RU"].text
+    assert (english.zh, english.get("zh")) == ("", "purchases are inspected")
+
+
+def _with_english_customs(raw):
+    raw = copy.deepcopy(raw)
+    raw["customs"]["RU"]["text"] = "purchases are inspected"
+    return raw

@@ -161,12 +161,16 @@ def _filled(value: Any) -> Any:
 
 
 def _sentence(value: Any) -> Any:
+    """A traveller's text; a plain string is English only."""
     if isinstance(value, str):
         return LocalizedName.english(_text(value))
     return _filled(value)
 
 
 def _optional_sentence(value: Any) -> Any:
+    """The same, where "" (or no key) means none; null is not part of the format."""
+    if value is None:
+        raise ValueError("expected a string or an object {zh, ru, en}, got None")
     if isinstance(value, str):
         return LocalizedName.english(value) if value.strip() else None
     return _filled(value)

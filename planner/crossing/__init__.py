@@ -1,7 +1,8 @@
 """The border crossing Heihe <-> Blagoveshchensk, read from data/crossing.json.
 
 Pure Python (no Flask). Four rooms: `schema` (the facts: frozen pydantic models that validate
-the file and are read as they are) + `load` (reading it once), `facts` (the answers), `entry`
+the file and are read as they are; their value types in `formats`) + `load` (reading it once),
+`facts` (the answers), `entry`
 (who may enter, nationality codes) and `options` (seasons, closures, timetables -> options).
 Their JSON is in planner/serialize.py; their sentences in planner/messages.py. Format of the
 data: docs/crossing.md. Callers import from here.
@@ -30,6 +31,7 @@ from planner.crossing.facts import (
     CrossingOption,
     EntryDecision,
 )
+from planner.crossing.formats import GradedSource
 from planner.crossing.load import (
     DEFAULT_PATH,
     CrossingDataError,
@@ -51,7 +53,6 @@ from planner.crossing.schema import (
     EntryRule,
     Extension,
     Fare,
-    GradedSource,
     HolidayNote,
     IceRisk,
     Mode,

@@ -15,7 +15,8 @@ import pycountry
 
 from planner.crossing.base import Requirement, VisaBase
 from planner.crossing.facts import EntryDecision
-from planner.crossing.schema import CrossingData, EntryRule, Extension, GradedSource, Note
+from planner.crossing.formats import GradedSource
+from planner.crossing.schema import CrossingData, EntryRule, Extension, Note
 from planner.messages import Message, data_note
 from planner.model import LocalizedName, Source
 

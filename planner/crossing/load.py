@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from planner.crossing import schema
 from planner.crossing.base import DEFAULT_BASE_PATH, VisaBaseError, load_visa_base
+from planner.crossing.formats import FieldProblems, point_cities
 from planner.crossing.schema import CrossingData
 from planner.errors import DataProblems
 from planner.resources import DATA
@@ -82,7 +83,7 @@ def problems_of(exc: ValidationError, filename: str) -> list[str]:
     for error in exc.errors():
         loc = tuple(error["loc"])
         original = (error.get("ctx") or {}).get("error")
-        if error["type"] == "value_error" and isinstance(original, schema.FieldProblems):
+        if error["type"] == "value_error" and isinstance(original, FieldProblems):
             out += [f"{filename}: {_path(loc, sub)}: {msg}" for sub, msg in original.items]
         else:
             out.append(f"{filename}: {_path(loc)}: {_message(error)}")
@@ -100,7 +101,7 @@ def parse_crossing_data(
     The base layer of the entry rules is read from *visa_base* (default: the shipped
     data/passport_index.csv), so that every CrossingData answers for every passport.
     """
-    context = {"points": schema.point_cities(raw)}
+    context = {"points": point_cities(raw)}
     problems: list[str] = []
     try:
         data = CrossingData.model_validate(raw, context=context)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import get_args
 
+from planner.crossing.formats import GradedSource
 from planner.crossing.schema import CoordConfidence, Fare, Modes, Point, TimetableStatus
 from planner.messages import Message
-from planner.model import LocalizedName, Source
+from planner.model import LocalizedName
 
 MODES: tuple[str, ...] = tuple(Modes.model_fields)
 TIMETABLE_STATUSES: tuple[str, ...] = get_args(TimetableStatus)
@@ -41,7 +42,7 @@ class CrossingOption:
     to_point: Point
     documents: tuple[Message, ...]
     warnings: tuple[Message, ...]
-    sources: tuple[Source, ...]
+    sources: tuple[GradedSource, ...]
     entry_rule: str
     estimated: bool
     # "about 10:00 (indicative)": the time is mirrored, reinterpreted, estimated or from an
@@ -74,7 +75,7 @@ class EntryDecision:
     rule_id: str
     documents: tuple[Message, ...]
     warnings: tuple[Message, ...]
-    sources: tuple[Source, ...]
+    sources: tuple[GradedSource, ...]
     reason: Message | None
     # "own", "rule" (data/crossing.json), "base" (the passport-index layer), "declared" or "none"
     layer: str = "none"

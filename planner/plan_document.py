@@ -68,8 +68,10 @@ class LocalizedText(_Doc):
     ru: str
     en: str
 
-    def get(self, lang: str) -> str:
-        return getattr(self, lang, None) or self.en
+    def get(self, lang: str, default: str | None = None) -> str:
+        """The text in *lang*; when it has none, *default* (English when not given)."""
+        text = getattr(self, lang) if lang in ("zh", "ru", "en") else ""
+        return text or (self.en if default is None else default)
 
     def to_name(self) -> LocalizedName:
         return LocalizedName(self.zh, self.ru, self.en)

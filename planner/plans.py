@@ -14,10 +14,9 @@ from pydantic import ValidationError
 from planner.agency import trip_dates
 from planner.catalogue import Catalogue
 from planner.changes import plan_changes
-from planner.documents import message_from_json, plan_document
+from planner.documents import plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
-from planner.model import LocalizedName
 from planner.plan_document import PlanDocument
 from planner.replan import replan_document
 from planner.request_spec import (
@@ -140,12 +139,12 @@ def _refuse_lost_stops(
         *(lock["attraction_id"] for lock in request.get("locked", [])),
     ]
     held, now = _visited(before), _visited(doc)
-    left = {x["attraction_id"]: x for x in doc.get("left_out", [])}
+    left = {x.attraction_id: x for x in PlanDocument.from_saved(doc).left_out}
     for pid in dict.fromkeys(wanted):
         if pid in now or (pid not in held and pid not in asked) or pid not in left:
             continue
-        name = LocalizedName(**left[pid]["name"])
-        reason = message_from_json(left[pid]["detail"])
+        name = left[pid].name.to_name()
+        reason = left[pid].detail.to_message()
         raise PlanningError(
             f"the edit would drop {pid}: {reason.code}",
             Message("refused_edit_drops", {"place": name, "reason": reason}),

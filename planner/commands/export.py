@@ -46,7 +46,7 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
         lang=lang,
         updated_at=plan.updated_at,
     )
-    body = export(fmt, plan.current.itinerary, load_catalogue(), info, gettext)
+    body = export(fmt, plan.current.document, load_catalogue(), info, gettext)
     if out is None:
         click.echo(body.decode("utf-8"), nl=False)
     else:

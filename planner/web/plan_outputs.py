@@ -93,7 +93,7 @@ def _export(plan_id: str, fmt: str) -> Response:
     plan = _plan(plan_id)
     lang = _lang(plan)
     with force_locale(lang):
-        body = exports.export(fmt, plan.current.itinerary, data.catalogue(), _info(plan, lang), _)
+        body = exports.export(fmt, plan.current.document, data.catalogue(), _info(plan, lang), _)
     response = Response(body, mimetype=exports.FORMATS[fmt])
     if fmt in ("gpx", "ics", "kml", "geojson"):
         response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(plan, fmt)}"'
@@ -117,7 +117,7 @@ def plan_files(plan: Plan) -> dict[str, bytes]:
     with force_locale(lang):
         info = _info(plan, lang)
         for fmt in ("gpx", "ics", "kml", "geojson"):
-            body = exports.export(fmt, plan.current.itinerary, data.catalogue(), info, _)
+            body = exports.export(fmt, plan.current.document, data.catalogue(), info, _)
             files[f"plan.{fmt}"] = body.encode("utf-8") if isinstance(body, str) else body
     return files
 
@@ -260,7 +260,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
     cat = data.catalogue()
     req = plan.current.request
     with force_locale(lang):
-        doc = with_texts(plan.current.itinerary, _, lang)
+        doc = with_texts(plan.current.document, _, lang).to_json()
         quiet = quiet_doc(doc)
         days = build_days(doc, cat, lang, quiet)
         maps = []

@@ -1,6 +1,8 @@
 """Count the string-keyed lookups (`x["key"]`, `x.get("key")`) in the modules that render a plan.
 
-    python bench/plan_lookups.py
+    python bench/plan_lookups.py [--rev COMMIT]
+
+With --rev, the modules as they were at that commit (`git show`), e.g. the figure before.
 
 The figure of issue 17: each output read the saved plan as a dict. The count is syntactic (any
 subscript by a string constant, any `.get("...")` call), so it also counts lookups on other
@@ -10,7 +12,9 @@ and config is left out. Prints the count per module and the total.
 
 from __future__ import annotations
 
+import argparse
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,8 +32,10 @@ MODULES = (
     "planner/commands/plan.py",
 )
 
-# Receivers that are not plan data (Flask's request, the session, the app's configuration).
+# Receivers that are not plan data (Flask's request, the session, the app's configuration, a
+# blueprint's `bp.get("/route")`).
 NOT_PLAN = ("request.", "session", "config", "environ", "headers")
+ROUTES = ("bp", "app")
 
 
 def _is_str(node: ast.AST) -> bool:
@@ -52,16 +58,29 @@ def count_lookups(source: str) -> int:
             receiver = ast.unparse(node.func.value)
         else:
             continue
-        if not any(word in receiver for word in NOT_PLAN):
+        if receiver not in ROUTES and not any(word in receiver for word in NOT_PLAN):
             count += 1
     return count
 
 
+def _source(name: str, rev: str | None) -> str:
+    if rev is None:
+        path = ROOT / name
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{rev}:{name}"], capture_output=True, text=True
+    )
+    return shown.stdout if shown.returncode == 0 else ""
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rev", default=None, help="count at this git commit")
+    rev = parser.parse_args().rev
     total = 0
     for name in MODULES:
-        path = ROOT / name
-        n = count_lookups(path.read_text(encoding="utf-8")) if path.exists() else 0
+        source = _source(name, rev)
+        n = count_lookups(source) if source else 0
         total += n
         print(f"{n:5d}  {name}")
     print(f"{total:5d}  total")

@@ -17,7 +17,7 @@ from planner.edits import EDIT_TEMPLATES, pinned_notices
 from planner.messages import Message
 from planner.messages import render as render_message
 from planner.model import LocalizedName
-from planner.plan_document import PlanDocument, PlanMessage
+from planner.plan_document import PlanDocument
 from planner.planning import plan_trip
 from planner.request_spec import PlanSpec, spec_to_json, to_trip_request
 from planner.serialize import itinerary_to_json
@@ -56,12 +56,6 @@ def finish_document(
     spec_json = spec_to_json(spec)
     doc["warnings"] = doc["warnings"] + pinned_notices(spec_json, doc)
     return add_agency_sections(doc, spec_json, notices, cat)
-
-
-def message_from_json(data: dict[str, Any]) -> Message:
-    """The Message of its JSON (`serialize.message_to_json` read back through its model)."""
-    typed = {"code": str(data.get("code", "")), "params": data.get("params") or {}}
-    return PlanMessage.model_validate(typed).to_message()
 
 
 def render(message: Message, gettext: Gettext, lang: str) -> str:

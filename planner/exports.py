@@ -31,10 +31,10 @@ from planner.messages import (
     MODE_LABELS,
     N_,
     clock_text,
-    leg_text,
 )
 from planner.plan_document import CrossingItem, LocalizedText, PlanDocument, PlanMessage
 from planner.plan_document import Leg as PlanLeg
+from planner.plan_words import crossing_clocks, leg_words, mode_words
 from planner.timeutil import city_zone
 from planner.wording import money_text
 
@@ -151,22 +151,18 @@ def crossing_lines(item: CrossingItem, gettext: Gettext, lang: str) -> list[str]
     """Where to be by when, both clocks, documents and fare: the crossing's description."""
     frm = item.direction_from
     to = item.to_point.city
+    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, gettext)
 
-    def when(value: datetime, city: str) -> str:
-        text = clock_text(value, city, gettext)
+    def when(text: str) -> str:
         return gettext(INDICATIVE) % {"time": text} if item.indicative else text
 
     lines = [
         gettext("Be at %(place)s by %(time)s")
-        % {
-            "place": both_names(item.from_point.name, frm, lang),
-            "time": clock_text(item.report_by, frm, gettext),
-        },
-        gettext("Departs %(time)s") % {"time": when(item.depart, frm)}
-        + f" = {clock_text(item.depart, to, gettext)}",
+        % {"place": both_names(item.from_point.name, frm, lang), "time": words.report_by},
+        gettext("Departs %(time)s") % {"time": when(words.depart)} + f" = {words.depart_other}",
         gettext("Arrives %(time)s at %(place)s")
-        % {"time": when(item.arrive, to), "place": both_names(item.to_point.name, to, lang)}
-        + f" = {clock_text(item.arrive, frm, gettext)}",
+        % {"time": when(words.arrive), "place": both_names(item.to_point.name, to, lang)}
+        + f" = {words.arrive_other}",
     ]
     lines.append(
         f"{gettext('Fare per person')}: "
@@ -191,9 +187,8 @@ def _mode_words(mode: str, gettext: Gettext) -> str:
 
 def _leg_line(leg: PlanLeg | None, gettext: Gettext, lang: str) -> list[str]:
     """The way to a stop in words ('taxi 12 min, 3.4 km'), or nothing when there is none."""
-    if leg is None or not leg.minutes:
-        return []
-    return [leg_text(leg.mode, leg.minutes, leg.km, gettext, lang)]
+    words = leg_words(leg, gettext, lang)
+    return [words] if words else []
 
 
 def _meal_where(near: str) -> str:
@@ -260,7 +255,7 @@ def plan_stops(doc: PlanDocument, catalogue: Catalogue, gettext: Gettext, lang: 
                 )
             else:
                 lines = crossing_lines(item, gettext, lang)
-                mode = gettext(MODE_LABELS.get(item.mode, item.mode))
+                mode = mode_words(item.mode, gettext)
                 for side, point, start, end, zone in (
                     (
                         "crossing_from",
@@ -389,7 +384,7 @@ def to_ics(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Get
             else:
                 start = _on(item.report_by, item.depart_zone)
                 end = _on(item.arrive, item.arrive_zone)
-                mode = gettext(MODE_LABELS.get(item.mode, item.mode))
+                mode = mode_words(item.mode, gettext)
                 summary = f"{gettext(BORDER_CROSSING)}: {mode}"
                 event.add("location", both_names(item.from_point.name, item.direction_from, lang))
                 lines = crossing_lines(item, gettext, lang)

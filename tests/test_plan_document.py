@@ -11,6 +11,7 @@ import pytest
 from conftest import MUSEUM_TRIP
 
 from planner.plan_document import DOCUMENT_VERSION, PlanDocument, migrate
+from planner.timeutil import HEIHE_TZ
 from planner.web import create_app
 from planner.web.plan_store import store
 
@@ -130,3 +131,41 @@ def test_the_api_answer_for_a_plan_is_the_document_its_description_names(app, ol
     assert read.days[0].stops[0].arrive.utcoffset() is not None
     with pytest.raises(ValueError, match="start"):
         PlanDocument.model_validate({**plan, "days": [{**plan["days"][0], "start": "soon"}]})
+
+
+# The modules that render a saved plan, which read its times as the document parsed them once.
+OUTPUTS = (
+    "planner/exports.py",
+    "planner/printing.py",
+    "planner/documents.py",
+    "planner/itinerary_map.py",
+    "planner/plan_words.py",
+    "planner/web/plan_view.py",
+    "planner/web/plan_outputs.py",
+    "planner/web/plans_api.py",
+    "planner/commands/plan.py",
+)
+
+
+@pytest.mark.parametrize("module", OUTPUTS)
+def test_no_output_module_parses_the_plans_times_again(module):
+    source = (Path(__file__).resolve().parent.parent / module).read_text(encoding="utf-8")
+    assert "def " in source  # the module is there
+    assert "fromisoformat" not in source
+
+
+def test_a_crossing_is_worded_with_its_mode_and_both_banks_clocks():
+    from planner.plan_words import crossing_clocks, leg_words
+
+    crossing = next(c for day in PlanDocument.from_saved(_v1()).days for c in day.crossings)
+    frm, to = crossing.direction_from, crossing.to_point.city
+    assert (frm, to) == ("heihe", "blagoveshchensk")
+    words = crossing_clocks(
+        crossing.mode, crossing.report_by, crossing.depart, crossing.arrive, frm, to, str
+    )
+    assert words.mode == "passenger ship"
+    assert words.depart == f"{crossing.depart.astimezone(HEIHE_TZ):%H:%M} Heihe (UTC+8)"
+    assert words.depart_other.endswith("Blagoveshchensk (UTC+9)")
+    assert words.arrive.endswith("Blagoveshchensk (UTC+9)")
+    assert leg_words(crossing.leg, str, "en").endswith(" km")
+    assert leg_words(None, str, "en") == ""

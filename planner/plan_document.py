@@ -27,13 +27,19 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    ValidationError,
     model_serializer,
 )
 
+from planner.errors import PlannerError
 from planner.messages import Message
 from planner.model import LocalizedName
 
 DOCUMENT_VERSION = 2
+
+
+class PlanUnreadable(PlannerError):
+    """A saved plan document this planner cannot read: of a newer version, or damaged."""
 
 
 def _minutes(value: dt.datetime) -> str:
@@ -387,8 +393,17 @@ class PlanDocument(_Doc):
 
     @classmethod
     def from_saved(cls, data: dict[str, Any]) -> PlanDocument:
-        """The document of a saved revision of any version (older ones are migrated)."""
-        return cls.model_validate(migrate(data))
+        """The document of a saved revision of any version (older ones are migrated);
+        PlanUnreadable when it is of a newer version or does not have the shape of one."""
+        try:
+            return cls.model_validate(migrate(data))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise PlanUnreadable(
+                f"the saved plan cannot be read: {exc.error_count()} problem(s), first at "
+                f"{where}: {first['msg']}"
+            ) from None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON a revision keeps (times ISO 8601 to the minute, with their offset)."""
@@ -430,7 +445,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """A saved document of any version in the shape of the current one."""
     version = saved_version(data)
     if version > DOCUMENT_VERSION:
-        raise ValueError(f"plan document version {version} is newer than this planner's")
+        raise PlanUnreadable(f"plan document version {version} is newer than this planner's")
     if version == 1:
         # Version 1 is version 2's shape less the version (its later keys have defaults).
         data = {**data, "document_version": 2}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import MUSEUM_TRIP
 
-from planner.plan_document import DOCUMENT_VERSION, PlanDocument, migrate
+from planner.plan_document import DOCUMENT_VERSION, PlanDocument, PlanUnreadable
 from planner.timeutil import HEIHE_TZ
 from planner.web import create_app
 from planner.web.plan_store import store
@@ -80,8 +80,15 @@ def test_a_plan_saved_before_day_totals_and_entry_layers_still_opens():
 
 
 def test_a_plan_of_a_newer_version_is_refused_with_a_reason():
-    with pytest.raises(ValueError, match="newer"):
-        migrate({**_v1(), "document_version": DOCUMENT_VERSION + 1})
+    with pytest.raises(PlanUnreadable, match="newer"):
+        PlanDocument.from_saved({**_v1(), "document_version": DOCUMENT_VERSION + 1})
+
+
+def test_a_damaged_plan_is_refused_naming_where():
+    saved = _v1()
+    saved["days"][1]["items"][0]["arrive"] = "2027-07-11T09:00"  # no offset: not an aware time
+    with pytest.raises(PlanUnreadable, match=r"days\.1\.items\.0\.crossing\.arrive"):
+        PlanDocument.from_saved(saved)
 
 
 def test_texts_are_added_to_every_message_and_only_to_messages():
@@ -127,10 +134,10 @@ def test_the_api_answer_for_a_plan_is_the_document_its_description_names(app, ol
     plan_schema = spec()["components"]["schemas"]["Plan"]
     assert {"$ref": "#/components/schemas/PlanDocument"} in plan_schema["allOf"]
     plan = app.test_client().get(f"/api/v1/plans/{old_plan}").get_json()["plan"]
-    read = PlanDocument.model_validate(plan)  # the model the PlanDocument schema comes from
+    read = PlanDocument.from_saved(plan)  # the model the PlanDocument schema comes from
     assert read.days[0].stops[0].arrive.utcoffset() is not None
-    with pytest.raises(ValueError, match="start"):
-        PlanDocument.model_validate({**plan, "days": [{**plan["days"][0], "start": "soon"}]})
+    with pytest.raises(PlanUnreadable, match="start"):
+        PlanDocument.from_saved({**plan, "days": [{**plan["days"][0], "start": "soon"}]})
 
 
 # The modules that render a saved plan, which read its times as the document parsed them once.

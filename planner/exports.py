@@ -32,7 +32,8 @@ from planner.messages import (
     N_,
     clock_text,
 )
-from planner.plan_document import CrossingItem, LocalizedText, PlanDocument, PlanMessage
+from planner.model import LocalizedName
+from planner.plan_document import CrossingItem, PlanDocument, PlanMessage
 from planner.plan_document import Leg as PlanLeg
 from planner.plan_words import crossing_clocks, leg_words, mode_words
 from planner.timeutil import city_zone
@@ -88,7 +89,7 @@ def money(amount: float | None, currency: str, gettext: Gettext, lang: str = "en
     return money_text(amount, currency, lang)
 
 
-def both_names(name: LocalizedText, city: str, lang: str) -> str:
+def both_names(name: LocalizedName, city: str, lang: str) -> str:
     """'Annunciation Cathedral / Благовещенский собор': the name in *lang* and in local script."""
     main = name.get(lang)
     local = name.get("zh" if city == "heihe" else "ru", "")
@@ -117,7 +118,7 @@ class Stop:
 
     day: int  # 0-based
     kind: str  # visit | meal | crossing_from | crossing_to
-    name: LocalizedText
+    name: LocalizedName
     city: str
     lat: float | None
     lon: float | None
@@ -142,9 +143,9 @@ def _texts(messages: list[PlanMessage], gettext: Gettext, lang: str) -> list[str
     return [plain(render(m.to_message(), gettext, lang)) for m in messages]
 
 
-def _each(name: LocalizedText, prefix: str) -> LocalizedText:
+def _each(name: LocalizedName, prefix: str) -> LocalizedName:
     """*name* after *prefix* in each language ('Lunch: ' + the place's name)."""
-    return LocalizedText(zh=prefix + name.zh, ru=prefix + name.ru, en=prefix + name.en)
+    return LocalizedName(zh=prefix + name.zh, ru=prefix + name.ru, en=prefix + name.en)
 
 
 def crossing_lines(item: CrossingItem, gettext: Gettext, lang: str) -> list[str]:
@@ -234,7 +235,7 @@ def plan_stops(doc: PlanDocument, catalogue: Catalogue, gettext: Gettext, lang: 
                     name = _each(ref.name, f"{label}: ")
                 else:  # near where the traveller is: in the reader's language only
                     near = f"{label}: {gettext(_meal_where(item.near))}"
-                    name = LocalizedText(
+                    name = LocalizedName(
                         **{k: near if k == lang else "" for k in ("zh", "ru", "en")}
                     )
                 stops.append(

@@ -47,9 +47,10 @@ class LocalizedName(BaseModel):
         """A text written in English only, shown in English in every language."""
         return cls(zh="", ru="", en=text)
 
-    def get(self, lang: str) -> str:
-        """The text in *lang*, falling back to English."""
-        return (getattr(self, lang) if lang in LANGS else "") or self.en
+    def get(self, lang: str, default: str | None = None) -> str:
+        """The text in *lang*; when it has none, *default* (English when not given)."""
+        text = getattr(self, lang) if lang in LANGS else ""
+        return text or (self.en if default is None else default)
 
     def blank(self) -> tuple[str, ...]:
         """The languages without text (the loaders refuse a name with any)."""

@@ -68,26 +68,9 @@ class _Doc(BaseModel):
         return out
 
 
-class LocalizedText(_Doc):
-    """A name or text from the data in the three languages."""
-
-    model_config = ConfigDict(extra="forbid")
-    zh: str
-    ru: str
-    en: str
-
-    def get(self, lang: str, default: str | None = None) -> str:
-        """The text in *lang*; when it has none, *default* (English when not given)."""
-        text = getattr(self, lang) if lang in ("zh", "ru", "en") else ""
-        return text or (self.en if default is None else default)
-
-    def to_name(self) -> LocalizedName:
-        return LocalizedName(self.zh, self.ru, self.en)
-
-
 # A message parameter: a nested message, a text in three languages, a plain value, or several
 # (planner.messages.Param). Tried left to right, so that a number stays a number.
-_Value = Union["PlanMessage", LocalizedText, StrictBool, StrictInt, StrictFloat, StrictStr, None]
+_Value = Union["PlanMessage", LocalizedName, StrictBool, StrictInt, StrictFloat, StrictStr, None]
 Param = Annotated[
     _Value | list[Annotated[_Value, Field(union_mode="left_to_right")]],
     Field(union_mode="left_to_right"),
@@ -97,8 +80,8 @@ Param = Annotated[
 def _param(value: Any) -> Any:
     if isinstance(value, PlanMessage):
         return value.to_message()
-    if isinstance(value, LocalizedText):
-        return value.to_name()
+    if isinstance(value, LocalizedName):
+        return value
     if isinstance(value, list):
         return tuple(_param(v) for v in value)
     return value
@@ -150,7 +133,7 @@ class PlaceRef(_Doc):
     """A catalogue place: its id, names and city."""
 
     attraction_id: str
-    name: LocalizedText
+    name: LocalizedName
     city: str
 
 
@@ -184,7 +167,7 @@ class Point(_Doc):
 
     id: str
     city: str
-    name: LocalizedText
+    name: LocalizedName
     location: LatLon | None = None
     coord_confidence: str | None = None
     coord_uncertainty_m: int | None = None
@@ -212,7 +195,7 @@ class CrossingItem(_Doc):
     """A crossing of the plan: where to be by when, on both clocks, papers, fare, the way there."""
 
     mode: str
-    mode_name: LocalizedText
+    mode_name: LocalizedName
     depart: Moment
     depart_zone: str
     arrive: Moment
@@ -309,7 +292,7 @@ class LeftOut(_Doc):
     """A place not scheduled: the reason code and its sentence's message."""
 
     attraction_id: str
-    name: LocalizedText
+    name: LocalizedName
     reason: str
     detail: PlanMessage
 
@@ -326,7 +309,7 @@ class MeetingPoint(_Doc):
     text: str = ""
     place_id: str | None = None
     city: str | None = None
-    name: LocalizedText | None = None
+    name: LocalizedName | None = None
     location: LatLon | None = None
 
 
@@ -342,7 +325,7 @@ class GroupMeeting(_Doc):
     date: dt.date
     mode: str
     direction_from: str
-    checkpoint: LocalizedText
+    checkpoint: LocalizedName
     report_by: Moment
     report_by_zone: str = ""
     meet_at: Moment

@@ -143,7 +143,7 @@ def _refuse_lost_stops(
     for pid in dict.fromkeys(wanted):
         if pid in now or (pid not in held and pid not in asked) or pid not in left:
             continue
-        name = left[pid].name.to_name()
+        name = left[pid].name
         reason = left[pid].detail.to_message()
         raise PlanningError(
             f"the edit would drop {pid}: {reason.code}",

@@ -176,3 +176,20 @@ def test_a_crossing_is_worded_with_its_mode_and_both_banks_clocks():
     assert words.arrive.endswith("Blagoveshchensk (UTC+9)")
     assert leg_words(crossing.leg, str, "en").endswith(" km")
     assert leg_words(None, str, "en") == ""
+
+
+@pytest.mark.parametrize("lang,words", [("en", "newer version"), ("ru", "более новой версией")])
+def test_a_plan_saved_by_a_newer_planner_is_a_clear_409_and_is_left_as_it_was(app, lang, words):
+    """A server behind in a rolling update meets a plan a newer one saved: it says so in the
+    reader's language (never a 500) and does not touch the saved copy."""
+    newer = {**_v1(), "document_version": DOCUMENT_VERSION + 1}
+    with app.app_context():
+        plan, _token = store().create("From the future", SAVED_V1["request"], newer, "created")
+    client = app.test_client()
+    page = client.get(f"/plans/{plan.id}?lang={lang}")
+    assert page.status_code == 409
+    assert words in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/plans/{plan.id}")
+    assert api.status_code == 409 and "cannot be read" in api.get_json()["error"]
+    with app.app_context():
+        assert store().get(plan.id).current.itinerary["document_version"] == DOCUMENT_VERSION + 1

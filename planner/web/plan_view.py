@@ -33,11 +33,10 @@ from planner.messages import (
     Message,
     clock_text,
 )
-from planner.model import Attraction
+from planner.model import Attraction, LocalizedName
 from planner.plan_document import (
     CrossingEntry,
     CrossingItem,
-    LocalizedText,
     MealEntry,
     PlanDocument,
     PlanMessage,
@@ -101,7 +100,7 @@ def leg_text(leg: DocLeg | None) -> str:
     return leg_words(leg, _, current_lang())
 
 
-def names(name: LocalizedText, city: str, lang: str) -> tuple[str, str]:
+def names(name: LocalizedName, city: str, lang: str) -> tuple[str, str]:
     """The name in *lang*, and the local-script name beside it when it differs."""
     main = name.get(lang)
     local = name.get("zh" if city == "heihe" else "ru", "")

@@ -26,6 +26,19 @@ from planner.crossing import Closure, CrossingData, load_crossing_data
 from planner.crossing.options import NOTICE_KIND
 from planner.errors import PlannerError
 from planner.model import LocalizedName
+from planner.plan_document import (
+    Agency,
+    CrossingEntry,
+    CrossingItem,
+    Group,
+    GroupMeeting,
+    LatLon,
+    MeetingPoint,
+    Notice,
+    Passenger,
+    PlanDocument,
+)
+from planner.plan_document import CrossingNotice as DocNotice
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 LOGO_MAX_BYTES = 48 * 1024  # a logo on a printed page; a data URI of ~64 kB
@@ -153,68 +166,67 @@ def check_logo(uri: str) -> str:
 # --------------------------------------------------------------------------- group logistics
 
 
-def _meeting_point(value: str, catalogue: Any) -> dict[str, Any]:
+def _meeting_point(value: str, catalogue: Any) -> MeetingPoint:
     """The meeting point as typed, or a catalogue place's names and position."""
     if catalogue is not None and value and value in catalogue:
         place = catalogue.get(value)
-        return {
-            "text": "",
-            "place_id": place.id,
-            "city": place.city,
-            "name": place.name.as_dict(),
-            "location": {"lat": place.location.lat, "lon": place.location.lon},
-        }
-    return {"text": value, "place_id": None, "city": None, "name": None, "location": None}
+        return MeetingPoint(
+            text="",
+            place_id=place.id,
+            city=place.city,
+            name=place.name,
+            location=LatLon(lat=place.location.lat, lon=place.location.lon),
+        )
+    return MeetingPoint(text=value)
 
 
 # A group met farther than this from its check-point needs a ride there: worth a warning.
 MEETING_FAR_M = 3000
 
 
-def _first_crossing(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    for day in doc.get("days", []):
-        for item in day.get("items", []):
-            if item.get("type") == "crossing":
+def _first_crossing(doc: PlanDocument) -> CrossingItem | None:
+    for day in doc.days:
+        for item in day.items:
+            if isinstance(item, CrossingEntry):
                 return item
-        for crossing in day.get("crossings", []):
+        for crossing in day.crossings:
             return crossing
     return None
 
 
-def meeting_point_notices(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Amber notices (JSON) when the group's meeting point (a catalogue place) is on the other
+def meeting_point_notices(doc: PlanDocument) -> list[Notice]:
+    """Amber notices when the group's meeting point (a catalogue place) is on the other
     bank from its first crossing's check-point, or more than MEETING_FAR_M from it: a group
     told to meet at Heihe airport for a crossing from Blagoveshchensk cannot make it."""
     from planner.geo import haversine_m
 
-    group = doc.get("group") or {}
-    point = group.get("meeting_point") or {}
+    point = doc.group.meeting_point if doc.group else None
     crossing = _first_crossing(doc)
-    if not point.get("location") or crossing is None:
+    if point is None or point.location is None or crossing is None:
         return []  # free text cannot be placed; a trip on one bank has no check-point
-    start = crossing.get("from_point") or {}
-    frm = crossing.get("direction_from") or start.get("city")
-    params: dict[str, Any] = {"place": point["name"], "checkpoint": start.get("name")}
-    if point.get("city") and frm and point["city"] != frm:
-        params.update(city=point["city"], from_city=frm)
-        return [{"severity": "amber", "code": "meeting_point_other_bank", "params": params}]
-    where = start.get("location")
+    start = crossing.from_point
+    frm = crossing.direction_from or start.city
+    params: dict[str, Any] = {"place": point.name, "checkpoint": start.name}
+    if point.city and frm and point.city != frm:
+        params.update(city=point.city, from_city=frm)
+        return [Notice(severity="amber", code="meeting_point_other_bank", params=params)]
+    where = start.location
     if where:
-        here = point["location"]
-        metres = haversine_m(here["lat"], here["lon"], where["lat"], where["lon"])
+        here = point.location
+        metres = haversine_m(here.lat, here.lon, where.lat, where.lon)
         if metres > MEETING_FAR_M:
             params["km"] = round(metres / 1000, 1)
-            return [{"severity": "amber", "code": "meeting_point_far", "params": params}]
+            return [Notice(severity="amber", code="meeting_point_far", params=params)]
     return []
 
 
 def group_document(
-    request: Mapping[str, Any], doc: Mapping[str, Any], catalogue: Any = None
-) -> dict[str, Any] | None:
+    request: Mapping[str, Any], doc: PlanDocument, catalogue: Any = None
+) -> Group | None:
     """The plan document's `group`: passengers in crossing order, guides, and for each crossing
     of the plan where and when the group meets (`meet_at` = report time - minutes before).
 
-    *request* is the stored request JSON, *doc* the itinerary document. None without a group.
+    *request* is the stored request JSON, *doc* the plan. None without a group.
     """
     group = request.get("group")
     if not group:
@@ -222,37 +234,34 @@ def group_document(
     minutes = int(group.get("meeting_minutes_before", 0))
     guides = group.get("guides") or {}
     meetings = []
-    for index, day in enumerate(doc.get("days", [])):
-        for crossing in day.get("crossings", []):
-            report_by = datetime.fromisoformat(crossing["report_by"])
-            frm = crossing.get("direction_from", day.get("city_start"))
+    for index, day in enumerate(doc.days):
+        for crossing in day.crossings:
+            frm = crossing.direction_from
             to = "blagoveshchensk" if frm == "heihe" else "heihe"
             meetings.append(
-                {
-                    "day": index,
-                    "date": day.get("date"),
-                    "mode": crossing["mode"],
-                    "direction_from": frm,
-                    "checkpoint": crossing["from_point"]["name"],
-                    "report_by": crossing["report_by"],
-                    "report_by_zone": crossing.get("report_by_zone", ""),
-                    "meet_at": (report_by - timedelta(minutes=minutes)).isoformat(
-                        timespec="minutes"
-                    ),
-                    "guide_before": guides.get(frm),
-                    "guide_after": guides.get(to),
-                }
+                GroupMeeting(
+                    day=index,
+                    date=day.date,
+                    mode=crossing.mode,
+                    direction_from=frm,
+                    checkpoint=crossing.from_point.name,
+                    report_by=crossing.report_by,
+                    report_by_zone=crossing.report_by_zone,
+                    meet_at=crossing.report_by - timedelta(minutes=minutes),
+                    guide_before=guides.get(frm),
+                    guide_after=guides.get(to),
+                )
             )
-    return {
-        "passengers": [
-            {"order": i + 1, "name": p["name"], "document_no": p.get("document_no")}
+    return Group(
+        passengers=[
+            Passenger(order=i + 1, name=p["name"], document_no=p.get("document_no"))
             for i, p in enumerate(group.get("passengers") or [])
         ],
-        "meeting_point": _meeting_point(group.get("meeting_point") or "", catalogue),
-        "meeting_minutes_before": minutes,
-        "guides": {city: guides.get(city) for city in ("heihe", "blagoveshchensk")},
-        "crossings": meetings,
-    }
+        meeting_point=_meeting_point(group.get("meeting_point") or "", catalogue),
+        meeting_minutes_before=minutes,
+        guides={city: guides.get(city) for city in ("heihe", "blagoveshchensk")},
+        crossings=meetings,
+    )
 
 
 # --------------------------------------------------------------------------- crossing notices
@@ -357,15 +366,17 @@ def notice_closures(
 
 
 def add_agency_sections(
-    doc: dict[str, Any],
+    doc: PlanDocument,
     request: Mapping[str, Any],
     notices: Iterable[CrossingNotice],
     catalogue: Any = None,
-) -> dict[str, Any]:
-    """Add the plan document's `agency` (branding), `group` and `notices` (every notice whose
-    dates the trip touches, shown whether or not it suspends anything)."""
-    doc["agency"] = dict(request["agency"]) if request.get("agency") else None
-    doc["group"] = group_document(request, doc, catalogue)
-    doc["warnings"] = list(doc.get("warnings") or []) + meeting_point_notices(doc)
-    doc["notices"] = [n.as_json() for n in notices]
-    return doc
+) -> PlanDocument:
+    """*doc* with its `agency` (branding), `group` and `notices` (every notice whose dates the
+    trip touches, shown whether or not it suspends anything)."""
+    agency = Agency.model_validate(request["agency"]) if request.get("agency") else None
+    out = doc.model_copy(
+        update={"agency": agency, "group": group_document(request, doc, catalogue)}
+    )
+    out.warnings = [*doc.warnings, *meeting_point_notices(out)]
+    out.notices = [DocNotice.model_validate(n.as_json()) for n in notices]
+    return out

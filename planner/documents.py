@@ -1,15 +1,15 @@
 """A saved plan's itinerary document: planned, serialised, and read back for any language.
 
-`plan_document` plans a validated request and returns the JSON a revision keeps: the
-itinerary (messages as codes), the totals, and notices about kept stops. Texts are not stored:
-`with_texts` adds each message's sentence in the reader's language when the plan is shown.
+`plan_document` plans a validated request and returns the PlanDocument a revision keeps (its
+`to_json()`): the itinerary (messages as codes), the totals, and notices about kept stops.
+Texts are not stored: `with_texts` adds each message's sentence in the reader's language when
+the plan is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from planner.agency import CrossingNotice, add_agency_sections, notice_closures
 from planner.catalogue import Catalogue, load_catalogue
@@ -34,7 +34,7 @@ def plan_document(
     time_limit: float = 2.0,
     seed: int | None = None,
     notices: Sequence[CrossingNotice] = (),
-) -> dict[str, Any]:
+) -> PlanDocument:
     """Plan *spec* around the crossing *notices* of its dates (suspensions are respected);
     PlanningError when it cannot be planned as asked."""
     cat = catalogue or load_catalogue()
@@ -45,16 +45,17 @@ def plan_document(
 
 def finish_document(
     itinerary: Itinerary, spec: PlanSpec, cat: Catalogue, notices: Sequence[CrossingNotice] = ()
-) -> dict[str, Any]:
-    """The JSON of a planned itinerary: with its totals (the trip's and each day's, so that a
-    day re-planned alone can be added up again), kept-stop notices and the agency's sections."""
-    doc = itinerary_to_json(itinerary)
+) -> PlanDocument:
+    """The document of a planned itinerary: with its totals (the trip's and each day's, so that
+    a day re-planned alone can be added up again), kept-stop notices and the agency's sections."""
+    data = itinerary_to_json(itinerary)
     travel = load_travel_data()
-    doc["totals"] = trip_totals(itinerary, travel)
-    for day, plan in zip(doc["days"], itinerary.days, strict=True):
+    data["totals"] = trip_totals(itinerary, travel)
+    for day, plan in zip(data["days"], itinerary.days, strict=True):
         day["totals"] = trip_totals(replace(itinerary, days=(plan,)), travel)
+    doc = PlanDocument.model_validate(data)
     spec_json = spec_to_json(spec)
-    doc["warnings"] = doc["warnings"] + pinned_notices(spec_json, doc)
+    doc.warnings = [*doc.warnings, *pinned_notices(spec_json, doc)]
     return add_agency_sections(doc, spec_json, notices, cat)
 
 

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
 
 from planner.messages import N_
+from planner.model import LocalizedName
+from planner.plan_document import Notice, PlanDocument
 from planner.request_spec import DAY_NOTE_MAX, MAX_DAYS, nights_between
 from planner.textsafe import user_text
 from planner.timeutil import parse_aware
@@ -192,27 +194,22 @@ EDIT_TEMPLATES: dict[str, str] = {
 }
 
 
-def pinned_notices(request: dict[str, Any], itinerary: dict[str, Any]) -> list[dict[str, Any]]:
-    """Amber notices (JSON) for kept stops the plan did not put on their day."""
+def pinned_notices(request: dict[str, Any], doc: PlanDocument) -> list[Notice]:
+    """Amber notices for kept stops the plan did not put on their day."""
     where: dict[str, int] = {}
-    names: dict[str, Any] = {}
-    for index, day in enumerate(itinerary.get("days", [])):
-        for stop in day.get("stops", []):
-            where.setdefault(stop["attraction_id"], index)
-            names[stop["attraction_id"]] = stop["name"]
-    left = {x["attraction_id"]: x["name"] for x in itinerary.get("left_out", [])}
+    names: dict[str, LocalizedName] = {}
+    for index, day in enumerate(doc.days):
+        for stop in day.stops:
+            where.setdefault(stop.attraction_id, index)
+            names[stop.attraction_id] = stop.name
+    left = {x.attraction_id: x.name for x in doc.left_out}
     notices = []
     for lock in request.get("locked", []):
         pid, wanted = lock["attraction_id"], lock.get("day")
-        name = names.get(pid) or left.get(pid) or {"zh": pid, "ru": pid, "en": pid}
+        name = names.get(pid) or left.get(pid) or LocalizedName(zh=pid, ru=pid, en=pid)
         if pid not in where:
-            notices.append({"severity": "amber", "code": "kept_missing", "params": {"place": name}})
+            notices.append(Notice(severity="amber", code="kept_missing", params={"place": name}))
         elif wanted is not None and where[pid] != wanted:
-            notices.append(
-                {
-                    "severity": "amber",
-                    "code": "pinned_day_not_kept",
-                    "params": {"place": name, "planned": where[pid] + 1, "wanted": wanted + 1},
-                }
-            )
+            params = {"place": name, "planned": where[pid] + 1, "wanted": wanted + 1}
+            notices.append(Notice(severity="amber", code="pinned_day_not_kept", params=params))
     return notices

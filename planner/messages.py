@@ -452,11 +452,10 @@ class _Values(dict):
         return "?"
 
 
-def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) -> str:
+def clock_text(value: datetime, city: str, gettext: Callable[[str], str]) -> str:
     """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named in the reader's language
     (the plan page, the print, the exports and the command line all write times this way)."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(city_zone(city))
+    local = value.astimezone(city_zone(city))
     hours = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
     label = gettext(CITY_LABELS[city]) if city in CITY_LABELS else city
     return f"{local:%H:%M} {label} (UTC+{hours})"

@@ -42,7 +42,7 @@ class Planner:
 
     def _document(
         self, request: dict[str, Any], *, new_dates: bool = False
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    ) -> tuple[dict[str, Any], PlanDocument]:
         spec = spec_from_json(request, self.catalogue)
         if new_dates and (past := past_dates(spec)):  # a saved trip may age; a new one may not
             raise RequestInvalid(past)
@@ -52,8 +52,8 @@ class Planner:
         return spec_to_json(spec), doc
 
     def _replanned(
-        self, request: dict[str, Any], old: dict[str, Any], edits: list[Any]
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        self, request: dict[str, Any], old: PlanDocument, edits: list[Any]
+    ) -> tuple[dict[str, Any], PlanDocument]:
         """The saved document with only the days *edits* concern planned again (the whole trip
         for pace, dates, or when the planner cannot keep the other days as they are)."""
         spec = spec_from_json(request, self.catalogue)
@@ -91,12 +91,13 @@ class Planner:
             (changes or {}).get(key, plan.current.request.get(key)) != plan.current.request.get(key)
             for key in ("arrive", "depart")
         )
+        before = plan.current.document
         if changes:
             spec_json, doc = self._document(request, new_dates=moved)
         else:
-            spec_json, doc = self._replanned(request, plan.current.itinerary, parsed)
-        _refuse_lost_stops(plan.current.itinerary, request, parsed, doc)
-        doc["changes"] = plan_changes(plan.current.itinerary, doc)
+            spec_json, doc = self._replanned(request, before, parsed)
+        _refuse_lost_stops(before, request, parsed, doc)
+        doc.changes = plan_changes(before, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"
         return self.store.append(
@@ -106,8 +107,9 @@ class Planner:
     def restore(self, plan_id: str, version: int, number: int) -> Plan:
         """Make revision *number* current again, as a new revision (nothing is lost)."""
         old = self.store.revision(plan_id, number)
-        current = self.store.get(plan_id).current.itinerary
-        doc = {**old.itinerary, "changes": plan_changes(current, old.itinerary)}
+        current = self.store.get(plan_id).current.document
+        # (a revision of an older version is migrated; the cached document stays as read)
+        doc = old.document.model_copy(update={"changes": plan_changes(current, old.document)})
         return self.store.append(
             plan_id,
             version,
@@ -118,18 +120,17 @@ class Planner:
         )
 
 
-def _versioned(doc: dict[str, Any]) -> dict[str, Any]:
-    """The document as a revision keeps it: checked against the model, in its current version
-    (a restored revision of an older version is migrated)."""
-    return PlanDocument.from_saved(doc).to_json()
+def _versioned(doc: PlanDocument) -> dict[str, Any]:
+    """The document as a revision keeps it: the model's JSON, in its current version."""
+    return doc.to_json()
 
 
-def _visited(itinerary: dict[str, Any]) -> set[str]:
-    return {stop["attraction_id"] for day in itinerary.get("days", []) for stop in day["stops"]}
+def _visited(doc: PlanDocument) -> set[str]:
+    return {stop.attraction_id for day in doc.days for stop in day.stops}
 
 
 def _refuse_lost_stops(
-    before: dict[str, Any], request: dict[str, Any], edits: list[Any], doc: dict[str, Any]
+    before: PlanDocument, request: dict[str, Any], edits: list[Any], doc: PlanDocument
 ) -> None:
     """An edit that would drop a kept stop or a must-see the plan held (or that the edit
     itself asks for) is refused with the planner's reason; the plan stays as it was."""
@@ -139,7 +140,7 @@ def _refuse_lost_stops(
         *(lock["attraction_id"] for lock in request.get("locked", [])),
     ]
     held, now = _visited(before), _visited(doc)
-    left = {x.attraction_id: x for x in PlanDocument.from_saved(doc).left_out}
+    left = {x.attraction_id: x for x in doc.left_out}
     for pid in dict.fromkeys(wanted):
         if pid in now or (pid not in held and pid not in asked) or pid not in left:
             continue

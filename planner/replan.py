@@ -10,10 +10,8 @@ planned again (as before partial edits).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from planner.agency import CrossingNotice, add_agency_sections, notice_closures
@@ -32,6 +30,7 @@ from planner.edits import (
 )
 from planner.messages import Message
 from planner.model import LocalizedName
+from planner.plan_document import Day, LeftOut, Notice, PlanDocument, Totals
 from planner.planning.partial import replan_days
 from planner.planning.rules import position_approximate, position_known
 from planner.request_spec import PlanSpec, spec_to_json, to_trip_request
@@ -50,47 +49,41 @@ class Scope:
     order: dict[int, list[str]] = field(default_factory=dict)  # reorders: day -> place ids
 
 
-def _where(doc: dict[str, Any]) -> dict[str, int]:
+def _where(doc: PlanDocument) -> dict[str, int]:
     out: dict[str, int] = {}
-    for index, day in enumerate(doc.get("days", [])):
-        for stop in day.get("stops", []):
-            out.setdefault(stop["attraction_id"], index)
+    for index, day in enumerate(doc.days):
+        for stop in day.stops:
+            out.setdefault(stop.attraction_id, index)
     return out
 
 
-def _free_minutes(day: dict[str, Any]) -> float:
-    span = datetime.fromisoformat(day["end"]) - datetime.fromisoformat(day["start"])
-    busy = sum(
-        (datetime.fromisoformat(s["depart"]) - datetime.fromisoformat(s["arrive"])).total_seconds()
-        for s in day.get("stops", [])
-    )
-    return span.total_seconds() / 60 - busy / 60
+def _free_minutes(day: Day) -> float:
+    busy = sum((s.depart - s.arrive).total_seconds() for s in day.stops)
+    return (day.end - day.start).total_seconds() / 60 - busy / 60
 
 
-def _day_for(doc: dict[str, Any], city: str) -> set[int]:
+def _day_for(doc: PlanDocument, city: str) -> set[int]:
     """The day in *city* (else the day across to it) with the most free time, for a place added
     without a day; every day when no day is spent there."""
-    days = doc["days"]
-    there = [
-        i for i, d in enumerate(days) if d["city_start"] == d["city_end"] == city and not _across(d)
-    ]
+    days = doc.days
+    there = [i for i, d in enumerate(days) if d.city_start == d.city_end == city and not _across(d)]
     there = there or [
-        i for i, d in enumerate(days) if _across(d) and city in {s["city"] for s in d["stops"]}
+        i for i, d in enumerate(days) if _across(d) and city in {s.city for s in d.stops}
     ]
     if not there:
         return set(range(len(days)))
     return {max(there, key=lambda i: (_free_minutes(days[i]), -i))}
 
 
-def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Scope | None:
+def edit_scope(doc: PlanDocument, edits: Sequence[Edit], cat: Catalogue) -> Scope | None:
     """The days *edits* concern in the saved *doc*; None when the whole trip is planned again
     (pace, dates, or a document without each day's totals)."""
-    if not doc.get("days") or any("totals" not in d for d in doc["days"]):
+    if not doc.days or any(d.totals is None for d in doc.days):
         return None
     where = _where(doc)
     scope = Scope()
     for edit in edits:
-        if isinstance(edit, SetDayNote) and edit.day >= len(doc["days"]):
+        if isinstance(edit, SetDayNote) and edit.day >= len(doc.days):
             raise PlanningError(
                 f"no day {edit.day + 1} in this trip",
                 Message("refused_no_such_day", {"day": edit.day + 1}),
@@ -98,9 +91,9 @@ def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Sc
         if isinstance(edit, Unlock | SetDayNote):
             continue  # nothing planned changes
         if isinstance(edit, Reorder):
-            if edit.day >= len(doc["days"]):
+            if edit.day >= len(doc.days):
                 raise _refused_order("not a day of the trip", "refused_reorder_unknown", edit.day)
-            if sorted(edit.attraction_ids) != sorted(stops_of(doc["days"][edit.day])):
+            if sorted(edit.attraction_ids) != sorted(stops_of(doc.days[edit.day])):
                 raise _refused_order("not the day's stops", "refused_reorder_unknown", edit.day)
             scope.days.add(edit.day)
             scope.order[edit.day] = list(edit.attraction_ids)
@@ -109,7 +102,7 @@ def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Sc
             return None
         pid = edit.attraction_id
         day = getattr(edit, "day", None)
-        if day is not None and day >= len(doc["days"]):
+        if day is not None and day >= len(doc.days):
             return None  # no such day: the planner words it
         if isinstance(edit, Remove):
             if pid in where:
@@ -130,8 +123,8 @@ def edit_scope(doc: dict[str, Any], edits: Sequence[Edit], cat: Catalogue) -> Sc
     return scope
 
 
-def stops_of(day: dict[str, Any]) -> list[str]:
-    return [stop["attraction_id"] for stop in day.get("stops", [])]
+def stops_of(day: Day) -> list[str]:
+    return [stop.attraction_id for stop in day.stops]
 
 
 def _refused_order(text: str, code: str, day: int, **params: Any) -> PlanningError:
@@ -140,29 +133,27 @@ def _refused_order(text: str, code: str, day: int, **params: Any) -> PlanningErr
     )
 
 
-def _check_order(old: dict[str, Any], new: dict[str, Any], order: dict[int, list[str]]) -> None:
+def _check_order(old: PlanDocument, new: PlanDocument, order: dict[int, list[str]]) -> None:
     """Each reordered day holds its stops in the order asked, or the edit is refused."""
     for day, ids in order.items():
-        got = stops_of(new["days"][day])
+        got = stops_of(new.days[day])
         if got != ids:
             late = next(pid for n, pid in enumerate(ids) if n >= len(got) or got[n] != pid)
-            name = next(s["name"] for s in old["days"][day]["stops"] if s["attraction_id"] == late)
-            raise _refused_order(
-                f"{late} does not fit", "refused_reorder_late", day, place=LocalizedName(**name)
-            )
+            name = next(s.name for s in old.days[day].stops if s.attraction_id == late)
+            raise _refused_order(f"{late} does not fit", "refused_reorder_late", day, place=name)
 
 
-def _across(day: dict[str, Any]) -> bool:
-    return day["city_start"] == day["city_end"] and len(day.get("crossings", [])) >= 2
+def _across(day: Day) -> bool:
+    return day.city_start == day.city_end and len(day.crossings) >= 2
 
 
-def _coherent(old: dict[str, Any], new: dict[str, Any], days: set[int]) -> bool:
+def _coherent(old: PlanDocument, new: PlanDocument, days: set[int]) -> bool:
     """The concerned days of *new* start and end where they did, and a day across stays one."""
-    if len(old["days"]) != len(new["days"]):
+    if len(old.days) != len(new.days):
         return False
     for i in days:
-        a, b = old["days"][i], new["days"][i]
-        if (a["city_start"], a["city_end"]) != (b["city_start"], b["city_end"]):
+        a, b = old.days[i], new.days[i]
+        if (a.city_start, a.city_end) != (b.city_start, b.city_end):
             return False
         if _across(a) and not _across(b):
             return False
@@ -175,93 +166,101 @@ PARTIAL_ARTEFACTS = frozenset(
 )
 
 
-def _left_out(old: dict[str, Any], new: dict[str, Any], visited: set[str]) -> list[dict[str, Any]]:
+def _left_out(old: PlanDocument, new: PlanDocument, visited: set[str]) -> list[LeftOut]:
     """The places not in the spliced plan: as the saved plan said (the partial plan did not
     weigh the other days), except those the edit excluded or dropped, said as the new plan says."""
-    before = {x["attraction_id"]: x for x in old.get("left_out", [])}
+    before = {x.attraction_id: x for x in old.left_out}
     out = dict(before)
-    for x in new.get("left_out", []):
-        pid = x["attraction_id"]
-        if pid not in before or x["reason"] == "excluded":
-            out[pid] = x
+    for x in new.left_out:
+        if x.attraction_id not in before or x.reason == "excluded":
+            out[x.attraction_id] = x
     return [out[pid] for pid in sorted(out) if pid not in visited]
 
 
+def _totals(days: list[Day], like: Totals | None) -> Totals | None:
+    """The trip's totals added up again from its *days* (totals.sum_totals reads their JSON)."""
+    if like is None or any(d.totals is None for d in days):
+        return like
+    summed = sum_totals(
+        [d.totals.model_dump(mode="json") for d in days if d.totals], like.model_dump(mode="json")
+    )
+    return Totals.model_validate(summed)
+
+
 def splice_document(
-    old: dict[str, Any], new: dict[str, Any], days: set[int], request: dict[str, Any]
-) -> dict[str, Any]:
+    old: PlanDocument, new: PlanDocument, days: set[int], request: dict[str, Any]
+) -> PlanDocument:
     """*old* with its *days* from *new*: the trip's totals added up again from the days, the
     places left out as `_left_out` says, the trip's warnings the old ones and any new one about
     what the edit changed. `stats` stay the last whole plan's search figures, with the days
     planned again (`replanned_days`)."""
-    spliced_days = [new["days"][i] if i in days else d for i, d in enumerate(old["days"])]
-    visited = {s["attraction_id"] for d in spliced_days for s in d["stops"]}
-    doc = {
-        **new,
-        "days": spliced_days,
-        "left_out": _left_out(old, new, visited),
-        "totals": sum_totals([d["totals"] for d in spliced_days], new["totals"]),
-        "score": old.get("score", new.get("score")),
-        "stats": {**old.get("stats", {}), "replanned_days": sorted(days)},
-    }
-    names = [s["name"] for d in spliced_days for s in d["stops"]]
+    spliced_days = [new.days[i] if i in days else d for i, d in enumerate(old.days)]
+    visited = {s.attraction_id for d in spliced_days for s in d.stops}
+    doc = new.model_copy(
+        update={
+            "days": spliced_days,
+            "left_out": _left_out(old, new, visited),
+            "totals": _totals(spliced_days, new.totals),
+            "score": old.score if "score" in old.model_fields_set else new.score,
+            "stats": {**old.stats, "replanned_days": sorted(days)},
+        }
+    )
+    names = [s.name for d in spliced_days for s in d.stops]
 
-    def still_true(w: dict[str, Any]) -> bool:
+    def still_true(w: Notice) -> bool:
         """An old warning that still holds: not about kept stops, not a must-see now seen."""
-        code = w.get("code")
-        if code in PINNED_CODES or code == "position_approximate":
+        if w.code in PINNED_CODES or w.code == "position_approximate":
             return False
-        return not (code == "must_see_missing" and w["params"].get("place") in names)
+        return not (w.code == "must_see_missing" and w.params.get("place") in names)
 
-    kept = [w for w in old.get("warnings", []) if still_true(w)]
+    kept = [w for w in old.warnings if still_true(w)]
     skip = PINNED_CODES | PARTIAL_ARTEFACTS | {"position_approximate"}
-    added = [w for w in new.get("warnings", []) if w.get("code") not in skip and w not in kept]
-    doc["warnings"] = kept + added + pinned_notices(request, doc)
+    added = [w for w in new.warnings if w.code not in skip and w not in kept]
+    doc.warnings = kept + added + pinned_notices(request, doc)
     return doc
 
 
-def _approximate(doc: dict[str, Any], cat: Catalogue) -> list[dict[str, Any]]:
+def _approximate(doc: PlanDocument, cat: Catalogue) -> list[Notice]:
     """The plan's 'position approximate' warning for the places it now visits (as plan_trip
     words it: each place once)."""
-    places: dict[str, Any] = {}
-    for day in doc["days"]:
-        for stop in day["stops"]:
-            pid = stop["attraction_id"]
+    places: dict[str, LocalizedName] = {}
+    for day in doc.days:
+        for stop in day.stops:
+            pid = stop.attraction_id
             place = cat.get(pid) if pid in cat else None
             if place is not None and (
                 position_approximate(place) or (place.is_estimated and position_known(place))
             ):
-                places.setdefault(pid, place.name.as_dict())
+                places.setdefault(pid, place.name)
     if not places:
         return []
-    names = list({json.dumps(n, sort_keys=True): n for n in places.values()}.values())
-    params = {"places": names}
-    return [{"severity": "amber", "code": "position_approximate", "params": params}]
+    names = list(dict.fromkeys(places.values()))  # each name once, in the order first visited
+    return [Notice(severity="amber", code="position_approximate", params={"places": names})]
 
 
 def _finish(
-    doc: dict[str, Any],
-    old: dict[str, Any],
+    doc: PlanDocument,
+    old: PlanDocument,
     request: dict[str, Any],
     cat: Catalogue,
     notices: Sequence[CrossingNotice],
-) -> dict[str, Any]:
+) -> PlanDocument:
     """The approximate-position warning for the spliced days, where the saved plan had it."""
-    codes = [w.get("code") for w in old.get("warnings", [])]
+    codes = [w.code for w in old.warnings]
     at = codes.index("position_approximate") if "position_approximate" in codes else 0
-    doc["warnings"][at:at] = _approximate(doc, cat)
+    doc.warnings = [*doc.warnings[:at], *_approximate(doc, cat), *doc.warnings[at:]]
     return add_agency_sections(doc, request, notices, cat)
 
 
 def replan_document(
     spec: PlanSpec,
-    old: dict[str, Any],
+    old: PlanDocument,
     edits: Sequence[Edit],
     cat: Catalogue,
     time_limit: float = 2.0,
     seed: int | None = None,
     notices: Sequence[CrossingNotice] = (),
-) -> dict[str, Any] | None:
+) -> PlanDocument | None:
     """The saved *old* document after *edits* (already applied to *spec*), with only the days
     they concern planned again; None when the whole trip must be planned again."""
     scope = edit_scope(old, edits, cat)
@@ -272,20 +271,20 @@ def replan_document(
         doc = splice_document(old, old, set(), request)
         return _finish(doc, old, request, cat, notices)
     keep = [
-        (stop["attraction_id"], i)
+        (stop.attraction_id, i)
         for i in scope.days
-        for stop in old["days"][i]["stops"]
-        if stop["attraction_id"] not in scope.touched
+        for stop in old.days[i].stops
+        if stop.attraction_id not in scope.touched
     ]
     held = {
-        stop["attraction_id"]
-        for i, day in enumerate(old["days"])
+        stop.attraction_id
+        for i, day in enumerate(old.days)
         if i not in scope.days
-        for stop in day["stops"]
+        for stop in day.stops
     }
-    across = [i for i in sorted(scope.days) if _across(old["days"][i])]
+    across = [i for i in sorted(scope.days) if _across(old.days[i])]
     asked = {e.attraction_id for e in edits if isinstance(e, Add | Lock | Move)}
-    homes = {old["days"][i]["city_start"] for i in scope.days}
+    homes = {old.days[i].city_start for i in scope.days}
     may_cross = any(pid in cat and cat.get(pid).city not in homes for pid in asked)
     req = to_trip_request(spec, cat, notice_closures(notices))
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from planner.documents import plan_document
 from planner.edits import EDITS, apply_edits, pinned_notices
 from planner.request_spec import spec_from_json, spec_to_json
+from tests.plan_docs import document_of
 
 BASE = spec_to_json(
     spec_from_json(
@@ -59,7 +60,7 @@ def test_pace_and_dates_change_the_request():
 
 def test_replanning_after_remove_leaves_the_stop_out_and_keeps_kept_stops():
     first = plan_document(spec_from_json(BASE), time_limit=60)
-    stops = [s["attraction_id"] for d in first["days"] for s in d["stops"]]
+    stops = [s.attraction_id for d in first.days for s in d.stops]
     gone = next(s for s in stops if s != "triumphal-arch")
     request = edit(
         BASE,
@@ -67,20 +68,22 @@ def test_replanning_after_remove_leaves_the_stop_out_and_keeps_kept_stops():
         {"op": "lock", "attraction_id": "triumphal-arch", "day": 1},
     )
     again = plan_document(spec_from_json(request), time_limit=60)
-    planned = [s["attraction_id"] for d in again["days"] for s in d["stops"]]
+    planned = [s.attraction_id for d in again.days for s in d.stops]
     assert gone not in planned and "triumphal-arch" in planned
-    assert any(x["attraction_id"] == gone and x["reason"] == "excluded" for x in again["left_out"])
+    assert any(x.attraction_id == gone and x.reason == "excluded" for x in again.left_out)
 
 
 def test_a_kept_stop_on_another_day_gets_an_amber_notice():
-    doc = {
-        "days": [
-            {"stops": [{"attraction_id": "a", "name": {"zh": "a", "ru": "a", "en": "A"}}]},
-            {"stops": []},
-        ]
-    }
+    doc = document_of([("a", "09:00")], [])
     notices = pinned_notices({"locked": [{"attraction_id": "a", "day": 1}]}, doc)
-    assert notices[0]["severity"] == "amber" and notices[0]["code"] == "pinned_day_not_kept"
+    assert [(n.severity, n.code) for n in notices] == [("amber", "pinned_day_not_kept")]
+    assert notices[0].params == {"place": doc.days[0].stops[0].name, "planned": 1, "wanted": 2}
+
+
+def test_a_kept_stop_the_plan_left_out_gets_an_amber_notice():
+    doc = document_of([("a", "09:00")])
+    notices = pinned_notices({"locked": [{"attraction_id": "b", "day": 0}]}, doc)
+    assert [(n.severity, n.code) for n in notices] == [("amber", "kept_missing")]
 
 
 def test_the_command_line_reads_the_same_request_json(tmp_path):

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.messages import LEFT_OUT_GROUP_LABELS, LEFT_OUT_MORE, LEFT_OUT_OTHER, Message
+from planner.plan_document import CrossingEntry, PlanDocument
+from planner.plan_document import Notice as DocNotice
 from planner.planning.notices import AMBER_CODES, SKIP_CODES
 from planner.serialize import SETTLED_BY_PLAN
 from planner.trip import SEVERITIES, Itinerary, Notice
@@ -212,6 +214,21 @@ def quiet_itinerary(it: Itinerary) -> QuietNotices:
         it.warnings,
         [[c.option.warnings for c in d.crossings] for d in it.days],
         [[c.option.documents for c in d.crossings] for d in it.days],
+    )
+
+
+def quiet_document(doc: PlanDocument) -> QuietNotices:
+    """`quiet_notices` of a plan document (a saved plan, or the one the command line made)."""
+
+    def notices(raw: Sequence[DocNotice]) -> list[Notice]:
+        return [Notice(n.severity, n.to_message()) for n in raw]
+
+    crossings = [[i for i in d.items if isinstance(i, CrossingEntry)] for d in doc.days]
+    return quiet_notices(
+        [notices(d.warnings) for d in doc.days],
+        notices(doc.warnings),
+        [[[m.to_message() for m in c.warnings] for c in d] for d in crossings],
+        [[[m.to_message() for m in c.documents] for c in d] for d in crossings],
     )
 
 

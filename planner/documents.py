@@ -43,17 +43,24 @@ def plan_document(
     return finish_document(itinerary, spec, cat, notices)
 
 
-def finish_document(
-    itinerary: Itinerary, spec: PlanSpec, cat: Catalogue, notices: Sequence[CrossingNotice] = ()
-) -> PlanDocument:
-    """The document of a planned itinerary: with its totals (the trip's and each day's, so that
-    a day re-planned alone can be added up again), kept-stop notices and the agency's sections."""
+def itinerary_document(itinerary: Itinerary) -> PlanDocument:
+    """The document of a planned itinerary with its totals (the trip's and each day's, so that a
+    day re-planned alone can be added up again): what the command line renders, and what
+    `finish_document` completes with the request's sections."""
     data = itinerary_to_json(itinerary)
     travel = load_travel_data()
     data["totals"] = trip_totals(itinerary, travel)
     for day, plan in zip(data["days"], itinerary.days, strict=True):
         day["totals"] = trip_totals(replace(itinerary, days=(plan,)), travel)
-    doc = PlanDocument.model_validate(data)
+    return PlanDocument.model_validate(data)
+
+
+def finish_document(
+    itinerary: Itinerary, spec: PlanSpec, cat: Catalogue, notices: Sequence[CrossingNotice] = ()
+) -> PlanDocument:
+    """The document of a planned itinerary (`itinerary_document`) with the notices about kept
+    stops and the agency's sections of the request *spec*."""
+    doc = itinerary_document(itinerary)
     spec_json = spec_to_json(spec)
     doc.warnings = [*doc.warnings, *pinned_notices(spec_json, doc)]
     return add_agency_sections(doc, spec_json, notices, cat)

@@ -1,12 +1,13 @@
 """The saved plan as a typed, versioned document: what a revision keeps, read once, read by all.
 
-`serialize.itinerary_to_json` and `documents.finish_document` write the JSON; `PlanDocument`
-is its model: every revision is checked against it when saved (`planner.plans`), and the
-OpenAPI description of a plan is `PlanDocument.model_json_schema()`. Every output of a saved
-plan (page, print view, PDF, exports, API) reads the model's attributes; times are aware
-datetimes, parsed once here. (The command line's text renders the Itinerary it has just planned,
-in the same words: `planner.plan_words`.) `PlanDocument.from_saved` reads any saved revision:
-one of an older version is migrated first (`migrate`).
+`documents.itinerary_document` builds it from a planned itinerary (`serialize.itinerary_to_json`
+checked against the model); `documents.finish_document` adds the request's sections, and a
+revision keeps its `to_json()`. The OpenAPI description of a plan is
+`PlanDocument.model_json_schema()`. Every output (page, print view, PDF, exports, API, the
+command line's text and JSON) and the core that edits a saved plan (`changes`, `replan`,
+`agency`, `edits`) read the model's attributes; times are aware datetimes, parsed once here.
+`PlanDocument.from_saved` reads any saved revision: one of an older version is migrated first
+(`migrate`).
 
 Version 1: every plan saved before the document had a version (no `document_version` key).
 Version 2: the same shape with `document_version`; the changes of version 1 that older revisions

@@ -1,6 +1,6 @@
 """How a plan's legs and crossings read, the same on the page, in print, in the exports and in
-the command line's text: one function each, fed by the typed plan (planner.trip for the command
-line, planner.plan_document for a saved plan). Pure Python: texts through the *gettext* given."""
+the command line's text: one function each, fed by the plan document (planner.plan_document).
+Pure Python: texts through the *gettext* given."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ Gettext = Callable[[str], str]
 
 
 class LegLike(Protocol):
-    """A leg of either typed plan: mode, whole minutes, km."""
+    """A leg: mode, whole minutes, km (the document's, or a planned itinerary's)."""
 
     @property
     def mode(self) -> str: ...

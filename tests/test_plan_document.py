@@ -161,6 +161,37 @@ def test_no_output_module_parses_the_plans_times_again(module):
     assert "fromisoformat" not in source
 
 
+# The core modules that read a saved plan to edit it (diff, re-plan, group, kept stops).
+CORE = (
+    "planner/changes.py",
+    "planner/replan.py",
+    "planner/agency.py",
+    "planner/edits.py",
+    "planner/plans.py",
+    "planner/messages.py",
+)
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_no_core_module_parses_the_plans_times_again(module):
+    source = (Path(__file__).resolve().parent.parent / module).read_text(encoding="utf-8")
+    assert "PlanDocument" in source or "def clock_text" in source  # it reads the model
+    assert "datetime.fromisoformat" not in source
+
+
+def test_a_version_1_plan_reads_as_the_command_lines_text():
+    from planner.commands.plan import render_text
+
+    doc = PlanDocument.from_saved(_v1())
+    crossing = next(c for day in doc.days for c in day.crossings)
+    text = render_text(doc, "en", str)
+    assert text.count("\n== ") == len(doc.days) - 1 and text.startswith("== ")
+    depart = crossing.depart.astimezone(HEIHE_TZ)
+    assert f"passenger ship departs {depart:%H:%M} Heihe (UTC+8)" in text
+    stop = doc.days[0].stops[0]
+    assert f"{stop.arrive:%H:%M}" in text and stop.name.en in text
+
+
 def test_a_crossing_is_worded_with_its_mode_and_both_banks_clocks():
     from planner.plan_words import crossing_clocks, leg_words
 

@@ -4,6 +4,7 @@ text, the plan page and the print."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 
@@ -12,9 +13,11 @@ from conftest import summer_request
 from test_plan_pages import _Page, form
 
 from planner.catalogue import load_catalogue
-from planner.commands.plan import render_text
+from planner.commands.plan import plan_text, render_text
 from planner.digest import DAY_LIMIT, group_left_out, quiet_notices
+from planner.documents import itinerary_document
 from planner.messages import Message
+from planner.plan_document import PlanDocument
 from planner.planning import plan_trip
 from planner.timeutil import HEIHE_TZ
 from planner.trip import Meal, Notice, Visit
@@ -40,7 +43,7 @@ def _day_warnings(section: str) -> list[str]:
 
 
 def test_a_three_day_plan_text_shows_at_most_five_warnings_a_day(summer_plan):
-    text = render_text(summer_plan, "en", lambda s: s)
+    text = plan_text(summer_plan, "en", lambda s: s)
     days = _day_sections(text)
     assert len(days) == 3
     # the day across the river carries the most: it used to list a dozen and more
@@ -50,8 +53,24 @@ def test_a_three_day_plan_text_shows_at_most_five_warnings_a_day(summer_plan):
     assert any(re.search(r"^    (!!|i) ", section, re.M) for section in days)  # at a crossing
 
 
+def test_the_text_of_a_saved_plan_is_the_text_the_command_line_printed(summer_plan):
+    # The command line renders the plan's document: saved and read back, it reads the same.
+    printed = plan_text(summer_plan, "ru", lambda s: s)
+    saved = json.loads(json.dumps(itinerary_document(summer_plan).to_json()))
+    again = render_text(
+        PlanDocument.from_saved(saved),
+        "ru",
+        lambda s: s,
+        interests=summer_plan.request.interests,
+        must_see=summer_plan.request.must_see,
+        catalogue=load_catalogue(),
+    )
+    assert again == printed
+    assert printed.count("\n== ") == len(summer_plan.days) - 1
+
+
 def test_a_warning_about_the_whole_trip_is_said_once_in_the_text(summer_plan):
-    text = render_text(summer_plan, "en", lambda s: s)
+    text = plan_text(summer_plan, "en", lambda s: s)
     # every day visits places whose hours are not verified: one warning names them all
     per_day = [
         d for d in summer_plan.days if any(n.message.code == "hours_unverified" for n in d.warnings)
@@ -138,7 +157,7 @@ def test_left_out_places_are_grouped_by_reason_naming_only_those_of_interest():
 
 def test_the_text_names_a_must_see_left_out_with_its_reason_and_counts_the_rest():
     plan = plan_trip(summer_request(interests=("history",), must_see=(WINTER_RINK,)), time_limit=60)
-    text = render_text(plan, "en", lambda s: s)
+    text = plan_text(plan, "en", lambda s: s)
     left = text.split("\nLeft out:\n")[1].split("\nWarnings:")[0]
     lines = left.splitlines()
     assert lines[0].startswith("  !!! Must see: Winter skating rink on the embankment: ")
@@ -166,7 +185,7 @@ def test_a_day_whose_first_item_is_lunch_says_near_the_hotel():
     assert firsts
     for day in firsts:
         assert day.items[0].place is not None or day.items[0].near == "hotel"
-    text = render_text(plan, "en", lambda s: s)
+    text = plan_text(plan, "en", lambda s: s)
     first = _day_sections(text)[0]
     assert re.search(r"lunch: near the hotel", first)
 

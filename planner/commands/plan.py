@@ -1,43 +1,47 @@
 """`python -m planner plan`: an itinerary as JSON or as a readable day-by-day plan.
 
-A thin adapter: it parses input, calls plan_trip() and renders. The text is in --lang, word for
-word, and every time carries the clock of the city it is read in ("10:00 Heihe (UTC+8)").
+A thin adapter: it parses input, calls plan_trip() and renders the plan's document (the typed
+model a saved plan's page, print and exports read). The text is in --lang, word for word, and
+every time carries the clock of the city it is read in ("10:00 Heihe (UTC+8)").
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import click
 from babel.dates import format_date
 from babel.support import Translations
 
+from planner.catalogue import Catalogue, load_catalogue
 from planner.cli_options import Seconds
 from planner.digest import (
     crossing_severity,
     group_heading,
-    group_itinerary_left_out,
+    group_left_out,
     group_names,
-    quiet_itinerary,
+    quiet_document,
 )
+from planner.documents import itinerary_document, with_texts
 from planner.errors import DataProblems
 from planner.messages import (
     CITY_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
+    Message,
     clock_text,
     refusal_text,
     render,
 )
-from planner.plan_words import crossing_clocks, leg_words
-from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
+from planner.plan_document import CrossingEntry, MealEntry, PlanDocument
+from planner.plan_words import LegLike, crossing_clocks, leg_words
+from planner.planning import PACES, Itinerary, PlanningError, TripRequest, plan_trip
 from planner.resources import TRANSLATIONS
-from planner.serialize import itinerary_to_json
 from planner.textsafe import terminal_json, terminal_text
 from planner.timeutil import city_zone, parse_aware
-from planner.totals import reader_sums, trip_totals
+from planner.totals import reader_sums
 from planner.travel import CHOSEN_MODES
 from planner.wording import money_text
 
@@ -64,22 +68,30 @@ def _modes(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_csv(value)))
 
 
-def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
-    """The plan as text in *lang*: a heading per day, its items in order, then what was left out."""
+def render_text(
+    doc: PlanDocument,
+    lang: str,
+    _: Gettext,
+    interests: Iterable[str] = (),
+    must_see: Iterable[str] = (),
+    catalogue: Catalogue | None = None,
+) -> str:
+    """The plan document as text in *lang*: a heading per day, its items in order, then what was
+    left out (a place of the traveller's *interests*, by *catalogue*, named; a *must_see* first)."""
 
-    def say(message) -> str:
+    def say(message: Message) -> str:
         return render(message, _, lang)
 
-    def leg(value) -> str:
+    def leg(value: LegLike | None) -> str:
         words = leg_words(value, _, lang)
         return "  · " + words if words else ""
 
     def span(start: datetime, end: datetime, city: str) -> str:
         return f"{clock_text(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
 
-    quiet = quiet_itinerary(it)
+    quiet = quiet_document(doc)
     lines: list[str] = []
-    for d, day in enumerate(it.days):
+    for d, day in enumerate(doc.days):
         k = -1  # the crossing of the day
         heading = format_date(day.date, format="full", locale=lang)
         cities = _(CITY_LABELS[day.city_start])
@@ -92,18 +104,19 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                 + _("set off at %(time)s") % {"time": clock_text(day.leave_at, day.city_start, _)}
             )
         for item in day.items:
-            if isinstance(item, Crossing):
+            if isinstance(item, CrossingEntry):
                 k += 1
-                o = item.option
-                frm, to = item.direction_from, o.to_point.city
-                words = crossing_clocks(o.mode, o.report_by, o.depart, o.arrive, frm, to, _)
+                frm, to = item.direction_from, item.to_point.city
+                words = crossing_clocks(
+                    item.mode, item.report_by, item.depart, item.arrive, frm, to, _
+                )
                 lines.append(
                     "  "
                     + _("be at %(place)s by %(time)s")
-                    % {"place": o.from_point.name.get(lang), "time": words.report_by}
+                    % {"place": item.from_point.name.get(lang), "time": words.report_by}
                     + leg(item.leg)
                 )
-                if o.indicative:
+                if item.indicative:
                     lines.append("    " + _("times are indicative: confirm them at the port"))
                 lines.append(
                     "    "
@@ -116,25 +129,25 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                         "depart": words.depart,
                         "depart_other": words.depart_other,
                         "arrive": words.arrive,
-                        "place": o.to_point.name.get(lang),
+                        "place": item.to_point.name.get(lang),
                     }
                 )
                 fare = (
                     _("fare unknown")
-                    if o.fare.amount is None
-                    else money_text(o.fare.amount, o.fare.currency, lang)
+                    if item.fare.amount is None
+                    else money_text(item.fare.amount, item.fare.currency, lang)
                 )
                 lines.append("    " + _("fare: %(fare)s") % {"fare": fare})
                 papers = quiet.crossing_documents[d][k]
                 lines += ["    " + _("document: %(text)s") % {"text": say(m)} for m in papers]
-                if not papers and o.documents:
+                if not papers and item.documents:
                     lines.append("    " + _("papers as for the crossing before"))
                 lines += [
                     f"    {SEVERITY_MARKS[crossing_severity(m)]} {say(m)}"
                     for m in quiet.crossing_warnings[d][k]
                 ]
                 continue
-            if isinstance(item, Meal):
+            if isinstance(item, MealEntry):
                 where = item.place.name.get(lang) if item.place else _(MEAL_NEAR_LABELS[item.near])
                 lines.append(
                     f"  {span(item.start, item.end, item.city)}  "
@@ -142,7 +155,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                     + leg(item.leg)
                 )
                 continue
-            place = item.attraction
+            place = item
             name = place.name.get(lang)
             other = place.name.zh if place.city == "heihe" else place.name.ru
             if other != name:
@@ -153,19 +166,26 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
             lines.append("  " + _("then to %(place)s") % {"place": target} + leg(day.end_leg))
         for notice in quiet.days[d]:
             lines.append(f"  {SEVERITY_MARKS[notice.severity]} {say(notice.message)}")
-    if it.left_out:
-        left = {x.attraction.id: x for x in it.left_out}
-        names = {pid: x.attraction.name.get(lang) for pid, x in left.items()}
-        grouped = group_itinerary_left_out(it)
+    if doc.left_out:
+        left = {x.attraction_id: x for x in doc.left_out}
+        names = {pid: x.name.get(lang) for pid, x in left.items()}
+        rows = sorted(doc.left_out, key=lambda x: x.name.get(lang))
+        grouped = group_left_out(
+            [(x.attraction_id, x.reason) for x in rows],
+            {pid: catalogue.get(pid).interests for pid in left if catalogue and pid in catalogue},
+            interests,
+            must_see,
+        )
         lines += ["", _("Left out:")]
         lines += [
-            f"  {SEVERITY_MARKS['red']} {_('Must see')}: {names[pid]}: {say(left[pid].detail)}"
+            f"  {SEVERITY_MARKS['red']} {_('Must see')}: {names[pid]}: "
+            + say(left[pid].detail.to_message())
             for pid in grouped.must_see
         ]
         for group in grouped.groups:
             named = group_names(group, names, _, lang)
             lines.append("  " + group_heading(group, _) + (f": {named}" if named else ""))
-    sums = reader_sums(trip_totals(it), lang)
+    sums = reader_sums(doc.totals.model_dump(mode="json"), lang) if doc.totals else []
     if sums:  # in the reader's currency: roubles in Russian, yuan in Chinese, both in English
         money = " ≈ ".join(money_text(s["amount"], s["currency"], lang) for s in sums)
         lines += ["", f"{_('Altogether, about')} {money}"]
@@ -173,6 +193,19 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         lines += ["", _("Warnings:")]
         lines += [f"  {SEVERITY_MARKS[n.severity]} {say(n.message)}" for n in quiet.trip]
     return "\n".join(lines).strip("\n")
+
+
+def plan_text(it: Itinerary, lang: str, _: Gettext) -> str:
+    """The text of a plan just made: its document (as a saved plan's, `itinerary_document`),
+    the places left out weighed against the request's interests and must-sees."""
+    return render_text(
+        itinerary_document(it),
+        lang,
+        _,
+        interests=it.request.interests,
+        must_see=it.request.must_see,
+        catalogue=load_catalogue(),
+    )
 
 
 @click.command("plan")
@@ -340,8 +373,8 @@ def _refusal(exc: Exception, lang: str) -> str:
 
 def _print(itinerary: Itinerary, lang: str, fmt: str) -> None:
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
-    if fmt == "json":
-        data = itinerary_to_json(itinerary, lambda message: render(message, _, lang))
+    if fmt == "json":  # the plan's document, each message with its sentence (as the API gives it)
+        data = with_texts(itinerary_document(itinerary), _, lang).to_json()
         click.echo(terminal_json(json.dumps(data, ensure_ascii=False, indent=2)))
     else:
-        click.echo(terminal_text(render_text(itinerary, lang, _)))
+        click.echo(terminal_text(plan_text(itinerary, lang, _)))

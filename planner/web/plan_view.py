@@ -21,7 +21,7 @@ from planner.digest import (
     group_heading,
     group_left_out,
     group_names,
-    quiet_notices,
+    quiet_document,
 )
 from planner.documents import render
 from planner.hours_text import hours_in_words
@@ -44,7 +44,6 @@ from planner.plan_document import (
 )
 from planner.plan_document import Day as DocDay
 from planner.plan_document import Leg as DocLeg
-from planner.plan_document import Notice as DocNotice
 from planner.plan_words import crossing_clocks, leg_words
 from planner.planning.notices import SKIP_CODES, TIGHT_CROSSING
 from planner.timeutil import city_zone, other_city
@@ -156,10 +155,6 @@ def _notice(notice: Notice, lang: str) -> dict[str, Any]:
     return {"severity": notice.severity, "code": m.code, "text": render(m, _, lang)}
 
 
-def _notices(raw: Sequence[DocNotice]) -> list[Notice]:
-    return [Notice(n.severity, n.to_message()) for n in raw]
-
-
 def said(message: PlanMessage) -> str:
     """A message's sentence: the one the document carries (`with_texts`), else in the page's
     language."""
@@ -168,23 +163,9 @@ def said(message: PlanMessage) -> str:
     return render(message.to_message(), _, current_lang())
 
 
-def _crossings(day: DocDay) -> list[CrossingEntry]:
-    return [i for i in day.items if i.type == "crossing"]
-
-
 def quiet_doc(doc: PlanDocument) -> QuietNotices:
     """`planner.digest.quiet_notices` of a stored plan: each warning once, a few a day."""
-    crossings = [_crossings(d) for d in doc.days]
-
-    def messages(key: str) -> list[list[list[Message]]]:
-        return [[[m.to_message() for m in getattr(c, key)] for c in d] for d in crossings]
-
-    return quiet_notices(
-        [_notices(d.warnings) for d in doc.days],
-        _notices(doc.warnings),
-        messages("warnings"),
-        messages("documents"),
-    )
+    return quiet_document(doc)
 
 
 def _crossing(

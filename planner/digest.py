@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from planner.messages import LEFT_OUT_GROUP_LABELS, LEFT_OUT_MORE, LEFT_OUT_OTHER, Message
 from planner.plan_document import CrossingEntry, PlanDocument
 from planner.plan_document import Notice as DocNotice
+from planner.plan_writer import SETTLED_BY_PLAN
 from planner.planning.notices import AMBER_CODES, SKIP_CODES
-from planner.serialize import SETTLED_BY_PLAN
 from planner.trip import SEVERITIES, Itinerary, Notice
 
 DAY_LIMIT = 5

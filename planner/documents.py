@@ -17,10 +17,9 @@ from planner.edits import EDIT_TEMPLATES, pinned_notices
 from planner.messages import Message
 from planner.messages import render as render_message
 from planner.model import LocalizedName
-from planner.plan_document import PlanDocument
+from planner.plan_document import PlanDocument, Totals
 from planner.planning import plan_trip
 from planner.request_spec import PlanSpec, spec_to_json, to_trip_request
-from planner.serialize import itinerary_to_json
 from planner.totals import trip_totals
 from planner.travel import load_travel_data
 from planner.trip import Itinerary
@@ -47,12 +46,12 @@ def itinerary_document(itinerary: Itinerary) -> PlanDocument:
     """The document of a planned itinerary with its totals (the trip's and each day's, so that a
     day re-planned alone can be added up again): what the command line renders, and what
     `finish_document` completes with the request's sections."""
-    data = itinerary_to_json(itinerary)
+    doc = PlanDocument.from_itinerary(itinerary)
     travel = load_travel_data()
-    data["totals"] = trip_totals(itinerary, travel)
-    for day, plan in zip(data["days"], itinerary.days, strict=True):
-        day["totals"] = trip_totals(replace(itinerary, days=(plan,)), travel)
-    return PlanDocument.model_validate(data)
+    doc.totals = Totals.model_validate(trip_totals(itinerary, travel))
+    for day, plan in zip(doc.days, itinerary.days, strict=True):
+        day.totals = Totals.model_validate(trip_totals(replace(itinerary, days=(plan,)), travel))
+    return doc
 
 
 def finish_document(

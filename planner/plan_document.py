@@ -1,13 +1,13 @@
 """The saved plan as a typed, versioned document: what a revision keeps, read once, read by all.
 
-`documents.itinerary_document` builds it from a planned itinerary (`serialize.itinerary_to_json`
-checked against the model); `documents.finish_document` adds the request's sections, and a
-revision keeps its `to_json()`. The OpenAPI description of a plan is
-`PlanDocument.model_json_schema()`. Every output (page, print view, PDF, exports, API, the
-command line's text and JSON) and the core that edits a saved plan (`changes`, `replan`,
-`agency`, `edits`) read the model's attributes; times are aware datetimes, parsed once here.
-`PlanDocument.from_saved` reads any saved revision: one of an older version is migrated first
-(`migrate`).
+`PlanDocument.from_itinerary` builds it from a planned itinerary (`planner.plan_writer`), with
+`documents.itinerary_document` adding the totals and `documents.finish_document` the request's
+sections; a revision keeps its `to_json()`: the JSON shape is the model's, and so is the OpenAPI
+description of a plan (`PlanDocument.model_json_schema()`). Every output (page, print view,
+PDF, exports, API, the command line's text and JSON) and the core that edits a saved plan
+(`changes`, `replan`, `agency`, `edits`) read the model's attributes; times are aware
+datetimes, parsed once here. `PlanDocument.from_saved` reads any saved revision: one of an
+older version is migrated first (`migrate`).
 
 Version 1: every plan saved before the document had a version (no `document_version` key).
 Version 2: the same shape with `document_version`; the changes of version 1 that older revisions
@@ -390,6 +390,14 @@ class PlanDocument(_Doc):
                 f"the saved plan cannot be read: {exc.error_count()} problem(s), first at "
                 f"{where}: {first['msg']}"
             ) from None
+
+    @classmethod
+    def from_itinerary(cls, it: Any) -> PlanDocument:
+        """The document of a planned itinerary (planner.plan_writer): its days, the places left
+        out, the warnings; the totals and the request's sections are added by planner.documents."""
+        from planner.plan_writer import document_of  # the writer reads the planner's types
+
+        return document_of(it)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON a revision keeps (times ISO 8601 to the minute, with their offset)."""

@@ -15,8 +15,8 @@ from typing import Any
 from planner.crossing import CrossingAnswer, CrossingOption, Point
 from planner.messages import Message
 from planner.model import Attraction, EventDates, LocalizedName
-from planner.timeutil import CITIES, city_zone
-from planner.trip import Crossing, Itinerary, Leg, Meal, Notice, Visit
+from planner.plan_document import PlanDocument
+from planner.trip import Itinerary
 
 Render = Callable[[Message], str]
 
@@ -186,123 +186,11 @@ def answer_to_json(answer: CrossingAnswer, render: Render | None = None) -> dict
 # --------------------------------------------------------------------------- itineraries
 
 
-def _clock(value: datetime, city: str) -> dict[str, str]:
-    local = value.astimezone(city_zone(city))
-    return {"time": iso(local), "zone": zone_name(local)}
-
-
-def leg_to_json(leg: Leg | None) -> dict[str, Any] | None:
-    if leg is None:
-        return None
-    return {"mode": leg.mode, "minutes": leg.minutes, "km": leg.km}
-
-
-def place_ref(place: Attraction) -> dict[str, Any]:
-    return {"attraction_id": place.id, "name": place.name.as_dict(), "city": place.city}
-
-
-# Option warnings that a plan settles by choosing its crossings: left out of a plan's crossings.
-SETTLED_BY_PLAN = frozenset({"arrives_after_last_return", "no_return_that_day"})
-
-
-def crossing_to_json(crossing: Crossing, render: Render | None = None) -> dict[str, Any]:
-    """A crossing of a plan: where to be by when, both clocks, papers, fare, the way there."""
-    option = crossing.option
-    out = option_to_json(option, render)
-    # The plan has chosen the way back (or this is a move): "plan to stay overnight" is moot.
-    out["warnings"] = [w for w in out["warnings"] if w["code"] not in SETTLED_BY_PLAN]
-    out.update(
-        {
-            "direction_from": crossing.direction_from,
-            "report_by_zone": zone_name(option.report_by),
-            "clocks": {
-                city: {
-                    "report_by": _clock(option.report_by, city),
-                    "depart": _clock(option.depart, city),
-                    "arrive": _clock(option.arrive, city),
-                }
-                for city in CITIES
-            },
-            "leg": leg_to_json(crossing.leg),
-            "last_of_day": crossing.last_of_day,
-            "back_by": iso(crossing.back_by) if crossing.back_by else None,
-        }
-    )
-    return out
-
-
-def _visit(visit: Visit) -> dict[str, Any]:
-    place = visit.attraction
-    return {
-        **place_ref(place),
-        "arrive": iso(visit.arrive),
-        "depart": iso(visit.depart),
-        "zone": zone_name(visit.arrive),
-        "leg": leg_to_json(visit.leg),
-        "hours_verified": place.hours_verified,
-        "price": place.price,
-        "currency": place.currency,
-    }
-
-
-def _meal(meal: Meal) -> dict[str, Any]:
-    return {
-        "kind": meal.kind,
-        "start": iso(meal.start),
-        "end": iso(meal.end),
-        "zone": zone_name(meal.start),
-        "city": meal.city,
-        "place": place_ref(meal.place) if meal.place else None,
-        "near": meal.near,
-        "leg": leg_to_json(meal.leg),
-    }
-
-
-def notice_to_json(notice: Notice, render: Render | None = None) -> dict[str, Any]:
-    return {"severity": notice.severity, **message_to_json(notice.message, render)}
-
-
 def itinerary_to_json(it: Itinerary, render: Render | None = None) -> dict[str, Any]:
-    """A plan: days with their items in order (and by kind), places left out, warnings."""
-    days = []
-    for day in it.days:
-        items = []
-        for item in day.items:
-            if isinstance(item, Visit):
-                items.append({"type": "visit", **_visit(item)})
-            elif isinstance(item, Meal):
-                items.append({"type": "meal", **_meal(item)})
-            else:
-                items.append({"type": "crossing", **crossing_to_json(item, render)})
-        days.append(
-            {
-                "date": day.date.isoformat(),
-                "city_start": day.city_start,
-                "city_end": day.city_end,
-                "start": iso(day.start),
-                "leave_at": iso(day.leave_at) if day.leave_at else None,
-                "end": iso(day.end),
-                "end_place": day.end_place,
-                "items": items,
-                "stops": [_visit(v) for v in day.stops],
-                "meals": [_meal(m) for m in day.meals],
-                "crossings": [crossing_to_json(c, render) for c in day.crossings],
-                "end_leg": leg_to_json(day.end_leg),
-                "warnings": [notice_to_json(n, render) for n in day.warnings],
-            }
-        )
-    return {
-        "days": days,
-        "left_out": [
-            {
-                "attraction_id": x.attraction.id,
-                "name": x.attraction.name.as_dict(),
-                "reason": x.reason,
-                "detail": message_to_json(x.detail, render),
-            }
-            for x in it.left_out
-        ],
-        "warnings": [notice_to_json(n, render) for n in it.warnings],
-        "score": it.score,
-        "stats": dict(it.stats),
-    }
+    """A plan: its document's JSON (`PlanDocument.from_itinerary`: days with their items in
+    order and by kind, places left out, warnings), each message with its sentence when *render*
+    is given."""
+    doc = PlanDocument.from_itinerary(it)
+    if render is not None:
+        doc = doc.with_texts(lambda message: render(message.to_message()))
+    return doc.to_json()

@@ -3,6 +3,8 @@ what changed."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from planner.catalogue import load_catalogue
@@ -11,6 +13,7 @@ from planner.documents import plan_document
 from planner.edits import EDITS, apply_edits
 from planner.model import LocalizedName
 from planner.plan_check import check_plan
+from planner.plan_document import PlanDocument
 from planner.planning import plan_trip
 from planner.planning.partial import replan_days, splice_days
 from planner.replan import edit_scope, replan_document
@@ -129,6 +132,15 @@ def test_the_diff_names_stops_added_removed_moved_and_shifted():
     assert changes[("stop_time_shifted", "C")]["after"] == "11:30"
     gone = plan_changes(new, old)
     assert {(c.code, c.params["place"].en) for c in gone} >= {("stop_removed", "E")}
+
+
+def test_a_plan_just_made_is_the_plan_read_back_from_what_is_stored(saved):
+    stored = json.loads(json.dumps(saved.to_json()))
+    again = PlanDocument.from_saved(stored)
+    assert again.to_json() == stored
+    assert again == saved  # to the minute, messages and totals alike
+    assert plan_changes(saved, again) == []
+    assert all(s.arrive.second == 0 for d in saved.days for s in d.stops)
 
 
 def test_an_unchanged_plan_has_no_changes(saved):

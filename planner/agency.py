@@ -236,8 +236,7 @@ def group_document(
     meetings = []
     for index, day in enumerate(doc.days):
         for crossing in day.crossings:
-            frm = crossing.direction_from
-            to = "blagoveshchensk" if frm == "heihe" else "heihe"
+            frm, to = crossing.direction_from, crossing.to_point.city
             meetings.append(
                 GroupMeeting(
                     day=index,

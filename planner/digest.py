@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from planner.messages import LEFT_OUT_GROUP_LABELS, LEFT_OUT_MORE, LEFT_OUT_OTHER, Message
 from planner.plan_document import CrossingEntry, PlanDocument
 from planner.plan_document import Notice as DocNotice
-from planner.plan_writer import SETTLED_BY_PLAN
 from planner.planning.notices import AMBER_CODES, SKIP_CODES
-from planner.trip import SEVERITIES, Itinerary, Notice
+from planner.serialize import SETTLED_BY_PLAN
+from planner.trip import SEVERITIES, Notice
 
 DAY_LIMIT = 5
 # Warnings that hold for the whole trip wherever they are raised: said once, in the plan's list.
@@ -207,16 +207,6 @@ def quiet_notices(
     )
 
 
-def quiet_itinerary(it: Itinerary) -> QuietNotices:
-    """`quiet_notices` of a planned itinerary."""
-    return quiet_notices(
-        [d.warnings for d in it.days],
-        it.warnings,
-        [[c.option.warnings for c in d.crossings] for d in it.days],
-        [[c.option.documents for c in d.crossings] for d in it.days],
-    )
-
-
 def quiet_document(doc: PlanDocument) -> QuietNotices:
     """`quiet_notices` of a plan document (a saved plan, or the one the command line made)."""
 
@@ -284,17 +274,6 @@ def group_left_out(
             LeftOutGroup(reason, len(rows), tuple(pid for pid, named in rows if named))
             for reason, rows in sorted(groups.items(), key=lambda kv: order(kv[0]))
         ),
-    )
-
-
-def group_itinerary_left_out(it: Itinerary) -> LeftOutView:
-    """`group_left_out` of a planned itinerary (its request's interests and must-sees)."""
-    rows = sorted(it.left_out, key=lambda x: x.attraction.name.get(it.request.language))
-    return group_left_out(
-        [(x.attraction.id, x.reason) for x in rows],
-        {x.attraction.id: x.attraction.interests for x in it.left_out},
-        it.request.interests,
-        it.request.must_see,
     )
 
 

@@ -35,13 +35,11 @@ from planner.plan_document import (
     Stop,
     VisitEntry,
 )
+from planner.serialize import SETTLED_BY_PLAN
 from planner.timeutil import CITIES, city_zone
 from planner.trip import Crossing, Itinerary, Meal, Visit
 from planner.trip import Leg as TripLeg
 from planner.trip import Notice as TripNotice
-
-# Option warnings that a plan settles by choosing its crossings: left out of a plan's crossings.
-SETTLED_BY_PLAN = frozenset({"arrives_after_last_return", "no_return_that_day"})
 
 
 def _minute(value: datetime) -> datetime:

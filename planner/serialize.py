@@ -185,6 +185,9 @@ def answer_to_json(answer: CrossingAnswer, render: Render | None = None) -> dict
 
 # --------------------------------------------------------------------------- itineraries
 
+# Option warnings that a plan settles by choosing its crossings: left out of a plan's crossings.
+SETTLED_BY_PLAN = frozenset({"arrives_after_last_return", "no_return_that_day"})
+
 
 def itinerary_to_json(it: Itinerary, render: Render | None = None) -> dict[str, Any]:
     """A plan: its document's JSON (`PlanDocument.from_itinerary`: days with their items in

@@ -24,10 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from planner import region
 from planner.model import LocalizedName
 from planner.resources import DATA
 
-BASEMAP_PATH = DATA / "basemap.geojson"
+FILE = "basemap.geojson"  # in the region's data folder
+BASEMAP_PATH = DATA / FILE  # the shipped region's (the generator below writes it)
 
 # west, south, east, north: both cities, the Zeya mouth and Aihui town to the south.
 BBOX = (126.8, 49.6, 128.3, 50.9)
@@ -86,12 +88,13 @@ def _load(path: Path, mtime_ns: int) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def basemap_geojson(path: Path = BASEMAP_PATH) -> dict[str, Any]:
+def basemap_geojson(path: Path | None = None) -> dict[str, Any]:
     """The base map as a GeoJSON FeatureCollection (a fresh copy, safe to change).
 
     Each feature has a `layer` property: "land" (with `country` CN or RU), "water", "border",
     or "label" (with `label` river or town and `name:zh`, `name:ru`, `name:en`).
     """
+    path = path or region.data_file(FILE)
     return copy.deepcopy(_load(path, path.stat().st_mtime_ns))
 
 
@@ -112,8 +115,9 @@ def _lines(geometry: dict[str, Any]) -> list[tuple[tuple[float, float], ...]]:
     return [tuple((lat, lon) for lon, lat in line) for line in lines]
 
 
-def basemap_shapes(path: Path = BASEMAP_PATH) -> BasemapShapes:
+def basemap_shapes(path: Path | None = None) -> BasemapShapes:
     """The base map's geometry in the planner's (lat, lon) order, for the printed maps."""
+    path = path or region.data_file(FILE)
     data = _load(path, path.stat().st_mtime_ns)
     land: dict[str, list] = {}
     water: list = []

@@ -13,6 +13,8 @@ the order used everywhere in the planner.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Literal
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 obfuscation.
 _A = 6378245.0
@@ -157,16 +159,24 @@ def _segment_side(p: tuple[float, float], a: tuple[float, float], b: tuple[float
     return (px - cx) ** 2 + (py - cy) ** 2, cross
 
 
-def amur_bank(lat: float, lon: float) -> str:
-    """'RU' for the left (Russian) bank of the Amur, 'CN' for the right (Chinese) bank."""
+def side_of_line(
+    lat: float, lon: float, line: Sequence[tuple[float, float]]
+) -> Literal["left", "right"]:
+    """Which side of a polyline of (lat, lon) a point lies on, looking along the line: the side
+    of its nearest segment (a region's border, river or land, is such a line)."""
     best: tuple[float, float] | None = None
-    for a, b in zip(AMUR_MAIN_CHANNEL, AMUR_MAIN_CHANNEL[1:], strict=False):
+    for a, b in zip(line, line[1:], strict=False):
         d2, cross = _segment_side((lat, lon), a, b)
         if best is None or d2 < best[0]:
             best = (d2, cross)
     assert best is not None
-    # Looking downstream (a -> b), a positive cross product is on the left.
-    return "RU" if best[1] > 0 else "CN"
+    # Looking along the line (a -> b), a positive cross product is on the left.
+    return "left" if best[1] > 0 else "right"
+
+
+def amur_bank(lat: float, lon: float) -> str:
+    """'RU' for the left (Russian) bank of the Amur, 'CN' for the right (Chinese) bank."""
+    return "RU" if side_of_line(lat, lon, AMUR_MAIN_CHANNEL) == "left" else "CN"
 
 
 def distance_to_channel_m(lat: float, lon: float) -> float:

@@ -26,10 +26,11 @@ from babel.dates import format_date
 from branca.element import Element
 from folium.plugins import MarkerCluster
 
+from planner import region
 from planner.assets import asset_paths
 from planner.basemap import ATTRIBUTION_URL, basemap_geojson
 from planner.catalogue import group_of
-from planner.geo import amur_bank, out_of_china, wgs84_to_gcj02
+from planner.geo import out_of_china, wgs84_to_gcj02
 from planner.hours_text import hours_in_words
 from planner.model import Attraction
 from planner.settings import BY_NAME
@@ -134,7 +135,7 @@ def display_location(lat: float, lon: float, tiles: TileConfig | None) -> tuple[
     tile server uses that datum (its streets are drawn there), unchanged everywhere else."""
     if tiles is None or tiles.datum != "gcj02" or out_of_china(lat, lon):
         return lat, lon
-    if amur_bank(lat, lon) != "CN":
+    if region.current().country_at(lat, lon) != "CN":  # GCJ-02 is China's datum
         return lat, lon
     return wgs84_to_gcj02(lat, lon)
 

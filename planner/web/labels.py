@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from planner import messages
+from planner import messages, region
 from planner.coverage import Coverage
 
 # The tables themselves live in planner.messages (one copy); these are their lazy translations.
-CITY_LABELS = {code: _l(text) for code, text in messages.CITY_LABELS.items()}
+# A live view of the region's cities (planner.region): their names, translated lazily.
+CITY_LABELS = region.CityMap(lambda c: _l(c.name.en))
 GROUP_LABELS = {
     "history": _l("History and monuments"),
     "religion": _l("Churches and temples"),

@@ -454,6 +454,14 @@ class _Values(dict):
         return "?"
 
 
+def city_word(city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """The city's name for the reader: the catalogues' translation of its English name where
+    they have one, else the region file's name in *lang* (an unknown id stays as given)."""
+    english = region.city_name(city, "en")
+    translated = gettext(english)
+    return translated if translated != english else region.city_name(city, lang)
+
+
 def cities_text(cities: tuple[str, ...] | list[str], lang: str) -> str:
     """'Heihe or Blagoveshchensk': the region's cities as a choice, in *lang*."""
     names = [region.city_name(c, lang) for c in cities]
@@ -516,7 +524,7 @@ def render(
         if isinstance(value, Message):
             values[key] = render(value, gettext, lang, dates=dates)
         elif key in CITY_PARAMS and isinstance(value, str):
-            values[key] = region.city_name(value, lang)
+            values[key] = city_word(value, gettext, lang)
         elif key == "cities" and isinstance(value, list | tuple):
             values[key] = cities_text([str(c) for c in value], lang)
         elif isinstance(value, LocalizedName):

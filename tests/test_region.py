@@ -1,0 +1,92 @@
+"""The region is data: the planner and the web plan page run on a made-up second region
+(tests/regions/twotowns: two towns on a land border, one road crossing) as on the shipped one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from planner import region, settings
+from planner.planning import TripRequest
+
+TWOTOWNS = Path(__file__).resolve().parent / "regions" / "twotowns"
+AMBERTON = ZoneInfo("Asia/Shanghai")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def two_day_trip() -> TripRequest:
+    """Two days based in Amberton, one of them across the land border in Birchfield."""
+    return TripRequest(
+        arrive=datetime(2027, 7, 5, 9, 0, tzinfo=AMBERTON),
+        depart=datetime(2027, 7, 6, 18, 0, tzinfo=AMBERTON),
+        stay=("amberton",),
+        nationality="CN",
+        visas=("RU",),
+        day_across="yes",
+    )
+
+
+def test_the_shipped_region_has_its_two_cities_and_a_river_border():
+    here = region.load_region(region.resources.DATA)
+    assert here.ids == ("heihe", "blagoveshchensk")
+    assert here.border.kind == "river"
+    assert [here.city_at(c.centre.lat, c.centre.lon) for c in here.cities] == list(here.ids)
+
+
+def test_use_region_swaps_the_cities_and_puts_the_shipped_ones_back():
+    with region.use_region(TWOTOWNS) as towns:
+        assert towns.border.kind == "land"
+        assert region.city_ids() == ("amberton", "birchfield")
+        assert region.other_cities("amberton") == ("birchfield",)
+        assert region.city("birchfield").tz == ZoneInfo("Asia/Chita")
+    assert region.city_ids() == ("heihe", "blagoveshchensk")
+
+
+def test_the_data_dir_setting_chooses_the_region(monkeypatch):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(TWOTOWNS))
+    assert region.data_dir() == TWOTOWNS
+    assert region.city_ids() == ("amberton", "birchfield")
+    monkeypatch.delenv("PLANNER_DATA_DIR")
+    assert region.city_ids() == ("heihe", "blagoveshchensk")
+    assert "PLANNER_DATA_DIR" in settings.BY_NAME
+
+
+def test_a_broken_region_file_names_the_file_and_the_field(tmp_path):
+    shutil.copytree(TWOTOWNS, tmp_path / "broken")
+    path = tmp_path / "broken" / "region.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["cities"][1]["zone"] = "Mars/Olympus"
+    data["cities"][0]["centre"] = {"lat": 45.0, "lon": 120.04}  # east of the line: Russia
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(region.RegionError) as caught:
+        region.load_region(path.parent)
+    text = str(caught.value)
+    assert "region.json" in text and "Mars/Olympus" in text

@@ -40,21 +40,10 @@ ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
 RIVERS_PACKAGE = "@geo-maps/earth-rivers-1m@0.6.0"  # file map.geo.json, OSM water areas
 BORDERS_PACKAGE = "@osm_borders/maritime_10m@1.1.0"  # file borders.geo.json, OSM boundaries
 
-# Label anchors placed by hand on the generated water (rivers) or beside each town's centre
-# (towns), so a name does not sit on the markers of the town it names.
-LABELS: tuple[tuple[str, float, float, LocalizedName], ...] = (
-    ("river", 50.400, 127.363, LocalizedName(zh="黑龙江", ru="Амур", en="Amur")),
-    ("river", 50.050, 127.499, LocalizedName(zh="黑龙江", ru="Амур", en="Amur")),
-    ("river", 50.400, 127.735, LocalizedName(zh="结雅河", ru="Зея", en="Zeya")),
-    (
-        "town",
-        50.300,
-        127.470,
-        LocalizedName(zh="布拉戈维申斯克", ru="Благовещенск", en="Blagoveshchensk"),
-    ),
-    ("town", 50.215, 127.445, LocalizedName(zh="黑河", ru="Хэйхэ", en="Heihe")),
-    ("town", 49.955, 127.440, LocalizedName(zh="瑷珲", ru="Айгунь", en="Aihui")),
-)
+
+def labels() -> tuple[tuple[str, float, float, LocalizedName], ...]:
+    """The names the generated base map draws (data/region.json `map_labels`, placed by hand)."""
+    return tuple((m.kind, m.lat, m.lon, m.name) for m in region.current().map_labels)
 
 
 @dataclass(frozen=True)
@@ -228,7 +217,7 @@ def build_basemap(rivers_file: Path, borders_file: Path) -> dict[str, Any]:
         features.append(_feature({"layer": "land", "country": country}, rounded(land)))
     features.append(_feature({"layer": "water"}, rounded(water)))
     features.append(_feature({"layer": "border"}, rounded(border)))
-    for kind, lat, lon, name in LABELS:
+    for kind, lat, lon, name in labels():
         props = {"layer": "label", "label": kind}
         props.update({f"name:{k}": v for k, v in name.as_dict().items()})
         features.append(_feature(props, {"type": "Point", "coordinates": [lon, lat]}))

@@ -120,6 +120,15 @@ class Border(_Frozen):
     sources: Sources
 
 
+class MapLabel(_Frozen):
+    """A name the generated base map draws: a river or a town, at (lat, lon)."""
+
+    kind: Literal["river", "town"]
+    lat: float
+    lon: float
+    name: LocalizedName
+
+
 class Texts(_Frozen):
     """Sentences the pages show about the region as a whole."""
 
@@ -139,9 +148,14 @@ class Region(_Frozen):
     checked: date
     area: Area  # the cities, their suburbs and airports (address look-ups stay inside)
     reach: Area  # every place of the catalogue, day trips included
+    # Where maps open (default: the mean of the city centres); the shipped one is mid-river
+    # between the two embankments.
+    map_centre: Point | None = None
     border: Border
     cities: Annotated[list[City], Field(min_length=2)]
     texts: Texts
+    map_labels: list[MapLabel] = []
+    map_labels_note: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> Region:
@@ -195,6 +209,22 @@ class Region(_Frozen):
         if not near:
             return None
         return min(near, key=lambda c: (c.centre.lat - lat) ** 2 + (c.centre.lon - lon) ** 2).id
+
+    @cached_property
+    def centre(self) -> tuple[float, float]:
+        """Where maps of the region open, (lat, lon)."""
+        if self.map_centre is not None:
+            return (self.map_centre.lat, self.map_centre.lon)
+        n = len(self.cities)
+        return (
+            sum(c.centre.lat for c in self.cities) / n,
+            sum(c.centre.lon for c in self.cities) / n,
+        )
+
+    @cached_property
+    def countries(self) -> tuple[str, ...]:
+        """The countries of the region's cities, in file order, each once."""
+        return tuple(dict.fromkeys(c.country for c in self.cities))
 
     def city_for_lang(self, lang: str) -> str:
         """The city whose people read *lang* (the first city when none does)."""

@@ -350,8 +350,9 @@ class PlanSpec(_Closed):
     @classmethod
     def _visa_countries(cls, value: list[str]) -> list[str]:
         out = [v.strip().upper() for v in value]
-        if any(v not in ("CN", "RU") for v in out):
-            raise _problem("choice", allowed="CN, RU", choices=["CN", "RU"])
+        countries = region.current().countries  # a visa for a country of the region
+        if any(v not in countries for v in out):
+            raise _problem("choice", allowed=", ".join(countries), choices=list(countries))
         return list(dict.fromkeys(out))
 
     @field_validator("hotels")

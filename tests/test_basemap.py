@@ -129,7 +129,7 @@ def test_generator_cuts_joins_and_labels(tmp_path):
     data = basemap.build_basemap(rivers, borders)
     layers = [f["properties"]["layer"] for f in data["features"]]
     assert layers.count("land") == 2 and layers.count("water") == 1
-    assert layers.count("border") == 1 and layers.count("label") == len(basemap.LABELS)
+    assert layers.count("border") == 1 and layers.count("label") == len(basemap.labels())
     (border,) = [f["geometry"] for f in data["features"] if f["properties"]["layer"] == "border"]
     lons = {lon for lon, _lat in border["coordinates"]}
     assert lons == {127.5}  # the shared edge only, not the frame

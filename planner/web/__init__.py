@@ -34,7 +34,14 @@ def _choose_region(app: Flask, region: Any, catalogue_file: str) -> None:
     @app.context_processor
     def region_context() -> dict[str, Any]:
         # Templates name the region's cities and say its sentences from data/region.json.
-        return {"region": region.current()}
+        from planner.web.i18n import current_lang
+        from planner.wording import country_name
+
+        lang = current_lang()
+        return {
+            "region": region.current(),
+            "region_country": lambda code: country_name(code, lang),
+        }
 
     if not configured:
         return

@@ -185,7 +185,7 @@ def crossing_page():
         error = _("Choose %(cities)s.") % {"cities": cities_text(here.ids, lang)}
         direction = here.ids[0]
     day_text = args.get("date") or datetime.now(city_zone(direction)).date().isoformat()
-    visas = [v for v in args.getlist("visa") if v in ("CN", "RU")]
+    visas = [v for v in args.getlist("visa") if v in here.countries]
     group_tour = args.get("group_tour") == "on"
     try:
         party = int(args.get("party") or 1)

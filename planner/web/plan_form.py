@@ -19,7 +19,7 @@ from planner.catalogue import Catalogue
 from planner.crossing import ISO_ALPHA2
 from planner.geo import gcj02_to_wgs84, out_of_china
 from planner.geocoding import city_of_point
-from planner.maps import TWIN_CITIES_CENTER, TileConfig, new_map
+from planner.maps import TileConfig, new_map
 from planner.model import Attraction
 from planner.request_spec import FieldError, interests_of, nights_between
 from planner.timeutil import CITIES, city_zone, other_city
@@ -287,4 +287,4 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
 def lodging_map(tiles: TileConfig | None, lang: str):
     """The small map on the form where the traveller confirms or clicks their lodging: both
     cities in view (plan-form.js places one marker per city)."""
-    return new_map(tiles, location=TWIN_CITIES_CENTER, zoom=12, lang=lang)
+    return new_map(tiles, zoom=12, lang=lang)

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner import region, settings
-from planner.planning import TripRequest
+from planner.planning import TripRequest, plan_trip
+from planner.web import create_app
 
 TWOTOWNS = Path(__file__).resolve().parent / "regions" / "twotowns"
 AMBERTON = ZoneInfo("Asia/Shanghai")
@@ -90,3 +91,54 @@ def test_a_broken_region_file_names_the_file_and_the_field(tmp_path):
         region.load_region(path.parent)
     text = str(caught.value)
     assert "region.json" in text and "Mars/Olympus" in text
+
+
+def test_made_up_region_plans_a_day_across_the_land_border():
+    with region.use_region(TWOTOWNS):
+        itinerary = plan_trip(two_day_trip())
+    assert len(itinerary.days) == 2
+    seen = {stop.attraction.city for day in itinerary.days for stop in day.stops}
+    assert seen == {"amberton", "birchfield"}, seen
+    crossings = [c for day in itinerary.days for c in day.crossings]
+    assert crossings, "a day across the border crosses it"
+    assert {c.option.mode for c in crossings} == {"bridge_bus"}
+    assert {c.direction_from for c in crossings} == {"amberton", "birchfield"}  # there and back
+    assert {c.option.from_point.id for c in crossings} <= {
+        "amberton-road-port",
+        "birchfield-road-checkpoint",
+    }
+
+
+def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "TILES": "none",
+            "DATA_DIR": str(TWOTOWNS),
+        }
+    )
+    client = app.test_client()
+    body = {
+        "arrive": "2027-07-05T09:00+08:00",
+        "depart": "2027-07-06T18:00+08:00",
+        "stay": "amberton",
+        "nationality": "CN",
+        "visas": ["RU"],
+        "day_across": "yes",
+        "lang": "en",
+    }
+    made = client.post("/api/v1/plans", json=body)
+    assert made.status_code == 201, made.get_json()
+    plan = made.get_json()["plan"]
+    page = client.get(f"/plans/{plan['id']}?lang=en")
+    assert page.status_code == 200
+    text = page_text(page.get_data(as_text=True))
+    assert "Amberton" in text and "Birchfield" in text
+    assert "Amber Museum" in text or "Birch Church" in text
+    assert "road" in text.lower()  # the crossing, by bus by road
+    # No clock is the shipped cities' (the shipped entry-rule texts may still name them).
+    assert "Heihe (UTC" not in text and "Blagoveshchensk (UTC" not in text
+    # The app chose the region for its requests only: the process keeps the shipped one.
+    assert region.city_ids() == ("heihe", "blagoveshchensk")

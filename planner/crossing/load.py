@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner import region
 from planner.crossing import schema
 from planner.crossing.base import DEFAULT_BASE_PATH, VisaBaseError, load_visa_base
 from planner.crossing.formats import FieldProblems, point_cities
@@ -20,7 +21,8 @@ from planner.crossing.schema import CrossingData
 from planner.errors import DataProblems
 from planner.resources import DATA
 
-DEFAULT_PATH = DATA / "crossing.json"
+FILE = "crossing.json"  # in the region's data folder (planner.region.data_dir)
+DEFAULT_PATH = DATA / FILE  # the shipped region's
 
 NEED_SOURCE = "a fact needs at least one source {url, supports, checked}"
 _SOURCE_KEYS = ("sources", "typical_sources", "status_sources")
@@ -38,6 +40,12 @@ class CrossingDataError(DataProblems):
 
 def _path(loc: tuple[Any, ...], sub: str = "") -> str:
     out = ""
+    # checkpoint_minutes.sides.<city> is written checkpoint_minutes.<city> in the file
+    loc = tuple(
+        p
+        for i, p in enumerate(loc)
+        if not (p == "sides" and loc[i - 1 : i] == ("checkpoint_minutes",))
+    )
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     if sub:
@@ -129,7 +137,7 @@ def _base_stamp() -> float:
 
 def load_crossing_data(path: Path | str | None = None) -> CrossingData:
     """Load and validate the crossing data, cached until the file changes."""
-    path = Path(path) if path is not None else DEFAULT_PATH
+    path = Path(path) if path is not None else region.data_file(FILE)
     try:
         # The base layer is read with it: a change to either file reloads.
         key = (str(path.resolve()), path.stat().st_mtime, _base_stamp())

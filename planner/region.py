@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from planner import resources, settings
 from planner.errors import DataProblems
-from planner.geo import side_of_line
+from planner.geo import distance_to_line_m, side_of_line
 from planner.model import LatLon, LocalizedName
 
 FILE = "region.json"
@@ -116,8 +116,15 @@ class Border(_Frozen):
     kind: Literal["river", "land"]
     name: LocalizedName
     line: Annotated[list[tuple[float, float]], Field(min_length=2)]
+    line_notes: list[str] = []  # what each vertex is (same order as `line`)
     note: str = ""
     sources: Sources
+
+    @model_validator(mode="after")
+    def _a_note_per_vertex(self) -> Border:
+        if self.line_notes and len(self.line_notes) != len(self.line):
+            raise ValueError('line_notes: one note (or "") per vertex of the line')
+        return self
 
 
 class MapLabel(_Frozen):
@@ -193,6 +200,9 @@ class Region(_Frozen):
 
     def side_at(self, lat: float, lon: float) -> Literal["left", "right"]:
         return side_of_line(lat, lon, self.border.line)
+
+    def distance_to_border_m(self, lat: float, lon: float) -> float:
+        return distance_to_line_m(lat, lon, self.border.line)
 
     def country_at(self, lat: float, lon: float) -> str:
         """The country a point is in, by its side of the border line."""

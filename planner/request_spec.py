@@ -133,7 +133,7 @@ def choices_text(choices: list[str], gettext: Callable[[str], str] = lambda s: s
 
 @dataclass(frozen=True)
 class FieldError:
-    """One problem of one field: the JSON path ('transport.heihe.0'), a code and its values."""
+    """One problem of one field: the JSON path ('transport.<city id>.0'), a code and its values."""
 
     field: str
     code: str
@@ -205,7 +205,7 @@ def _once_each(value: list[str]) -> list[str]:
     return list(dict.fromkeys(value))  # "walk, walk" is walking, once
 
 
-# The modes allowed in each city, by city id ({"heihe": ["walk", "taxi"], ...}); a city left out
+# The modes allowed in each city, by city id ({"<city id>": ["walk", "taxi"], ...}); a city left out
 # gets DEFAULT_MODES.
 CityModes = Annotated[list[Mode], Field(min_length=1, max_length=3), AfterValidator(_once_each)]
 Transport = dict[City, CityModes]

@@ -1,7 +1,7 @@
 """Reading data/crossing.json: validate it with the models of schema.py, which are the facts.
 
 Every problem is reported at once, each naming the file and the field path, e.g.
-`data/crossing.json: modes.ship.timetables.heihe.times[2]: expected a time HH:MM, got '25:00'`.
+`data/crossing.json: modes.ship.timetables.<city id>.times[2]: expected a time HH:MM, got '25:00'`.
 """
 
 from __future__ import annotations

@@ -143,6 +143,9 @@ class Texts(_Frozen):
     places_title: LocalizedName  # heading of the list of places
     clocks: LocalizedName  # which clock each city keeps (page footer)
     clocks_form: LocalizedName  # the same, on the plan form
+    headline: LocalizedName  # the home page's title
+    crossing_title: LocalizedName  # the home page's section on crossing the border
+    crossing_intro: LocalizedName  # ... and its paragraph (the modes, in words)
 
 
 class Region(_Frozen):

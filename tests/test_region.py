@@ -140,5 +140,8 @@ def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(tmp_path
     assert "road" in text.lower()  # the crossing, by bus by road
     # No clock is the shipped cities' (the shipped entry-rule texts may still name them).
     assert "Heihe (UTC" not in text and "Blagoveshchensk (UTC" not in text
+    assert "Crossing the border" in text and "Crossing the river" not in text
+    home = page_text(client.get("/?lang=ru").get_data(as_text=True))
+    assert "Амбертон" in home and "Берёзовка" in home and "Два городка, одна граница" in home
     # The app chose the region for its requests only: the process keeps the shipped one.
     assert region.city_ids() == ("heihe", "blagoveshchensk")

@@ -278,29 +278,37 @@ class Mode(Closed):
 
 
 class Modes(Closed):
-    """Every mode of the model, each exactly once."""
+    """The modes of the model the region has, each at most once: a mode left out does not
+    exist there (a region on land has no ship); one that exists but does not run says so
+    (`in_service: false`)."""
 
-    ship: Mode
-    hovercraft: Mode
-    pontoon_bus: Mode
-    bridge_bus: Mode
-    cableway: Mode
+    ship: Mode | None = None
+    hovercraft: Mode | None = None
+    pontoon_bus: Mode | None = None
+    bridge_bus: Mode | None = None
+    cableway: Mode | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Modes:
+        if not self.ids():
+            raise ValueError("no mode: a region needs at least one way across")
+        return self
 
     def ids(self) -> tuple[str, ...]:
-        return tuple(type(self).model_fields)
+        return tuple(m for m in type(self).model_fields if getattr(self, m) is not None)
 
     def items(self) -> tuple[tuple[str, Mode], ...]:
         """(mode id, mode) in the model's order."""
         return tuple((mode_id, getattr(self, mode_id)) for mode_id in self.ids())
 
     def __getitem__(self, mode_id: str) -> Mode:
-        if mode_id not in type(self).model_fields:
+        mode: Mode | None = getattr(self, mode_id, None) if mode_id in self.ids() else None
+        if mode is None:
             raise KeyError(mode_id)
-        mode: Mode = getattr(self, mode_id)
         return mode
 
     def __contains__(self, mode_id: object) -> bool:
-        return mode_id in type(self).model_fields
+        return mode_id in self.ids()
 
 
 class Side(Closed):

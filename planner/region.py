@@ -254,6 +254,7 @@ _lock = threading.Lock()
 _cache_clearers: list[Callable[[], None]] = []
 _configured: tuple[str, Path] = ("", resources.DATA)
 _last_dir: Path | None = None
+_loaded: dict[Path, Region] = {}
 
 
 def data_dir() -> Path:
@@ -310,13 +311,19 @@ def load_region(folder: Path | str | None = None) -> Region:
 
 
 def current() -> Region:
-    """The loaded region (caches of another region's facts are dropped when it changes)."""
-    global _last_dir
+    """The loaded region (caches of another region's facts are dropped when it changes).
+
+    Read once per data folder: the code asks for it in its inner loops, so a changed
+    region.json is read on the next start (or after clear_caches())."""
+    global _last_dir, _loaded
     folder = data_dir()
     if folder != _last_dir:
         _last_dir = folder
         clear_caches()
-    return load_region(folder)
+    loaded = _loaded.get(folder)
+    if loaded is None:
+        loaded = _loaded[folder] = load_region(folder)
+    return loaded
 
 
 def on_region_change(clear: Callable[[], None]) -> Callable[[], None]:
@@ -326,6 +333,8 @@ def on_region_change(clear: Callable[[], None]) -> Callable[[], None]:
 
 
 def clear_caches() -> None:
+    """Empty every registered cache of region facts (and the loaded regions themselves)."""
+    _loaded.clear()
     for clear in _cache_clearers:
         clear()
 

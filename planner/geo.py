@@ -1,7 +1,8 @@
 """Datum conversions for points copied from Chinese map services, and a few geometry helpers.
 
 Amap, Tencent and most Chinese web maps publish GCJ-02 ("Mars") coordinates; Baidu publishes
-BD-09, a further offset of GCJ-02. Both differ from WGS-84 by several hundred metres near Heihe,
+BD-09, a further offset of GCJ-02. Both differ from WGS-84 by several hundred metres in the
+shipped region,
 so every point copied from them is converted here before it is stored in data/.
 
 The forward formulas (WGS-84 -> GCJ-02 -> BD-09) are the widely published open

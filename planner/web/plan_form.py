@@ -1,8 +1,8 @@
 """The plan form: its choices, and the form's fields turned into the request JSON.
 
 The form speaks in dates, times and places; the request in ISO 8601 with offsets. The time a
-traveller types is on the clock of the place it happens (an arrival at Heihe airport is Beijing
-time), so the offset comes from that place's city.
+traveller types is on the clock of the place it happens (an arrival at an airport is on its city's
+clock), so the offset comes from that place's city.
 """
 
 from __future__ import annotations

@@ -93,6 +93,18 @@ def test_a_broken_region_file_names_the_file_and_the_field(tmp_path):
     assert "region.json" in text and "Mars/Olympus" in text
 
 
+def test_check_data_validates_the_made_up_region_from_its_folder(monkeypatch):
+    from click.testing import CliRunner
+
+    from planner.commands.check_data import command as check_data
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(TWOTOWNS))
+    result = CliRunner().invoke(check_data, [])
+    assert result.exit_code == 0, result.output
+    assert "amberton: 3 places" in result.output and "land border" in result.output
+    assert str(TWOTOWNS / "crossing.json") in result.output
+
+
 def test_made_up_region_plans_a_day_across_the_land_border():
     with region.use_region(TWOTOWNS):
         itinerary = plan_trip(two_day_trip())

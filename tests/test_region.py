@@ -121,17 +121,24 @@ def test_made_up_region_plans_a_day_across_the_land_border():
     }
 
 
-def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(tmp_path):
+@pytest.fixture(scope="module")
+def towns_client(tmp_path_factory):
+    """The web app on the made-up region (the app factory's DATA_DIR, as PLANNER_DATA_DIR)."""
+    folder = tmp_path_factory.mktemp("towns")
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-only",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{folder / 'test.sqlite3'}",
             "TILES": "none",
             "DATA_DIR": str(TWOTOWNS),
         }
     )
-    client = app.test_client()
+    return app.test_client()
+
+
+def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(towns_client):
+    client = towns_client
     body = {
         "arrive": "2027-07-05T09:00+08:00",
         "depart": "2027-07-06T18:00+08:00",
@@ -157,3 +164,34 @@ def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(tmp_path
     assert "Амбертон" in home and "Берёзовка" in home and "Два городка, одна граница" in home
     # The app chose the region for its requests only: the process keeps the shipped one.
     assert region.city_ids() == ("heihe", "blagoveshchensk")
+
+
+PAGES = [
+    "/?lang=en",
+    "/plan?lang=en",
+    "/crossing?lang=en",
+    "/crossing?from=birchfield&date=2027-07-05&lang=en",
+    "/attractions?lang=en",
+    "/attractions?city=birchfield&lang=en",
+    "/about/data?lang=en",
+]
+
+
+def test_every_page_of_the_made_up_region_names_its_towns_not_the_shipped_cities(towns_client):
+    assert PAGES
+    for url in PAGES:
+        response = towns_client.get(url)
+        assert response.status_code == 200, url
+        text = page_text(response.get_data(as_text=True))
+        assert "Amberton" in text or "Birchfield" in text, url
+        assert "Heihe (UTC" not in text and "Blagoveshchensk (UTC" not in text, url
+
+
+def test_the_api_answers_crossings_of_the_made_up_region(towns_client):
+    query = "from=amberton&after=2027-07-05T08:00%2B08:00&nationality=CN&visa=RU"
+    answer = towns_client.get(f"/api/v1/crossings?{query}").get_json()
+    assert answer["ok"] and answer["options"]
+    first = answer["options"][0]
+    assert first["mode_name"]["en"] == "Bus by road across the border"
+    assert first["arrive_zone"] == "Asia/Chita"
+    assert first["from_point"]["city"] == "amberton"

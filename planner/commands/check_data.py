@@ -13,7 +13,7 @@ import click
 
 from planner import region
 from planner.catalogue import PATH_ENV, Catalogue, CatalogueError, load_catalogue
-from planner.crossing import DEFAULT_BASE_PATH, CrossingDataError, load_crossing_data
+from planner.crossing import CrossingDataError, load_crossing_data
 from planner.data_health import data_health, position_problems, summary_lines
 from planner.model import COORD_CONFIDENCE, KINDS
 from planner.resources import DATA
@@ -122,7 +122,7 @@ def command(
         base = crossing_data.visa_base
         if base is not None:
             lines.append(
-                f"{DEFAULT_BASE_PATH}: OK ({len(base.rows)} rows; dataset of "
+                f"{region.data_file('passport_index.csv')}: OK ({len(base.rows)} rows; dataset of "
                 f"{base.date.isoformat()}, commit {base.commit[:7]}, {base.grade}, "
                 f"checked {base.checked.isoformat()})"
             )

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from planner import region
 from planner.crossing import schema
-from planner.crossing.base import DEFAULT_BASE_PATH, VisaBaseError, load_visa_base
+from planner.crossing.base import FILE as BASE_FILE
+from planner.crossing.base import VisaBaseError, load_visa_base
 from planner.crossing.formats import FieldProblems, point_cities
 from planner.crossing.schema import CrossingData
 from planner.errors import DataProblems
@@ -130,7 +131,7 @@ _cache_lock = threading.Lock()
 
 def _base_stamp() -> float:
     try:
-        return DEFAULT_BASE_PATH.stat().st_mtime
+        return region.data_file(BASE_FILE).stat().st_mtime
     except OSError:
         return 0.0
 

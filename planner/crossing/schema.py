@@ -59,7 +59,23 @@ def _region_city(value: str) -> str:
 
 
 City = Annotated[str, AfterValidator(_region_city)]
-Country = Literal["CN", "RU"]
+
+
+def _region_country(value: str) -> str:
+    """A country of the loaded region's cities."""
+    countries = region.current().countries
+    if value not in countries:
+        raise ValueError(f"unknown country {value!r}: expected one of {', '.join(countries)}")
+    return value
+
+
+def _region_nationality(value: str) -> str:
+    """A country of the region, or "other" (every other passport)."""
+    return value if value == "other" else _region_country(value)
+
+
+Country = Annotated[str, AfterValidator(_region_country)]
+Nationality = Annotated[str, AfterValidator(_region_nationality)]
 TimetableStatus = Literal["published", "ambiguous", "derived", "estimated", "unknown"]
 CoordConfidence = Literal["high", "medium", "low", "estimated", "unknown"]
 Confidence = Literal["high", "medium", "low"]
@@ -478,7 +494,7 @@ class EntryRule(Closed):
 
     id: Text
     enters: Annotated[Listed[Country], Field(min_length=1)]
-    nationalities: Annotated[Listed[Literal["CN", "RU", "other"]], Field(min_length=1)]
+    nationalities: Annotated[Listed[Nationality], Field(min_length=1)]
     # For 'other': the rule applies only to these ISO 3166-1 alpha-2 codes (empty: all others).
     countries: Listed[IsoCountry] = ()
     permits: bool

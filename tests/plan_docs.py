@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from planner.model import LocalizedName
 from planner.plan_document import Day, PlanDocument, Stop
-from planner.timeutil import HEIHE_TZ
+from tests.zones import HEIHE_TZ
 
 DAY_ONE = date(2027, 7, 10)
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 from conftest import summer_request
 from test_plan_pages import _Page, form
+from zones import HEIHE_TZ
 
 from planner.catalogue import load_catalogue
 from planner.commands.plan import plan_text, render_text
@@ -19,7 +20,6 @@ from planner.documents import itinerary_document
 from planner.messages import Message
 from planner.plan_document import PlanDocument
 from planner.planning import plan_trip
-from planner.timeutil import HEIHE_TZ
 from planner.trip import Meal, Notice, Visit
 from planner.web import create_app
 

@@ -12,13 +12,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from planner import __version__
+from planner import __version__, region
 from planner.crossing.entry import ISO_ALPHA2
 from planner.edits import EDIT_OPS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
-CITIES = ["heihe", "blagoveshchensk"]
 LANGS = ["zh", "ru", "en"]
 GROUPS = [
     "history",
@@ -144,7 +143,11 @@ def _paths() -> dict[str, Any]:
                 "summary": "The catalogue as a GeoJSON FeatureCollection, optionally filtered",
                 "operationId": "listAttractions",
                 "parameters": [
-                    _query("city", {"type": "string", "enum": [*CITIES, ""]}, "city (empty: any)"),
+                    _query(
+                        "city",
+                        {"type": "string", "enum": [*region.city_ids(), ""]},
+                        "city (empty: any)",
+                    ),
                     _query(
                         "group", {"type": "string", "enum": [*GROUPS, ""]}, "group (empty: any)"
                     ),
@@ -173,7 +176,9 @@ def _paths() -> dict[str, Any]:
                 "summary": "Crossing options across the Amur after a time",
                 "operationId": "listCrossings",
                 "parameters": [
-                    _query("from", {"type": "string", "enum": CITIES}, "city", True),
+                    _query(
+                        "from", {"type": "string", "enum": list(region.city_ids())}, "city", True
+                    ),
                     _query(
                         "after",
                         {"type": "string", "format": "date-time", "pattern": _YEARS},
@@ -212,7 +217,11 @@ def _paths() -> dict[str, Any]:
                         "the address, any script (blank is refused)",
                         True,
                     ),
-                    _query("city", {"type": "string", "enum": CITIES}, "only this city's bank"),
+                    _query(
+                        "city",
+                        {"type": "string", "enum": list(region.city_ids())},
+                        "only this city's bank",
+                    ),
                     _query("lang", {"type": "string", "enum": LANGS}, "language of the labels"),
                 ],
                 "responses": {
@@ -232,7 +241,10 @@ def _paths() -> dict[str, Any]:
                                             "label": {"type": "string"},
                                             "lat": {"type": "number"},
                                             "lon": {"type": "number"},
-                                            "city": {"type": "string", "enum": CITIES},
+                                            "city": {
+                                                "type": "string",
+                                                "enum": list(region.city_ids()),
+                                            },
                                         },
                                     },
                                 },
@@ -465,7 +477,7 @@ def spec() -> dict[str, Any]:
         "info": {
             "title": "Amur Twin Cities Planner API",
             "version": __version__,
-            "description": "Heihe and Blagoveshchensk: places, border crossings, saved plans. "
+            "description": f"{region.current().name.en}: places, border crossings, saved plans. "
             "Every answer is the JSON envelope; see docs/api.md.",
         },
         "servers": [{"url": "/"}],

@@ -121,8 +121,11 @@ class Planner:
 
 
 def _versioned(doc: PlanDocument) -> dict[str, Any]:
-    """The document as a revision keeps it: the model's JSON, in its current version."""
-    return doc.to_json()
+    """The document as a revision keeps it: the model's JSON, in its current version, checked
+    against the model once more (a section set on a copy is not validated when it is set)."""
+    data = doc.to_json()
+    PlanDocument.from_saved(data)
+    return data
 
 
 def _visited(doc: PlanDocument) -> set[str]:

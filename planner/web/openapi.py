@@ -12,14 +12,13 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from planner import __version__
+from planner import __version__, languages
 from planner.crossing.entry import ISO_ALPHA2
 from planner.edits import EDIT_OPS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 CITIES = ["heihe", "blagoveshchensk"]
-LANGS = ["zh", "ru", "en"]
 GROUPS = [
     "history",
     "religion",
@@ -83,7 +82,15 @@ def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
 
 
-LANG = _query("lang", {"type": "string", "enum": LANGS}, "language of every message's `text`")
+def _langs() -> dict[str, Any]:
+    """The languages of the registry (planner/languages.py), read when the spec is built."""
+    return {"type": "string", "enum": list(languages.codes())}
+
+
+def _lang() -> dict[str, Any]:
+    return _query("lang", _langs(), "language of every message's `text`")
+
+
 PLAN_ID = _path("plan_id", {"type": "string", "maxLength": 64})
 NUMBER = _path("number", {"type": "integer", "minimum": 0})
 TOKEN = [{"editToken": []}, {"editTokenHeader": []}]
@@ -176,7 +183,7 @@ def _paths() -> dict[str, Any]:
                         {"type": "string", "pattern": _CODE_LIST},
                         "comma-separated visa countries (ISO 3166-1 alpha-2)",
                     ),
-                    LANG,
+                    _lang(),
                 ],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "options"]}, "Options"),
@@ -196,7 +203,7 @@ def _paths() -> dict[str, Any]:
                         True,
                     ),
                     _query("city", {"type": "string", "enum": CITIES}, "only this city's bank"),
-                    _query("lang", {"type": "string", "enum": LANGS}, "language of the labels"),
+                    _query("lang", _langs(), "language of the labels"),
                 ],
                 "responses": {
                     "200": _json(
@@ -256,14 +263,14 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "A saved plan",
                 "operationId": "getPlan",
-                "parameters": [PLAN_ID, LANG],
+                "parameters": [PLAN_ID, _lang()],
                 "responses": {"200": plan_answer, **_errors("400", "404")},
             },
             "patch": {
                 "summary": "Change a plan (edits, request changes); it is planned again",
                 "operationId": "editPlan",
                 "security": TOKEN,
-                "parameters": [PLAN_ID, LANG],
+                "parameters": [PLAN_ID, _lang()],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": _ref("PlanEdit")}},
@@ -289,7 +296,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "One revision as it was saved",
                 "operationId": "getRevision",
-                "parameters": [PLAN_ID, NUMBER, LANG],
+                "parameters": [PLAN_ID, NUMBER, _lang()],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "number"]}, "Revision"),
                     **_errors("400", "404"),
@@ -301,7 +308,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Make an old revision current again (appended as a new revision)",
                 "operationId": "restoreRevision",
                 "security": TOKEN,
-                "parameters": [PLAN_ID, NUMBER, LANG],
+                "parameters": [PLAN_ID, NUMBER, _lang()],
                 "requestBody": body_version,
                 "responses": {
                     "200": plan_answer,
@@ -397,7 +404,7 @@ def _components() -> dict[str, Any]:
                     "notes": {"type": "string"},
                     "version": {"type": "integer"},
                     "revision": {"type": "integer"},
-                    "lang": {"type": "string", "enum": LANGS},
+                    "lang": _langs(),
                     "request": {"type": "object"},
                     "created_at": {"type": "string", "format": "date-time"},
                     "updated_at": {"type": "string", "format": "date-time"},

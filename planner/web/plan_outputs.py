@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner import exports, printing
+from planner import exports, languages, printing
 from planner.documents import with_texts
 from planner.hours_text import hours_in_words
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
@@ -22,7 +22,6 @@ from planner.storage import Plan
 from planner.store_schema import UnknownPlan
 from planner.timeutil import other_city
 from planner.web import data
-from planner.web.i18n import HTML_LANG, LANGUAGES
 from planner.web.plan_labels import PACE_LABELS
 from planner.web.plan_store import store
 from planner.web.plan_view import (
@@ -67,10 +66,9 @@ def _plan(plan_id: str) -> Plan:
 def _lang(plan: Plan) -> str:
     """`?lang=` when it names a language, else the plan's own."""
     asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
+    if languages.is_known(asked):
         return asked
-    own = plan.current.request.get("lang")
-    return own if own in LANGUAGES else "en"
+    return languages.resolve(plan.current.request.get("lang")).code
 
 
 def _file_name(plan: Plan, ext: str) -> str:
@@ -220,14 +218,14 @@ def _group(doc: dict[str, Any], lang: str) -> dict[str, Any] | None:
         return None
     meeting = group.get("meeting_point") or {}
     place = meeting.get("name") if isinstance(meeting, dict) else None
-    where = (place or {}).get(lang) if isinstance(place, dict) else None
+    where = (languages.text_in(place, lang) or None) if isinstance(place, dict) else None
     meetings = []
     for c in group.get("crossings", []):
         city = c.get("direction_from", "heihe")
         meetings.append(
             {
                 "date": c.get("date", ""),
-                "checkpoint": (c.get("checkpoint") or {}).get(lang, ""),
+                "checkpoint": languages.text_in(c.get("checkpoint") or {}, lang),
                 "meet": clock(c["meet_at"], city) if c.get("meet_at") else "",
                 "report": clock(c["report_by"], city) if c.get("report_by") else "",
             }
@@ -250,8 +248,8 @@ def _dates(doc: dict[str, Any], lang: str) -> str:
     days = [datetime.fromisoformat(d["date"]).date() for d in doc.get("days", [])]
     if not days:
         return ""
-    first = format_date(days[0], format="long", locale=lang)
-    last = format_date(days[-1], format="long", locale=lang)
+    first = format_date(days[0], format="long", locale=languages.babel_locale(lang))
+    last = format_date(days[-1], format="long", locale=languages.babel_locale(lang))
     return first if first == last else f"{first} – {last}"
 
 
@@ -290,7 +288,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             plan=plan,
             req=req,
             lang=lang,
-            html_lang=HTML_LANG.get(lang, lang),
+            html_lang=languages.html_lang(lang),
             title=plan.title or _("Untitled trip"),
             notes=str(req.get("notes") or ""),
             day_notes=[str(n) for n in req.get("day_notes") or ()],

@@ -1,0 +1,203 @@
+"""One registry of languages (planner/languages.py): a fourth language, added at test time as a
+catalogue and one registry entry and nothing else, is offered and served everywhere."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from conftest import MUSEUM, MUSEUM_TRIP
+
+from planner import languages
+from planner.languages import Language, UnknownLanguage
+from planner.resources import TRANSLATIONS
+from planner.web import create_app
+
+# A few Korean strings over the English catalogue: a stand-in for translations/ko/.../messages.po.
+KOREAN = {"Plan a trip": "여행 계획"}
+# Babel's (CLDR's) Korean short names of Tuesday and Sunday: the museum opens Tu-Su.
+TUESDAY, SUNDAY = "화", "일"
+
+
+class _Page(HTMLParser):
+    """The root's lang, the language switcher's entries, the visible text and inline styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html_lang = ""
+        self.switch: list[str] = []  # the switcher's labels (the current one is not a link)
+        self.links: list[str] = []  # the switcher's hreflang codes
+        self.text: list[str] = []
+        self.styles: list[str] = []
+        self._in_switch = False
+        self._tag = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._tag = tag
+        if tag == "html":
+            self.html_lang = attrs.get("lang") or ""
+        if tag == "nav" and "lang-switch" in (attrs.get("class") or ""):
+            self._in_switch = True
+        if self._in_switch and tag == "a":
+            self.links.append(attrs.get("hreflang") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_switch = False
+
+    def handle_data(self, data):
+        if self._tag == "style":
+            self.styles.append(data)
+        elif self._tag != "script":
+            self.text.append(data)
+        if self._in_switch and data.strip():
+            self.switch.append(data.strip())
+
+
+def parse(response) -> _Page:
+    page = _Page()
+    page.feed(response.get_data(as_text=True))
+    return page
+
+
+@pytest.fixture()
+def korean(monkeypatch, tmp_path):
+    """Korean added as docs/i18n says: its catalogue and one registry entry, no other file."""
+    catalogues = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, catalogues)
+    with open(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    for msgid, text in KOREAN.items():
+        assert msgid in catalog, f"{msgid!r} is no longer a UI string: pick another"
+        catalog[msgid].string = text
+    target = catalogues / "ko" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with open(target / "messages.mo", "wb") as fh:
+        write_mo(fh, catalog)
+    entry = Language("ko", "한국어", "ko", "ko", pdf_font="Noto Sans CJK KR")
+    monkeypatch.setitem(languages.LANGUAGES, "ko", entry)
+    return catalogues
+
+
+@pytest.fixture()
+def client(korean, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'languages.sqlite3'}",
+            "PLAN_TIME_LIMIT": 60,
+            "BABEL_TRANSLATION_DIRECTORIES": str(korean),
+        }
+    )
+    return app.test_client()
+
+
+def test_a_registered_language_is_offered_on_the_switcher_and_serves_the_home_page(client):
+    page = parse(client.get("/?lang=ko"))
+    assert page.html_lang == "ko"
+    assert page.switch == ["中文", "Русский", "English", "한국어"]
+    assert page.links == ["zh", "ru", "en"]  # and Korean, the current one, is not a link
+    english = parse(client.get("/?lang=en"))
+    assert "ko" in english.links and "한국어" in english.switch
+    client.get("/?lang=ko")
+    assert "여행 계획" in " ".join(page.text)
+    # Remembered like the others, and picked from Accept-Language.
+    assert parse(client.get("/")).html_lang == "ko"
+    fresh = client.application.test_client()
+    assert parse(fresh.get("/", headers={"Accept-Language": "ko-KR,ko;q=0.9"})).html_lang == "ko"
+
+
+def test_a_plan_in_a_registered_language_renders_in_it_with_its_day_names(client, korean):
+    from planner.catalogue import load_catalogue
+    from planner.hours_text import hours_in_words
+
+    answer = client.post("/api/v1/plans", json={**MUSEUM_TRIP, "lang": "ko"})
+    assert answer.status_code == 201, answer.get_json()
+    made = answer.get_json()["plan"]
+    assert made["lang"] == "ko"
+    assert MUSEUM in {s["attraction_id"] for d in made["days"] for s in d["stops"]}
+    page = parse(client.get(f"/plans/{made['id']}?lang=ko"))
+    assert page.html_lang == "ko"
+    assert "한국어" in page.switch
+    text = " ".join(page.text)
+    gettext = Translations.load(str(korean), ["ko"]).gettext
+    words = hours_in_words(load_catalogue().get(MUSEUM).opening_hours, gettext, "ko")
+    assert TUESDAY in words and SUNDAY in words, words  # Babel's Korean, not English, day names
+    assert words in text
+    # The print view (and so the PDF) says the language and sets it in its font.
+    printed = parse(client.get(f"/plans/{made['id']}/print"))  # the plan's own language
+    assert printed.html_lang == "ko"
+    assert re.search(r'\[lang="ko"\] \{ font-family: Noto Sans CJK KR,', " ".join(printed.styles))
+
+
+def test_a_place_without_a_name_in_the_language_shows_its_fallbacks(client):
+    from planner.catalogue import load_catalogue
+
+    place = load_catalogue().get(MUSEUM)
+    page = client.get(f"/attractions/{MUSEUM}?lang=ko").get_data(as_text=True)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert heading and html.unescape(heading.group(1)).strip() == place.name.en
+
+
+def test_the_api_the_spec_and_the_command_line_accept_a_registered_language(client, runner):
+    from planner.cli import cli
+    from planner.request_spec import RequestInvalid, request_from_json
+
+    assert request_from_json({**MUSEUM_TRIP, "lang": "ko"}).language == "ko"
+    with pytest.raises(RequestInvalid) as refused:
+        request_from_json({**MUSEUM_TRIP, "lang": "xx"})
+    (error,) = refused.value.errors
+    assert error.field == "lang" and error.params["choices"] == ["zh", "ru", "en", "ko"]
+    assert "한국어" in error.text()
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "ko" in spec["components"]["schemas"]["PlanRequest"]["properties"]["lang"]["enum"]
+    lang_params = [
+        p["schema"]["enum"]
+        for path in spec["paths"].values()
+        for op in path.values()
+        for p in op.get("parameters", [])
+        if p.get("name") == "lang"
+    ]
+    assert lang_params and all("ko" in enum for enum in lang_params)
+    done = runner.invoke(
+        cli, ["entry-rules", "--on", "2027-07-14", "--nationality", "KR", "--lang", "ko"]
+    )
+    assert done.exit_code == 0, done.output
+    wrong = runner.invoke(cli, ["entry-rules", "--on", "2027-07-14", "--lang", "xx"])
+    assert wrong.exit_code == 2 and "'ko'" in wrong.output
+
+
+def test_an_unknown_language_is_refused_by_the_api_with_the_registered_ones(client):
+    asked = "from=heihe&after=2027-07-14T09:00%2B08:00&nationality=CN"
+    answer = client.get(f"/api/v1/crossings?{asked}&lang=xx")
+    assert client.get(f"/api/v1/crossings?{asked}&lang=ko").status_code == 200
+    said = answer.get_json()
+    assert answer.status_code == 400 and "zh, ru, en, ko" in said["error"]
+
+
+def test_data_texts_fall_back_along_the_chain():
+    assert languages.text_in({"zh": "黑河", "ru": "Хэйхэ", "en": "Heihe"}, "zh") == "黑河"
+    assert languages.text_in({"zh": "黑河", "ru": "", "en": "Heihe"}, "ru") == "Heihe"
+    assert languages.text_in({"zh": "黑河"}, "en") == ""
+    assert languages.text_in({"en": "Heihe"}, "xx") == "Heihe"  # an unknown code reads English
+
+
+def test_a_fallback_cycle_ends_at_the_default(monkeypatch):
+    monkeypatch.setitem(languages.LANGUAGES, "aa", Language("aa", "A", "en", "aa", fallback="bb"))
+    monkeypatch.setitem(languages.LANGUAGES, "bb", Language("bb", "B", "en", "bb", fallback="aa"))
+    assert languages.fallback_chain("aa") == ("aa", "bb", "en")
+
+
+def test_an_unregistered_code_is_named_in_the_error_and_resolves_to_the_default():
+    with pytest.raises(UnknownLanguage, match="'xx'"):
+        languages.get("xx")
+    assert languages.resolve("xx").code == languages.DEFAULT == "en"
+    assert languages.resolve(None).code == "en"

@@ -49,6 +49,10 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 DEFAULT = "en"
+# The languages the data's texts are written in (names, notes, crossing texts, agency notices),
+# one field each. A reader of any other language reads one of them through `text_in`, so every
+# fallback chain must reach one (tests/test_i18n.py checks).
+DATA_LANGUAGES = ("zh", "ru", "en")
 
 
 class UnknownLanguage(ValueError):

@@ -56,6 +56,17 @@ def test_every_registered_language_is_one_babel_knows():
     assert languages.DEFAULT in languages.codes()
 
 
+def test_every_registered_language_reads_the_data_in_a_language_it_is_written_in():
+    """A reader of a language the data lacks (names are zh, ru and en) gets a name, not '':
+    every fallback chain ends at the default language, so the default must be a data language."""
+    name = {"zh": "黑河", "ru": "Хэйхэ", "en": "Heihe"}
+    assert set(name) == set(languages.DATA_LANGUAGES)
+    assert languages.codes()
+    for code in languages.codes():
+        assert languages.text_in(name, code) == name.get(code, name[languages.DEFAULT])
+    assert languages.text_in({languages.DEFAULT: "Heihe"}, "xx") == "Heihe"
+
+
 @pytest.mark.parametrize("lang", [c for c in languages.codes() if c != languages.DEFAULT])
 def test_translated_strings_are_not_left_in_english(lang):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:

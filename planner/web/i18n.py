@@ -81,4 +81,5 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "html_lang": languages.html_lang(lang),
             "language_fonts": languages.pdf_fonts(),
+            "data_languages": languages.DATA_LANGUAGES,
         }

@@ -15,6 +15,7 @@ from typing import Any
 from babel.dates import format_date
 from flask_babel import gettext as _
 
+from planner import languages
 from planner.catalogue import Catalogue
 from planner.digest import (
     QuietNotices,
@@ -101,7 +102,6 @@ def names(name: dict[str, str], city: str, lang: str) -> tuple[str, str]:
 
 
 LOCAL_LANG = {"heihe": "zh", "blagoveshchensk": "ru"}  # what a driver in the city reads
-HTML_LOCAL_LANG = {"zh": "zh-Hans", "ru": "ru"}
 
 
 def for_driver(place: Attraction | None) -> dict[str, str] | None:
@@ -113,7 +113,7 @@ def for_driver(place: Attraction | None) -> dict[str, str] | None:
     return {
         "name": place.name.get(lang),
         "address": place.address.strip(),
-        "lang": HTML_LOCAL_LANG[lang],
+        "lang": languages.html_lang(lang),
     }
 
 

@@ -21,7 +21,7 @@ from babel import Locale
 class Language:
     """One language of the app's interface."""
 
-    code: str  # `?lang=`, the cookie, a plan's `lang`, the catalogue's directory
+    code: str  # `?lang=`, the cookie, a plan's `lang`, the catalogue's directory: "ko", "zh_Hant"
     native_name: str  # the switcher's label: each language names itself, so never translated
     babel_locale: str  # CLDR locale of day, month and number names
     html_lang: str  # BCP 47 tag for `lang=""`, so that browsers and WeasyPrint pick the glyphs

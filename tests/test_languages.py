@@ -67,37 +67,47 @@ def parse(response) -> _Page:
     return page
 
 
-@pytest.fixture()
-def korean(monkeypatch, tmp_path):
-    """Korean added as docs/i18n says: its catalogue and one registry entry, no other file."""
-    catalogues = tmp_path / "translations"
-    shutil.copytree(TRANSLATIONS, catalogues)
+def add_language(monkeypatch, catalogues, entry: Language, strings: dict[str, str]) -> None:
+    """A language added as the README says: its compiled catalogue (here the English one with
+    a few *strings* translated) and one registry entry; no other file."""
+    if not catalogues.exists():
+        shutil.copytree(TRANSLATIONS, catalogues)
     with open(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         catalog = read_po(fh)
-    for msgid, text in KOREAN.items():
+    for msgid, text in strings.items():
         assert msgid in catalog, f"{msgid!r} is no longer a UI string: pick another"
         catalog[msgid].string = text
-    target = catalogues / "ko" / "LC_MESSAGES"
-    target.mkdir(parents=True, exist_ok=True)  # also once Korean is really added
+    target = catalogues / entry.code / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)  # also once the language is really added
     with open(target / "messages.mo", "wb") as fh:
         write_mo(fh, catalog)
-    entry = Language("ko", "한국어", "ko", "ko", pdf_font="Noto Sans CJK KR")
-    monkeypatch.setitem(languages.LANGUAGES, "ko", entry)
-    return catalogues
+    monkeypatch.setitem(languages.LANGUAGES, entry.code, entry)
 
 
-@pytest.fixture()
-def client(korean, tmp_path):
+def make_client(catalogues, tmp_path):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "t",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'languages.sqlite3'}",
             "PLAN_TIME_LIMIT": 60,
-            "BABEL_TRANSLATION_DIRECTORIES": str(korean),
+            "BABEL_TRANSLATION_DIRECTORIES": str(catalogues),
         }
     )
     return app.test_client()
+
+
+@pytest.fixture()
+def korean(monkeypatch, tmp_path):
+    catalogues = tmp_path / "translations"
+    entry = Language("ko", "한국어", "ko", "ko", pdf_font="Noto Sans CJK KR")
+    add_language(monkeypatch, catalogues, entry, KOREAN)
+    return catalogues
+
+
+@pytest.fixture()
+def client(korean, tmp_path):
+    return make_client(korean, tmp_path)
 
 
 def test_a_registered_language_is_offered_on_the_switcher_and_serves_the_home_page(client):
@@ -187,6 +197,19 @@ def test_an_unknown_language_is_refused_by_the_api_with_the_registered_ones(clie
     said = answer.get_json()
     assert answer.status_code == 400 and ", ".join(languages.codes()) in said["error"]
     assert "ko" in said["error"]
+
+
+def test_a_language_with_a_script_is_served_with_its_own_day_names(monkeypatch, tmp_path):
+    """Traditional Chinese: Babel gives its day names (週, not the Simplified 周)."""
+    catalogues = tmp_path / "translations"
+    entry = Language("zh_Hant", "繁體中文", "zh_Hant_TW", "zh-Hant", fallback="zh")
+    add_language(monkeypatch, catalogues, entry, {"Plan a trip": "規劃行程"})
+    client = make_client(catalogues, tmp_path)
+    response = client.get(f"/attractions/{MUSEUM}?lang=zh_Hant")
+    page, body = parse(response), response.get_data(as_text=True)
+    assert page.html_lang == "zh-Hant" and "繁體中文" in page.switch
+    assert "規劃行程" in page.text
+    assert "週二" in body and "周二" not in body  # Tuesday, in the museum's hours
 
 
 def test_data_texts_fall_back_along_the_chain():

@@ -33,7 +33,10 @@ def current_lang() -> str:
     from flask_babel import get_locale
 
     locale = get_locale()
-    return locale.language if locale else languages.DEFAULT
+    if locale is None:
+        return languages.DEFAULT
+    code = str(locale)  # "zh", or "zh_Hant" for a registered language with a script
+    return code if languages.is_known(code) else locale.language
 
 
 def lang_query(args, code: str) -> str:

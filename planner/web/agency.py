@@ -34,7 +34,6 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from planner import languages
 from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_scopes, trip_dates
 from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
@@ -256,14 +255,13 @@ def agency_view(doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
     meetings = []
     if group:
         point = group["meeting_point"]
-        name = point.get("name")
-        where = languages.text_in(name, lang) if name else point.get("text", "")
+        where = point["name"].get(lang) if point.get("name") else point.get("text", "")
         for m in group["crossings"]:
             meetings.append(
                 {
                     "date": m["date"],
                     "mode": _(MODE_LABELS.get(m["mode"], m["mode"])),
-                    "checkpoint": languages.text_in(m["checkpoint"], lang),
+                    "checkpoint": m["checkpoint"].get(lang, ""),
                     "meet_at": _clock(m["meet_at"], m["direction_from"]),
                     "report_by": _clock(m["report_by"], m["direction_from"]),
                     "where": where,

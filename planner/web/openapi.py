@@ -354,6 +354,7 @@ def _paths() -> dict[str, Any]:
 
 
 def _components() -> dict[str, Any]:
+    LANGS = list(languages.codes())  # the registry's, when the spec is built
     error = {
         "type": "object",
         "required": ["ok", "error", "status"],
@@ -404,7 +405,7 @@ def _components() -> dict[str, Any]:
                     "notes": {"type": "string"},
                     "version": {"type": "integer"},
                     "revision": {"type": "integer"},
-                    "lang": _langs(),
+                    "lang": {"type": "string", "enum": LANGS},
                     "request": {"type": "object"},
                     "created_at": {"type": "string", "format": "date-time"},
                     "updated_at": {"type": "string", "format": "date-time"},

@@ -218,14 +218,14 @@ def _group(doc: dict[str, Any], lang: str) -> dict[str, Any] | None:
         return None
     meeting = group.get("meeting_point") or {}
     place = meeting.get("name") if isinstance(meeting, dict) else None
-    where = (languages.text_in(place, lang) or None) if isinstance(place, dict) else None
+    where = (place or {}).get(lang) if isinstance(place, dict) else None
     meetings = []
     for c in group.get("crossings", []):
         city = c.get("direction_from", "heihe")
         meetings.append(
             {
                 "date": c.get("date", ""),
-                "checkpoint": languages.text_in(c.get("checkpoint") or {}, lang),
+                "checkpoint": (c.get("checkpoint") or {}).get(lang, ""),
                 "meet": clock(c["meet_at"], city) if c.get("meet_at") else "",
                 "report": clock(c["report_by"], city) if c.get("report_by") else "",
             }

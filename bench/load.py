@@ -10,7 +10,10 @@ makes a plan of its own and polls its PDF (202 + Retry-After, polled at most onc
 the file comes. It prints the page p99 and the PDFs made per minute.
 
 Prints requests/s, p50/p95/p99 latency and errors per kind. Start the server with
-PLANNER_RATELIMIT_ENABLED=false, or plan creations beyond the limit are 429s (counted as errors).
+PLANNER_RATELIMIT_ENABLED=false, or plan creations beyond the limit are 429s (counted as errors);
+or with PLANNER_PROXIES=1 and run with --as-clients: each thread then sends an address of its own
+(X-Forwarded-For), the server's per-client limits apply as in production, and a client told 429 or
+503 waits the Retry-After it was given.
 Only a loopback address is accepted: this is not a tool for someone else's server.
 """
 
@@ -58,6 +61,7 @@ def run(
     plan_share: float,
     plan_users: int = 0,
     pdf_users: int = 0,
+    as_clients: bool = False,
 ) -> dict:
     """*users* threads on *mix*; with *plan_users*/*pdf_users* also that many threads only
     creating plans, and only fetching fresh PDFs (the mixed run)."""
@@ -67,6 +71,7 @@ def run(
     pdfs: list[float] = []  # seconds from asking to having each PDF
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
+    me = threading.local()  # with *as_clients*: this thread's address, as a proxy forwards it
 
     def connect() -> http.client.HTTPConnection:
         return http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
@@ -74,8 +79,11 @@ def run(
     def call(conn, kind: str, method: str, path: str, body=None, headers=None):
         """One request, timed under *kind*: (connection, status, headers, body)."""
         start = time.perf_counter()
+        headers = dict(headers or {})
+        if getattr(me, "address", None):
+            headers["X-Forwarded-For"] = me.address
         try:
-            conn.request(method, path, body=body, headers=headers or {})
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
             status, got = response.status, dict(response.getheaders())
@@ -89,7 +97,17 @@ def run(
                 errors[kind] += 1
         return conn, status, got, data
 
+    def wait(got: dict) -> None:
+        """Sleep as the server said (Retry-After), but not past the end of the run."""
+        try:
+            seconds = float(got.get("Retry-After", 1))
+        except ValueError:
+            seconds = 1.0
+        time.sleep(max(0.0, min(seconds, stop_at - time.monotonic())))
+
     def pdf_user(seed: int) -> None:
+        if as_clients:
+            me.address = f"10.0.2.{seed + 1}"
         conn = connect()
         while time.monotonic() < stop_at:
             plan = dict(PLAN, title=f"pdf {seed} {time.monotonic()}")  # a new plan: a new PDF
@@ -102,7 +120,10 @@ def run(
                 {"Content-Type": "application/json"},
             )
             if status != 201:
-                time.sleep(float(_h.get("Retry-After", 1)) if status in (429, 503) else 0.5)
+                if status in (429, 503):
+                    wait(_h)
+                else:
+                    time.sleep(0.5)
                 continue
             path = f"/plans/{json.loads(data)['plan']['id']}.pdf"
             asked = time.perf_counter()
@@ -118,6 +139,8 @@ def run(
         conn.close()
 
     def plan_user(seed: int) -> None:
+        if as_clients:
+            me.address = f"10.0.1.{seed + 1}"
         conn = connect()
         while time.monotonic() < stop_at:
             conn, status, got, _d = call(
@@ -128,8 +151,10 @@ def run(
                 json.dumps(PLAN),
                 {"Content-Type": "application/json"},
             )
-            if status == 503:  # a busy worker: wait as told (at most a second here)
+            if status == 503 and not as_clients:  # a busy worker: at most a second here
                 time.sleep(min(1.0, float(got.get("Retry-After", 1))))
+            elif status in (429, 503):  # a client over its limit, or the solver busy: as told
+                wait(got)
         conn.close()
 
     def user(seed: int) -> None:
@@ -143,6 +168,8 @@ def run(
             else:
                 path = rng.choice(PAGES)
                 kind, method, body, headers = f"GET {path}", "GET", None, {}
+            if as_clients:
+                headers = {**headers, "X-Forwarded-For": f"10.0.0.{seed + 1}"}
             start = time.perf_counter()
             try:
                 conn.request(method, path, body=body, headers=headers)
@@ -225,6 +252,12 @@ def main() -> None:
     )
     parser.add_argument("--plan-users", type=int, default=5)
     parser.add_argument("--pdf-users", type=int, default=3)
+    parser.add_argument(
+        "--as-clients",
+        action="store_true",
+        help="each thread is a client of its own (X-Forwarded-For; the server runs with "
+        "PLANNER_PROXIES=1), so the server's per-client rate limits apply as in production",
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= 100 or not 0 < args.seconds <= 120:
         raise SystemExit("at most 100 users and 120 seconds")
@@ -234,9 +267,19 @@ def main() -> None:
         if not (0 <= args.plan_users <= 20 and 0 <= args.pdf_users <= 20):
             raise SystemExit("at most 20 plan and 20 PDF clients")
         result = run(
-            args.url, args.users, args.seconds, ["pages"], 0, args.plan_users, args.pdf_users
+            args.url,
+            args.users,
+            args.seconds,
+            ["pages"],
+            0,
+            args.plan_users,
+            args.pdf_users,
+            args.as_clients,
         )
-        print(f"mixed: pages, {args.plan_users} plan clients, {args.pdf_users} PDF clients")
+        print(
+            f"mixed: pages, {args.plan_users} plan clients, {args.pdf_users} PDF clients"
+            + (", each client its own address" if args.as_clients else ", one address")
+        )
         print(report(result, args.users))
         return
     print(report(run(args.url, args.users, args.seconds, mix, args.plan_share), args.users))

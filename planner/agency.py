@@ -26,6 +26,7 @@ from planner import languages
 from planner.crossing import Closure, CrossingData, load_crossing_data
 from planner.crossing.options import NOTICE_KIND
 from planner.errors import PlannerError
+from planner.model import LocalizedName
 from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 LOGO_MAX_BYTES = 48 * 1024  # a logo on a printed page; a data URI of ~64 kB
@@ -291,8 +292,8 @@ class CrossingNotice:
 def notice_scopes(data: CrossingData | None = None) -> tuple[str, ...]:
     """What a notice may name: all crossings, one mode, or one check-point."""
     data = data or load_crossing_data()
-    checkpoints = sorted(p.id for p in data.points.values() if p.kind == "checkpoint")
-    return ("all", *data.modes, *checkpoints)
+    checkpoints = sorted(p.id for p in data.points if p.kind == "checkpoint")
+    return ("all", *data.modes.ids(), *checkpoints)
 
 
 def check_notice(
@@ -339,15 +340,17 @@ def notice_closures(
     for notice in notices:
         if notice.effect != "suspended":
             continue
-        points = tuple(data.modes) if notice.scope == "all" else (notice.scope,)
+        points = data.modes.ids() if notice.scope == "all" else (notice.scope,)
+        # Built, not validated: a notice is the agency's word, with no source of the data file,
+        # and its points may name modes (options.NOTICE_KIND).
         closures.append(
-            Closure(
+            Closure.model_construct(
                 id=f"notice-{notice.id}",
                 kind=NOTICE_KIND,
                 start=notice.start,
                 end=notice.end,
-                points=points,
-                reason=notice.text_in("en"),
+                points=tuple(points),
+                reason=LocalizedName.english(notice.text_in("en")),
                 sources=(),
             )
         )

@@ -77,17 +77,15 @@ def _sourced(info: ValidationInfo, fact: str) -> bool:
     return sources is None or _covered(sources, fact)
 
 
-class LocalText(BaseModel):
-    """A text a traveller reads, in the three languages of the app (all required)."""
+def _complete(text: LocalizedName) -> LocalizedName:
+    blank = text.blank()
+    if blank:
+        raise ValueError(f"{', '.join(blank)} must not be empty")
+    return text
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    zh: Text
-    ru: Text
-    en: Text
-
-    def to_name(self) -> LocalizedName:
-        return LocalizedName(zh=self.zh, ru=self.ru, en=self.en)
+# A text a traveller reads, in the three languages of the app (all required).
+LocalText = Annotated[LocalizedName, AfterValidator(_complete)]
 
 
 def _clock_span(value: str | None) -> tuple[time, time] | None:
@@ -413,7 +411,7 @@ class PlaceProperties(BaseModel):
             address=self.address,
             tags=tags,
             sources=tuple(s.to_source() for s in self.sources),
-            note=self.note.to_name() if self.note is not None else None,
+            note=self.note,
             editorial_note=self.editorial_note,
             dates=tuple(sorted((d.to_dates() for d in self.dates or ()), key=lambda d: d.year)),
             annual=self.annual.to_annual() if self.annual is not None else None,

@@ -17,7 +17,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from planner.catalogue import Catalogue
-from planner.crossing.facts import CrossingData, GradedSource
+from planner.crossing import CrossingData, GradedSource
 from planner.geo import haversine_m
 from planner.model import COORD_CONFIDENCE, Attraction, Source
 from planner.timeutil import CITIES
@@ -189,9 +189,9 @@ class DataHealth:
 
 def _crossing_sources(data: CrossingData) -> list[Source]:
     found: list[Source] = []
-    for point in data.points.values():
+    for point in data.points:
         found += point.sources
-    for mode in data.modes.values():
+    for _mode_id, mode in data.modes.items():
         found += mode.typical_sources + mode.status_sources
         for window in mode.seasons:
             found += window.sources
@@ -203,13 +203,13 @@ def _crossing_sources(data: CrossingData) -> list[Source]:
             found += mode.ride.sources
         for note in mode.notes:
             found += note.sources
-    found += data.checkpoint_minutes.sources + data.spring_festival.sources
+    found += data.checkpoint_minutes.sources + data.closures.spring_festival.sources
     found += data.ice_risk.sources
     for hours in data.port_hours:
         found += hours.sources
-    for closure in data.closures:
+    for closure in data.closures.dated:
         found += closure.sources
-    for holiday in data.holiday_notes:
+    for holiday in data.holiday_notes.values():
         found += holiday.sources
     for note in (*data.customs.values(), *data.documents.values()):
         found += note.sources

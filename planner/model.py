@@ -1,4 +1,5 @@
-"""Plain data shared by every part of the planner: frozen dataclasses, no behaviour."""
+"""Plain data shared by every part of the planner: frozen dataclasses (and the frozen
+pydantic text type), no behaviour."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from planner.coverage import Coverage
+
+LANGS = ("zh", "ru", "en")  # the fields of LocalizedName
 
 
 @dataclass(frozen=True)
@@ -23,17 +28,32 @@ class LatLon:
             raise ValueError(f"longitude {self.lon} out of range [-180, 180]")
 
 
-@dataclass(frozen=True)
-class LocalizedName:
-    """A name in the three languages of the app."""
+class LocalizedName(BaseModel):
+    """A text a traveller reads, in the three languages of the app: a name, or a sentence of a
+    data file. The one trilingual type of the code (catalogue, crossing facts, base map).
+
+    An English-only text (`english()`, older copies of a data file) has empty zh and ru and is
+    read in English in every language. The loaders check that their names are complete.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     zh: str
     ru: str
     en: str
 
+    @classmethod
+    def english(cls, text: str) -> LocalizedName:
+        """A text written in English only, shown in English in every language."""
+        return cls(zh="", ru="", en=text)
+
     def get(self, lang: str) -> str:
-        """The name in *lang*, falling back to English."""
-        return getattr(self, lang, None) or self.en
+        """The text in *lang*, falling back to English."""
+        return (getattr(self, lang) if lang in LANGS else "") or self.en
+
+    def blank(self) -> tuple[str, ...]:
+        """The languages without text (the loaders refuse a name with any)."""
+        return tuple(lang for lang in LANGS if not getattr(self, lang).strip())
 
     def as_dict(self) -> dict[str, str]:
         return {"zh": self.zh, "ru": self.ru, "en": self.en}
@@ -64,16 +84,6 @@ class Source:
         if self.coverage is not None:
             out["covers"] = self.coverage.as_list()
         return out
-
-
-@dataclass(frozen=True)
-class Fare:
-    """A price in a currency; amount None means unknown."""
-
-    amount: float | None
-    currency: str
-    note: str | LocalizedName = ""  # crossing fares: a LocalizedName (data/crossing.json)
-    sources: tuple[Source, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,62 @@ def test_a_plan_asked_while_the_solver_is_busy_is_503_with_retry_after_in_the_en
     assert client.post("/api/v1/plans", json=PLAN).status_code == 201  # the slot is free again
 
 
+def test_a_busy_solver_asks_for_seconds_not_the_rate_limit_window(tmp_path):
+    """The limiter's headers say when its window resets (60 s or an hour): a client that obeys
+    them after a 503 would wait a minute for a solver free again in seconds."""
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "SOLVER_SLOTS": 1,
+            "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
+        }
+    )
+    client = limited.test_client()
+    with another_worker_solving(limited):
+        busy = client.post("/api/v1/plans", json=PLAN)
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == str(solving.RETRY_SECONDS)
+
+
+def _from(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def test_a_client_refused_as_busy_gets_the_freed_slot_before_one_that_did_not_wait(app):
+    """Without turns, the slot goes to whoever asks first once it is free: nearly always the
+    client whose plan just finished, so a client obeying Retry-After could wait for ever."""
+    client = app.test_client()
+    with another_worker_solving(app):
+        assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.1")).status_code == 503
+    eager = client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.2"))
+    assert eager.status_code == 503 and eager.headers["Retry-After"] == "2"
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.1")).status_code == 201
+    # then the one told to come back, who now waits longest
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.2")).status_code == 201
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.3")).status_code == 201
+
+
+def test_a_turn_not_claimed_in_time_lapses_and_holds_no_one_up(app):
+    import os
+    import time
+    from pathlib import Path
+
+    client = app.test_client()
+    with another_worker_solving(app):
+        assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.1")).status_code == 503
+    turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
+    assert len(turns) == 1  # 10.0.0.1 waits, under a hash, not its address
+    assert "10.0.0.1" not in turns[0].name
+    gone = time.time() - solving.TURN_SECONDS - 1
+    os.utime(turns[0], (gone, gone))  # the client gave up
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.2")).status_code == 201
+    assert not turns[0].exists()
+
+
 def test_the_form_while_the_solver_is_busy_says_so_in_the_readers_language(app):
     form = {
         "arrive_date": "2027-07-10",

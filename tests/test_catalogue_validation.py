@@ -219,6 +219,13 @@ CASES = [
         "out of range",
     ),
     ("tag that is not text", _set(ARCH, "tourism", 3), "triumphal-arch", "tourism", "text"),
+    (
+        "note with a blank language",
+        _set(ARCH, "note", {"zh": " ", "ru": "Арка", "en": "The arch"}),
+        "triumphal-arch",
+        "note",
+        "zh must not be empty",
+    ),
 ]
 
 

@@ -98,7 +98,8 @@ def test_both_regimes_end_on_the_same_day_with_the_same_after_end_status():
     rules = {r.id: r for r in DATA.entry_rules}
     cn, ru = rules["cn-visa-free-ru"], rules["ru-visa-free-cn"]
     assert cn.valid_until == ru.valid_until == date(2026, 9, 14)
-    assert cn.after_end_status == ru.after_end_status == "unknown"
+    assert cn.after_end is not None and ru.after_end is not None
+    assert cn.after_end.status == ru.after_end.status == "unknown"
     assert cn.extensions == ru.extensions == ()
 
 
@@ -154,7 +155,7 @@ def test_points_agree_with_the_catalogue():
         "blagoveshchensk-river-port": "blagoveshchensk-river-port-amurasso",
     }
     for point_id, place_id in pairs.items():
-        point, place = DATA.points[point_id], places[place_id]
+        point, place = DATA.point(point_id), places[place_id]
         assert point.location is not None
         assert (round(point.location.lat, 6), round(point.location.lon, 6)) == (
             round(place.location.lat, 6),
@@ -218,3 +219,42 @@ def test_kazakh_citizens_enter_both_countries_without_a_visa():
     assert not entry_decision("CN", "KZ", date(2023, 11, 9), data=DATA).permitted
     # Uzbekistan is not in the Kazakh rule: the base layer answers for it.
     assert entry_decision("RU", "UZ", date(2027, 7, 10), data=DATA).rule_id == "passport-index"
+
+
+def test_crossing_facts_are_read_once_and_cannot_be_changed():
+    from pydantic import ValidationError
+
+    assert load_crossing_data() is load_crossing_data()
+    ship = DATA.modes["ship"]
+    with pytest.raises(ValidationError, match="frozen"):
+        ship.in_service = False
+    assert isinstance(DATA.entry_rules, tuple) and isinstance(ship.seasons, tuple)
+
+
+def test_a_blank_language_of_a_point_name_is_reported_at_that_language():
+    raw = copy.deepcopy(RAW)
+    raw["points"][0]["name"]["ru"] = " "
+    with pytest.raises(CrossingDataError) as err:
+        parse_crossing_data(raw, "t.json")
+    assert "t.json: points[0].name.ru: missing or not a non-empty string" in err.value.problems
+
+
+def test_a_null_note_is_reported_not_taken_as_no_note():
+    raw = copy.deepcopy(RAW)
+    raw["modes"]["ship"]["timetables"]["heihe"]["note"] = None
+    with pytest.raises(CrossingDataError, match=r"modes\.ship\.timetables\.heihe\.note: expected"):
+        parse_crossing_data(raw, "t.json")
+
+
+def test_a_text_in_a_language_it_lacks_is_read_in_english():
+    rule = next(r for r in DATA.entry_rules if r.id == "cn-visa-free-ru")
+    assert rule.title.get("ru") != rule.title.get("en")
+    assert rule.title.get("ko") == rule.title.en
+    english = parse_crossing_data(_with_english_customs(RAW)).customs["RU"].text
+    assert (english.zh, english.get("zh")) == ("", "purchases are inspected")
+
+
+def _with_english_customs(raw):
+    raw = copy.deepcopy(raw)
+    raw["customs"]["RU"]["text"] = "purchases are inspected"
+    return raw

@@ -313,7 +313,7 @@ def test_gcj02_setting_shifts_the_heihe_crossing_point_only(tmp_path):
         TILE_DATUM="gcj02",
     )
     page = app.test_client().get("/crossing?date=2027-07-11").get_data(as_text=True)
-    points = [p for p in load_crossing_data().points.values() if p.location is not None]
+    points = [p for p in load_crossing_data().points if p.location is not None]
     assert {p.city for p in points} == {"heihe", "blagoveshchensk"}
     for point in points:
         lat, lon = point.location.lat, point.location.lon

@@ -202,7 +202,7 @@ def _proper_names() -> tuple[str, ...]:
     from planner.crossing import load_crossing_data
 
     names = {a.name.en for a in load_catalogue().attractions}
-    names |= {p.name.en for p in load_crossing_data().points.values()}
+    names |= {p.name.en for p in load_crossing_data().points}
     return tuple(sorted(names, key=len, reverse=True)) + LATIN_WHITELIST
 
 

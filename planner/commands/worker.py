@@ -14,10 +14,11 @@ def command(workers: int, parent_pid: int | None) -> None:
 
     from planner.errors import DataProblems
     from planner.web import create_app
-    from planner.web.jobs import make_consumer, requeue_stale_jobs
+    from planner.web.jobs import lower_priority, make_consumer, requeue_stale_jobs
 
     try:
         app = create_app({"QUEUE_IMMEDIATE": False})
+        lower_priority(app)
     except (DataProblems, RuntimeError) as exc:
         raise click.ClickException(f"The worker cannot start: {exc}") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

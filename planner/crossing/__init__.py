@@ -1,7 +1,8 @@
 """The border crossing Heihe <-> Blagoveshchensk, read from data/crossing.json.
 
-Pure Python (no Flask). Four rooms: `facts` (the frozen dataclasses of the data and of the
-answers), `schema` + `load` (the file's format as pydantic models, and reading it), `entry`
+Pure Python (no Flask). Four rooms: `schema` (the facts: frozen pydantic models that validate
+the file and are read as they are; their value types in `formats`) + `load` (reading it once),
+`facts` (the answers), `entry`
 (who may enter, nationality codes) and `options` (seasons, closures, timetables -> options).
 Their JSON is in planner/serialize.py; their sentences in planner/messages.py. Format of the
 data: docs/crossing.md. Callers import from here.
@@ -26,25 +27,11 @@ from planner.crossing.facts import (
     COORD_CONFIDENCE,
     MODES,
     TIMETABLE_STATUSES,
-    CheckpointMinutes,
-    Closure,
     CrossingAnswer,
-    CrossingData,
     CrossingOption,
     EntryDecision,
-    EntryRule,
-    Extension,
-    HolidayNote,
-    IceRisk,
-    Mode,
-    Note,
-    Point,
-    PortHours,
-    Ride,
-    SpringFestivalRule,
-    Timetable,
-    Window,
 )
+from planner.crossing.formats import GradedSource
 from planner.crossing.load import (
     DEFAULT_PATH,
     CrossingDataError,
@@ -58,6 +45,24 @@ from planner.crossing.options import (
     last_return_option,
     last_safe_return,
     options_on_day,
+)
+from planner.crossing.schema import (
+    CheckpointMinutes,
+    Closure,
+    CrossingData,
+    EntryRule,
+    Extension,
+    Fare,
+    HolidayNote,
+    IceRisk,
+    Mode,
+    Note,
+    Point,
+    PortHours,
+    Ride,
+    Season,
+    SpringFestivalRule,
+    Timetable,
 )
 from planner.crossing.seasons import ModeSeason, season_overview
 
@@ -95,7 +100,9 @@ __all__ = [
     "Ride",
     "SpringFestivalRule",
     "Timetable",
-    "Window",
+    "Season",
+    "Fare",
+    "GradedSource",
     "closures_on",
     "crossing_options",
     "entry_decision",

@@ -14,16 +14,11 @@ from typing import NewType
 import pycountry
 
 from planner.crossing.base import Requirement, VisaBase
-from planner.crossing.facts import (
-    CrossingData,
-    EntryDecision,
-    EntryRule,
-    Extension,
-    GradedSource,
-    Note,
-)
+from planner.crossing.facts import EntryDecision
+from planner.crossing.formats import GradedSource
+from planner.crossing.schema import CrossingData, EntryRule, Extension, Note
 from planner.messages import Message, data_note
-from planner.model import Source
+from planner.model import LocalizedName, Source
 
 # An ISO 3166-1 alpha-2 code, upper case and known: only normalize_nationality() makes one.
 Nationality = NewType("Nationality", str)
@@ -147,8 +142,11 @@ def base_layer(base: VisaBase, requirement: Requirement | None) -> Message:
     )
 
 
-def base_source(base: VisaBase) -> Source:
-    return GradedSource(base.url, base.supports, base.checked, grade=base.grade)
+def base_source(base: VisaBase) -> GradedSource:
+    # The base layer's grade is checked when it is read (base.py).
+    return GradedSource(
+        url=base.url, supports=base.supports, checked=base.checked, grade=base.grade
+    )
 
 
 def entry_decision(
@@ -233,7 +231,7 @@ def entry_decision(
             extension = next((e for e in rule.extensions if day <= e.valid_until), None)
             if extension is None:
                 last_end = max([rule.valid_until, *(e.valid_until for e in rule.extensions)])
-                after = rule.after_end_text or Message("visa_needed")
+                after = rule.after_end.text if rule.after_end else Message("visa_needed")
                 notes.append(
                     Message(
                         "entry_rule_ended",
@@ -362,7 +360,9 @@ def _permitted_by_rule(
         warnings.append(Message("entry_rule_low_confidence", named))
     horizon = max(data.expiry_warning_days, rule.max_stay_days or 0)
     if end is not None and (end - day).days < horizon:
-        after: str | Message = rule.after_end_text or Message("visa_needed")
+        after: LocalizedName | Message = (
+            rule.after_end.text if rule.after_end else Message("visa_needed")
+        )
         params = {**named, "end": end.isoformat(), "days": rule.max_stay_days or horizon}
         later = [e for e in (*rule.extensions, *rule.reported_extensions) if e.valid_until > end]
         if later:

@@ -21,15 +21,9 @@ from planner.crossing.entry import (
     require_nationality,
     unique_sources,
 )
-from planner.crossing.facts import (
-    CrossingAnswer,
-    CrossingData,
-    CrossingOption,
-    Mode,
-    PortHours,
-    Timetable,
-)
+from planner.crossing.facts import CrossingAnswer, CrossingOption
 from planner.crossing.load import load_crossing_data
+from planner.crossing.schema import CrossingData, Mode, PortHours, Timetable
 from planner.messages import Message, data_note
 from planner.model import LocalizedName, Source
 from planner.timeutil import CITIES, CITY_COUNTRY, city_zone, other_city, require_aware
@@ -85,8 +79,8 @@ def _hm(value: datetime) -> str:
 
 def _season(mode: Mode, day: date) -> tuple[bool, bool, tuple[Source, ...], Message]:
     """(running, estimated, sources, description) of a mode's season on day."""
-    end = mode.explicit_end
-    explicit = mode.explicit_start <= day and (end is None or day <= end)
+    start, end = mode.explicit_range.start, mode.explicit_range.end
+    explicit = start <= day and (end is None or day <= end)
     if explicit:
         for window in mode.seasons:
             if window.covers(day):
@@ -97,11 +91,12 @@ def _season(mode: Mode, day: date) -> tuple[bool, bool, tuple[Source, ...], Mess
                     text = Message("season_dates", {"start": start, "end": window.end.isoformat()})
                 return True, window.estimated, window.sources, text
         return False, False, (), Message("season_none_dated")
-    for start, end in mode.typical:
-        if _md_in(day, start, end):
-            text = Message("season_typical", {"periods": f"{_fmt_md(start)} – {_fmt_md(end)}"})
+    for typical in mode.typical:
+        if _md_in(day, typical.start, typical.end):
+            period = f"{_fmt_md(typical.start)} – {_fmt_md(typical.end)}"
+            text = Message("season_typical", {"periods": period})
             return True, True, mode.typical_sources, text
-    periods = ", ".join(f"{_fmt_md(s)} – {_fmt_md(e)}" for s, e in mode.typical) or "—"
+    periods = ", ".join(f"{_fmt_md(t.start)} – {_fmt_md(t.end)}" for t in mode.typical) or "—"
     return False, True, mode.typical_sources, Message("season_typical", {"periods": periods})
 
 
@@ -169,14 +164,14 @@ def closures_on(point_id: str, day: date, data: CrossingData) -> list[ClosureHit
     """Closures of a check-point on its local date."""
     found: list[ClosureHit] = []
     dated_sf_years = set()
-    for closure in data.closures:
+    for closure in data.closures.dated:
         if closure.kind == "spring_festival" and point_id in closure.points:
             dated_sf_years.add(closure.start.year)
         if point_id in closure.points and closure.start <= day <= closure.end:
             found.append(
                 ClosureHit(closure.reason, closure.start, closure.end, False, closure.kind)
             )
-    rule = data.spring_festival
+    rule = data.closures.spring_festival
     if point_id in rule.points and day.year not in dated_sf_years and rule.days:
         first = _spring_festival_first_day(day.year)
         if first is not None:
@@ -252,54 +247,55 @@ def _day_options(
         return []
     cm = data.checkpoint_minutes
     options: list[CrossingOption] = []
-    for mode in data.modes.values():
+    for mode_id, mode in data.modes.items():
         if not mode.in_service:
-            reasons.append(Message("mode_not_in_service", {"mode": mode.id, "status": mode.status}))
+            reasons.append(Message("mode_not_in_service", {"mode": mode_id, "status": mode.status}))
             continue
         running, season_estimated, season_sources, season = _season(mode, day)
         if not running:
-            params = {"mode": mode.id, "day": day.isoformat(), "season": season}
+            params = {"mode": mode_id, "day": day.isoformat(), "season": season}
             reasons.append(Message("mode_not_running", params))
             continue
         table = mode.timetables[frm]
-        if table.status == "unknown" or not table.times:
-            params = {"mode": mode.id, "city": frm, "note": table.note or Message("verify")}
+        departures = table.departures
+        if table.status == "unknown" or not departures:
+            params = {"mode": mode_id, "city": frm, "note": table.note or Message("verify")}
             reasons.append(Message("timetable_unknown", params))
             continue
         dep_cp, arr_cp = mode.checkpoints[frm], mode.checkpoints[to]
         # A crossing notice may suspend the mode itself (its closure names the mode's id).
-        closed = closures_on(dep_cp, day, data) or closures_on(mode.id, day, data)
+        closed = closures_on(dep_cp, day, data) or closures_on(mode_id, day, data)
         if closed:
-            reasons.append(_closure_reason(mode.id, closed[0]))
+            reasons.append(_closure_reason(mode_id, closed[0]))
             continue
         ride = mode.ride
         assert ride is not None  # a mode in service always has one (validated)
         if ride.includes_checkpoints:
             exit_min = entry_min = 0
         else:
-            exit_min, entry_min = cm.exit[frm], cm.entry[to]
+            exit_min, entry_min = cm.side(frm).exit, cm.side(to).entry
         # A check-point's hours bound the departures only where the mode leaves from it (the
         # bridge bus leaves from a bus station and reaches Kani-Kurgan later); an estimate of
         # them is said on every departure through that check-point.
-        checkpoint_hours = _hours_for(data, dep_cp, mode.id)
+        checkpoint_hours = _hours_for(data, dep_cp, mode_id)
         hours = checkpoint_hours if mode.points[frm] == dep_cp else None
         fare = mode.fares[frm]
         indicative = timetable_indicative(table, day.year)
-        for departure in table.times:
+        for departure in departures:
             minute = departure.hour * 60 + departure.minute
-            if hours and not hours.open_minute <= minute <= hours.close_minute:
+            if hours and not hours.open <= minute <= hours.close:
                 continue
             depart = datetime.combine(day, departure, tzinfo=dep_zone)
             report_by = depart - timedelta(minutes=exit_min + data.buffer_minutes)
             arrive = (depart + timedelta(minutes=ride.minutes + entry_min)).astimezone(arr_zone)
             arrival_closed = closures_on(arr_cp, arrive.date(), data)
             if arrival_closed:
-                reasons.append(_closure_reason(mode.id, arrival_closed[0]))
+                reasons.append(_closure_reason(mode_id, arrival_closed[0]))
                 continue
             warnings: list[Message] = []
             groups: list[tuple[Source, ...]] = [season_sources, table.sources, ride.sources]
             if season_estimated:
-                params = {"mode": mode.id, "season": season, "year": day.year}
+                params = {"mode": mode_id, "season": season, "year": day.year}
                 warnings.append(Message("season_estimated", params))
             if table.status != "published":
                 params = {"status": table.status, "note": table.note}
@@ -320,20 +316,20 @@ def _day_options(
                 groups.append(checkpoint_hours.sources)
                 if checkpoint_hours.estimated:
                     params = {
-                        "open": _hhmm(checkpoint_hours.open_minute),
-                        "close": _hhmm(checkpoint_hours.close_minute),
+                        "open": _hhmm(checkpoint_hours.open),
+                        "close": _hhmm(checkpoint_hours.close),
                     }
                     warnings.append(Message("port_hours_estimated", params))
             if fare.amount is None:
-                warnings.append(Message("fare_unknown", {"note": fare.note}))
+                warnings.append(Message("fare_unknown", {"note": fare.note or ""}))
             groups.append(fare.sources)
-            if mode.id in data.ice_risk.modes:
-                for start, end, label in data.ice_risk.periods:
-                    if _md_in(day, start, end):
+            if mode_id in data.ice_risk.modes:
+                for period in data.ice_risk.periods:
+                    if _md_in(day, period.start, period.end):
                         params = {
-                            "period": label,
-                            "start": _fmt_md(start),
-                            "end": _fmt_md(end),
+                            "period": period.label,
+                            "start": _fmt_md(period.start),
+                            "end": _fmt_md(period.end),
                             "text": data.ice_risk.text,
                         }
                         warnings.append(Message("ice_risk", params))
@@ -341,10 +337,10 @@ def _day_options(
             for note in mode.notes:
                 warnings.append(data_note(note.text))
                 groups.append(note.sources)
-            for note in data.holiday_notes:
-                names = _holiday_names(note.country, day)
+            for country, note in data.holiday_notes.items():
+                names = _holiday_names(country, day)
                 if any(wanted in name for name in names for wanted in note.names):
-                    params = {"holidays": _holiday_words(note.country, day), "text": note.text}
+                    params = {"holidays": _holiday_words(country, day), "text": note.text}
                     warnings.append(Message("holiday_note", params))
                     groups.append(note.sources)
             warnings.extend(entry.warnings)
@@ -354,15 +350,15 @@ def _day_options(
                 groups.append(data.customs[country_in].sources)
             options.append(
                 CrossingOption(
-                    mode=mode.id,
+                    mode=mode_id,
                     mode_name=mode.name,
                     depart=depart,
                     arrive=arrive,
                     report_by=report_by,
                     minutes=int((arrive - report_by).total_seconds() // 60),
                     fare=fare,
-                    from_point=data.points[mode.points[frm]],
-                    to_point=data.points[mode.points[to]],
+                    from_point=data.point(mode.points[frm]),
+                    to_point=data.point(mode.points[to]),
                     documents=entry.documents,
                     warnings=tuple(warnings),
                     sources=unique_sources(groups),

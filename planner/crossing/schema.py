@@ -1,29 +1,41 @@
-"""The format of data/crossing.json as pydantic models: types, formats and cross-references.
+"""The facts of data/crossing.json: frozen pydantic models that validate the file and are read
+as they are by options.py and entry.py (one layer: no copy into other classes).
 
 Strict types (no "5" for 5), closed objects (`extra="forbid"`: a misspelt key is an error, not
 a silently ignored fact), and every fact needs at least one source {url, supports, checked}.
 Point ids are checked against the file's own points through the validation context
 (`{"points": {id: city}}`), so a wrong id is reported at the field that holds it.
-load.py turns a ValidationError into CrossingDataError messages and the models into facts.
+The value formats (times, dates, sources, texts as `LocalizedName`) are in formats.py; load.py
+reads the file once (cached) and turns a ValidationError into CrossingDataError messages.
 """
 
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+
+from planner.crossing.base import VisaBase
+from planner.crossing.formats import (
+    Closed,
+    Count,
+    Departure,
+    FieldProblems,
+    GradedSource,
+    IsoCountry,
+    IsoDate,
+    Listed,
+    Minute,
+    MonthDay,
+    Name,
+    OptionalSentence,
+    PointId,
+    Sentence,
+    Sources,
+    Text,
+    only_tertiary,
 )
-
-from planner.errors import PlannerError
 
 ModeId = Literal["ship", "hovercraft", "pontoon_bus", "bridge_bus", "cableway"]
 City = Literal["heihe", "blagoveshchensk"]
@@ -31,120 +43,6 @@ Country = Literal["CN", "RU"]
 TimetableStatus = Literal["published", "ambiguous", "derived", "estimated", "unknown"]
 CoordConfidence = Literal["high", "medium", "low", "estimated", "unknown"]
 Confidence = Literal["high", "medium", "low"]
-# primary: official (governments, ministries, operators, ports, checkpoint agencies);
-# secondary: press and news agencies; tertiary: guides, personal sites, wikis, AI-assisted guides.
-Grade = Literal["primary", "secondary", "tertiary"]
-
-
-class FieldProblems(PlannerError, ValueError):
-    """Problems found by a validator below the field it runs on: (sub-path, message) each."""
-
-    def __init__(self, items: list[tuple[str, str]]) -> None:
-        self.items = items
-        super().__init__("; ".join(f"{path}: {message}" for path, message in items))
-
-
-def _text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("missing or not a non-empty string")
-    return value
-
-
-def _iso_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
-
-
-def _month_day(value: Any) -> tuple[int, int]:
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        month, day = (int(part) for part in value.split("-"))
-        date(2000, month, day)  # a leap year, so 02-29 is accepted
-        return (month, day)
-    except ValueError:
-        raise ValueError(f"expected a month-day MM-DD, got {value!r}") from None
-
-
-def _minute(value: Any) -> int:
-    """'HH:MM' as minutes after midnight; '24:00' is allowed as a closing time."""
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        hours, minutes = (int(part) for part in value.split(":"))
-        if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
-            raise ValueError
-        return hours * 60 + minutes
-    except ValueError:
-        raise ValueError(f"expected a time HH:MM, got {value!r}") from None
-
-
-def _departure(value: Any) -> time:
-    if isinstance(value, time):
-        return value
-    minute = _minute(value)
-    if minute >= 24 * 60:
-        raise ValueError("a departure time must be before 24:00")
-    return time(minute // 60, minute % 60)
-
-
-def _known_point(value: str, info: ValidationInfo) -> str:
-    points = (info.context or {}).get("points")
-    if points is not None and value not in points:
-        raise ValueError(f"unknown point id {value!r}")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_text)]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-MonthDay = Annotated[tuple[int, int], BeforeValidator(_month_day)]
-Minute = Annotated[int, BeforeValidator(_minute)]
-Departure = Annotated[time, BeforeValidator(_departure)]
-Count = Annotated[int, Field(ge=0)]
-PointId = Annotated[str, AfterValidator(_known_point)]
-
-
-class Closed(BaseModel):
-    """A JSON object of the format: strict types, no unknown keys, immutable."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class SourceModel(Closed):
-    url: Text
-    supports: Text
-    checked: IsoDate
-    # Required in crossing.json: no default, so a source is never silently taken as primary.
-    grade: Grade
-
-
-def only_tertiary(sources: list[SourceModel]) -> bool:
-    """Whether a fact rests only on tertiary sources (then it is `low` whatever they say)."""
-    return bool(sources) and all(s.grade == "tertiary" for s in sources)
-
-
-Sources = Annotated[list[SourceModel], Field(min_length=1)]
-
-
-class Name(Closed):
-    zh: Text
-    ru: Text
-    en: Text
-
-
-# A text a traveller reads: {zh, ru, en}, or (older copies, tests) English only, which is then
-# shown in English in every language. The shipped file is fully translated (tested).
-Sentence = Name | Text
-OptionalSentence = Name | str
-
-
-def blank(text: Name | str) -> bool:
-    """Whether a sentence is missing ("" or only spaces)."""
-    return not text.en.strip() if isinstance(text, Name) else not text.strip()
 
 
 class Location(Closed):
@@ -152,7 +50,9 @@ class Location(Closed):
     lon: float = Field(ge=-180, le=180)
 
 
-class PointModel(Closed):
+class Point(Closed):
+    """A terminal or check-point; location None when no source locates it."""
+
     id: Text
     city: City
     kind: Text
@@ -164,7 +64,7 @@ class PointModel(Closed):
     sources: Sources
 
     @model_validator(mode="after")
-    def _coordinate_is_qualified(self) -> PointModel:
+    def _coordinate_is_qualified(self) -> Point:
         problems = []
         if self.location is None and self.coord_confidence != "unknown":
             problems.append(("coord_confidence", "a point without location must say 'unknown'"))
@@ -184,6 +84,12 @@ class SideMap(Closed):
     heihe: PointId
     blagoveshchensk: PointId
 
+    def __getitem__(self, city: str) -> str:
+        """The point id of *city*'s bank (`mode.points[city]`)."""
+        if city not in type(self).model_fields:
+            raise KeyError(city)
+        return str(getattr(self, city))
+
     @field_validator("heihe", "blagoveshchensk")
     @classmethod
     def _point_in_city(cls, value: str, info: ValidationInfo) -> str:
@@ -199,6 +105,8 @@ class Range(Closed):
 
 
 class Season(Closed):
+    """A dated season of a mode; end None means open-ended."""
+
     start: IsoDate
     end: IsoDate | None = None
     start_estimated: bool = False
@@ -211,6 +119,13 @@ class Season(Closed):
         if self.end is not None and self.end < self.start:
             raise FieldProblems([("end", "ends before it starts")])
         return self
+
+    @property
+    def estimated(self) -> bool:
+        return self.start_estimated or self.end_estimated
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
 
 
 class Typical(Closed):
@@ -230,70 +145,88 @@ class Every(Closed):
         return self
 
 
-class TimetableModel(Closed):
+class Timetable(Closed):
+    """Departures from one side, in that side's local clock."""
+
     status: TimetableStatus
     as_of: Count
-    times: list[Departure] = []
+    times: Listed[Departure] = ()
     every: Every | None = None
     # True when the times are doubtful even though 'published' (e.g. copied from another year or
     # mode); derived/estimated/ambiguous timetables and old `as_of` years are indicative anyway.
     indicative: bool = False
-    note: OptionalSentence = ""
+    note: OptionalSentence = None
     sources: Sources
 
+    @property
+    def departures(self) -> tuple[time, ...]:
+        """Every departure of the day in time order (`every` written out)."""
+        if self.every is None:
+            return tuple(sorted(self.times))
+        first, last, step = self.every.first, self.every.last, self.every.minutes
+        return tuple(time(m // 60, m % 60) for m in range(first, last + 1, step))
+
     @model_validator(mode="after")
-    def _has_departures(self) -> TimetableModel:
+    def _has_departures(self) -> Timetable:
         if self.every is not None and self.times:
             raise FieldProblems([("every", "give either times or every, not both")])
         if self.status != "unknown" and not self.times and self.every is None:
             raise FieldProblems(
                 [("times", "a timetable that is not 'unknown' needs departure times")]
             )
-        if self.indicative and blank(self.note):
+        if self.indicative and self.note is None:
             raise FieldProblems([("note", "an indicative timetable must say why")])
         return self
 
 
-class RideModel(Closed):
+class Ride(Closed):
+    """Time on the way; for the bridge bus it already includes both border controls."""
+
     minutes: Count
     includes_checkpoints: bool = False
     estimated: bool = False
-    note: OptionalSentence = ""
+    note: OptionalSentence = None
     sources: Sources
 
 
-class FareModel(Closed):
+class Fare(Closed):
+    """A price in a currency; amount None means unknown."""
+
     amount: Annotated[float, Field(ge=0)] | None = None
     currency: Literal["CNY", "RUB"]
-    note: OptionalSentence = ""
+    note: OptionalSentence = None
     sources: Sources
 
 
-class NoteModel(Closed):
+class Note(Closed):
+    """A sourced sentence shown to the traveller (luggage, queues, customs...)."""
+
     text: Sentence
     sources: Sources
 
 
-class ModeModel(Closed):
+class Mode(Closed):
+    """One way across the river, with its seasons, timetables and fares per side."""
+
     in_service: bool
-    status: OptionalSentence = ""
+    status: OptionalSentence = None
     name: Name
     points: SideMap
     checkpoints: SideMap
     explicit_range: Range
-    seasons: list[Season] = []
-    typical: list[Typical] = []
-    typical_sources: list[SourceModel] = []
-    timetables: dict[City, TimetableModel] = {}
-    ride: RideModel | None = None
-    fares: dict[City, FareModel] = {}
-    notes: list[NoteModel] = []
-    status_sources: list[SourceModel] = []
+    seasons: Listed[Season] = ()
+    typical: Listed[Typical] = ()
+    typical_sources: Listed[GradedSource] = ()
+    timetables: dict[City, Timetable] = {}
+    ride: Ride | None = None
+    fares: dict[City, Fare] = {}
+    notes: Listed[Note] = ()
+    status_sources: Listed[GradedSource] = ()
     # The date of the latest source that states the status (required when not in service).
     status_date: IsoDate | None = None
 
     @model_validator(mode="after")
-    def _complete_for_its_service(self) -> ModeModel:
+    def _complete_for_its_service(self) -> Mode:
         need_source = "a fact needs at least one source {url, supports, checked}"
         problems: list[tuple[str, str]] = []
         if self.typical and not self.typical_sources:
@@ -309,7 +242,7 @@ class ModeModel(Closed):
             if not self.seasons and not self.typical:
                 problems.append(("seasons", "a mode in service needs a season"))
         else:
-            if blank(self.status):
+            if self.status is None:
                 problems.append(("status", "a mode not in service must say why"))
             if not self.status_sources:
                 problems.append(("status_sources", need_source))
@@ -323,11 +256,27 @@ class ModeModel(Closed):
 class Modes(Closed):
     """Every mode of the model, each exactly once."""
 
-    ship: ModeModel
-    hovercraft: ModeModel
-    pontoon_bus: ModeModel
-    bridge_bus: ModeModel
-    cableway: ModeModel
+    ship: Mode
+    hovercraft: Mode
+    pontoon_bus: Mode
+    bridge_bus: Mode
+    cableway: Mode
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(type(self).model_fields)
+
+    def items(self) -> tuple[tuple[str, Mode], ...]:
+        """(mode id, mode) in the model's order."""
+        return tuple((mode_id, getattr(self, mode_id)) for mode_id in self.ids())
+
+    def __getitem__(self, mode_id: str) -> Mode:
+        if mode_id not in type(self).model_fields:
+            raise KeyError(mode_id)
+        mode: Mode = getattr(self, mode_id)
+        return mode
+
+    def __contains__(self, mode_id: object) -> bool:
+        return mode_id in type(self).model_fields
 
 
 class Side(Closed):
@@ -335,7 +284,7 @@ class Side(Closed):
     entry: Count
 
 
-class GroupMinutesModel(Closed):
+class GroupMinutes(Closed):
     """Extra minutes an organised group needs at a check-point (an assumption: no source)."""
 
     minutes_per_passenger: Count
@@ -343,19 +292,34 @@ class GroupMinutesModel(Closed):
     estimated: Literal[True]  # no stored source times group processing: always an estimate
     note: Text
 
+    def extra(self, party_size: int) -> int:
+        """Per passenger after the first, capped."""
+        return min(self.max_minutes, self.minutes_per_passenger * max(0, party_size - 1))
 
-class CheckpointMinutesModel(Closed):
+
+class CheckpointMinutes(Closed):
+    """Typical minutes at exit and entry control on each side."""
+
     heihe: Side
     blagoveshchensk: Side
     estimated: bool = False
     note: str = ""
     sources: Sources
-    group: GroupMinutesModel | None = None
+    group: GroupMinutes | None = None
+
+    def side(self, city: str) -> Side:
+        """The exit and entry minutes of *city*'s check-point."""
+        if city not in get_args(City):
+            raise KeyError(city)
+        side: Side = getattr(self, city)
+        return side
 
 
-class PortHoursModel(Closed):
+class PortHours(Closed):
+    """Opening hours of a check-point for some modes, in the point's local clock."""
+
     point: PointId
-    modes: list[ModeId] = []
+    modes: Listed[ModeId] = ()
     open: Minute
     close: Minute
     estimated: bool = False
@@ -363,44 +327,50 @@ class PortHoursModel(Closed):
     sources: Sources
 
     @model_validator(mode="after")
-    def _opens_before_closing(self) -> PortHoursModel:
+    def _opens_before_closing(self) -> PortHours:
         if self.close < self.open:
             raise FieldProblems([("close", "closes before it opens")])
         return self
 
 
-class DatedClosure(Closed):
+class Closure(Closed):
+    """Dated closure of check-points (dates in each point's local calendar)."""
+
     id: Text
     kind: Text
     start: IsoDate
     end: IsoDate
-    points: list[PointId]
+    points: Listed[PointId]
     reason: Sentence
     sources: Sources
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> DatedClosure:
+    def _ends_after_start(self) -> Closure:
         if self.end < self.start:
             raise FieldProblems([("end", "ends before it starts")])
         return self
 
 
-class SpringFestival(Closed):
+class SpringFestivalRule(Closed):
+    """The computed Chinese New Year closure for years without a published notice."""
+
     first_offset_days: int
     days: Count
-    points: list[PointId]
+    points: Listed[PointId]
     estimated: bool = True
     note: str = ""
     sources: Sources
 
 
 class Closures(Closed):
-    spring_festival: SpringFestival
-    dated: list[DatedClosure] = []
+    spring_festival: SpringFestivalRule
+    dated: Listed[Closure] = ()
 
 
-class HolidayNoteModel(Closed):
-    names: list[Text]
+class HolidayNote(Closed):
+    """A warning for days that are public holidays in one country (from the holidays package)."""
+
+    names: Listed[Text]
     text: Sentence
     sources: Sources
 
@@ -411,15 +381,19 @@ class Period(Closed):
     label: Text
 
 
-class IceRiskModel(Closed):
-    periods: list[Period]
-    modes: list[ModeId]
+class IceRisk(Closed):
+    """Yearly freeze-up / break-up periods when river crossings can stop at short notice."""
+
+    periods: Listed[Period]
+    modes: Listed[ModeId]
     estimated: bool = True
     text: Sentence
     sources: Sources
 
 
-class ExtensionModel(Closed):
+class Extension(Closed):
+    """A later end date of an entry rule, often less certain than the rule itself."""
+
     valid_until: IsoDate
     confidence: Confidence
     verify: bool = False
@@ -427,7 +401,7 @@ class ExtensionModel(Closed):
     sources: Sources
 
 
-class AppliedExtension(ExtensionModel):
+class AppliedExtension(Extension):
     """An extension the planner applies: verified, so it needs a primary source."""
 
     @model_validator(mode="after")
@@ -453,23 +427,14 @@ class AfterEnd(Closed):
     text: Sentence
 
 
-def _iso_country(value: str) -> str:
-    import pycountry
+class EntryRule(Closed):
+    """Who may enter which country on which terms, and what happens after the end date."""
 
-    if value != value.upper() or pycountry.countries.get(alpha_2=value) is None:
-        raise ValueError(f"expected an ISO 3166-1 alpha-2 code, got {value!r}")
-    return value
-
-
-IsoCountry = Annotated[str, AfterValidator(_iso_country)]
-
-
-class EntryRuleModel(Closed):
     id: Text
-    enters: Annotated[list[Country], Field(min_length=1)]
-    nationalities: Annotated[list[Literal["CN", "RU", "other"]], Field(min_length=1)]
+    enters: Annotated[Listed[Country], Field(min_length=1)]
+    nationalities: Annotated[Listed[Literal["CN", "RU", "other"]], Field(min_length=1)]
     # For 'other': the rule applies only to these ISO 3166-1 alpha-2 codes (empty: all others).
-    countries: list[IsoCountry] = []
+    countries: Listed[IsoCountry] = ()
     permits: bool
     title: Sentence
     valid_from: IsoDate
@@ -478,17 +443,17 @@ class EntryRuleModel(Closed):
     party_max: Annotated[int, Field(ge=1)] | None = None
     max_stay_days: Count | None = None
     confidence: Confidence
-    documents: list[Sentence] = []
-    extensions: list[AppliedExtension] = []
+    documents: Listed[Sentence] = ()
+    extensions: Listed[AppliedExtension] = ()
     # Reported but unverified extensions: shown as a note, never applied.
-    reported_extensions: list[ExtensionModel] = []
+    reported_extensions: Listed[Extension] = ()
     after_end: AfterEnd | None = None
-    note: OptionalSentence = ""
+    note: OptionalSentence = None
     checked: IsoDate
     sources: Sources
 
     @model_validator(mode="after")
-    def _graded_confidence(self) -> EntryRuleModel:
+    def _graded_confidence(self) -> EntryRule:
         problems = []
         if only_tertiary(self.sources) and self.confidence != "low":
             problems.append(("confidence", "a rule resting only on tertiary sources must be 'low'"))
@@ -515,8 +480,9 @@ class Policy(Closed):
     note: str = ""
 
 
-class CrossingFile(Closed):
-    """The whole file."""
+class CrossingData(Closed):
+    """Everything in data/crossing.json, validated; `source` and `visa_base` are set by the
+    loader (they are not in the file)."""
 
     format: Literal["amur-crossing/1"]
     checked: IsoDate
@@ -524,20 +490,58 @@ class CrossingFile(Closed):
     # Who translated the traveller texts ({zh, ru, en}): e.g. editor translations of the English.
     translations: str = ""
     policy: Policy
-    points: list[PointModel]
+    points: Listed[Point]
     modes: Modes
-    checkpoint_minutes: CheckpointMinutesModel
-    port_hours: list[PortHoursModel] = []
+    checkpoint_minutes: CheckpointMinutes
+    port_hours: Listed[PortHours] = ()
     closures: Closures
-    holiday_notes: dict[Country, HolidayNoteModel] = {}
-    ice_risk: IceRiskModel
-    customs: dict[Country, NoteModel] = {}
-    documents: dict[str, NoteModel]
-    entry_rules: list[EntryRuleModel]
+    holiday_notes: dict[Country, HolidayNote] = {}
+    ice_risk: IceRisk
+    customs: dict[Country, Note] = {}
+    documents: dict[str, Note]
+    entry_rules: Listed[EntryRule]
+    _source: str = PrivateAttr("<memory>")
+    # The base layer (data/passport_index.csv): answers where no entry rule names the passport.
+    _visa_base: VisaBase | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> str:
+        """Where the facts were read from (a path, or "<memory>")."""
+        return self._source
+
+    @property
+    def visa_base(self) -> VisaBase | None:
+        return self._visa_base
+
+    def read_from(self, source: str, visa_base: VisaBase | None) -> CrossingData:
+        """A copy that knows where it was read from, with the base layer of the entry rules."""
+        copy = self.model_copy()
+        copy._source, copy._visa_base = source, visa_base
+        return copy
+
+    def with_closures(self, extra: tuple[Closure, ...]) -> CrossingData:
+        """A copy with more dated closures (the agency's crossing notices)."""
+        closures = self.closures.model_copy(update={"dated": (*self.closures.dated, *extra)})
+        return self.model_copy(update={"closures": closures})
+
+    def point(self, point_id: str) -> Point:
+        """The point of that id (ids are checked when the file is read)."""
+        for point in self.points:
+            if point.id == point_id:
+                return point
+        raise KeyError(point_id)
+
+    @property
+    def buffer_minutes(self) -> int:
+        return self.policy.buffer_minutes
+
+    @property
+    def expiry_warning_days(self) -> int:
+        return self.policy.expiry_warning_days
 
     @field_validator("points")
     @classmethod
-    def _unique_ids(cls, points: list[PointModel]) -> list[PointModel]:
+    def _unique_ids(cls, points: tuple[Point, ...]) -> tuple[Point, ...]:
         seen: set[str] = set()
         problems = []
         for index, point in enumerate(points):
@@ -550,19 +554,7 @@ class CrossingFile(Closed):
 
     @field_validator("documents")
     @classmethod
-    def _documents_of_others(cls, documents: dict[str, NoteModel]) -> dict[str, NoteModel]:
+    def _documents_of_others(cls, documents: dict[str, Note]) -> dict[str, Note]:
         if "other" not in documents:
             raise FieldProblems([("other", "missing (documents of third-country travellers)")])
         return documents
-
-
-def point_cities(raw: Any) -> dict[str, str]:
-    """{point id: city} read leniently from the raw file, the context for point references."""
-    points = raw.get("points") if isinstance(raw, dict) else None
-    if not isinstance(points, list):
-        return {}
-    return {
-        p["id"]: p.get("city")
-        for p in points
-        if isinstance(p, dict) and isinstance(p.get("id"), str)
-    }

@@ -10,9 +10,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.crossing.facts import CrossingData, Mode
 from planner.crossing.load import load_crossing_data
 from planner.crossing.options import _season
+from planner.crossing.schema import CrossingData, Mode
 from planner.model import LocalizedName
 
 # How a mode runs in a month: every day, some days, or not at all.
@@ -47,14 +47,14 @@ def season_overview(year: int, data: CrossingData | None = None) -> tuple[ModeSe
     """Each mode of the data with the months of *year* it runs (a mode out of service: none)."""
     data = data or load_crossing_data()
     rows: list[ModeSeason] = []
-    for mode in data.modes.values():
+    for mode_id, mode in data.modes.items():
         if not mode.in_service:
-            rows.append(ModeSeason(mode.id, mode.name, False, (NONE,) * 12, False))
+            rows.append(ModeSeason(mode_id, mode.name, False, (NONE,) * 12, False))
             continue
         marks = [_month_mark(mode, year, month) for month in range(1, 13)]
         rows.append(
             ModeSeason(
-                mode.id,
+                mode_id,
                 mode.name,
                 True,
                 tuple(mark for mark, _ in marks),

@@ -176,7 +176,7 @@ class Border:
         if not self.req.extra_closures:
             return None
         base = border.load_crossing_data()
-        return replace(base, closures=(*base.closures, *self.req.extra_closures))
+        return base.with_closures(self.req.extra_closures)
 
     @cached_property
     def group_minutes(self) -> int:

@@ -146,7 +146,7 @@ def _scope_label(scope: str) -> str:
 def data_points() -> dict[str, Any]:
     from planner.crossing import load_crossing_data
 
-    return dict(load_crossing_data().points)
+    return {point.id: point for point in load_crossing_data().points}
 
 
 def _notice_page(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):

@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import sqlite3
 import time
 import zipfile
@@ -415,6 +416,25 @@ def prune_pdf_cache(app: Flask, keep: Path | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- the consumer
+
+
+def lower_priority(app: Flask) -> int:
+    """Raise this process's niceness to WORKER_NICE (never lower it), so that PDFs and batches
+    take the cores only when pages and interactive plans leave them: on a machine shared with
+    the web workers, a page no longer waits behind a render. Returns the niceness now."""
+    try:
+        wanted = int(app.config.get("WORKER_NICE", 10))
+    except (TypeError, ValueError):
+        raise RuntimeError(
+            f"PLANNER_WORKER_NICE must be a whole number from 0 to 19, "
+            f"not {app.config.get('WORKER_NICE')!r}"
+        ) from None
+    if not 0 <= wanted <= 19:
+        raise RuntimeError(f"PLANNER_WORKER_NICE must be from 0 to 19, not {wanted}")
+    current = os.nice(0)
+    if wanted > current:
+        current = os.nice(wanted - current)
+    return current
 
 
 def make_consumer(app: Flask, workers: int = 1) -> Any:

@@ -223,7 +223,7 @@ def crossing_page():
 
     def build() -> MapView:
         fmap = maps.new_map(tiles, zoom=11, lang=current_lang())
-        for point in data_.points.values():
+        for point in data_.points:
             if point.location is None:
                 continue
             label = maps.map_text(point.name.get(current_lang()))
@@ -252,7 +252,7 @@ def crossing_page():
         party=party,
         group_tour=group_tour,
         day=day_text,
-        points=[p for p in data_.points.values()],
+        points=list(data_.points),
         map=cached_map("crossing", (current_lang(),), build),
         city_labels=CITY_LABELS,
         say=lambda message: render(message, _, lang, dates=True),

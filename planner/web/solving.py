@@ -6,23 +6,33 @@ view waits behind the plans (issue 19 measured page p99 of about 850 ms with pla
 seconds with PDFs too). The slots are lock files taken with a non-blocking flock(), shared by
 the workers of the machine and by the threads of one process (each take opens its own file), and
 freed by the kernel when a worker dies. Pages, reads and PDFs (made by the queue) never take one.
+
+Turns: a slot freed is not simply won by whoever asks first (that is nearly always the client
+whose plan just finished and who asks again at once, so a client that obeys Retry-After would
+starve). A client refused as busy gets a turn, a file named by a hash of its address whose age
+is its place in line; while turns are waiting, a slot goes to the oldest of them, and the others
+(the client just served included) are told to come back. A turn not claimed within TURN_SECONDS
+lapses, so a client that gave up does not hold the line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context, request
 from werkzeug.exceptions import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2
+TURN_SECONDS = 3 * RETRY_SECONDS  # a turn lapses when its client is not back by then
 SOLVING = ("create", "edit", "restore")  # the Planner's methods that run the solver
 
 
@@ -62,6 +72,57 @@ def _take(folder: Path, slots: int) -> int | None:
     return None
 
 
+def _client() -> str | None:
+    """The asking client as the rate limits see it (its address, behind trusted proxies)."""
+    return (request.remote_addr or "?") if has_request_context() else None
+
+
+def _turn_path(folder: Path, client: str) -> Path:
+    return folder / "turns" / hashlib.sha256(client.encode()).hexdigest()[:20]
+
+
+def _waiting(folder: Path) -> dict[Path, float]:
+    """The turns not lapsed, each with the time its client was first refused (the file's mtime;
+    its atime is when the client last asked). Lapsed ones are removed."""
+    now, turns = time.time(), {}
+    for path in (folder / "turns").glob("*"):
+        try:
+            seen = path.stat()
+            if now - seen.st_atime > TURN_SECONDS:
+                path.unlink(missing_ok=True)
+            else:
+                turns[path] = seen.st_mtime
+        except FileNotFoundError:
+            continue
+    return turns
+
+
+def _my_go(folder: Path, client: str | None, slots: int) -> bool:
+    """Whether *client* may take a free slot now: no turns wait, or fewer than *slots* turns
+    are older than its own."""
+    if client is None:
+        return True
+    turns = _waiting(folder)
+    if not turns:
+        return True
+    mine = turns.get(_turn_path(folder, client))
+    if mine is None:
+        return False
+    return sum(1 for since in turns.values() if since < mine) < slots
+
+
+def _keep_turn(folder: Path, client: str | None) -> None:
+    """Put *client* in line (its first refusal's time), or keep its place while it comes back."""
+    if client is None:
+        return
+    path = _turn_path(folder, client)
+    path.parent.mkdir(exist_ok=True)
+    try:
+        os.utime(path, (time.time(), path.stat().st_mtime))  # back again: its place is kept
+    except FileNotFoundError:
+        path.touch()
+
+
 @contextmanager
 def solver_slot() -> Iterator[None]:
     """Hold one of the machine's solver slots for the block, or raise 503 + Retry-After."""
@@ -70,14 +131,22 @@ def solver_slot() -> Iterator[None]:
         yield
         return
     folder = Path(current_app.config["SOLVER_LOCK_DIR"])
+    client = _client()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = _take(folder, slots)
+        fd = _take(folder, slots) if _my_go(folder, client, slots) else None
+        if fd is None:
+            _keep_turn(folder, client)
+        elif client is not None:
+            _turn_path(folder, client).unlink(missing_ok=True)
     except (OSError, ImportError) as exc:  # a read-only instance folder, or no flock: no bound
         log.warning("solver slots unavailable (%s): plans are not bounded", exc)
         yield
         return
     if fd is None:
+        # Kept over the rate limiter's headers, whose Retry-After is its window's reset (up to
+        # an hour): a busy solver is free again in seconds, and a client told 60 s waits 60 s.
+        g.retry_after = str(RETRY_SECONDS)
         raise ServiceUnavailable(retry_after=RETRY_SECONDS)
     try:
         yield

@@ -106,6 +106,8 @@ def text_in(texts: object, code: str) -> str:
     """A trilingual data text (a {zh, ru, en} mapping or an object with those attributes) in the
     reader's language, else in the first language of its fallback chain that has one, else ""."""
     for lang in fallback_chain(code):
+        if lang not in LANGUAGES and lang not in DATA_LANGUAGES:
+            continue  # an unknown code reads nothing (not an attribute such as "__doc__")
         value = texts.get(lang) if isinstance(texts, Mapping) else getattr(texts, lang, None)
         if isinstance(value, str) and value:
             return value

@@ -10,8 +10,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from planner.coverage import Coverage
+from planner.languages import DATA_LANGUAGES, text_in
 
-LANGS = ("zh", "ru", "en")  # the fields of LocalizedName
+LANGS = DATA_LANGUAGES  # the fields of LocalizedName: the languages the data is written in
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,9 @@ class LocalizedName(BaseModel):
         return cls(zh="", ru="", en=text)
 
     def get(self, lang: str) -> str:
-        """The text in *lang*, falling back to English."""
-        return (getattr(self, lang) if lang in LANGS else "") or self.en
+        """The text in *lang*, else in the first language of its fallback chain that has one
+        (planner/languages.py: Korean reads English, Traditional Chinese reads zh)."""
+        return text_in(self, lang)
 
     def blank(self) -> tuple[str, ...]:
         """The languages without text (the loaders refuse a name with any)."""

@@ -16,6 +16,7 @@ from conftest import MUSEUM, MUSEUM_TRIP
 
 from planner import languages
 from planner.languages import Language, UnknownLanguage
+from planner.model import LocalizedName
 from planner.resources import TRANSLATIONS
 from planner.web import create_app
 
@@ -199,8 +200,12 @@ def test_an_unknown_language_is_refused_by_the_api_with_the_registered_ones(clie
     assert "ko" in said["error"]
 
 
-def test_a_language_with_a_script_is_served_with_its_own_day_names(monkeypatch, tmp_path):
-    """Traditional Chinese: Babel gives its day names (週, not the Simplified 周)."""
+def test_a_language_with_a_script_has_its_day_names_and_its_fallbacks_data(monkeypatch, tmp_path):
+    """Traditional Chinese: Babel gives its day names (週, not the Simplified 周), and the
+    data's texts come in its fallback language, Simplified Chinese."""
+    from planner.catalogue import load_catalogue
+    from planner.hours_text import hours_in_words
+
     catalogues = tmp_path / "translations"
     entry = Language("zh_Hant", "繁體中文", "zh_Hant_TW", "zh-Hant", fallback="zh")
     add_language(monkeypatch, catalogues, entry, {"Plan a trip": "規劃行程"})
@@ -209,7 +214,14 @@ def test_a_language_with_a_script_is_served_with_its_own_day_names(monkeypatch, 
     page, body = parse(response), response.get_data(as_text=True)
     assert page.html_lang == "zh-Hant" and "繁體中文" in page.switch
     assert "規劃行程" in page.text
-    assert "週二" in body and "周二" not in body  # Tuesday, in the museum's hours
+    gettext = Translations.load(str(catalogues), ["zh_Hant"]).gettext
+    place = load_catalogue().get(MUSEUM)
+    words = hours_in_words(place.opening_hours, gettext, "zh_Hant")
+    assert "週二" in words and "周二" not in words, words  # Tuesday, in the museum's hours
+    assert words in " ".join(page.text)
+    # The data has no Traditional names: its reader sees the Simplified one, not the English.
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    assert heading and html.unescape(heading.group(1)).strip() == place.name.zh
 
 
 def test_data_texts_fall_back_along_the_chain():
@@ -217,6 +229,7 @@ def test_data_texts_fall_back_along_the_chain():
     assert languages.text_in({"zh": "黑河", "ru": "", "en": "Heihe"}, "ru") == "Heihe"
     assert languages.text_in({"zh": "黑河"}, "en") == ""
     assert languages.text_in({"en": "Heihe"}, "xx") == "Heihe"  # an unknown code reads English
+    assert LocalizedName(zh="黑河", ru="", en="Heihe").get("__doc__") == "Heihe"
 
 
 def test_a_fallback_cycle_ends_at_the_default(monkeypatch):

@@ -4,6 +4,7 @@ catalogue and one registry entry and nothing else, is offered and served everywh
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from conftest import MUSEUM, MUSEUM_TRIP
+from pypdf import PdfReader
 
 from planner import languages
 from planner.languages import Language, UnknownLanguage
@@ -60,6 +62,16 @@ class _Page(HTMLParser):
             self.text.append(data)
         if self._in_switch and data.strip():
             self.switch.append(data.strip())
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The fonts a PDF embeds (WeasyPrint embeds the subset of each font it sets text in)."""
+    reader = PdfReader(io.BytesIO(data))
+    return {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
 
 
 def parse(response) -> _Page:
@@ -148,6 +160,9 @@ def test_a_plan_in_a_registered_language_renders_in_it_with_its_day_names(client
     printed = parse(client.get(f"/plans/{made['id']}/print"))  # the plan's own language
     assert printed.html_lang == "ko"
     assert re.search(r'\[lang="ko"\] \{ font-family: Noto Sans CJK KR,', " ".join(printed.styles))
+    pdf = client.get(f"/plans/{made['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert any("Noto-Sans-CJK-KR" in font for font in pdf_fonts(pdf.data))
 
 
 def test_a_place_without_a_name_in_the_language_shows_its_fallbacks(client):

@@ -17,6 +17,7 @@ from planner.edits import EDIT_TEMPLATES, pinned_notices
 from planner.messages import Message
 from planner.messages import render as render_message
 from planner.model import LocalizedName
+from planner.plan_document import PlanDocument
 from planner.planning import plan_trip
 from planner.request_spec import PlanSpec, spec_to_json, to_trip_request
 from planner.serialize import itinerary_to_json
@@ -57,22 +58,6 @@ def finish_document(
     return add_agency_sections(doc, spec_json, notices, cat)
 
 
-def _param_from_json(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) >= {"code", "params"}:
-        return message_from_json(value)
-    if isinstance(value, dict) and set(value) == {"zh", "ru", "en"}:
-        return LocalizedName(**value)
-    if isinstance(value, list):
-        return tuple(_param_from_json(v) for v in value)
-    return value
-
-
-def message_from_json(data: dict[str, Any]) -> Message:
-    """The Message of its JSON (`serialize.message_to_json` read back)."""
-    params = {k: _param_from_json(v) for k, v in (data.get("params") or {}).items()}
-    return Message(str(data.get("code", "")), params)
-
-
 def render(message: Message, gettext: Gettext, lang: str) -> str:
     """A message in *lang*, including the codes this layer adds (kept stops)."""
     template = EDIT_TEMPLATES.get(message.code)
@@ -84,13 +69,6 @@ def render(message: Message, gettext: Gettext, lang: str) -> str:
     return gettext(template) % values
 
 
-def with_texts(value: Any, gettext: Gettext, lang: str) -> Any:
-    """A copy of a document with "text" beside every message (not inside params)."""
-    if isinstance(value, list):
-        return [with_texts(v, gettext, lang) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {k: (v if k == "params" else with_texts(v, gettext, lang)) for k, v in value.items()}
-    if "code" in value and "params" in value:
-        out["text"] = render(message_from_json(value), gettext, lang)
-    return out
+def with_texts(doc: PlanDocument, gettext: Gettext, lang: str) -> PlanDocument:
+    """A copy of *doc* with each message's sentence in *lang* as its `text`."""
+    return doc.with_texts(lambda message: render(message.to_message(), gettext, lang))

@@ -1,11 +1,12 @@
 """A saved plan as files other programs open: GPX, iCalendar (ICS), KML and GeoJSON.
 
-The input is the **stored plan document** (the itinerary JSON of a revision, `documents.py`), the
-one thing the web pages, the API and the command line all have; coordinates, addresses and
-opening hours come from the catalogue by id. Pure Python (no Flask): texts go through the
-*gettext* the adapter passes, in the plan's language. Each format is written by its own library
-(gpxpy, icalendar, simplekml; GeoJSON is plain JSON), which escapes for its syntax; KML
-descriptions are HTML to their readers (Google Earth), so they are HTML-escaped once more.
+The input is the **plan document** (`planner.plan_document.PlanDocument`, a revision's
+itinerary read once), the one thing the web pages, the API and the command line all have;
+coordinates, addresses and opening hours come from the catalogue by id. Pure Python (no
+Flask): texts go through the *gettext* the adapter passes, in the plan's language. Each format
+is written by its own library (gpxpy, icalendar, simplekml; GeoJSON is plain JSON), which
+escapes for its syntax; KML descriptions are HTML to their readers (Google Earth), so they are
+HTML-escaped once more.
 Coordinates are (lat, lon) inside, (lon, lat) only at the GeoJSON and KML edges.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue
-from planner.documents import message_from_json, render
+from planner.documents import render
 from planner.hours_text import hours_in_words
 from planner.messages import (
     LEG_MODE_LABELS,
@@ -30,8 +31,11 @@ from planner.messages import (
     MODE_LABELS,
     N_,
     clock_text,
-    leg_text,
 )
+from planner.model import LocalizedName
+from planner.plan_document import CrossingItem, PlanDocument, PlanMessage
+from planner.plan_document import Leg as PlanLeg
+from planner.plan_words import crossing_clocks, leg_words, mode_words
 from planner.timeutil import city_zone
 from planner.wording import money_text
 
@@ -85,9 +89,9 @@ def money(amount: float | None, currency: str, gettext: Gettext, lang: str = "en
     return money_text(amount, currency, lang)
 
 
-def both_names(name: dict[str, str], city: str, lang: str) -> str:
+def both_names(name: LocalizedName, city: str, lang: str) -> str:
     """'Annunciation Cathedral / Благовещенский собор': the name in *lang* and in local script."""
-    main = name.get(lang) or name.get("en", "")
+    main = name.get(lang)
     local = name.get("zh" if city == "heihe" else "ru", "")
     return one_line(main if not local or local == main else f"{main} / {local}")
 
@@ -114,7 +118,7 @@ class Stop:
 
     day: int  # 0-based
     kind: str  # visit | meal | crossing_from | crossing_to
-    name: dict[str, str]
+    name: LocalizedName
     city: str
     lat: float | None
     lon: float | None
@@ -131,51 +135,47 @@ class Stop:
         return self.lat is not None and self.lon is not None
 
 
-def _at(value: str, zone: str | None) -> datetime:
-    moment = datetime.fromisoformat(value)
+def _on(moment: datetime, zone: str | None) -> datetime:
     return moment.astimezone(ZoneInfo(zone)) if zone else moment
 
 
-def _texts(messages: list[dict[str, Any]], gettext: Gettext, lang: str) -> list[str]:
-    return [plain(render(message_from_json(m), gettext, lang)) for m in messages or []]
+def _texts(messages: list[PlanMessage], gettext: Gettext, lang: str) -> list[str]:
+    return [plain(render(m.to_message(), gettext, lang)) for m in messages]
 
 
-def crossing_lines(item: dict[str, Any], gettext: Gettext, lang: str) -> list[str]:
+def _each(name: LocalizedName, prefix: str) -> LocalizedName:
+    """*name* after *prefix* in each language ('Lunch: ' + the place's name)."""
+    return LocalizedName(zh=prefix + name.zh, ru=prefix + name.ru, en=prefix + name.en)
+
+
+def crossing_lines(item: CrossingItem, gettext: Gettext, lang: str) -> list[str]:
     """Where to be by when, both clocks, documents and fare: the crossing's description."""
-    frm = item["direction_from"]
-    to = item["to_point"]["city"]
+    frm = item.direction_from
+    to = item.to_point.city
+    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, gettext)
 
-    def when(value: str, city: str) -> str:
-        text = clock_text(value, city, gettext)
-        return gettext(INDICATIVE) % {"time": text} if item.get("indicative") else text
+    def when(text: str) -> str:
+        return gettext(INDICATIVE) % {"time": text} if item.indicative else text
 
     lines = [
         gettext("Be at %(place)s by %(time)s")
-        % {
-            "place": both_names(item["from_point"]["name"], frm, lang),
-            "time": clock_text(item["report_by"], frm, gettext),
-        },
-        gettext("Departs %(time)s") % {"time": when(item["depart"], frm)}
-        + f" = {clock_text(item['depart'], to, gettext)}",
+        % {"place": both_names(item.from_point.name, frm, lang), "time": words.report_by},
+        gettext("Departs %(time)s") % {"time": when(words.depart)} + f" = {words.depart_other}",
         gettext("Arrives %(time)s at %(place)s")
-        % {
-            "time": when(item["arrive"], to),
-            "place": both_names(item["to_point"]["name"], to, lang),
-        }
-        + f" = {clock_text(item['arrive'], frm, gettext)}",
+        % {"time": when(words.arrive), "place": both_names(item.to_point.name, to, lang)}
+        + f" = {words.arrive_other}",
     ]
-    fare = item.get("fare") or {}
     lines.append(
         f"{gettext('Fare per person')}: "
-        + money(fare.get("amount"), fare.get("currency", ""), gettext, lang)
+        + money(item.fare.amount, item.fare.currency, gettext, lang)
     )
-    documents = _texts(item.get("documents", []), gettext, lang)
+    documents = _texts(item.documents, gettext, lang)
     if documents:
         lines.append(f"{gettext('Documents')}: " + "; ".join(documents))
-    if item.get("back_by"):
+    if item.back_by:
         lines.append(
             gettext("Last safe return: be back at the port by %(time)s")
-            % {"time": clock_text(item["back_by"], to, gettext)}
+            % {"time": clock_text(item.back_by, to, gettext)}
         )
     return [plain(line) for line in lines]
 
@@ -186,103 +186,98 @@ def _mode_words(mode: str, gettext: Gettext) -> str:
     return gettext(label) if label else ""
 
 
-def _leg_line(leg: dict[str, Any] | None, gettext: Gettext, lang: str) -> list[str]:
+def _leg_line(leg: PlanLeg | None, gettext: Gettext, lang: str) -> list[str]:
     """The way to a stop in words ('taxi 12 min, 3.4 km'), or nothing when there is none."""
-    if not leg or not leg.get("minutes"):
-        return []
-    return [leg_text(leg["mode"], leg["minutes"], leg["km"], gettext, lang)]
+    words = leg_words(leg, gettext, lang)
+    return [words] if words else []
 
 
-def plan_stops(
-    doc: dict[str, Any], catalogue: Catalogue, gettext: Gettext, lang: str
-) -> list[Stop]:
+def _meal_where(near: str) -> str:
+    return MEAL_NEAR_LABELS.get(near, MEAL_NEAR_LABELS["last_stop"])
+
+
+def plan_stops(doc: PlanDocument, catalogue: Catalogue, gettext: Gettext, lang: str) -> list[Stop]:
     """Every place of the plan in order, day by day (a crossing gives its two points)."""
     stops: list[Stop] = []
-    for index, day in enumerate(doc.get("days", [])):
+    for index, day in enumerate(doc.days):
         number = 0
-        for item in day.get("items", []):
-            kind = item.get("type")
-            if kind == "visit":
+        for item in day.items:
+            if item.type == "visit":
                 number += 1
-                pid = item["attraction_id"]
+                pid = item.attraction_id
                 place = catalogue.get(pid) if pid in catalogue else None
                 stops.append(
                     Stop(
                         day=index,
                         kind="visit",
-                        name=item["name"],
-                        city=item["city"],
+                        name=item.name,
+                        city=item.city,
                         lat=place.location.lat if place else None,
                         lon=place.location.lon if place else None,
-                        start=_at(item["arrive"], item.get("zone")),
-                        end=_at(item["depart"], item.get("zone")),
+                        start=_on(item.arrive, item.zone),
+                        end=_on(item.depart, item.zone),
                         number=number,
                         attraction_id=pid,
                         address=plain(place.address) if place else "",
-                        mode=(item.get("leg") or {}).get("mode", ""),
-                        details=_leg_line(item.get("leg"), gettext, lang),
+                        mode=item.leg.mode if item.leg else "",
+                        details=_leg_line(item.leg, gettext, lang),
                     )
                 )
-            elif kind == "meal":
-                ref = item.get("place")
+            elif item.type == "meal":
+                ref = item.place
                 place = (
-                    catalogue.get(ref["attraction_id"])
-                    if ref and ref["attraction_id"] in catalogue
+                    catalogue.get(ref.attraction_id)
+                    if ref and ref.attraction_id in catalogue
                     else None
                 )
-                label = gettext(MEAL_LABELS.get(item["kind"], item["kind"]))
-                near = MEAL_NEAR_LABELS.get(item.get("near", ""), MEAL_NEAR_LABELS["last_stop"])
-                name = ref["name"] if ref else {lang: gettext(near)}
+                label = gettext(MEAL_LABELS.get(item.kind, item.kind))
+                if ref:
+                    name = _each(ref.name, f"{label}: ")
+                else:  # near where the traveller is: in the reader's language only
+                    near = f"{label}: {gettext(_meal_where(item.near))}"
+                    name = LocalizedName(
+                        **{k: near if k == lang else "" for k in ("zh", "ru", "en")}
+                    )
                 stops.append(
                     Stop(
                         day=index,
                         kind="meal",
-                        name={k: f"{label}: {v}" for k, v in name.items()},
-                        city=item["city"],
+                        name=name,
+                        city=item.city,
                         lat=place.location.lat if place else None,
                         lon=place.location.lon if place else None,
-                        start=_at(item["start"], item.get("zone")),
-                        end=_at(item["end"], item.get("zone")),
-                        attraction_id=ref["attraction_id"] if ref else None,
+                        start=_on(item.start, item.zone),
+                        end=_on(item.end, item.zone),
+                        attraction_id=ref.attraction_id if ref else None,
                         address=plain(place.address) if place else "",
-                        mode=(item.get("leg") or {}).get("mode", ""),
-                        details=_leg_line(item.get("leg"), gettext, lang),
+                        mode=item.leg.mode if item.leg else "",
+                        details=_leg_line(item.leg, gettext, lang),
                     )
                 )
-            elif kind == "crossing":
+            else:
                 lines = crossing_lines(item, gettext, lang)
-                mode = gettext(MODE_LABELS.get(item["mode"], item["mode"]))
+                mode = mode_words(item.mode, gettext)
                 for side, point, start, end, zone in (
                     (
                         "crossing_from",
-                        item["from_point"],
-                        item["report_by"],
-                        item["depart"],
-                        item.get("depart_zone"),
+                        item.from_point,
+                        item.report_by,
+                        item.depart,
+                        item.depart_zone,
                     ),
-                    (
-                        "crossing_to",
-                        item["to_point"],
-                        item["arrive"],
-                        item["arrive"],
-                        item.get("arrive_zone"),
-                    ),
+                    ("crossing_to", item.to_point, item.arrive, item.arrive, item.arrive_zone),
                 ):
-                    where = point.get("location") or {}
                     stops.append(
                         Stop(
                             day=index,
                             kind=side,
-                            name={
-                                k: f"{gettext(BORDER_CROSSING)} ({mode}): {v}"
-                                for k, v in point["name"].items()
-                            },
-                            city=point["city"],
-                            lat=where.get("lat"),
-                            lon=where.get("lon"),
-                            start=_at(start, zone),
-                            end=_at(end, zone),
-                            mode=item["mode"],
+                            name=_each(point.name, f"{gettext(BORDER_CROSSING)} ({mode}): "),
+                            city=point.city,
+                            lat=point.location.lat if point.location else None,
+                            lon=point.location.lon if point.location else None,
+                            start=_on(start, zone),
+                            end=_on(end, zone),
+                            mode=item.mode,
                             details=lines,
                         )
                     )
@@ -292,7 +287,7 @@ def plan_stops(
 # --------------------------------------------------------------------------- GPX
 
 
-def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> str:
+def to_gpx(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> str:
     """Waypoints for stops, meal places and crossing points; a route per day, in order."""
     import gpxpy.gpx
 
@@ -308,9 +303,8 @@ def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
         if not stop.located:
             continue
         name = both_names(stop.name, stop.city, info.lang)
-        comment = " / ".join(
-            one_line(stop.name.get(k, "")) for k in ("zh", "ru", "en") if stop.name.get(k)
-        )
+        names = (stop.name.zh, stop.name.ru, stop.name.en)
+        comment = " / ".join(dict.fromkeys(one_line(n) for n in names if n))
         description = lines_of(
             "\n".join(
                 [_span(stop, gettext)] + ([stop.address] if stop.address else []) + stop.details
@@ -344,7 +338,7 @@ def to_gpx(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
 # --------------------------------------------------------------------------- iCalendar
 
 
-def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> bytes:
+def to_ics(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> bytes:
     """One VEVENT per visit, meal and crossing, each time with its own TZID, VTIMEZONEs added."""
     from icalendar import Calendar, Event, vText
 
@@ -356,22 +350,19 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
     cal.add("x-wr-calname", vText(one_line(info.title) or gettext("Untitled trip")))
     stamp = info.updated_at.astimezone(UTC)
     lang = info.lang
-    for index, day in enumerate(doc.get("days", [])):
-        for position, item in enumerate(day.get("items", [])):
+    for index, day in enumerate(doc.days):
+        for position, item in enumerate(day.items):
             event = Event()
             event.add("uid", f"{info.id}-{index + 1}-{position + 1}@{UID_DOMAIN}")
             event.add("dtstamp", stamp)
             lines: list[str] = []
-            if item["type"] == "visit":
-                lines += _leg_line(item.get("leg"), gettext, lang)
-                zone = item.get("zone") or city_zone(item["city"]).key
-                start, end = _at(item["arrive"], zone), _at(item["depart"], zone)
-                summary = both_names(item["name"], item["city"], lang)
-                place = (
-                    catalogue.get(item["attraction_id"])
-                    if item["attraction_id"] in catalogue
-                    else None
-                )
+            if item.type == "visit":
+                lines += _leg_line(item.leg, gettext, lang)
+                zone = item.zone or city_zone(item.city).key
+                start, end = _on(item.arrive, zone), _on(item.depart, zone)
+                summary = both_names(item.name, item.city, lang)
+                pid = item.attraction_id
+                place = catalogue.get(pid) if pid in catalogue else None
                 if place:
                     event.add("location", one_line(place.address) or summary)
                     event.add("geo", (place.location.lat, place.location.lon))
@@ -379,31 +370,24 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
                     if hours:  # in words, never the OSM syntax
                         lines.append(f"{gettext('Hours')}: {hours}")
                 lines.append(
-                    f"{gettext('Fee')}: "
-                    + money(item.get("price"), item.get("currency", ""), gettext, lang)
+                    f"{gettext('Fee')}: " + money(item.price, item.currency, gettext, lang)
                 )
-            elif item["type"] == "meal":
-                zone = item.get("zone") or city_zone(item["city"]).key
-                start, end = _at(item["start"], zone), _at(item["end"], zone)
-                ref = item.get("place")
+            elif item.type == "meal":
+                zone = item.zone or city_zone(item.city).key
+                start, end = _on(item.start, zone), _on(item.end, zone)
+                ref = item.place
                 where = (
-                    both_names(ref["name"], ref["city"], lang)
-                    if ref
-                    else gettext(
-                        MEAL_NEAR_LABELS.get(item.get("near", ""), MEAL_NEAR_LABELS["last_stop"])
-                    )
+                    both_names(ref.name, ref.city, lang) if ref else gettext(_meal_where(item.near))
                 )
-                summary = f"{gettext(MEAL_LABELS.get(item['kind'], item['kind']))}: {where}"
+                summary = f"{gettext(MEAL_LABELS.get(item.kind, item.kind))}: {where}"
                 if ref:
                     event.add("location", where)
             else:
-                start = _at(item["report_by"], item.get("depart_zone"))
-                end = _at(item["arrive"], item.get("arrive_zone"))
-                mode = gettext(MODE_LABELS.get(item["mode"], item["mode"]))
+                start = _on(item.report_by, item.depart_zone)
+                end = _on(item.arrive, item.arrive_zone)
+                mode = mode_words(item.mode, gettext)
                 summary = f"{gettext(BORDER_CROSSING)}: {mode}"
-                event.add(
-                    "location", both_names(item["from_point"]["name"], item["direction_from"], lang)
-                )
+                event.add("location", both_names(item.from_point.name, item.direction_from, lang))
                 lines = crossing_lines(item, gettext, lang)
             event.add("summary", one_line(summary))
             event.add("dtstart", start)
@@ -413,9 +397,9 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
             if lines:
                 event.add("description", lines_of("\n".join(lines)))
             cal.add_component(event)
-    dates = [d["date"] for d in doc.get("days", [])]
+    dates = [d.date for d in doc.days]
     if dates:  # only the rules of the trip's years, not 1970-2038
-        first, last = date.fromisoformat(min(dates)), date.fromisoformat(max(dates))
+        first, last = min(dates), max(dates)
         cal.add_missing_timezones(date(first.year, 1, 1), date(last.year + 1, 1, 1))
     return cal.to_ical()
 
@@ -424,7 +408,7 @@ def to_ics(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
 
 
 def to_geojson(
-    doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext
+    doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Gettext
 ) -> dict[str, Any]:
     """A FeatureCollection: located stops as Points, the legs between them as LineStrings."""
     features: list[dict[str, Any]] = []
@@ -443,9 +427,9 @@ def to_geojson(
                     "number": stop.number,
                     "attraction_id": stop.attraction_id,
                     "name": both_names(stop.name, stop.city, info.lang),
-                    "name_zh": one_line(stop.name.get("zh", "")),
-                    "name_ru": one_line(stop.name.get("ru", "")),
-                    "name_en": one_line(stop.name.get("en", "")),
+                    "name_zh": one_line(stop.name.zh),
+                    "name_ru": one_line(stop.name.ru),
+                    "name_en": one_line(stop.name.en),
                     "city": stop.city,
                     "address": stop.address,
                     "start": stop.start.isoformat(timespec="minutes"),
@@ -487,7 +471,7 @@ def to_geojson(
 # --------------------------------------------------------------------------- KML
 
 
-def to_kml(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> str:
+def to_kml(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Gettext) -> str:
     """A folder per day: a placemark per stop, and a line joining them in order."""
     import simplekml
 
@@ -520,7 +504,7 @@ def to_kml(doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: G
 
 
 def export(
-    fmt: str, doc: dict[str, Any], catalogue: Catalogue, info: PlanInfo, gettext: Gettext
+    fmt: str, doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Gettext
 ) -> bytes:
     """The plan in *fmt* (one of FORMATS) as bytes; KeyError for an unknown format."""
     if fmt == "gpx":

@@ -9,13 +9,14 @@ for positions. Every text reaches folium through `maps.map_text`; the map comes 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import folium
 
 from planner import maps
 from planner.catalogue import Catalogue
 from planner.model import LatLon
+from planner.plan_document import Day, PlanDocument
+from planner.plan_document import LatLon as DocLatLon
 
 DAY_COLOURS = ("#1f5f8b", "#c2410c", "#15803d", "#7c3aed", "#b91c1c", "#0e7490", "#a16207")
 
@@ -42,20 +43,18 @@ def _pin(text: str, colour: str, css: str, name: str = "") -> folium.DivIcon:
     )
 
 
-def _point(location: dict[str, float] | LatLon | None) -> Point | None:
+def _point(location: LatLon | DocLatLon | None) -> Point | None:
     if location is None:
         return None
-    if isinstance(location, LatLon):
-        return (location.lat, location.lon)
-    return (location["lat"], location["lon"])
+    return (location.lat, location.lon)
 
 
 def plan_map(
-    doc: dict[str, Any],
+    doc: PlanDocument,
     catalogue: Catalogue,
     lang: str,
     lodgings: dict[str, LatLon],
-    day_label: Callable[[int, dict[str, Any]], str],
+    day_label: Callable[[int, Day], str],
     texts: dict[str, str],
     tiles: maps.TileConfig | None = None,
 ) -> folium.Map:
@@ -76,26 +75,23 @@ def plan_map(
             return _point(catalogue.get(pid).location)
         return None
 
-    days = doc.get("days", [])
+    days = doc.days
     drawn_lodgings: set[str] = set()
     for index, day in enumerate(days):
         colour = day_colour(index)
         layer = folium.FeatureGroup(name=maps.map_text(day_label(index, day))).add_to(fmap)
-        here: Point | None = _point(lodgings.get(day["city_start"]))
+        here: Point | None = _point(lodgings.get(day.city_start))
         number = 0
         on_day: list[Point] = []
         day_bounds.append(on_day)
-        for item in day.get("items", []):
-            if item["type"] == "crossing":
-                start, end = (
-                    _point(item["from_point"].get("location")),
-                    _point(item["to_point"].get("location")),
-                )
+        for item in day.items:
+            if item.type == "crossing":
+                start, end = _point(item.from_point.location), _point(item.to_point.location)
                 if start and here:
                     folium.PolyLine([here, start], color=colour, weight=3, opacity=0.8).add_to(
                         layer
                     )
-                mode = texts.get(item["mode"], item["mode"])
+                mode = texts.get(item.mode, item.mode)
                 if start and end:
                     folium.PolyLine(
                         [start, end],
@@ -105,11 +101,10 @@ def plan_map(
                         class_name="crossing-leg",
                         tooltip=maps.map_text(mode),
                     ).add_to(layer)
-                for side in ("from_point", "to_point"):
-                    spot = _point(item[side].get("location"))
+                for side in (item.from_point, item.to_point):
+                    spot = _point(side.location)
                     if spot:
-                        point_names = item[side]["name"]
-                        label = maps.map_text(point_names.get(lang) or point_names["en"])
+                        label = maps.map_text(side.name.get(lang))
                         folium.CircleMarker(
                             spot,
                             radius=7,
@@ -125,19 +120,19 @@ def plan_map(
                         on_day.append(spot)
                 here = end or here
                 continue
-            if item["type"] == "meal":
-                spot = place_point(item["place"]["attraction_id"]) if item.get("place") else None
+            if item.type == "meal":
+                spot = place_point(item.place.attraction_id) if item.place else None
                 if spot and here:
                     folium.PolyLine([here, spot], color=colour, weight=3, opacity=0.8).add_to(layer)
                 here = spot or here
                 continue
-            spot = place_point(item["attraction_id"])
+            spot = place_point(item.attraction_id)
             if spot is None:
                 continue
             number += 1
             if here:
                 folium.PolyLine([here, spot], color=colour, weight=3, opacity=0.8).add_to(layer)
-            name = item["name"].get(lang) or item["name"]["en"]
+            name = item.name.get(lang)
             label = maps.map_text(f"{number}. {name}")
             folium.Marker(
                 spot,
@@ -153,10 +148,10 @@ def plan_map(
             bounds.append(spot)
             on_day.append(spot)
             here = spot
-        home = _point(lodgings.get(day["city_end"]))
-        if home and here and day.get("end_place") == "hotel":
+        home = _point(lodgings.get(day.city_end))
+        if home and here and day.end_place == "hotel":
             folium.PolyLine([here, home], color=colour, weight=2, opacity=0.6).add_to(layer)
-        for city in (day["city_start"], day["city_end"]):
+        for city in (day.city_start, day.city_end):
             spot = _point(lodgings.get(city))
             if spot and city not in drawn_lodgings:
                 drawn_lodgings.add(city)

@@ -48,10 +48,11 @@ class LocalizedName(BaseModel):
         """A text written in English only, shown in English in every language."""
         return cls(zh="", ru="", en=text)
 
-    def get(self, lang: str) -> str:
+    def get(self, lang: str, default: str | None = None) -> str:
         """The text in *lang*, else in the first language of its fallback chain that has one
-        (planner/languages.py: Korean reads English, Traditional Chinese reads zh)."""
-        return text_in(self, lang)
+        (planner/languages.py: Korean reads English, Traditional Chinese reads zh); when none
+        has, *default* ("" when not given)."""
+        return text_in(self, lang) or (default or "")
 
     def blank(self) -> tuple[str, ...]:
         """The languages without text (the loaders refuse a name with any)."""

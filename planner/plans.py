@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from planner.agency import trip_dates
 from planner.catalogue import Catalogue
 from planner.changes import plan_changes
-from planner.documents import message_from_json, plan_document
+from planner.documents import plan_document
 from planner.edits import EDITS, Add, Lock, Move, apply_edits, describe
 from planner.messages import Message
-from planner.model import LocalizedName
+from planner.plan_document import PlanDocument
 from planner.replan import replan_document
 from planner.request_spec import (
     RequestInvalid,
@@ -68,7 +68,7 @@ class Planner:
     def create(self, request: Any) -> tuple[Plan, str]:
         """Validate, plan and save a new plan; return it and its edit token."""
         spec_json, doc = self._document(request, new_dates=True)
-        return self.store.create(spec_json["title"], spec_json, doc, note="created")
+        return self.store.create(spec_json["title"], spec_json, _versioned(doc), note="created")
 
     def edit(
         self,
@@ -99,7 +99,9 @@ class Planner:
         doc["changes"] = plan_changes(plan.current.itinerary, doc)
         # Typed by a person: no control or bidi characters (PostgreSQL refuses NUL in text).
         note = user_text(note)[:NOTE_MAX] or describe(parsed) or "edited"
-        return self.store.append(plan_id, version, spec_json["title"], spec_json, doc, note)
+        return self.store.append(
+            plan_id, version, spec_json["title"], spec_json, _versioned(doc), note
+        )
 
     def restore(self, plan_id: str, version: int, number: int) -> Plan:
         """Make revision *number* current again, as a new revision (nothing is lost)."""
@@ -111,9 +113,15 @@ class Planner:
             version,
             old.request.get("title", ""),
             old.request,
-            doc,
+            _versioned(doc),
             note=f"restore:{number}",
         )
+
+
+def _versioned(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as a revision keeps it: checked against the model, in its current version
+    (a restored revision of an older version is migrated)."""
+    return PlanDocument.from_saved(doc).to_json()
 
 
 def _visited(itinerary: dict[str, Any]) -> set[str]:
@@ -131,12 +139,12 @@ def _refuse_lost_stops(
         *(lock["attraction_id"] for lock in request.get("locked", [])),
     ]
     held, now = _visited(before), _visited(doc)
-    left = {x["attraction_id"]: x for x in doc.get("left_out", [])}
+    left = {x.attraction_id: x for x in PlanDocument.from_saved(doc).left_out}
     for pid in dict.fromkeys(wanted):
         if pid in now or (pid not in held and pid not in asked) or pid not in left:
             continue
-        name = LocalizedName(**left[pid]["name"])
-        reason = message_from_json(left[pid]["detail"])
+        name = left[pid].name
+        reason = left[pid].detail.to_message()
         raise PlanningError(
             f"the edit would drop {pid}: {reason.code}",
             Message("refused_edit_drops", {"place": name, "reason": reason}),

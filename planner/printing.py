@@ -24,6 +24,7 @@ from planner.basemap import basemap_shapes
 from planner.catalogue import Catalogue
 from planner.messages import N_, Message
 from planner.model import LocalizedName
+from planner.plan_document import Day, PlanDocument
 from planner.resources import DATA, ROOT, STATIC
 from planner.wording import number_text
 
@@ -150,33 +151,28 @@ class MapStop:
     title: str = ""  # the name, for the SVG <title> (read by screen readers)
 
 
-def day_map_stops(day: dict[str, Any], catalogue: Catalogue, lang: str) -> list[MapStop]:
-    """The located places of one stored day, in order (as the plan page numbers them)."""
+def day_map_stops(day: Day, catalogue: Catalogue, lang: str) -> list[MapStop]:
+    """The located places of one day of the plan, in order (as the plan page numbers them)."""
     out: list[MapStop] = []
     number = 0
-
-    def name(value: dict[str, str]) -> str:
-        return value.get(lang) or value.get("en", "")
-
-    for item in day.get("items", []):
-        kind = item.get("type")
-        if kind == "visit":
+    for item in day.items:
+        if item.type == "visit":
             number += 1
-            pid = item["attraction_id"]
+            pid = item.attraction_id
             if pid in catalogue:
                 where = catalogue.get(pid).location
-                out.append(MapStop(where.lat, where.lon, "visit", str(number), name(item["name"])))
-        elif kind == "meal":
-            ref = item.get("place")
-            if ref and ref["attraction_id"] in catalogue:
-                where = catalogue.get(ref["attraction_id"]).location
-                out.append(MapStop(where.lat, where.lon, "meal", "", name(ref["name"])))
-        elif kind == "crossing":
-            for side, point in (("crossing_from", "from_point"), ("crossing_to", "to_point")):
-                loc = item[point].get("location")
-                if loc:
-                    title = name(item[point]["name"])
-                    out.append(MapStop(loc["lat"], loc["lon"], side, "", title))
+                title = item.name.get(lang)
+                out.append(MapStop(where.lat, where.lon, "visit", str(number), title))
+        elif item.type == "meal":
+            ref = item.place
+            if ref and ref.attraction_id in catalogue:
+                where = catalogue.get(ref.attraction_id).location
+                out.append(MapStop(where.lat, where.lon, "meal", "", ref.name.get(lang)))
+        else:
+            for side, point in (("crossing_from", item.from_point), ("crossing_to", item.to_point)):
+                if point.location:
+                    loc = point.location
+                    out.append(MapStop(loc.lat, loc.lon, side, "", point.name.get(lang)))
     return out
 
 
@@ -548,10 +544,10 @@ class PrintCaps:
     note_chars: int = 2000
 
 
-def pdf_size_problems(request: dict[str, Any], itinerary: dict[str, Any], caps: PrintCaps):
+def pdf_size_problems(request: dict[str, Any], doc: PlanDocument, caps: PrintCaps):
     """What makes this plan too large for a PDF (empty when it fits), as messages."""
     problems: list[Message] = []
-    days = len(itinerary.get("days") or [])
+    days = len(doc.days)
     passengers = len((request.get("group") or {}).get("passengers") or [])
     notes = len(str(request.get("notes") or ""))
     if days > caps.days:

@@ -13,6 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from planner.agency_store import AgencyStore
+from planner.plan_document import PlanDocument
 from planner.resources import PACKAGE
 from planner.store_schema import (
     StaleVersion,
@@ -53,6 +55,11 @@ class Revision:
     request: dict[str, Any]
     itinerary: dict[str, Any]
     note: str
+
+    @cached_property
+    def document(self) -> PlanDocument:
+        """The itinerary as the typed plan document (an older revision's migrated)."""
+        return PlanDocument.from_saved(self.itinerary)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     from planner.catalogue import load_catalogue
     from planner.cli_options import open_store_or_fail
     from planner.exports import PlanInfo, export
+    from planner.plan_document import PlanUnreadable
     from planner.settings import database_url
     from planner.store_schema import UnknownPlan
 
@@ -46,7 +47,10 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
         lang=lang,
         updated_at=plan.updated_at,
     )
-    body = export(fmt, plan.current.itinerary, load_catalogue(), info, gettext)
+    try:
+        body = export(fmt, plan.current.document, load_catalogue(), info, gettext)
+    except PlanUnreadable as exc:
+        raise click.ClickException(str(exc)) from None
     if out is None:
         click.echo(body.decode("utf-8"), nl=False)
     else:

@@ -28,12 +28,11 @@ from planner.messages import (
     CITY_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
-    MODE_LABELS,
     clock_text,
-    leg_text,
     refusal_text,
     render,
 )
+from planner.plan_words import crossing_clocks, leg_words
 from planner.planning import PACES, Crossing, Itinerary, Meal, PlanningError, TripRequest, plan_trip
 from planner.resources import TRANSLATIONS
 from planner.serialize import itinerary_to_json
@@ -73,9 +72,8 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         return render(message, _, lang)
 
     def leg(value) -> str:
-        if value is None or value.minutes == 0:
-            return ""
-        return "  · " + leg_text(value.mode, value.minutes, value.km, _, lang)
+        words = leg_words(value, _, lang)
+        return "  · " + words if words else ""
 
     def span(start: datetime, end: datetime, city: str) -> str:
         return f"{clock_text(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
@@ -99,13 +97,11 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                 k += 1
                 o = item.option
                 frm, to = item.direction_from, o.to_point.city
+                words = crossing_clocks(o.mode, o.report_by, o.depart, o.arrive, frm, to, _)
                 lines.append(
                     "  "
                     + _("be at %(place)s by %(time)s")
-                    % {
-                        "place": o.from_point.name.get(lang),
-                        "time": clock_text(o.report_by, frm, _),
-                    }
+                    % {"place": o.from_point.name.get(lang), "time": words.report_by}
                     + leg(item.leg)
                 )
                 if o.indicative:
@@ -117,10 +113,10 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                         "arrives %(arrive)s at %(place)s"
                     )
                     % {
-                        "mode": _(MODE_LABELS[o.mode]),
-                        "depart": clock_text(o.depart, frm, _),
-                        "depart_other": clock_text(o.depart, to, _),
-                        "arrive": clock_text(o.arrive, to, _),
+                        "mode": words.mode,
+                        "depart": words.depart,
+                        "depart_other": words.depart_other,
+                        "arrive": words.arrive,
                         "place": o.to_point.name.get(lang),
                     }
                 )

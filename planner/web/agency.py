@@ -38,6 +38,7 @@ from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_sc
 from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
 from planner.messages import CITY_LABELS, MODE_LABELS, N_
+from planner.plan_document import PlanDocument
 from planner.request_spec import FIELD_MESSAGES, FieldError
 from planner.store_schema import UnknownPlan
 from planner.textsafe import user_text
@@ -241,32 +242,32 @@ def notices_json():
 # --------------------------------------------------------------------------- plan page block
 
 
-def _clock(iso: str, city: str) -> str:
+def _clock(moment: datetime, city: str) -> str:
     from planner.timeutil import city_zone
 
-    moment = datetime.fromisoformat(iso).astimezone(city_zone(city))
-    return f"{moment:%d.%m %H:%M} {_(CITY_LABELS[city])}"
+    local = moment.astimezone(city_zone(city))
+    return f"{local:%d.%m %H:%M} {_(CITY_LABELS[city])}"
 
 
-def agency_view(doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+def agency_view(doc: PlanDocument, req: dict[str, Any]) -> dict[str, Any]:
     """What the plan page shows for agencies: branding, group logistics, live notices."""
     lang = current_lang()
-    group = doc.get("group") or None
+    group = doc.group
     meetings = []
     if group:
-        point = group["meeting_point"]
-        where = point["name"].get(lang) if point.get("name") else point.get("text", "")
-        for m in group["crossings"]:
+        point = group.meeting_point
+        where = point.name.get(lang) if point.name else point.text
+        for m in group.crossings:
             meetings.append(
                 {
-                    "date": m["date"],
-                    "mode": _(MODE_LABELS.get(m["mode"], m["mode"])),
-                    "checkpoint": m["checkpoint"].get(lang, ""),
-                    "meet_at": _clock(m["meet_at"], m["direction_from"]),
-                    "report_by": _clock(m["report_by"], m["direction_from"]),
+                    "date": m.date.isoformat(),
+                    "mode": _(MODE_LABELS.get(m.mode, m.mode)),
+                    "checkpoint": m.checkpoint.get(lang, ""),
+                    "meet_at": _clock(m.meet_at, m.direction_from),
+                    "report_by": _clock(m.report_by, m.direction_from),
                     "where": where,
-                    "guide": m.get("guide_before"),
-                    "guide_after": m.get("guide_after"),
+                    "guide": m.guide_before,
+                    "guide_after": m.guide_after,
                 }
             )
     notices = []
@@ -291,10 +292,10 @@ def agency_view(doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return {
-        "agency": doc.get("agency") or req.get("agency"),
+        "agency": doc.agency or req.get("agency"),
         "group": group,
         "meetings": meetings,
-        "guides": [(_(CITY_LABELS[c]), (group or {}).get("guides", {}).get(c)) for c in CITIES],
+        "guides": [(_(CITY_LABELS[c]), group.guides.get(c) if group else None) for c in CITIES],
         "notices": notices,
         "effect_labels": {e: _(label) for e, label in EFFECT_LABELS.items()},
     }

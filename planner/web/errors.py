@@ -10,6 +10,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from planner.errors import DataProblems, PlannerError
 from planner.messages import N_
+from planner.plan_document import PlanUnreadable
+
+PLAN_UNREADABLE = N_(
+    "This plan was saved by a newer version of the planner, or its saved copy is damaged, so it "
+    "cannot be shown here. It has not been changed. Please try again later."
+)
 
 
 class ApiError(PlannerError):
@@ -118,6 +124,16 @@ def init_app(app: Flask) -> None:
             if name.lower() in ("allow", "retry-after"):
                 response.headers[name] = value
         return response, status
+
+    @app.errorhandler(PlanUnreadable)
+    def plan_unreadable(exc: PlanUnreadable):
+        # A plan saved by a newer planner (a server behind in a rolling update) or damaged in
+        # the database: said as such, never as a crash; the saved plan is left as it is.
+        app.logger.error("saved plan cannot be read: %s", exc)
+        message = _(PLAN_UNREADABLE)
+        if wants_json():
+            return envelope(f"this saved plan cannot be read by this server: {exc}", 409)
+        return render_template("error.html", status=409, message=message), 409
 
     @app.errorhandler(DataProblems)
     def data_unavailable(exc: DataProblems):

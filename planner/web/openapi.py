@@ -107,6 +107,23 @@ def _plan_spec_schemas() -> dict[str, Any]:
     return {**defs, "PlanRequest": schema}
 
 
+def _plan_document_schemas() -> dict[str, Any]:
+    """The saved plan's JSON Schema (planner.plan_document), its $defs as Plan<Name> components
+    (PlanSpec's Agency and Group are other shapes)."""
+    from planner.plan_document import PlanDocument
+
+    def name(model: str) -> str:
+        return model if model.startswith("Plan") else f"Plan{model}"
+
+    schema = PlanDocument.model_json_schema(
+        mode="validation", ref_template="#/components/schemas/Plan{model}"
+    )
+    text = json.dumps(schema).replace("#/components/schemas/PlanPlan", "#/components/schemas/Plan")
+    schema = json.loads(text)
+    defs = {name(key): value for key, value in schema.pop("$defs", {}).items()}
+    return {**defs, "PlanDocument": schema}
+
+
 def _paths() -> dict[str, Any]:
     plan_answer = _json(
         {
@@ -396,30 +413,28 @@ def _components() -> dict[str, Any]:
                     "note": {"type": "string", "maxLength": 200},
                 },
             },
+            **_plan_document_schemas(),
             "Plan": {
-                "type": "object",
-                "required": ["id", "title", "version", "revision", "lang", "request", "days"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "notes": {"type": "string"},
-                    "version": {"type": "integer"},
-                    "revision": {"type": "integer"},
-                    "lang": {"type": "string", "enum": LANGS},
-                    "request": {"type": "object"},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "updated_at": {"type": "string", "format": "date-time"},
-                    "days": {"type": "array"},
-                    "left_out": {"type": "array"},
-                    "warnings": {"type": "array"},
-                    "totals": {"type": ["object", "null"]},
-                    "changes": {
-                        "type": "array",
-                        "description": "what the last edit changed: stop_added, stop_removed, "
-                        "stop_moved, stop_time_shifted (code, params, text)",
-                        "items": {"type": "object"},
+                "description": "a saved plan: its head fields, the request, and the plan document "
+                "(every message with its `text` in the asked language)",
+                "allOf": [
+                    {
+                        "type": "object",
+                        "required": ["id", "title", "version", "revision", "lang", "request"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "title": {"type": "string"},
+                            "notes": {"type": "string"},
+                            "version": {"type": "integer"},
+                            "revision": {"type": "integer"},
+                            "lang": {"type": "string", "enum": LANGS},
+                            "request": {"type": "object"},
+                            "created_at": {"type": "string", "format": "date-time"},
+                            "updated_at": {"type": "string", "format": "date-time"},
+                        },
                     },
-                },
+                    _ref("PlanDocument"),
+                ],
             },
             "Feature": {
                 "type": "object",

@@ -17,7 +17,9 @@ from markupsafe import Markup
 from planner import exports, languages, printing
 from planner.documents import with_texts
 from planner.hours_text import hours_in_words
-from planner.messages import CITY_LABELS, MODE_LABELS, N_
+from planner.messages import CITY_LABELS, N_
+from planner.plan_document import CrossingItem, PlanDocument
+from planner.plan_words import crossing_clocks
 from planner.storage import Plan
 from planner.store_schema import UnknownPlan
 from planner.timeutil import other_city
@@ -91,7 +93,7 @@ def _export(plan_id: str, fmt: str) -> Response:
     plan = _plan(plan_id)
     lang = _lang(plan)
     with force_locale(lang):
-        body = exports.export(fmt, plan.current.itinerary, data.catalogue(), _info(plan, lang), _)
+        body = exports.export(fmt, plan.current.document, data.catalogue(), _info(plan, lang), _)
     response = Response(body, mimetype=exports.FORMATS[fmt])
     if fmt in ("gpx", "ics", "kml", "geojson"):
         response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(plan, fmt)}"'
@@ -115,7 +117,7 @@ def plan_files(plan: Plan) -> dict[str, bytes]:
     with force_locale(lang):
         info = _info(plan, lang)
         for fmt in ("gpx", "ics", "kml", "geojson"):
-            body = exports.export(fmt, plan.current.itinerary, data.catalogue(), info, _)
+            body = exports.export(fmt, plan.current.document, data.catalogue(), info, _)
             files[f"plan.{fmt}"] = body.encode("utf-8") if isinstance(body, str) else body
     return files
 
@@ -143,46 +145,46 @@ def plan_geojson(plan_id: str) -> Response:
 # --------------------------------------------------------------------------- the printed plan
 
 
-def _at(value: str, city: str, indicative: bool) -> str:
+def _at(value: datetime, city: str, indicative: bool) -> str:
     text = clock(value, city)
     return _(exports.INDICATIVE) % {"time": text} if indicative else text
 
 
-def _border(item: dict[str, Any], lang: str, notes: dict[str, Any]) -> dict[str, Any]:
+def _border(item: CrossingItem, lang: str, notes: dict[str, Any]) -> dict[str, Any]:
     """A crossing for the border page: every time on both clocks, papers, fare, the way back
     (*notes*: its papers and warnings, each said once a plan)."""
-    frm = item["direction_from"]
+    frm = item.direction_from
     to = other_city(frm)
-    indicative = bool(item.get("indicative"))
-    fare = item.get("fare") or {}
+    indicative = item.indicative
+    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, _)
     return {
-        "mode": _(MODE_LABELS.get(item["mode"], item["mode"])),
-        "from": item["from_point"]["name"],
-        "to": item["to_point"]["name"],
-        "from_main": local_names(item["from_point"]["name"], frm, lang)[0],
-        "report_by": (clock(item["report_by"], frm), clock(item["report_by"], to)),
-        "depart": (_at(item["depart"], frm, indicative), _at(item["depart"], to, indicative)),
-        "arrive": (_at(item["arrive"], to, indicative), _at(item["arrive"], frm, indicative)),
+        "mode": words.mode,
+        "from": item.from_point.name,
+        "to": item.to_point.name,
+        "from_main": local_names(item.from_point.name, frm, lang)[0],
+        "report_by": (words.report_by, words.report_by_other),
+        "depart": (_at(item.depart, frm, indicative), _at(item.depart, to, indicative)),
+        "arrive": (_at(item.arrive, to, indicative), _at(item.arrive, frm, indicative)),
         "indicative": indicative,
-        "fare": money(fare.get("amount"), fare.get("currency", "")),
+        "fare": money(item.fare.amount, item.fare.currency),
         **notes,
-        "missed": _(MISSED) % {"city": city_name(to)} if item.get("back_by") else "",
-        "last_of_day": bool(item.get("last_of_day")),
+        "missed": _(MISSED) % {"city": city_name(to)} if item.back_by else "",
+        "last_of_day": item.last_of_day,
         "stay_city": city_name(to),
     }
 
 
-def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def _cards(doc: PlanDocument, lang: str) -> list[dict[str, Any]]:
     """A card per place (visits and meal places, each once): names in both scripts, address, QR."""
     cat = data.catalogue()
     seen: set[str] = set()
     cards = []
-    for index, day in enumerate(doc.get("days", [])):
-        for item in day.get("items", []):
-            ref = item if item.get("type") == "visit" else item.get("place")
-            if item.get("type") not in ("visit", "meal") or not ref:
+    for index, day in enumerate(doc.days):
+        for item in day.items:
+            ref = item if item.type == "visit" else item.place if item.type == "meal" else None
+            if ref is None:
                 continue
-            pid = ref["attraction_id"]
+            pid = ref.attraction_id
             if pid in seen or pid not in cat:
                 continue
             seen.add(pid)
@@ -210,42 +212,39 @@ def _cards(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return cards
 
 
-def _group(doc: dict[str, Any], lang: str) -> dict[str, Any] | None:
+def _group(doc: PlanDocument, lang: str) -> dict[str, Any] | None:
     """The group's logistics for the border page: passengers in crossing order, the meeting
     time and place before each checkpoint (both clocks named), the guides on each bank."""
-    group = doc.get("group")
-    if not isinstance(group, dict):
+    group = doc.group
+    if group is None:
         return None
-    meeting = group.get("meeting_point") or {}
-    place = meeting.get("name") if isinstance(meeting, dict) else None
-    where = (place or {}).get(lang) if isinstance(place, dict) else None
-    meetings = []
-    for c in group.get("crossings", []):
-        city = c.get("direction_from", "heihe")
-        meetings.append(
-            {
-                "date": c.get("date", ""),
-                "checkpoint": (c.get("checkpoint") or {}).get(lang, ""),
-                "meet": clock(c["meet_at"], city) if c.get("meet_at") else "",
-                "report": clock(c["report_by"], city) if c.get("report_by") else "",
-            }
-        )
+    meeting = group.meeting_point
+    where = meeting.name.get(lang, "") if meeting.name else ""
+    meetings = [
+        {
+            "date": c.date.isoformat(),
+            "checkpoint": c.checkpoint.get(lang, ""),
+            "meet": clock(c.meet_at, c.direction_from),
+            "report": clock(c.report_by, c.direction_from),
+        }
+        for c in group.crossings
+    ]
     return {
-        "passengers": [p.get("name", "") for p in group.get("passengers", [])],
-        "meeting_point": where or (meeting.get("text", "") if isinstance(meeting, dict) else ""),
+        "passengers": [p.name for p in group.passengers],
+        "meeting_point": where or meeting.text,
         "meetings": meetings,
         "guides": [
-            (city, g.get("name", ""), g.get("phone", ""))
-            for city, g in (group.get("guides") or {}).items()
-            if isinstance(g, dict) and (g.get("name") or g.get("phone"))
+            (city, g.name, g.phone)
+            for city, g in group.guides.items()
+            if g is not None and (g.name or g.phone)
         ],
     }
 
 
-def _dates(doc: dict[str, Any], lang: str) -> str:
+def _dates(doc: PlanDocument, lang: str) -> str:
     from babel.dates import format_date
 
-    days = [datetime.fromisoformat(d["date"]).date() for d in doc.get("days", [])]
+    days = [d.date for d in doc.days]
     if not days:
         return ""
     first = format_date(days[0], format="long", locale=languages.babel_locale(lang))
@@ -258,11 +257,11 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
     cat = data.catalogue()
     req = plan.current.request
     with force_locale(lang):
-        doc = with_texts(plan.current.itinerary, _, lang)
+        doc = with_texts(plan.current.document, _, lang)
         quiet = quiet_doc(doc)
         days = build_days(doc, cat, lang, quiet)
         maps = []
-        for day, raw in zip(days, doc.get("days", []), strict=False):
+        for day, raw in zip(days, doc.days, strict=False):
             stops = printing.day_map_stops(raw, cat, lang)
             title = _("Day %(n)s") % {"n": day.index + 1}
             maps.append(
@@ -278,8 +277,8 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
                 lang,
                 crossing_notes(item, quiet.crossing_warnings[d][k], quiet.crossing_documents[d][k]),
             )
-            for d, raw in enumerate(doc.get("days", []))
-            for k, item in enumerate(i for i in raw.get("items", []) if i.get("type") == "crossing")
+            for d, raw in enumerate(doc.days)
+            for k, item in enumerate(i for i in raw.items if i.type == "crossing")
         ]
         trip_warnings = all_warnings(doc, quiet)
         share_url = external_url("plan_pages.show_plan", plan_id=plan.id)
@@ -304,7 +303,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             emergency=printing.emergency_numbers(),
             services={k: _(v) for k, v in SERVICES.items()},
             countries={k: _(v) for k, v in COUNTRIES.items()},
-            totals=doc.get("totals"),
+            totals=doc.totals.model_dump(mode="json") if doc.totals else None,
             warnings=[w for w in trip_warnings if w["severity"] in ("red", "amber")],
             good_to_know=[w for w in trip_warnings if w["severity"] not in ("red", "amber")],
             left_groups=left_out_groups(doc, req, cat, lang),
@@ -356,7 +355,7 @@ def plan_pdf(plan_id: str) -> Response:
     lang = _lang(plan)
     base_url = jobs.public_base_url(app, request.url_root)
     rev = plan.current
-    problems = printing.pdf_size_problems(rev.request, rev.itinerary, jobs.print_caps(app))
+    problems = printing.pdf_size_problems(rev.request, rev.document, jobs.print_caps(app))
     if problems:  # past the print caps: no PDF is queued at all
         return _no_pdf(plan, lang, problems)
     path = jobs.cached_pdf(app, plan, lang, base_url)

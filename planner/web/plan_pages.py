@@ -210,7 +210,7 @@ def _plan_page(plan_id: str, edit_link: str = ""):
     plan = _plan_or_404(plan_id)
     lang = current_lang()
     cat = data.catalogue()
-    doc = with_texts(plan.current.itinerary, _, lang)
+    doc = with_texts(plan.current.document, _, lang)
     quiet = quiet_doc(doc)
     days = build_days(doc, cat, lang, quiet)
     texts = {code: _(label) for code, label in MODE_LABELS.items()}
@@ -238,7 +238,7 @@ def _plan_page(plan_id: str, edit_link: str = ""):
         warnings=all_warnings(doc, quiet),
         left_out=left_out(doc, lang),
         left_groups=left_out_groups(doc, plan.current.request, cat, lang),
-        totals=doc.get("totals"),
+        totals=doc.totals.model_dump(mode="json") if doc.totals else None,
         map=view,
         can_edit=_can_edit(plan_id),
         is_owner=store().owner_matches(plan_id, request.cookies.get(TOKEN)),
@@ -249,8 +249,8 @@ def _plan_page(plan_id: str, edit_link: str = ""):
         share_url=external_url("plan_pages.show_plan", plan_id=plan_id),
         pace_labels=PACE_LABELS,
         colours=DAY_COLOURS,
-        day_stops=[[s["attraction_id"] for s in d["stops"]] for d in doc.get("days", [])],
-        day_notes=_day_notes(plan.current.request, len(doc.get("days", []))),
+        day_stops=[[s.attraction_id for s in d.stops] for d in doc.days],
+        day_notes=_day_notes(plan.current.request, len(doc.days)),
     )
 
 

@@ -1,4 +1,4 @@
-"""What the plan page shows, read from the stored plan JSON in the reader's language.
+"""What the plan page shows, read from the typed plan document in the reader's language.
 
 Times are shown on the clock of the city where they happen. A day says its clock once, in its
 heading ("Times on the Blagoveshchensk clock (UTC+9)"), and its stops and meals then show the
@@ -24,19 +24,29 @@ from planner.digest import (
     group_names,
     quiet_notices,
 )
-from planner.documents import message_from_json, render
+from planner.documents import render
 from planner.hours_text import hours_in_words
 from planner.itinerary_map import day_colour
 from planner.messages import (
     CITY_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
-    MODE_LABELS,
     Message,
     clock_text,
 )
-from planner.messages import leg_text as leg_words
-from planner.model import Attraction
+from planner.model import Attraction, LocalizedName
+from planner.plan_document import (
+    CrossingEntry,
+    CrossingItem,
+    MealEntry,
+    PlanDocument,
+    PlanMessage,
+    VisitEntry,
+)
+from planner.plan_document import Day as DocDay
+from planner.plan_document import Leg as DocLeg
+from planner.plan_document import Notice as DocNotice
+from planner.plan_words import crossing_clocks, leg_words
 from planner.planning.notices import SKIP_CODES, TIGHT_CROSSING
 from planner.timeutil import city_zone, other_city
 from planner.trip import Notice
@@ -51,29 +61,28 @@ def city_name(city: str) -> str:
     return _(CITY_LABELS[city]) if city in CITY_LABELS else city
 
 
-def clock(value: str | datetime, city: str) -> str:
+def clock(value: datetime, city: str) -> str:
     """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named."""
     return clock_text(value, city, _)
 
 
-def short_clock(value: str | datetime, city: str) -> str:
+def short_clock(value: datetime, city: str) -> str:
     """'10:00': a moment on *city*'s clock, for a day whose heading names the clock."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return f"{moment.astimezone(city_zone(city)):%H:%M}"
+    return f"{value.astimezone(city_zone(city)):%H:%M}"
 
 
 def _utc_hours(moment: datetime, city: str) -> int:
     return int(moment.astimezone(city_zone(city)).utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
 
 
-def day_clock_note(day: dict[str, Any]) -> str:
+def day_clock_note(day: DocDay) -> str:
     """The day's clock, said once: the bank the day starts on, and the other bank's clock when
     the day crosses the river (its times after a crossing are on the bank it arrives at)."""
-    moment = datetime.fromisoformat(day["end"])  # the offset of that day (none keeps DST now)
-    first = day["city_start"]
-    crossings = [i for i in day.get("items", []) if i.get("type") == "crossing"]
+    moment = day.end  # the offset of that day (none keeps DST now)
+    first = day.city_start
+    crossings = [i for i in day.items if i.type == "crossing"]
     if crossings:
-        first = crossings[0]["direction_from"]
+        first = crossings[0].direction_from
     params = {"city": city_name(first), "hours": _utc_hours(moment, first)}
     if not crossings:
         return _("Times on the %(city)s clock (UTC+%(hours)s)") % params
@@ -88,15 +97,13 @@ def day_clock_note(day: dict[str, Any]) -> str:
     )
 
 
-def leg_text(leg: dict[str, Any] | None) -> str:
-    if not leg or not leg.get("minutes"):
-        return ""
-    return leg_words(leg["mode"], leg["minutes"], leg["km"], _, current_lang())
+def leg_text(leg: DocLeg | None) -> str:
+    return leg_words(leg, _, current_lang())
 
 
-def names(name: dict[str, str], city: str, lang: str) -> tuple[str, str]:
+def names(name: LocalizedName, city: str, lang: str) -> tuple[str, str]:
     """The name in *lang*, and the local-script name beside it when it differs."""
-    main = name.get(lang) or name.get("en", "")
+    main = name.get(lang)
     local = name.get("zh" if city == "heihe" else "ru", "")
     return main, (local if local and local != main else "")
 
@@ -128,7 +135,7 @@ def money(amount: float | None, currency: str) -> str:
 @dataclass
 class Row:
     kind: str  # visit | meal | crossing
-    data: dict[str, Any]
+    data: VisitEntry | MealEntry | CrossingEntry
     text: dict[str, Any] = field(default_factory=dict)
 
 
@@ -149,108 +156,115 @@ def _notice(notice: Notice, lang: str) -> dict[str, Any]:
     return {"severity": notice.severity, "code": m.code, "text": render(m, _, lang)}
 
 
-def _notices(raw: Sequence[dict[str, Any]]) -> list[Notice]:
-    return [Notice(str(n.get("severity", "info")), message_from_json(n)) for n in raw]
+def _notices(raw: Sequence[DocNotice]) -> list[Notice]:
+    return [Notice(n.severity, n.to_message()) for n in raw]
 
 
-def quiet_doc(doc: dict[str, Any]) -> QuietNotices:
+def said(message: PlanMessage) -> str:
+    """A message's sentence: the one the document carries (`with_texts`), else in the page's
+    language."""
+    if message.text is not None:
+        return message.text
+    return render(message.to_message(), _, current_lang())
+
+
+def _crossings(day: DocDay) -> list[CrossingEntry]:
+    return [i for i in day.items if i.type == "crossing"]
+
+
+def quiet_doc(doc: PlanDocument) -> QuietNotices:
     """`planner.digest.quiet_notices` of a stored plan: each warning once, a few a day."""
-    days = doc.get("days", [])
-    crossings = [[i for i in d.get("items", []) if i.get("type") == "crossing"] for d in days]
+    crossings = [_crossings(d) for d in doc.days]
 
     def messages(key: str) -> list[list[list[Message]]]:
-        return [[[message_from_json(m) for m in c.get(key, [])] for c in d] for d in crossings]
+        return [[[m.to_message() for m in getattr(c, key)] for c in d] for d in crossings]
 
     return quiet_notices(
-        [_notices(d.get("warnings", [])) for d in days],
-        _notices(doc.get("warnings", [])),
+        [_notices(d.warnings) for d in doc.days],
+        _notices(doc.warnings),
         messages("warnings"),
         messages("documents"),
     )
 
 
 def _crossing(
-    item: dict[str, Any],
+    item: CrossingItem,
     previous_end: datetime | None,
     lang: str,
     notes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    frm = item["direction_from"]
+    frm = item.direction_from
     to = other_city(frm)
     state, buffer_min = "", None
-    if item.get("last_of_day"):
+    if item.last_of_day:
         state = "red"
     if previous_end is not None:
-        arrive_port = previous_end + timedelta(minutes=(item.get("leg") or {}).get("minutes", 0))
-        buffer = datetime.fromisoformat(item["report_by"]) - arrive_port
+        arrive_port = previous_end + timedelta(minutes=item.leg.minutes if item.leg else 0)
+        buffer = item.report_by - arrive_port
         buffer_min = int(buffer.total_seconds() // 60)
         if not state and buffer < TIGHT_CROSSING:  # the plan's own amber threshold
             state = "amber"
-    fare = item["fare"]
+    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, _)
     return {
-        "mode": _(MODE_LABELS.get(item["mode"], item["mode"])),
-        "from_name": names(item["from_point"]["name"], frm, lang),
-        "to_name": names(item["to_point"]["name"], to, lang),
-        "report_by": clock(item["report_by"], frm),
-        "depart": clock(item["depart"], frm),
-        "depart_other": clock(item["depart"], to),
-        "arrive": clock(item["arrive"], to),
-        "arrive_other": clock(item["arrive"], frm),
-        "fare": money(fare["amount"], fare["currency"]),
+        "mode": words.mode,
+        "from_name": names(item.from_point.name, frm, lang),
+        "to_name": names(item.to_point.name, to, lang),
+        "report_by": words.report_by,
+        "depart": words.depart,
+        "depart_other": words.depart_other,
+        "arrive": words.arrive,
+        "arrive_other": words.arrive_other,
+        "fare": money(item.fare.amount, item.fare.currency),
         **(notes if notes is not None else crossing_notes(item)),
-        "leg": leg_text(item.get("leg")),
+        "leg": leg_text(item.leg),
         "state": state,
         "buffer_min": buffer_min,
-        "last_of_day": bool(item.get("last_of_day")),
+        "last_of_day": item.last_of_day,
     }
 
 
 def crossing_notes(
-    item: dict[str, Any],
+    item: CrossingItem,
     warnings: Sequence[Message] | None = None,
     documents: Sequence[Message] | None = None,
 ) -> dict[str, Any]:
     """A crossing's papers, warnings and the way back, as the plan page and the print show them
     (what the plan already settled, e.g. "arrives after the last return", is left out; given
     *warnings* and *documents*, those of `planner.digest`: each said once a plan)."""
-    frm = item["direction_from"]
+    frm = item.direction_from
     to = other_city(frm)
     lang = current_lang()
     return {
         "documents": (
-            [d.get("text", "") for d in item.get("documents", [])]
+            [said(d) for d in item.documents]
             if documents is None
             else [render(m, _, lang) for m in documents]
         ),
         "warnings": (
-            [w.get("text", "") for w in item.get("warnings", []) if w.get("code") not in SKIP_CODES]
+            [said(w) for w in item.warnings if w.code not in SKIP_CODES]
             if warnings is None
             else [render(m, _, lang) for m in warnings]
         ),
-        "back_by": (
-            (clock(item["back_by"], to), clock(item["back_by"], frm))
-            if item.get("back_by")
-            else None
-        ),
+        "back_by": ((clock(item.back_by, to), clock(item.back_by, frm)) if item.back_by else None),
     }
 
 
 def build_days(
-    doc: dict[str, Any], catalogue: Catalogue, lang: str, quiet: QuietNotices | None = None
+    doc: PlanDocument, catalogue: Catalogue, lang: str, quiet: QuietNotices | None = None
 ) -> list[Day]:
     """The days as the page and the print show them, each warning said once (*quiet*)."""
     quiet = quiet if quiet is not None else quiet_doc(doc)
     days: list[Day] = []
-    for index, day in enumerate(doc.get("days", [])):
+    for index, day in enumerate(doc.days):
         rows: list[Row] = []
         previous_end: datetime | None = None
         number = 0
         k = -1  # the crossing of the day
-        for item in day.get("items", []):
-            if item["type"] == "visit":
+        for item in day.items:
+            if item.type == "visit":
                 number += 1
-                city = item["city"]
-                pid = item["attraction_id"]
+                city = item.city
+                pid = item.attraction_id
                 place = catalogue.get(pid) if pid in catalogue else None
                 # In words in the reader's language, never the OSM syntax (as the attractions).
                 hours = (hours_in_words(place.opening_hours, _, lang) if place else None) or ""
@@ -260,58 +274,56 @@ def build_days(
                         item,
                         {
                             "number": number,
-                            "name": names(item["name"], city, lang),
-                            "arrive": short_clock(item["arrive"], city),
-                            "depart": short_clock(item["depart"], city),
+                            "name": names(item.name, city, lang),
+                            "arrive": short_clock(item.arrive, city),
+                            "depart": short_clock(item.depart, city),
                             "hours": hours,
                             "hours_verified": bool(place and place.hours_verified),
-                            "fee": money(item.get("price"), item.get("currency", "")),
-                            "leg": leg_text(item.get("leg")),
+                            "fee": money(item.price, item.currency),
+                            "leg": leg_text(item.leg),
                             "driver": for_driver(place),
                         },
                     )
                 )
-                previous_end = datetime.fromisoformat(item["depart"])
-            elif item["type"] == "meal":
-                city = item["city"]
-                place = item.get("place")
+                previous_end = item.depart
+            elif item.type == "meal":
+                city = item.city
+                place = item.place
                 rows.append(
                     Row(
                         "meal",
                         item,
                         {
-                            "label": _(MEAL_LABELS.get(item["kind"], item["kind"])),
-                            "start": short_clock(item["start"], city),
-                            "end": short_clock(item["end"], city),
-                            "place": names(place["name"], place["city"], lang)
+                            "label": _(MEAL_LABELS.get(item.kind, item.kind)),
+                            "start": short_clock(item.start, city),
+                            "end": short_clock(item.end, city),
+                            "place": names(place.name, place.city, lang)
                             if place
-                            else (_(MEAL_NEAR_LABELS.get(item.get("near", ""), NEAR_STOP)), ""),
-                            "leg": leg_text(item.get("leg")),
+                            else (_(MEAL_NEAR_LABELS.get(item.near, NEAR_STOP)), ""),
+                            "leg": leg_text(item.leg),
                         },
                     )
                 )
-                previous_end = datetime.fromisoformat(item["end"])
+                previous_end = item.end
             else:
                 k += 1
                 notes = crossing_notes(
                     item, quiet.crossing_warnings[index][k], quiet.crossing_documents[index][k]
                 )
                 rows.append(Row("crossing", item, _crossing(item, previous_end, lang, notes)))
-                previous_end = datetime.fromisoformat(item["arrive"])
-        cities = city_name(day["city_start"])
-        if day["city_end"] != day["city_start"]:
-            cities += " → " + city_name(day["city_end"])
-        target = _("the departure") if day.get("end_place") == "departure" else _("the hotel")
+                previous_end = item.arrive
+        cities = city_name(day.city_start)
+        if day.city_end != day.city_start:
+            cities += " → " + city_name(day.city_end)
+        target = _("the departure") if day.end_place == "departure" else _("the hotel")
         end = _("then to %(place)s") % {"place": target}
-        if day.get("end_leg") and day["end_leg"].get("minutes"):
-            end += " · " + leg_text(day["end_leg"])
-        end += " · " + _("by %(time)s") % {"time": short_clock(day["end"], day["city_end"])}
+        if day.end_leg and day.end_leg.minutes:
+            end += " · " + leg_text(day.end_leg)
+        end += " · " + _("by %(time)s") % {"time": short_clock(day.end, day.city_end)}
         days.append(
             Day(
                 index=index,
-                heading=format_date(
-                    datetime.fromisoformat(day["date"]).date(), format="full", locale=lang
-                ),
+                heading=format_date(day.date, format="full", locale=lang),
                 cities=cities,
                 clock_note=day_clock_note(day),
                 colour=day_colour(index),
@@ -324,7 +336,7 @@ def build_days(
 
 
 def left_out_groups(
-    doc: dict[str, Any], req: dict[str, Any], catalogue: Catalogue, lang: str
+    doc: PlanDocument, req: dict[str, Any], catalogue: Catalogue, lang: str
 ) -> dict[str, Any]:
     """The places left out as a person reads them (planner.digest.group_left_out): the
     must-sees with their reason, then a heading with a count per reason, naming only the places
@@ -354,22 +366,20 @@ def left_out_groups(
     }
 
 
-def left_out(doc: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    rows = []
-    for item in doc.get("left_out", []):
-        main = item["name"].get(lang) or item["name"].get("en", "")
-        rows.append(
-            {
-                "id": item["attraction_id"],
-                "name": main,
-                "reason": item["reason"],
-                "text": item["detail"].get("text", ""),
-            }
-        )
+def left_out(doc: PlanDocument, lang: str) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "id": x.attraction_id,
+            "name": x.name.get(lang),
+            "reason": x.reason,
+            "text": said(x.detail),
+        }
+        for x in doc.left_out
+    ]
     return sorted(rows, key=lambda r: name_key(r["name"], lang))
 
 
-def all_warnings(doc: dict[str, Any], quiet: QuietNotices | None = None) -> list[dict[str, Any]]:
+def all_warnings(doc: PlanDocument, quiet: QuietNotices | None = None) -> list[dict[str, Any]]:
     """The trip's warnings, red first: those of the whole trip, what recurs on several days,
     and what did not fit on its day (planner.digest)."""
     quiet = quiet if quiet is not None else quiet_doc(doc)

@@ -37,7 +37,7 @@ def plan_payload(plan: Plan, lang: str) -> dict[str, Any]:
     """The plan JSON: head fields, the request, and the itinerary with texts in *lang*."""
     rev = plan.current
     with force_locale(lang):
-        itinerary = with_texts(rev.itinerary, gettext, lang)
+        itinerary = with_texts(rev.document, gettext, lang).to_json()
     return {
         "id": plan.id,
         "title": plan.title,
@@ -197,7 +197,7 @@ def revision(plan_id: str, number: int):
         raise ApiError(f"the plan has no revision {number}", 404) from None
     lang = _lang(plan)
     with force_locale(lang):
-        itinerary = with_texts(rev.itinerary, gettext, lang)
+        itinerary = with_texts(rev.document, gettext, lang).to_json()
     return jsonify(
         {
             "ok": True,

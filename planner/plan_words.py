@@ -1,0 +1,72 @@
+"""How a plan's legs and crossings read, the same on the page, in print, in the exports and in
+the command line's text: one function each, fed by the typed plan (planner.trip for the command
+line, planner.plan_document for a saved plan). Pure Python: texts through the *gettext* given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from planner.messages import MODE_LABELS, clock_text, leg_text
+
+Gettext = Callable[[str], str]
+
+
+class LegLike(Protocol):
+    """A leg of either typed plan: mode, whole minutes, km."""
+
+    @property
+    def mode(self) -> str: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def km(self) -> float: ...
+
+
+def leg_words(leg: LegLike | None, gettext: Gettext, lang: str) -> str:
+    """'taxi 12 min, 3.4 km': the way to a stop; '' when there is none (or it takes no time)."""
+    if leg is None or not leg.minutes:
+        return ""
+    return leg_text(leg.mode, leg.minutes, leg.km, gettext, lang)
+
+
+def mode_words(mode: str, gettext: Gettext) -> str:
+    """A crossing's mode in the reader's words (an unknown mode stays as given)."""
+    return gettext(MODE_LABELS[mode]) if mode in MODE_LABELS else mode
+
+
+@dataclass(frozen=True)
+class CrossingClocks:
+    """A crossing's times as a reader sees them: each on the clock of where it happens, and
+    departure and arrival also on the other bank's clock ('10:00 Heihe (UTC+8)')."""
+
+    mode: str
+    report_by: str
+    report_by_other: str
+    depart: str
+    depart_other: str
+    arrive: str
+    arrive_other: str
+
+
+def crossing_clocks(
+    mode: str,
+    report_by: datetime,
+    depart: datetime,
+    arrive: datetime,
+    frm: str,
+    to: str,
+    gettext: Gettext,
+) -> CrossingClocks:
+    """The words of a crossing from *frm* to *to*: its mode and its times on both clocks."""
+    return CrossingClocks(
+        mode=mode_words(mode, gettext),
+        report_by=clock_text(report_by, frm, gettext),
+        report_by_other=clock_text(report_by, to, gettext),
+        depart=clock_text(depart, frm, gettext),
+        depart_other=clock_text(depart, to, gettext),
+        arrive=clock_text(arrive, to, gettext),
+        arrive_other=clock_text(arrive, frm, gettext),
+    )

@@ -102,6 +102,12 @@ def fallback_chain(code: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
+def data_language(code: str) -> str:
+    """The language of the data a reader of *code* reads: *code* itself when the data is written
+    in it, else the first data language of its fallback chain (Korean: en)."""
+    return next((lang for lang in fallback_chain(code) if lang in DATA_LANGUAGES), DEFAULT)
+
+
 def text_in(texts: object, code: str) -> str:
     """A trilingual data text (a {zh, ru, en} mapping or an object with those attributes) in the
     reader's language, else in the first language of its fallback chain that has one, else ""."""

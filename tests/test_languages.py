@@ -247,6 +247,13 @@ def test_data_texts_fall_back_along_the_chain():
     assert LocalizedName(zh="黑河", ru="", en="Heihe").get("__doc__") == "Heihe"
 
 
+def test_a_name_asked_with_a_default_reads_only_the_readers_data_language(korean):
+    name = LocalizedName(zh="黑河", ru="", en="Heihe")
+    assert name.get("ru") == "Heihe"  # a reader gets a name
+    assert name.get("ru", "") == ""  # the Russian field itself: a local name, or none
+    assert name.get("ko", "") == "Heihe" and name.get("ko") == "Heihe"  # Korean reads English
+
+
 def test_a_fallback_cycle_ends_at_the_default(monkeypatch):
     monkeypatch.setitem(languages.LANGUAGES, "aa", Language("aa", "A", "en", "aa", fallback="bb"))
     monkeypatch.setitem(languages.LANGUAGES, "bb", Language("bb", "B", "en", "bb", fallback="aa"))

@@ -27,7 +27,7 @@ from planner.crossing import Closure, CrossingData, load_crossing_data
 from planner.crossing.options import NOTICE_KIND
 from planner.errors import PlannerError
 from planner.model import LocalizedName
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
+from planner.timeutil import CITIES, CITY_TZ, other_city
 
 LOGO_MAX_BYTES = 48 * 1024  # a logo on a printed page; a data URI of ~64 kB
 LOGO_MAX_CHARS = 4 * ((LOGO_MAX_BYTES + 2) // 3) + 40
@@ -185,7 +185,7 @@ def _first_crossing(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def meeting_point_notices(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Amber notices (JSON) when the group's meeting point (a catalogue place) is on the other
     bank from its first crossing's check-point, or more than MEETING_FAR_M from it: a group
-    told to meet at Heihe airport for a crossing from Blagoveshchensk cannot make it."""
+    told to meet at one city's airport for a crossing from the other city cannot make it."""
     from planner.geo import haversine_m
 
     group = doc.get("group") or {}
@@ -227,7 +227,9 @@ def group_document(
         for crossing in day.get("crossings", []):
             report_by = datetime.fromisoformat(crossing["report_by"])
             frm = crossing.get("direction_from", day.get("city_start"))
-            to = "blagoveshchensk" if frm == "heihe" else "heihe"
+            to = (crossing.get("to_point") or {}).get("city") or (
+                other_city(frm) if frm in CITIES else None
+            )
             meetings.append(
                 {
                     "day": index,
@@ -251,7 +253,7 @@ def group_document(
         ],
         "meeting_point": _meeting_point(group.get("meeting_point") or "", catalogue),
         "meeting_minutes_before": minutes,
-        "guides": {city: guides.get(city) for city in ("heihe", "blagoveshchensk")},
+        "guides": {city: guides.get(city) for city in CITIES},
         "crossings": meetings,
     }
 
@@ -317,9 +319,10 @@ def check_notice(
 
 
 def trip_dates(arrive: datetime, depart: datetime) -> tuple[date, date]:
-    """The local dates a trip may touch on either bank (the earliest and the latest)."""
-    first = min(arrive.astimezone(HEIHE_TZ).date(), arrive.astimezone(BLAGOVESHCHENSK_TZ).date())
-    last = max(depart.astimezone(HEIHE_TZ).date(), depart.astimezone(BLAGOVESHCHENSK_TZ).date())
+    """The local dates a trip may touch in any city (the earliest and the latest)."""
+    zones = list(CITY_TZ.values())
+    first = min(arrive.astimezone(zone).date() for zone in zones)
+    last = max(depart.astimezone(zone).date() for zone in zones)
     return first, last
 
 

@@ -24,10 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from planner import region
 from planner.model import LocalizedName
 from planner.resources import DATA
 
-BASEMAP_PATH = DATA / "basemap.geojson"
+FILE = "basemap.geojson"  # in the region's data folder
+BASEMAP_PATH = DATA / FILE  # the shipped region's (the generator below writes it)
 
 # west, south, east, north: both cities, the Zeya mouth and Aihui town to the south.
 BBOX = (126.8, 49.6, 128.3, 50.9)
@@ -38,21 +40,10 @@ ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
 RIVERS_PACKAGE = "@geo-maps/earth-rivers-1m@0.6.0"  # file map.geo.json, OSM water areas
 BORDERS_PACKAGE = "@osm_borders/maritime_10m@1.1.0"  # file borders.geo.json, OSM boundaries
 
-# Label anchors placed by hand on the generated water (rivers) or beside each town's centre
-# (towns), so a name does not sit on the markers of the town it names.
-LABELS: tuple[tuple[str, float, float, LocalizedName], ...] = (
-    ("river", 50.400, 127.363, LocalizedName(zh="黑龙江", ru="Амур", en="Amur")),
-    ("river", 50.050, 127.499, LocalizedName(zh="黑龙江", ru="Амур", en="Amur")),
-    ("river", 50.400, 127.735, LocalizedName(zh="结雅河", ru="Зея", en="Zeya")),
-    (
-        "town",
-        50.300,
-        127.470,
-        LocalizedName(zh="布拉戈维申斯克", ru="Благовещенск", en="Blagoveshchensk"),
-    ),
-    ("town", 50.215, 127.445, LocalizedName(zh="黑河", ru="Хэйхэ", en="Heihe")),
-    ("town", 49.955, 127.440, LocalizedName(zh="瑷珲", ru="Айгунь", en="Aihui")),
-)
+
+def labels() -> tuple[tuple[str, float, float, LocalizedName], ...]:
+    """The names the generated base map draws (data/region.json `map_labels`, placed by hand)."""
+    return tuple((m.kind, m.lat, m.lon, m.name) for m in region.current().map_labels)
 
 
 @dataclass(frozen=True)
@@ -86,12 +77,13 @@ def _load(path: Path, mtime_ns: int) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def basemap_geojson(path: Path = BASEMAP_PATH) -> dict[str, Any]:
+def basemap_geojson(path: Path | None = None) -> dict[str, Any]:
     """The base map as a GeoJSON FeatureCollection (a fresh copy, safe to change).
 
     Each feature has a `layer` property: "land" (with `country` CN or RU), "water", "border",
     or "label" (with `label` river or town and `name:zh`, `name:ru`, `name:en`).
     """
+    path = path or region.data_file(FILE)
     return copy.deepcopy(_load(path, path.stat().st_mtime_ns))
 
 
@@ -112,8 +104,9 @@ def _lines(geometry: dict[str, Any]) -> list[tuple[tuple[float, float], ...]]:
     return [tuple((lat, lon) for lon, lat in line) for line in lines]
 
 
-def basemap_shapes(path: Path = BASEMAP_PATH) -> BasemapShapes:
+def basemap_shapes(path: Path | None = None) -> BasemapShapes:
     """The base map's geometry in the planner's (lat, lon) order, for the printed maps."""
+    path = path or region.data_file(FILE)
     data = _load(path, path.stat().st_mtime_ns)
     land: dict[str, list] = {}
     water: list = []
@@ -224,7 +217,7 @@ def build_basemap(rivers_file: Path, borders_file: Path) -> dict[str, Any]:
         features.append(_feature({"layer": "land", "country": country}, rounded(land)))
     features.append(_feature({"layer": "water"}, rounded(water)))
     features.append(_feature({"layer": "border"}, rounded(border)))
-    for kind, lat, lon, name in LABELS:
+    for kind, lat, lon, name in labels():
         props = {"layer": "label", "label": kind}
         props.update({f"name:{k}": v for k, v in name.as_dict().items()})
         features.append(_feature(props, {"type": "Point", "coordinates": [lon, lat]}))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner import region
 from planner.errors import PlannerError
 from planner.messages import N_, refusal_text
 from planner.request_spec import FieldError, RequestInvalid, past_dates, spec_from_json
@@ -48,10 +49,8 @@ COLUMNS = (
     "passengers",
     "meeting_point",
     "meeting_minutes_before",
-    "guide_heihe_name",
-    "guide_heihe_phone",
-    "guide_blagoveshchensk_name",
-    "guide_blagoveshchensk_phone",
+    # A guide per city of the region: guide_<city id>_name, guide_<city id>_phone.
+    *(f"guide_{city}_{part}" for city in region.city_ids() for part in ("name", "phone")),
 )
 REQUIRED = ("arrive", "depart", "stay")
 _TRUE, _FALSE = {"1", "true", "yes", "y", "on"}, {"", "0", "false", "no", "n", "off"}
@@ -183,7 +182,7 @@ def row_request(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
         data["agency"] = {"name": cell["agency_name"], "contact": cell["agency_contact"]}
     guides = {
         city: {"name": cell[f"guide_{city}_name"], "phone": cell[f"guide_{city}_phone"]}
-        for city in ("heihe", "blagoveshchensk")
+        for city in region.city_ids()
         if cell[f"guide_{city}_name"] or cell[f"guide_{city}_phone"]
     }
     if cell["passengers"] or cell["meeting_point"] or guides:
@@ -208,10 +207,11 @@ _COLUMN_OF = {
     "group.passengers": "passengers",
     "group.meeting_point": "meeting_point",
     "group.meeting_minutes_before": "meeting_minutes_before",
-    "group.guides.heihe.phone": "guide_heihe_phone",
-    "group.guides.heihe": "guide_heihe_name",
-    "group.guides.blagoveshchensk.phone": "guide_blagoveshchensk_phone",
-    "group.guides.blagoveshchensk": "guide_blagoveshchensk_name",
+    **{
+        f"group.guides.{city}{suffix}": f"guide_{city}_{part}"
+        for city in region.city_ids()
+        for suffix, part in ((".phone", "phone"), ("", "name"))
+    },
     "group": "passengers",
     "locked": "must_see",
 }

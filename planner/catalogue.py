@@ -20,10 +20,9 @@ from pydantic import (
     ValidationError,
 )
 
-from planner import settings
+from planner import region, settings
 from planner.catalogue_schema import CatalogueFile, PlaceProperties
 from planner.errors import DataProblems
-from planner.geo import amur_bank
 from planner.model import (
     Attraction,
     LatLon,
@@ -35,8 +34,10 @@ from planner.validation import (
     field_name,
     json_type,
 )
+from planner.wording import country_name
 
-DEFAULT_PATH = DATA / "attractions.geojson"
+FILE = "attractions.geojson"  # in the region's data folder (planner.region.data_dir)
+DEFAULT_PATH = DATA / FILE  # the shipped region's
 PATH_ENV = "PLANNER_CATALOGUE_PATH"  # the same setting the web app reads as CATALOGUE_PATH
 
 # Broad groups of categories: the map's layers and the list's filter. Every category used in the
@@ -135,7 +136,7 @@ class Catalogue:
         return len(self.attractions)
 
     def by_city(self, city: str) -> tuple[Attraction, ...]:
-        """The places of one city ('heihe' or 'blagoveshchensk'), in id order."""
+        """The places of one city (a city id of the region), in id order."""
         if city not in CITIES:
             raise ValueError(f"unknown city {city!r}: expected one of {', '.join(CITIES)}")
         return tuple(a for a in self.attractions if a.city == city)
@@ -156,9 +157,10 @@ _cache_lock = threading.Lock()
 
 
 def catalogue_path(path: Path | str | None = None) -> Path:
-    """The file to read: *path*, else $PLANNER_CATALOGUE_PATH, else data/attractions.geojson."""
+    """The file to read: *path*, else $PLANNER_CATALOGUE_PATH, else the region's
+    attractions.geojson."""
     if path is None:
-        path = settings.value(PATH_ENV) or DEFAULT_PATH
+        path = settings.value(PATH_ENV) or region.data_file(FILE)
     return Path(path).resolve()
 
 
@@ -307,11 +309,12 @@ def _cross_checks(
         city = props.get("city")
         if index not in broken_points and city in CITY_COUNTRY:
             lon, lat = feature["geometry"]["coordinates"]
-            bank = amur_bank(lat, lon)
+            here = region.current()
+            bank = here.country_at(lat, lon)
             if bank != CITY_COUNTRY[city]:
-                side = "Russian" if bank == "RU" else "Chinese"
                 message = (
-                    f"({lat}, {lon}) lies on the {side} bank of the Amur, but the city is {city}"
+                    f"({lat}, {lon}) lies in {country_name(bank, 'en')}, across the "
+                    f"{here.border.name.en} from {city}"
                 )
                 found.append((index, f"{where}: field 'geometry': {message}"))
     return found

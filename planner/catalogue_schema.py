@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from planner import region
 from planner.coverage import coverage_of
 from planner.model import (
     COORD_CONFIDENCE,
@@ -44,7 +45,8 @@ from planner.validation import (
     one_of,
 )
 
-CURRENCIES: dict[str, str] = {"heihe": "CNY", "blagoveshchensk": "RUB"}
+# The currency of each city's prices (data/region.json).
+CURRENCIES: region.CityMap[str] = region.CityMap(lambda c: c.currency)
 
 # A fact is "sourced" when some source's `supports` text names it with one of these words.
 FACT_CODES: dict[str, str] = {

@@ -47,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planner.commands.geocode",
         "Propose positions for estimated places from their addresses; writes a review file only.",
     ),
-    "plan": ("planner.commands.plan", "Plan a trip across Heihe and Blagoveshchensk."),
+    "plan": ("planner.commands.plan", "Plan a trip across the border cities of the region."),
     "setup": (
         "planner.commands.setup",
         "Vendor the front-end assets, create instance/ with a secret key and the database.",
@@ -125,7 +125,7 @@ def _shorten(text: str, limit: int) -> str:
 @click.group(cls=LazyGroup, lazy=_discovered())
 @click.version_option(package_name=None, version=__import__("planner").__version__)
 def cli() -> None:
-    """Amur Twin Cities Planner: Heihe and Blagoveshchensk."""
+    """Amur Twin Cities Planner: trips across a pair of border cities."""
 
 
 def main() -> None:

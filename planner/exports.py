@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planner import region
 from planner.catalogue import Catalogue
 from planner.documents import render
 from planner.hours_text import hours_in_words
@@ -36,7 +37,7 @@ from planner.model import LocalizedName
 from planner.plan_document import CrossingItem, PlanDocument, PlanMessage
 from planner.plan_document import Leg as PlanLeg
 from planner.plan_words import crossing_clocks, leg_words, mode_words
-from planner.timeutil import city_zone
+from planner.timeutil import CITIES, city_zone
 from planner.wording import money_text
 
 Gettext = Callable[[str], str]
@@ -92,7 +93,7 @@ def money(amount: float | None, currency: str, gettext: Gettext, lang: str = "en
 def both_names(name: LocalizedName, city: str, lang: str) -> str:
     """'Annunciation Cathedral / Благовещенский собор': the name in *lang* and in local script."""
     main = name.get(lang)
-    local = name.get("zh" if city == "heihe" else "ru", "")
+    local = name.get(region.city(city).local_lang, "") if city in CITIES else ""
     return one_line(main if not local or local == main else f"{main} / {local}")
 
 

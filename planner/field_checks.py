@@ -23,10 +23,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from planner import region
 from planner.catalogue import Catalogue, parse_feature_collection
 from planner.data_health import FIELD_CHECK_SCHEME, position_problems
 from planner.errors import PlannerError
-from planner.geo import amur_bank
 from planner.model import FIELD_CONFIDENCE, Attraction
 from planner.resources import INSTANCE
 from planner.textsafe import user_text
@@ -35,9 +35,6 @@ from planner.timeutil import CITY_COUNTRY
 DEFAULT_REVIEWS = INSTANCE / "field-reviews.jsonl"
 STATUSES = ("pending", "accepted", "rejected", "applied")
 METHODS = ("geolocation", "map", "typed")
-# The region the catalogue covers: Heihe prefecture and the south of Amur oblast (the day trips
-# reach Albazino in the north), south-west and north-east corners (lat, lon).
-REGION_AREA = ((47.0, 119.0), (57.5, 135.0))
 # A map click or a typed point has no measured accuracy: we assume ±50 m (a click at street
 # zoom on the offline base map or on tiles; the curator sees the building). Geolocation reports
 # its own accuracy, which is kept (rounded up to whole metres).
@@ -94,8 +91,8 @@ class ReviewFileError(PlannerError, ValueError):
 
 
 def in_region(lat: float, lon: float) -> bool:
-    (south, west), (north, east) = REGION_AREA
-    return south <= lat <= north and west <= lon <= east
+    """Whether a point lies in the box the catalogue covers (day trips included)."""
+    return region.current().reach.contains(lat, lon)
 
 
 def _number(text: str, name: str, problems: list[Problem]) -> float | None:
@@ -129,7 +126,7 @@ def check_report(
     if lat is not None and lon is not None:
         if not in_region(lat, lon):
             problems.append(Problem("lat", "outside_region", {}))
-        elif amur_bank(lat, lon) != CITY_COUNTRY[place.city]:
+        elif region.current().country_at(lat, lon) != CITY_COUNTRY[place.city]:
             problems.append(Problem("lat", "wrong_bank", {"city": place.city}))
     method = form.get("method", "").strip() or "typed"
     if method not in METHODS:
@@ -352,9 +349,13 @@ def apply_reviews(catalogue_text: str, reviews: Iterable[FieldReview], now: date
         if not in_region(review.lat, review.lon):
             problems.append(f"review {review.review_id}: the point lies outside the region")
             continue
-        if city in CITY_COUNTRY and amur_bank(review.lat, review.lon) != CITY_COUNTRY[city]:
+        if (
+            city in CITY_COUNTRY
+            and region.current().country_at(review.lat, review.lon) != CITY_COUNTRY[city]
+        ):
             problems.append(
-                f"review {review.review_id}: the point lies across the Amur from {city}"
+                f"review {review.review_id}: the point lies across the "
+                f"{region.current().border.name.en} from {city}"
             )
             continue
         _apply_one(props, feature, review)

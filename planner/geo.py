@@ -1,7 +1,8 @@
 """Datum conversions for points copied from Chinese map services, and a few geometry helpers.
 
 Amap, Tencent and most Chinese web maps publish GCJ-02 ("Mars") coordinates; Baidu publishes
-BD-09, a further offset of GCJ-02. Both differ from WGS-84 by several hundred metres near Heihe,
+BD-09, a further offset of GCJ-02. Both differ from WGS-84 by several hundred metres in the
+shipped region,
 so every point copied from them is converted here before it is stored in data/.
 
 The forward formulas (WGS-84 -> GCJ-02 -> BD-09) are the widely published open
@@ -13,6 +14,8 @@ the order used everywhere in the planner.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Literal
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 obfuscation.
 _A = 6378245.0
@@ -110,40 +113,11 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371008.8 * math.asin(math.sqrt(h))
 
 
-# --- Which bank of the Amur a point lies on -------------------------------------------------
+# --- Which side of a border line a point lies on ---------------------------------------------
 #
-# The Amur is the border from the Argun confluence to beyond Jiayin: its left bank (looking
-# downstream) is Russia, its right bank China. A catalogue point is judged by the side of this
-# simplified main-channel polyline it falls on (sign of the cross product with the nearest
-# segment). Through the twin cities the vertices lie mid-way between catalogue points known to be
-# on opposite banks (the Blagoveshchensk embankment guide points, the Heihe port and the Baidu
-# marker of Big Heihe Island, the bridge midpoint), so the Chinese island and the Russian
-# embankment, ~750 m apart, fall on the right sides. Away from the cities the vertices are the
-# river positions of riverside towns, good to a few kilometres: enough to tell a day trip in
-# Russia from one in China, not to draw a border. Points are (lat, lon).
-AMUR_MAIN_CHANNEL: tuple[tuple[float, float], ...] = (
-    (53.33, 121.50),  # Argun and Shilka meet: the Amur begins
-    (53.30, 124.10),  # below Albazino (Russian left bank)
-    (51.73, 126.72),  # east of Huma (Chinese right bank)
-    (50.60, 127.30),
-    (50.32, 127.40),  # upstream of the twin cities
-    (50.262, 127.47),
-    (50.2545, 127.50),  # off the Zeya mouth, north of the western tip of Big Heihe Island
-    (50.2525, 127.52),  # between the island's market end and the Triumphal Arch
-    (50.2520, 127.535),  # between the Heihe port (island) and Lenin Square
-    (50.2510, 127.550),  # between the island's eastern end and the OKTs
-    (50.2435, 127.568),  # south-west of Pervomaisky Park
-    (50.2011, 127.60046),  # Blagoveshchensk-Heihe road bridge, midpoint
-    (49.98, 127.53),  # east of Aihui town (Chinese right bank)
-    # Off Konstantinovka (Russian left bank, 95 km below Blagoveshchensk; ru.wikipedia
-    # 49 deg 37'03"N 127 deg 59'20"E): the river bends south here, so Muravyovka park (on the
-    # Russian floodplain, 49.84 N 127.73 E) is not cut off by a straight Aihui-Xunke line.
-    (49.60, 127.99),
-    (49.60, 128.48),  # off Xunke (Chinese right bank)
-    (48.90, 130.45),  # off Jiayin (Chinese right bank)
-    (47.90, 130.95),
-    (48.45, 135.05),  # Khabarovsk, where the border leaves the main channel
-)
+# A region's border (data/region.json, `border.line`) is a polyline of (lat, lon): a river's
+# simplified main channel, or a line on land. A point is judged by the side of it it falls on
+# (the sign of the cross product with the nearest segment).
 
 
 def _segment_side(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]):
@@ -157,22 +131,22 @@ def _segment_side(p: tuple[float, float], a: tuple[float, float], b: tuple[float
     return (px - cx) ** 2 + (py - cy) ** 2, cross
 
 
-def amur_bank(lat: float, lon: float) -> str:
-    """'RU' for the left (Russian) bank of the Amur, 'CN' for the right (Chinese) bank."""
+def side_of_line(
+    lat: float, lon: float, line: Sequence[tuple[float, float]]
+) -> Literal["left", "right"]:
+    """Which side of a polyline of (lat, lon) a point lies on, looking along the line: the side
+    of its nearest segment (a region's border, river or land, is such a line)."""
     best: tuple[float, float] | None = None
-    for a, b in zip(AMUR_MAIN_CHANNEL, AMUR_MAIN_CHANNEL[1:], strict=False):
+    for a, b in zip(line, line[1:], strict=False):
         d2, cross = _segment_side((lat, lon), a, b)
         if best is None or d2 < best[0]:
             best = (d2, cross)
     assert best is not None
-    # Looking downstream (a -> b), a positive cross product is on the left.
-    return "RU" if best[1] > 0 else "CN"
+    # Looking along the line (a -> b), a positive cross product is on the left.
+    return "left" if best[1] > 0 else "right"
 
 
-def distance_to_channel_m(lat: float, lon: float) -> float:
-    """Approximate distance from the simplified channel line, in metres."""
-    d2 = min(
-        _segment_side((lat, lon), a, b)[0]
-        for a, b in zip(AMUR_MAIN_CHANNEL, AMUR_MAIN_CHANNEL[1:], strict=False)
-    )
+def distance_to_line_m(lat: float, lon: float, line: Sequence[tuple[float, float]]) -> float:
+    """Approximate distance from a polyline of (lat, lon), in metres."""
+    d2 = min(_segment_side((lat, lon), a, b)[0] for a, b in zip(line, line[1:], strict=False))
     return math.sqrt(d2) * 111_195.0

@@ -1,8 +1,8 @@
 """Addresses to points, only where a person asks: the plan form's lookup and the data curation
 command (`python -m planner geocode`). Never inside planning.
 
-A `Geocoder` answers a query with raw places; `lookup` keeps those inside the twin cities' area,
-names the city by the bank of the Amur the point is on (`planner.geo.amur_bank`, the test the
+A `Geocoder` answers a query with raw places; `lookup` keeps those inside the region's area,
+names the city by the side of the border the point is on (`planner.region`, the test the
 catalogue validator uses) and, when a city is asked for, keeps that city's only. The production
 geocoder is geopy's Nominatim with a descriptive user agent and geopy's RateLimiter (Nominatim's
 policy: at most one request a second), asked to stay inside the area (viewbox, bounded). Tests
@@ -19,22 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from planner import __version__
+from planner import __version__, region
 from planner.errors import PlannerError
-from planner.geo import amur_bank
 
 GEOCODER_ENV = "PLANNER_GEOCODER"  # nominatim | none (a geopy service name for the command)
 USER_AGENT_ENV = "PLANNER_GEOCODER_USER_AGENT"
-DEFAULT_USER_AGENT = (
-    f"amur-twin-cities-planner/{__version__} (trip planner for Heihe and Blagoveshchensk)"
-)
+DEFAULT_USER_AGENT = f"amur-twin-cities-planner/{__version__} (trip planner for border cities)"
 MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: an absolute maximum of 1 request per second
 OFF = ("", "none", "off", "false", "0")
 
-# The twin cities' area, south-west and north-east corners (lat, lon): both cities, their
-# suburbs and the airports, but not Aihui town or the villages up the Zeya.
-AREA = ((50.12, 127.25), (50.45, 127.75))
-CITY_BANK = {"heihe": "CN", "blagoveshchensk": "RU"}
 MAX_CANDIDATES = 8
 
 
@@ -72,16 +65,13 @@ class GeocoderUnavailable(PlannerError, RuntimeError):
 
 
 def in_area(lat: float, lon: float) -> bool:
-    (south, west), (north, east) = AREA
-    return south <= lat <= north and west <= lon <= east
+    """Whether a point lies in the region's area (its cities, suburbs and airports)."""
+    return region.current().area.contains(lat, lon)
 
 
 def city_of_point(lat: float, lon: float) -> str | None:
-    """'heihe' or 'blagoveshchensk' by the bank of the Amur, or None outside the area."""
-    if not in_area(lat, lon):
-        return None
-    bank = amur_bank(lat, lon)
-    return next(city for city, side in CITY_BANK.items() if side == bank)
+    """The city on the point's side of the border, or None outside the region's area."""
+    return region.current().city_at(lat, lon)
 
 
 def lookup(geocoder: Geocoder, query: str, city: str | None = None, language: str = "en"):
@@ -144,7 +134,8 @@ class NominatimGeocoder:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        (south, west), (north, east) = AREA
+        area = region.current().area
+        (south, west), (north, east) = (area.south, area.west), (area.north, area.east)
         try:
             found = self._geocode(
                 query,

@@ -1,8 +1,8 @@
 """Opening hours of catalogue places, on each city's own clock and with its country's holidays.
 
 Hours are OSM `opening_hours` expressions, evaluated by opening_hours_py in the place's zone
-(Asia/Shanghai for Heihe, Asia/Yakutsk for Blagoveshchensk) with the public holidays of China or
-Russia for `PH`. A place whose hours are not known (None) answers None, never a guess.
+(each city's zone in data/region.json) with the public holidays of the city's country for
+`PH`. A place whose hours are not known (None) answers None, never a guess.
 An event is open only on its dates (planner.events), in its time of day when that is known.
 """
 
@@ -13,16 +13,23 @@ from functools import lru_cache
 
 import opening_hours
 
-from planner import events
+from planner import events, region
 from planner.model import Attraction
-from planner.timeutil import CITY_COUNTRY, city_zone, require_aware
+from planner.timeutil import city_zone, require_aware
+
+
+@region.on_region_change
+def _clear_caches() -> None:
+    _parsed.cache_clear()
+    public_holiday.cache_clear()
+    _day_intervals.cache_clear()
 
 
 @lru_cache(maxsize=1024)
 def _parsed(expression: str, city: str) -> opening_hours.OpeningHours:
     """One parsed expression per (text, city): the planner asks for every day of a trip."""
     return opening_hours.OpeningHours(
-        expression, timezone=city_zone(city), country=CITY_COUNTRY[city]
+        expression, timezone=city_zone(city), country=region.city(city).holidays
     )
 
 
@@ -31,7 +38,7 @@ def public_holiday(city: str, day: date) -> bool:
     """Whether *day* is a public holiday in *city*'s country (the holidays package, as `PH`)."""
     import holidays
 
-    return day in holidays.country_holidays(CITY_COUNTRY[city], years=day.year)
+    return day in holidays.country_holidays(region.city(city).holidays, years=day.year)
 
 
 def is_open(attraction: Attraction, when: datetime) -> bool | None:

@@ -26,18 +26,17 @@ from babel.dates import format_date
 from branca.element import Element
 from folium.plugins import MarkerCluster
 
-from planner import languages
+from planner import languages, region
 from planner.assets import asset_paths
 from planner.basemap import ATTRIBUTION_URL, basemap_geojson
 from planner.catalogue import group_of
-from planner.geo import amur_bank, out_of_china, wgs84_to_gcj02
+from planner.geo import out_of_china, wgs84_to_gcj02
 from planner.hours_text import hours_in_words
 from planner.model import Attraction
 from planner.settings import BY_NAME
 
 Gettext = Callable[[str], str]
 
-TWIN_CITIES_CENTER = (50.2530, 127.5270)  # mid-river between the two embankments
 ESTIMATE_RADIUS_PX = 7  # an estimated position: a small ring of fixed size at any zoom
 
 
@@ -135,7 +134,7 @@ def display_location(lat: float, lon: float, tiles: TileConfig | None) -> tuple[
     tile server uses that datum (its streets are drawn there), unchanged everywhere else."""
     if tiles is None or tiles.datum != "gcj02" or out_of_china(lat, lon):
         return lat, lon
-    if amur_bank(lat, lon) != "CN":
+    if region.current().country_at(lat, lon) != "CN":  # GCJ-02 is China's datum
         return lat, lon
     return wgs84_to_gcj02(lat, lon)
 
@@ -198,11 +197,13 @@ def add_basemap(fmap: folium.Map, lang: str, under_tiles: bool = False) -> None:
 
 def new_map(
     tiles: TileConfig | None,
-    location=TWIN_CITIES_CENTER,
+    location: tuple[float, float] | None = None,
     zoom: int = 13,
     lang: str = "en",
 ) -> folium.Map:
-    """A folium map on the offline base map, with our tile server's tiles over it when on."""
+    """A folium map on the offline base map, with our tile server's tiles over it when on
+    (centred on the region's map centre unless *location* is given)."""
+    location = location or region.current().centre
     fmap = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True)
     fmap.options["maxZoom"] = 19  # marker clustering needs it; folium sets it only with tiles
     add_basemap(fmap, lang, under_tiles=tiles is not None)
@@ -336,10 +337,11 @@ def attractions_map(
         else:
             tooltip = folium.Tooltip(map_text(place.name.get(lang)))
             folium.Marker(list(point), popup=popup, tooltip=tooltip).add_to(clusters[key])
+    centre = region.current().centre
     near = [
         (lat, lon)
         for lat, lon in shown
-        if abs(lat - TWIN_CITIES_CENTER[0]) < 0.35 and abs(lon - TWIN_CITIES_CENTER[1]) < 0.5
+        if abs(lat - centre[0]) < 0.35 and abs(lon - centre[1]) < 0.5
     ]
     if len(near) >= 2:
         # Frame the two cities (and Aihui); far day trips stay one zoom-out away.

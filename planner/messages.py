@@ -16,7 +16,9 @@ from datetime import datetime
 from typing import Union
 
 from babel.dates import format_skeleton
+from babel.lists import format_list
 
+from planner import region
 from planner.languages import list_separator
 from planner.model import LocalizedName
 from planner.timeutil import city_zone
@@ -124,7 +126,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "refused_pace": N_("choose a pace: relaxed, normal or packed"),
     "refused_party_size": N_("the party size must be a whole number from 1 to 200"),
-    "refused_stay": N_("say where you stay: Heihe or Blagoveshchensk"),
+    "refused_stay": N_("say where you stay: %(cities)s"),
     "refused_transport": N_("transport can be walking, taxi or bus"),
     "refused_unknown_place": N_("a place asked for is not in the catalogue"),
     "refused_must_and_exclude": N_("a place cannot be both a must-see and excluded"),
@@ -368,7 +370,10 @@ LEG_MODE_LABELS: dict[str, str] = {
     "minibus": N_("chartered minibus"),
     "coach": N_("chartered coach"),
 }
-CITY_LABELS: dict[str, str] = {"heihe": N_("Heihe"), "blagoveshchensk": N_("Blagoveshchensk")}
+# The region's cities by their English names (data/region.json); a name is also a msgid, so a
+# translation in the .po files wins over the file's own name where both exist.
+CITY_LABELS: region.CityMap[str] = region.CityMap(lambda c: c.name.en)
+CITY_PARAMS = frozenset({"city", "from_city", "to_city"})  # params that hold a city id
 COUNTRY_LABELS: dict[str, str] = {"CN": N_("China"), "RU": N_("Russia")}
 # The trip request's choices (the plan form shows these; a "choose one of" error lists them).
 PACE_LABELS: dict[str, str] = {
@@ -434,9 +439,6 @@ _WORDS: dict[str, Mapping[str, str]] = {
     "mode": MODE_LABELS,
     "last_mode": MODE_LABELS,
     "vehicle": LEG_MODE_LABELS,
-    "city": CITY_LABELS,
-    "from_city": CITY_LABELS,
-    "to_city": CITY_LABELS,
     "country": COUNTRY_LABELS,
     "status": STATUS_LABELS,
     "period": PERIOD_LABELS,
@@ -451,6 +453,20 @@ class _Values(dict):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def city_word(city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """The city's name for the reader: the catalogues' translation of its English name where
+    they have one, else the region file's name in *lang* (an unknown id stays as given)."""
+    english = region.city_name(city, "en")
+    translated = gettext(english)
+    return translated if translated != english else region.city_name(city, lang)
+
+
+def cities_text(cities: tuple[str, ...] | list[str], lang: str) -> str:
+    """'Heihe or Blagoveshchensk': the region's cities as a choice, in *lang*."""
+    names = [region.city_name(c, lang) for c in cities]
+    return format_list(names, style="or", locale=babel_locale(lang))
 
 
 def clock_text(value: str | datetime, city: str, gettext: Callable[[str], str]) -> str:
@@ -508,6 +524,10 @@ def render(
     for key, value in message.params.items():
         if isinstance(value, Message):
             values[key] = render(value, gettext, lang, dates=dates)
+        elif key in CITY_PARAMS and isinstance(value, str):
+            values[key] = city_word(value, gettext, lang)
+        elif key == "cities" and isinstance(value, list | tuple):
+            values[key] = cities_text([str(c) for c in value], lang)
         elif isinstance(value, LocalizedName):
             values[key] = _text(value, gettext, lang)
         elif isinstance(value, tuple):

@@ -149,7 +149,7 @@ class Attraction:
     """
 
     id: str
-    city: str  # "heihe" | "blagoveshchensk"
+    city: str  # a city id of the region (data/region.json)
     kind: str  # one of KINDS
     category: str  # museum, church, temple, monument, square, park, embankment, market, ...
     name: LocalizedName

@@ -9,7 +9,7 @@ reader's language with `FIELD_MESSAGES`. The validated `PlanSpec` is what a save
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from planner import languages
+from planner import languages, region
 from planner.agency import LOGO_MAX_BYTES, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
@@ -54,7 +54,16 @@ from planner.trip import TripRequest
 CURRENCIES = ("CNY", "RUB")
 MAX_DAYS = 14
 
-City = Literal["heihe", "blagoveshchensk"]
+
+def _known_city(value: str) -> str:
+    """A city id of the loaded region (planner.region); else a "choice" error listing them."""
+    ids = region.city_ids()
+    if value not in ids:
+        raise _problem("choice", allowed=", ".join(ids), choices=list(ids))
+    return value
+
+
+City = Annotated[StrictStr, AfterValidator(_known_city)]
 Mode = Literal["walk", "taxi", "bus"]
 PlaceId = Annotated[StrictStr, Field(min_length=1, max_length=100)]
 
@@ -100,13 +109,13 @@ FIELD_MESSAGES: dict[str, str] = {
 
 # The words for the values a "choice" error offers: a reader sees labels, never codes. Each
 # language's name is its own (as on the language switch), so it is not translated.
-CHOICE_LABELS: dict[str, str] = {
-    **CITY_LABELS,
-    **PACE_LABELS,
-    **TRAVEL_MODE_LABELS,
-    **COUNTRY_LABELS,
-    **CURRENCY_LABELS,
-}
+CHOICE_LABELS: Mapping[str, str] = ChainMap(
+    CITY_LABELS,  # type: ignore[arg-type]  # a live view of the region's cities
+    PACE_LABELS,
+    TRAVEL_MODE_LABELS,
+    COUNTRY_LABELS,
+    CURRENCY_LABELS,
+)
 
 
 def choices_text(choices: list[str], gettext: Callable[[str], str] = lambda s: s) -> str:
@@ -122,7 +131,7 @@ def choices_text(choices: list[str], gettext: Callable[[str], str] = lambda s: s
 
 @dataclass(frozen=True)
 class FieldError:
-    """One problem of one field: the JSON path ('transport.heihe.0'), a code and its values."""
+    """One problem of one field: the JSON path ('transport.<city id>.0'), a code and its values."""
 
     field: str
     code: str
@@ -206,14 +215,15 @@ class Locked(_Closed):
         return value
 
 
-class Transport(_Closed):
-    heihe: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
-    blagoveshchensk: Annotated[list[Mode], Field(min_length=1, max_length=3)] = ["walk", "taxi"]
+def _once_each(value: list[str]) -> list[str]:
+    return list(dict.fromkeys(value))  # "walk, walk" is walking, once
 
-    @field_validator("heihe", "blagoveshchensk")
-    @classmethod
-    def _once_each(cls, value: list[str]) -> list[str]:
-        return list(dict.fromkeys(value))  # "walk, walk" is walking, once
+
+# The modes allowed in each city, by city id ({"<city id>": ["walk", "taxi"], ...}); a city left out
+# gets DEFAULT_MODES.
+CityModes = Annotated[list[Mode], Field(min_length=1, max_length=3), AfterValidator(_once_each)]
+Transport = dict[City, CityModes]
+DEFAULT_MODES = ("walk", "taxi")
 
 
 # Free text a person typed: control characters and bidi overrides are removed on the way in.
@@ -254,9 +264,8 @@ class Guide(_Closed):
     phone: Annotated[StrictStr, Field(max_length=50), Clean] = ""
 
 
-class Guides(_Closed):
-    heihe: Guide | None = None
-    blagoveshchensk: Guide | None = None
+# The group's guide in each city, by city id.
+Guides = dict[City, Guide | None]
 
 
 class Group(_Closed):
@@ -265,7 +274,7 @@ class Group(_Closed):
     passengers: Annotated[list[Passenger], Field(max_length=200)] = []
     meeting_point: Annotated[StrictStr, Field(max_length=300), Clean] = ""  # text or a catalogue id
     meeting_minutes_before: Annotated[StrictInt, Field(ge=0, le=240)] = 15
-    guides: Guides = Guides()
+    guides: Guides = {}
 
 
 def _known_places(values: list[str], info: ValidationInfo) -> list[str]:
@@ -298,7 +307,7 @@ class PlanSpec(_Closed):
     day_across_on: Annotated[StrictInt, Field(ge=1, le=MAX_DAYS + 1)] | None = None
     must_see: Annotated[list[PlaceId], Field(max_length=100)] = []
     exclude: Annotated[list[PlaceId], Field(max_length=100)] = []
-    transport: Transport = Transport()
+    transport: Transport = {}
     daily_budget: Budget | None = None
     lang: LanguageCode = languages.DEFAULT
     title: Annotated[StrictStr, Field(max_length=200), Clean] = ""
@@ -355,8 +364,9 @@ class PlanSpec(_Closed):
     @classmethod
     def _visa_countries(cls, value: list[str]) -> list[str]:
         out = [v.strip().upper() for v in value]
-        if any(v not in ("CN", "RU") for v in out):
-            raise _problem("choice", allowed="CN, RU", choices=["CN", "RU"])
+        countries = region.current().countries  # a visa for a country of the region
+        if any(v not in countries for v in out):
+            raise _problem("choice", allowed=", ".join(countries), choices=list(countries))
         return list(dict.fromkeys(out))
 
     @field_validator("hotels")
@@ -469,7 +479,7 @@ def _cross_checks(spec: PlanSpec, cat: Catalogue) -> list[FieldError]:
     for city, where in spec.hotels.items():
         if isinstance(where, str):
             wrong = cat.get(where).city != city
-        else:  # a point must lie in that city: its bank of the Amur, inside the twin cities' area
+        else:  # a point must lie in that city: its side of the border, inside the region's area
             wrong = city_of_point(float(where.lat), float(where.lon)) != city
         if wrong:
             errors.append(FieldError(f"hotels.{city}", "hotel_other_city"))
@@ -545,9 +555,8 @@ def to_trip_request(
         party_size=spec.party_size,
         must_see=tuple(must),
         exclude=tuple(spec.exclude),
-        transport=(
-            ("heihe", tuple(spec.transport.heihe)),
-            ("blagoveshchensk", tuple(spec.transport.blagoveshchensk)),
+        transport=tuple(
+            (city, tuple(spec.transport.get(city, DEFAULT_MODES))) for city in region.city_ids()
         ),
         daily_budget=float(spec.daily_budget.amount) if spec.daily_budget else None,
         budget_currency=spec.daily_budget.currency if spec.daily_budget else "CNY",

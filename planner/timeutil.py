@@ -1,7 +1,7 @@
-"""The two clocks of the twin cities, and guards that keep every datetime aware.
+"""The clocks of the region's cities, and guards that keep every datetime aware.
 
-Heihe runs on Beijing time (UTC+8) and Blagoveshchensk on Yakutsk time (UTC+9); a naive
-datetime across the river is always a bug, so every public function here refuses one.
+Each city keeps its own zone (data/region.json); a naive datetime across a border is always a
+bug, so every public function here refuses one.
 """
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from planner import region
 from planner.errors import PlannerError
 
-HEIHE_TZ = ZoneInfo("Asia/Shanghai")
-BLAGOVESHCHENSK_TZ = ZoneInfo("Asia/Yakutsk")
-
-CITIES: tuple[str, ...] = ("heihe", "blagoveshchensk")
-CITY_TZ: dict[str, ZoneInfo] = {"heihe": HEIHE_TZ, "blagoveshchensk": BLAGOVESHCHENSK_TZ}
-CITY_COUNTRY: dict[str, str] = {"heihe": "CN", "blagoveshchensk": "RU"}
+# Live views of the loaded region (planner.region): its city ids, each city's zone and country.
+CITIES = region.CITY_IDS
+CITY_TZ: region.CityMap[ZoneInfo] = region.CityMap(lambda c: c.tz)
+CITY_COUNTRY: region.CityMap[str] = region.CityMap(lambda c: c.country)
 
 
 # Dates a trip can be planned for. Far outside it, date arithmetic (a day later, another
@@ -51,7 +50,7 @@ def require_aware(value: datetime, what: str = "time") -> datetime:
 
 
 def city_zone(city: str) -> ZoneInfo:
-    """The IANA zone of *city* ('heihe' or 'blagoveshchensk')."""
+    """The IANA zone of *city* (a city id of the region)."""
     try:
         return CITY_TZ[city]
     except KeyError:
@@ -64,9 +63,10 @@ def to_city(value: datetime, city: str) -> datetime:
 
 
 def other_city(city: str) -> str:
-    """The city across the river."""
+    """The city across the border: the first of the region's other cities (the planner's trips
+    cross between two cities; planner.region.other_cities lists them all)."""
     city_zone(city)
-    return "blagoveshchensk" if city == "heihe" else "heihe"
+    return region.other_cities(city)[0]
 
 
 def parse_aware(text: str, what: str = "time") -> datetime:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from planner import resources, settings
+from planner import region, resources, settings
 from planner.errors import DataProblems
 from planner.model import LatLon
 from planner.timeutil import CITIES
@@ -31,7 +31,8 @@ from planner.validation import (
     field_name,
 )
 
-DATA = resources.DATA / "travel.json"
+FILE = "travel.json"  # in the region's data folder
+DATA = resources.DATA / FILE  # the shipped region's
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy uses
 MODES = ("walk", "taxi", "bus", "minibus", "coach")  # every way a leg is taken
 # What a traveller chooses per city. "taxi" is a hired car: a group takes its chartered vehicle
@@ -319,13 +320,13 @@ def load_travel_data(path: Path | str | None = None) -> TravelData:
 
     Parameters
     ----------
-    path: the JSON file; data/travel.json under the repository root by default.
+    path: the JSON file; the region's travel.json by default (planner.region.data_dir).
 
     Returns
     -------
     The validated TravelData. Raises TravelDataError listing every problem found.
     """
-    path = Path(path) if path is not None else DATA
+    path = Path(path) if path is not None else region.data_file(FILE)
     try:
         text = path.read_text(encoding="utf-8")
         json.loads(text)  # for the line and column of a syntax error
@@ -364,9 +365,14 @@ def load_travel_data(path: Path | str | None = None) -> TravelData:
     return data.model_copy(update={"exchange": exchange})
 
 
+def load_params(path: Path | None = None) -> dict[str, ModeParams]:
+    """Each mode's parameters, from the validated file (cached per path; by default the
+    region's travel.json)."""
+    return _load_params(Path(path) if path is not None else region.data_file(FILE))
+
+
 @lru_cache(maxsize=4)
-def load_params(path: Path = DATA) -> dict[str, ModeParams]:
-    """Each mode's parameters, from the validated file (cached per path)."""
+def _load_params(path: Path) -> dict[str, ModeParams]:
     data = load_travel_data(path)
     params = {}
     for mode in MODES:

@@ -2,8 +2,8 @@
 
 `plan_trip()` (planner/planning.py) turns a TripRequest into an Itinerary; the web pages, the API,
 the command line and the exports read these types and nothing of the planner's internals. Every
-datetime is aware and shown on the clock of the city where it happens (Asia/Shanghai for Heihe,
-Asia/Yakutsk for Blagoveshchensk).
+datetime is aware and shown on the clock of the city where it happens (its zone in
+data/region.json).
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from planner.crossing import Closure, CrossingOption
 from planner.errors import PlannerError
 from planner.messages import Message
 from planner.model import Attraction, LatLon
+from planner.region import city_ids
+
+
+def _walk_and_taxi() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((city, ("walk", "taxi")) for city in city_ids())
 
 
 class PlanningError(PlannerError, ValueError):
@@ -42,10 +47,8 @@ class TripRequest:
     party_size: int = 1  # 5-50 in a tour opens the group visa-free regime
     must_see: tuple[str, ...] = ()  # catalogue ids scheduled whenever they can be
     exclude: tuple[str, ...] = ()  # catalogue ids never scheduled
-    transport: tuple[tuple[str, tuple[str, ...]], ...] = (
-        ("heihe", ("walk", "taxi")),
-        ("blagoveshchensk", ("walk", "taxi")),
-    )  # modes allowed per city
+    # modes allowed per city (default: walk and taxi in every city of the region)
+    transport: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=_walk_and_taxi)
     daily_budget: float | None = None  # entry fees per day for the whole party
     budget_currency: str = "CNY"
     language: str = "en"  # zh | ru | en
@@ -98,7 +101,7 @@ class Crossing:
     """A crossing of the river on a real departure of the border model."""
 
     option: CrossingOption
-    direction_from: str  # heihe | blagoveshchensk
+    direction_from: str  # a city id of the region
     leg: Leg | None = None  # the way to the departure terminal, to be there by `report_by`
     last_of_day: bool = False  # the day's last departure: no fallback if it is missed
     back_by: datetime | None = None  # for the way out: when to be at the port to come back

@@ -7,7 +7,7 @@ the words `check-data` has always used ("expected a whole number, got text", "mi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
@@ -50,8 +50,9 @@ def between(low: float, high: float) -> AfterValidator:
 
 
 def one_of(allowed: Iterable[str]) -> AfterValidator:
-    """One of a fixed set of words (the message lists them)."""
-    allowed = tuple(allowed)
+    """One of a set of words (the message lists them); a Sequence such as the region's city
+    ids is read at each check, so it follows the loaded region."""
+    allowed = allowed if isinstance(allowed, Sequence) else tuple(allowed)
 
     def check(value: str) -> str:
         if value not in allowed:

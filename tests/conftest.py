@@ -44,8 +44,9 @@ def summer_request(**changes):
     from dataclasses import replace
     from datetime import datetime
 
+    from zones import HEIHE_TZ
+
     from planner.planning import TripRequest
-    from planner.timeutil import HEIHE_TZ
 
     base = TripRequest(
         arrive=datetime(2027, 7, 10, 9, 0, tzinfo=HEIHE_TZ),

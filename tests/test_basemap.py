@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import basemap, geo
+from planner import basemap, region
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,8 +56,8 @@ def test_shapes_are_in_lat_lon_order_inside_the_box():
 
 
 def test_amur_runs_between_the_two_cities():
-    # The channel's vertices through the twin cities (geo.py) lie on the water.
-    for lat, lon in geo.AMUR_MAIN_CHANNEL[5:12]:
+    # The border line's vertices through the twin cities (data/region.json) lie on the water.
+    for lat, lon in region.current().border.line[5:12]:
         assert _on_water((lat, lon)), (lat, lon)
     # The town centres do not.
     assert not _on_water((50.2441, 127.4902))  # Heihe
@@ -78,7 +78,7 @@ def test_border_follows_the_amur_through_the_cities():
     ]
     assert len(near) >= 3
     for lat, lon in near:
-        assert geo.distance_to_channel_m(lat, lon) < 1000, (lat, lon)
+        assert region.current().distance_to_border_m(lat, lon) < 1000, (lat, lon)
 
 
 def test_labels_name_rivers_and_towns_in_three_languages_on_the_right_side():
@@ -86,7 +86,7 @@ def test_labels_name_rivers_and_towns_in_three_languages_on_the_right_side():
     assert {"Amur", "Zeya", "Heihe", "Blagoveshchensk", "Aihui"} <= set(labels)
     assert labels["Amur"].name.zh == "黑龙江" and labels["Zeya"].name.ru == "Зея"
     for town, side in (("Heihe", "CN"), ("Aihui", "CN"), ("Blagoveshchensk", "RU")):
-        assert geo.amur_bank(labels[town].lat, labels[town].lon) == side
+        assert region.current().country_at(labels[town].lat, labels[town].lon) == side
     for label in basemap.basemap_shapes().labels:
         if label.kind == "river":
             assert _on_water((label.lat, label.lon)), label.name.en
@@ -129,7 +129,7 @@ def test_generator_cuts_joins_and_labels(tmp_path):
     data = basemap.build_basemap(rivers, borders)
     layers = [f["properties"]["layer"] for f in data["features"]]
     assert layers.count("land") == 2 and layers.count("water") == 1
-    assert layers.count("border") == 1 and layers.count("label") == len(basemap.LABELS)
+    assert layers.count("border") == 1 and layers.count("label") == len(basemap.labels())
     (border,) = [f["geometry"] for f in data["features"] if f["properties"]["layer"] == "border"]
     lons = {lon for lon, _lat in border["coordinates"]}
     assert lons == {127.5}  # the shared edge only, not the frame

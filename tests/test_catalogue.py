@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from geopy.distance import geodesic
 
+from planner import region
 from planner.catalogue import (
     DEFAULT_PATH,
     PATH_ENV,
@@ -18,7 +19,6 @@ from planner.catalogue import (
     group_of,
     load_catalogue,
 )
-from planner.geo import amur_bank
 from planner.resources import ROOT as REPO_ROOT
 from planner.serialize import to_feature, to_feature_collection
 
@@ -62,7 +62,7 @@ def test_every_place_lies_on_its_own_bank(catalogue):
     country = {"heihe": "CN", "blagoveshchensk": "RU"}
     assert {a.city for a in catalogue.attractions} == set(country), "places on both banks"
     for a in catalogue.attractions:
-        assert amur_bank(a.location.lat, a.location.lon) == country[a.city], a.id
+        assert region.current().country_at(a.location.lat, a.location.lon) == country[a.city], a.id
 
 
 def test_estimated_points_say_how_and_how_far(catalogue):
@@ -128,8 +128,8 @@ def test_bridge_checkpoints_face_each_other(catalogue):
 
 
 def test_big_heihe_island_is_chinese_and_the_embankment_russian():
-    assert amur_bank(50.248557, 127.509961) == "CN"
-    assert amur_bank(50.25606, 127.52458) == "RU"
+    assert region.current().country_at(50.248557, 127.509961) == "CN"
+    assert region.current().country_at(50.25606, 127.52458) == "RU"
 
 
 def test_get_unknown_id_raises_key_error(catalogue):

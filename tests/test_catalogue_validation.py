@@ -96,14 +96,14 @@ CASES = [
         _move("aihui-history-museum", 127.52458, 50.25606),
         "aihui-history-museum",
         "geometry",
-        "Russian bank",
+        "lies in Russia, across the Amur",
     ),
     (
         "russian place on big heihe island",
         _move("triumphal-arch", 127.509961, 50.248557),
         "triumphal-arch",
         "geometry",
-        "Chinese bank",
+        "lies in China, across the Amur",
     ),
     (
         "unparsable opening_hours",

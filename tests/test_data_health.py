@@ -99,8 +99,9 @@ def test_the_rate_setting_reaches_the_planners_budget(monkeypatch):
     """Not only the pages: a plan made after the setting changes converts budgets with it."""
     from datetime import datetime
 
+    from zones import BLAGOVESHCHENSK_TZ
+
     from planner.planning import TripRequest, plan_trip
-    from planner.timeutil import BLAGOVESHCHENSK_TZ
 
     req = TripRequest(
         arrive=datetime(2027, 7, 10, 9, tzinfo=BLAGOVESHCHENSK_TZ),

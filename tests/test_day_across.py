@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import summer_request
+from zones import BLAGOVESHCHENSK_TZ
 
 import planner.planning.solving as solving
 from planner.catalogue import load_catalogue
@@ -17,7 +18,6 @@ from planner.plan_check import check_plan
 from planner.planning import PlanningError, plan_trip
 from planner.planning.rules import ABROAD_MIN_VISIT_MIN, LAST_RUN_CUSHION_MIN
 from planner.serialize import itinerary_to_json
-from planner.timeutil import BLAGOVESHCHENSK_TZ
 from planner.trip import Crossing, TripRequest
 
 
@@ -183,7 +183,7 @@ def test_a_winter_must_see_holds_on_a_free_day_and_a_displaced_lunch_is_said():
     """February in Heihe: the ski resort (three hours, far and known only roughly) fits on a
     day the plan had left empty, not 'not enough time'; the winter events, whose 2027 dates
     are not published, are left out with that reason."""
-    from planner.timeutil import HEIHE_TZ
+    from zones import HEIHE_TZ
 
     arrive = datetime(2027, 2, 3, 9, tzinfo=HEIHE_TZ)
     req = TripRequest(

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 from conftest import QUALITY_LIMIT
+from zones import BLAGOVESHCHENSK_TZ
 
 from planner.catalogue import DEFAULT_PATH, Catalogue, CatalogueError, load_catalogue
 from planner.messages import render
 from planner.model import EventDates
 from planner.planning import TripRequest, plan_trip
-from planner.timeutil import BLAGOVESHCHENSK_TZ
 
 VICTORY = "victory-day-ceremonies"
 FAIR = "cultural-fair-blagoveshchensk"

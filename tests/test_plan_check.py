@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from zones import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 from planner import crossing as border
 from planner.catalogue import load_catalogue
 from planner.messages import Message
 from planner.model import LatLon
 from planner.plan_check import DEFAULT_HOTELS, check_plan, margins
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 from planner.travel import leg_matrix
 from planner.trip import Crossing, DayPlan, Itinerary, Leg, Meal, Notice, TripRequest, Visit
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MUSEUM_TRIP
+from zones import HEIHE_TZ
 
 from planner.plan_document import DOCUMENT_VERSION, PlanDocument, PlanUnreadable
-from planner.timeutil import HEIHE_TZ
 from planner.web import create_app
 from planner.web.plan_store import store
 

@@ -16,11 +16,12 @@ from datetime import date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from zones import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 from planner.catalogue import load_catalogue
 from planner.plan_check import check_plan
 from planner.planning import PlanningError, WorkBudget, plan_trip
-from planner.timeutil import BLAGOVESHCHENSK_TZ, CITIES, HEIHE_TZ, city_zone
+from planner.timeutil import CITIES, city_zone
 from planner.travel import CHOSEN_MODES
 from planner.trip import TripRequest
 

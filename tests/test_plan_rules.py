@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from conftest import QUALITY_LIMIT, summer_request
+from zones import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 from planner.catalogue import load_catalogue
 from planner.cli import cli
@@ -23,7 +24,7 @@ from planner.planning.rules import (
     position_plannable,
 )
 from planner.serialize import itinerary_to_json
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ, city_zone
+from planner.timeutil import city_zone
 from planner.totals import trip_totals
 from planner.travel import MODES, Party, great_circle_km, leg_matrix, load_travel_data
 

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 import pytest
 from click.testing import CliRunner
 from conftest import QUALITY_LIMIT, summer_request
+from zones import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 from planner import hours
 from planner.catalogue import Catalogue, load_catalogue
 from planner.cli import cli
 from planner.planning import PlanningError, plan_trip
 from planner.serialize import itinerary_to_json
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 _request = summer_request
 

@@ -10,13 +10,13 @@ from datetime import datetime
 import pytest
 from conftest import summer_request
 from test_plan_pages import _Page, form
+from zones import HEIHE_TZ
 
 from planner.catalogue import load_catalogue
 from planner.commands.plan import render_text
 from planner.digest import DAY_LIMIT, group_left_out, quiet_notices
 from planner.messages import Message
 from planner.planning import plan_trip
-from planner.timeutil import HEIHE_TZ
 from planner.trip import Meal, Notice, Visit
 from planner.web import create_app
 

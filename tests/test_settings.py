@@ -58,3 +58,15 @@ def test_the_database_defaults_to_sqlite_in_the_instance_folder():
     assert settings.database_url(Path("/srv/i"), {}) == "sqlite:////srv/i/planner.sqlite3"
     url = "postgresql://db/p"
     assert settings.database_url(Path("/srv/i"), {"PLANNER_DATABASE_URL": url}) == url
+
+
+def test_the_data_dir_setting_moves_every_region_file(monkeypatch, tmp_path):
+    from planner import region
+    from planner.resources import DATA
+
+    assert region.data_file("crossing.json") == DATA / "crossing.json"
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    assert region.data_dir() == tmp_path.resolve()
+    assert region.data_file("crossing.json") == tmp_path.resolve() / "crossing.json"
+    # The world-wide passport table is shared: without a copy the shipped one is read.
+    assert region.data_file("passport_index.csv") == DATA / "passport_index.csv"

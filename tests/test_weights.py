@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import summer_request
+from zones import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 
 import planner.planning.builder as builder
 import planner.planning.solving as solving
 from planner.catalogue import load_catalogue
 from planner.planning import WorkBudget, plan_trip
-from planner.timeutil import BLAGOVESHCHENSK_TZ, HEIHE_TZ
 from planner.trip import TripRequest
 
 CAT = load_catalogue()

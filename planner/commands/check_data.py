@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
+from planner import region
 from planner.catalogue import PATH_ENV, Catalogue, CatalogueError, load_catalogue
-from planner.crossing import DEFAULT_BASE_PATH, CrossingDataError, load_crossing_data
+from planner.crossing import CrossingDataError, load_crossing_data
 from planner.data_health import data_health, position_problems, summary_lines
 from planner.model import COORD_CONFIDENCE, KINDS
 from planner.resources import DATA
 from planner.textsafe import terminal_text
 from planner.timeutil import CITIES
-from planner.travel import DATA as TRAVEL_PATH
 from planner.travel import TravelData, TravelDataError, load_travel_data
 
 CROSSING_PATH = DATA / "crossing.json"  # planner.crossing's default too
@@ -68,14 +68,14 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
     "crossing_path",
     type=_FILE,
     default=None,
-    help="border-crossing file (default: data/crossing.json)",
+    help="border-crossing file (default: the region's crossing.json, see PLANNER_DATA_DIR)",
 )
 @click.option(
     "--travel",
     "travel_path",
     type=_FILE,
     default=None,
-    help="travel-time parameters (default: data/travel.json)",
+    help="travel-time parameters (default: the region's travel.json)",
 )
 @click.option(
     "--summary",
@@ -94,6 +94,17 @@ def command(
     lines: list[str] = []
     catalogue = crossing_data = None
     try:
+        here = region.current()  # every other file is read against the region's cities
+    except region.RegionError as exc:
+        click.echo(f"{len(exc.problems)} problem(s) found:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {terminal_text(problem)}", err=True)
+        raise SystemExit(1) from None
+    lines.append(
+        f"{region.data_dir() / region.FILE}: OK ({here.name.en}: {', '.join(here.ids)}; "
+        f"{here.border.kind} border)"
+    )
+    try:
         catalogue = load_catalogue(catalogue_path)
         lines.extend(summarise(catalogue))
         # Positions that load but mislead: an invented marker shared by unrelated places, or a
@@ -101,7 +112,7 @@ def command(
         problems.extend(f"{catalogue.path}: {p}" for p in position_problems(catalogue.attractions))
     except CatalogueError as exc:
         problems.extend(exc.problems)
-    crossing = crossing_path or CROSSING_PATH
+    crossing = crossing_path or region.data_file("crossing.json")
     try:
         crossing_data = load_crossing_data(crossing)
     except CrossingDataError as exc:
@@ -111,11 +122,11 @@ def command(
         base = crossing_data.visa_base
         if base is not None:
             lines.append(
-                f"{DEFAULT_BASE_PATH}: OK ({len(base.rows)} rows; dataset of "
+                f"{region.data_file('passport_index.csv')}: OK ({len(base.rows)} rows; dataset of "
                 f"{base.date.isoformat()}, commit {base.commit[:7]}, {base.grade}, "
                 f"checked {base.checked.isoformat()})"
             )
-    travel = travel_path or TRAVEL_PATH
+    travel = travel_path or region.data_file("travel.json")
     try:
         lines.append(summarise_travel(travel, load_travel_data(travel)))
     except TravelDataError as exc:

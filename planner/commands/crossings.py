@@ -127,7 +127,7 @@ def render_text(
 
 
 @click.command("crossings")
-@click.option("--from", "direction_from", required=True, help="heihe or blagoveshchensk")
+@click.option("--from", "direction_from", required=True, help="a city id of the region")
 @click.option("--after", required=True, help="ISO 8601 with offset, e.g. 2027-01-20T09:00+08:00")
 @click.option("--nationality", required=True, help="ISO 3166-1 alpha-2 code, e.g. RU, CN, DE")
 @click.option("--party", "party_size", type=int, default=1, show_default=True)

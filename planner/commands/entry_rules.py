@@ -16,7 +16,7 @@ from typing import Any
 import click
 from babel.support import Translations
 
-from planner import languages
+from planner import languages, region
 from planner.cli_options import LanguageChoice
 from planner.crossing import (
     CrossingDataError,
@@ -61,7 +61,6 @@ LAYER_LABELS = {
     "declared": N_("declared visa"),
     "none": N_("no layer"),
 }
-DIRECTIONS = ("RU", "CN")  # entering Russia (from Heihe), entering China (from Blagoveshchensk)
 
 
 def _regime(decision: EntryDecision) -> str:
@@ -118,7 +117,10 @@ def command(on: str, nationalities: str, fmt: str, lang: str) -> None:
     except ValueError as exc:
         raise click.ClickException(terminal_text(str(exc))) from None
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
-    rows = [_row(code, country, day, data) for code in codes for country in DIRECTIONS]
+    # Entering each country of the region, the first city's neighbour first (its country last).
+    countries = region.current().countries
+    directions = (*countries[1:], countries[0])
+    rows = [_row(code, country, day, data) for code in codes for country in directions]
 
     def say(message: Message | None) -> str:
         return render(message, _, lang) if message is not None else "-"

@@ -19,20 +19,16 @@ from typing import Any
 import click
 from geopy.distance import geodesic
 
-from planner import __version__, settings
+from planner import __version__, region, settings
 from planner.catalogue import PATH_ENV, CatalogueError, load_catalogue
 from planner.geocoding import GEOCODER_ENV, USER_AGENT_ENV, make_geocode
 from planner.model import Attraction
+from planner.timeutil import other_city
 
 # PLANNER_GEOCODER here is a geopy service name: nominatim (default), photon, ...
 DEFAULT_USER_AGENT = (
     f"amur-twin-cities-planner/{__version__} (data curation: python -m planner geocode)"
 )
-CITY_WORDS = {
-    "heihe": {"zh": "黑河市", "ru": "Хэйхэ", "en": "Heihe"},
-    "blagoveshchensk": {"zh": "布拉戈维申斯克", "ru": "Благовещенск", "en": "Blagoveshchensk"},
-}
-LOCAL_SCRIPT = {"heihe": "zh", "blagoveshchensk": "ru"}
 
 # geocode(query) -> a geopy Location (or a list of them), or None
 Geocode = Callable[[str], Any]
@@ -46,11 +42,12 @@ def make_geocoder(service: str, user_agent: str, min_delay: float) -> Geocode:
 def queries(place: Attraction) -> list[str]:
     """What to ask for: the address as stored, then the name in the local and the other script
     with the city's name in that script."""
-    local = LOCAL_SCRIPT[place.city]
-    other = "ru" if local == "zh" else "zh"
+    city = region.city(place.city)
+    local = city.local_lang
+    other = region.city(other_city(place.city)).local_lang
     asked = [place.address]
-    for script in (local, other):
-        asked.append(f"{place.name.get(script)}, {CITY_WORDS[place.city][script]}")
+    for script in dict.fromkeys((local, other)):
+        asked.append(f"{place.name.get(script)}, {city.address_name.get(script)}")
     return list(dict.fromkeys(q for q in asked if q.strip()))
 
 

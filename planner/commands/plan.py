@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import click
 from babel.dates import format_date
 from babel.support import Translations
 
-from planner import languages
+from planner import languages, region
 from planner.cli_options import LanguageChoice, Seconds
 from planner.digest import (
     crossing_severity,
@@ -145,7 +146,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
                 continue
             place = item.attraction
             name = place.name.get(lang)
-            other = place.name.zh if place.city == "heihe" else place.name.ru
+            other = place.name.get(region.city(place.city).local_lang)
             if other != name:
                 name = f"{name} ({other})"
             lines.append(f"  {span(item.arrive, item.depart, place.city)}  " + name + leg(item.leg))
@@ -174,6 +175,18 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
         lines += ["", _("Warnings:")]
         lines += [f"  {SEVERITY_MARKS[n.severity]} {say(n.message)}" for n in quiet.trip]
     return "\n".join(lines).strip("\n")
+
+
+def _transport_per_city(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per city of the region: --transport-<city id> (modes there)."""
+    for city in reversed(region.city_ids()):
+        command = click.option(
+            f"--transport-{city}",
+            f"transport_{city}",
+            default=None,
+            help=f"modes in {region.city_name(city, 'en')} (default: --transport)",
+        )(command)
+    return command
 
 
 @click.command("plan")
@@ -219,12 +232,7 @@ def render_text(it: Itinerary, lang: str, _: Gettext) -> str:
     "--day-across-on", type=click.IntRange(1, 15), default=None, help="the day across (from 1)"
 )
 @click.option("--transport", default="walk,taxi", help=f"modes among {','.join(CHOSEN_MODES)}")
-@click.option("--transport-heihe", default=None, help="modes in Heihe (default: --transport)")
-@click.option(
-    "--transport-blagoveshchensk",
-    default=None,
-    help="modes in Blagoveshchensk (default: --transport)",
-)
+@_transport_per_city
 @click.option("--lang", type=LanguageChoice(), default=languages.DEFAULT, help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
@@ -257,16 +265,15 @@ def command(
     exclude,
     kept,
     transport,
-    transport_heihe,
-    transport_blagoveshchensk,
     lang,
     daily_budget,
     budget_currency,
     time_limit,
     seed,
     fmt,
+    **transport_in: str | None,
 ) -> None:
-    """Plan a trip across Heihe and Blagoveshchensk."""
+    """Plan a trip across the border cities of the region."""
     if request_file is not None:
         from planner.request_spec import RequestInvalid, request_from_json
 
@@ -308,12 +315,9 @@ def command(
             party_size=party_size,
             must_see=_csv(must_see),
             exclude=_csv(exclude),
-            transport=(
-                ("heihe", _modes(transport_heihe) if transport_heihe else modes),
-                (
-                    "blagoveshchensk",
-                    _modes(transport_blagoveshchensk) if transport_blagoveshchensk else modes,
-                ),
+            transport=tuple(
+                (city, _modes(own) if (own := transport_in.get(f"transport_{city}")) else modes)
+                for city in region.city_ids()
             ),
             language=lang,
             daily_budget=daily_budget,

@@ -1,4 +1,4 @@
-"""The border crossing Heihe <-> Blagoveshchensk, read from data/crossing.json.
+"""The border crossing between the region's cities, read from its crossing.json.
 
 Pure Python (no Flask). Four rooms: `schema` (the facts: frozen pydantic models that validate
 the file and are read as they are; their value types in `formats`) + `load` (reading it once),

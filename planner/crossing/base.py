@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planner import region
 from planner.errors import PlannerError
 from planner.resources import DATA
 
-DEFAULT_BASE_PATH = DATA / "passport_index.csv"
-DESTINATIONS = ("CN", "RU")
+FILE = "passport_index.csv"  # the region's copy, else the shipped one (planner.region)
+DEFAULT_BASE_PATH = DATA / FILE
 # The dataset's words; a number of days is the other kind of value.
 WORDS = ("visa free", "visa on arrival", "e-visa", "visa required", "no admission", "-1")
 HEADER_KEYS = ("source", "commit", "date", "checked", "grade", "licence")
@@ -111,7 +112,7 @@ def parse_visa_base(text: str, source: str = "<memory>") -> VisaBase:
             problems.append(f"{source}: row {number}: expected 3 fields")
             continue
         passport, destination, value = row
-        if not _CODE.match(passport) or destination not in DESTINATIONS:
+        if not _CODE.match(passport) or destination not in region.current().countries:
             problems.append(f"{source}: row {number}: bad codes {passport!r}, {destination!r}")
             continue
         try:
@@ -140,7 +141,7 @@ _lock = threading.Lock()
 
 def load_visa_base(path: Path | str | None = None) -> VisaBase:
     """Load and check the base layer, cached until the file changes."""
-    path = Path(path) if path is not None else DEFAULT_BASE_PATH
+    path = Path(path) if path is not None else region.data_file(FILE)
     try:
         key = (str(path.resolve()), path.stat().st_mtime)
         with _lock:

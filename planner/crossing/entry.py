@@ -13,6 +13,7 @@ from typing import NewType
 
 import pycountry
 
+from planner import region
 from planner.crossing.base import Requirement, VisaBase
 from planner.crossing.facts import EntryDecision
 from planner.crossing.formats import GradedSource
@@ -76,7 +77,7 @@ def rules_for(country: str, nationality: Nationality, data: CrossingData) -> tup
     the ones `entry_decision` weighs (a traveller's own country has none)."""
     if nationality == country:
         return ()
-    group = nationality if nationality in ("CN", "RU") else "other"
+    group = nationality if nationality in region.current().countries else "other"
     return tuple(
         rule
         for rule in data.entry_rules
@@ -92,9 +93,10 @@ def needs_review(rule: EntryRule, today: date, days: int = REVIEW_DAYS) -> bool:
 
 
 def _names(rule: EntryRule, nationality: Nationality) -> bool:
-    """Whether *rule* speaks to this passport by name (its own country list, or CN/RU), not
+    """Whether *rule* speaks to this passport by name (its own country list, or a country of
+    the region), not
     only through the catch-all 'other'."""
-    if nationality in ("CN", "RU"):
+    if nationality in region.current().countries:
         return nationality in rule.nationalities
     return "other" in rule.nationalities and nationality in rule.countries
 
@@ -188,7 +190,7 @@ def entry_decision(
             layer="own",
             basis=Message("entry_layer_own", {"country": country}),
         )
-    group_key = nationality if nationality in ("CN", "RU") else "other"
+    group_key = nationality if nationality in region.current().countries else "other"
     notes: list[Message] = []
     soft_warnings: list[Message] = []
     note_sources: list[tuple[Source, ...]] = []

@@ -1,7 +1,7 @@
 """Reading data/crossing.json: validate it with the models of schema.py, which are the facts.
 
 Every problem is reported at once, each naming the file and the field path, e.g.
-`data/crossing.json: modes.ship.timetables.heihe.times[2]: expected a time HH:MM, got '25:00'`.
+`data/crossing.json: modes.ship.timetables.<city id>.times[2]: expected a time HH:MM, got '25:00'`.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner import region
 from planner.crossing import schema
-from planner.crossing.base import DEFAULT_BASE_PATH, VisaBaseError, load_visa_base
+from planner.crossing.base import FILE as BASE_FILE
+from planner.crossing.base import VisaBaseError, load_visa_base
 from planner.crossing.formats import FieldProblems, point_cities
 from planner.crossing.schema import CrossingData
 from planner.errors import DataProblems
 from planner.resources import DATA
 
-DEFAULT_PATH = DATA / "crossing.json"
+FILE = "crossing.json"  # in the region's data folder (planner.region.data_dir)
+DEFAULT_PATH = DATA / FILE  # the shipped region's
 
 NEED_SOURCE = "a fact needs at least one source {url, supports, checked}"
 _SOURCE_KEYS = ("sources", "typical_sources", "status_sources")
@@ -38,6 +41,12 @@ class CrossingDataError(DataProblems):
 
 def _path(loc: tuple[Any, ...], sub: str = "") -> str:
     out = ""
+    # checkpoint_minutes.sides.<city> is written checkpoint_minutes.<city> in the file
+    loc = tuple(
+        p
+        for i, p in enumerate(loc)
+        if not (p == "sides" and loc[i - 1 : i] == ("checkpoint_minutes",))
+    )
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     if sub:
@@ -122,14 +131,14 @@ _cache_lock = threading.Lock()
 
 def _base_stamp() -> float:
     try:
-        return DEFAULT_BASE_PATH.stat().st_mtime
+        return region.data_file(BASE_FILE).stat().st_mtime
     except OSError:
         return 0.0
 
 
 def load_crossing_data(path: Path | str | None = None) -> CrossingData:
     """Load and validate the crossing data, cached until the file changes."""
-    path = Path(path) if path is not None else DEFAULT_PATH
+    path = Path(path) if path is not None else region.data_file(FILE)
     try:
         # The base layer is read with it: a change to either file reloads.
         key = (str(path.resolve()), path.stat().st_mtime, _base_stamp())

@@ -420,7 +420,7 @@ def last_safe_return(
 ) -> datetime | None:
     """The deadline abroad: be at the port of the last crossing home by this time.
 
-    Parameters: *city_abroad* is where the traveller is ('heihe' or 'blagoveshchensk'); *day*
+    Parameters: *city_abroad* is the city id where the traveller is; *day*
     its local date; *nationality* and *entry_permits* codes from normalize_nationality().
     Returns the `report_by` of that day's last crossing back (exit control and the buffer
     included), in the zone of *city_abroad*, or None when no crossing back runs that day
@@ -445,7 +445,7 @@ def crossing_options(
 ) -> CrossingAnswer:
     """The feasible crossings from *direction_from* departing at or after *after*, in time order.
 
-    Parameters: *direction_from* 'heihe' or 'blagoveshchensk'; *after* an aware datetime;
+    Parameters: *direction_from* a city id of the region; *after* an aware datetime;
     *nationality* an upper-case ISO 3166-1 alpha-2 code from normalize_nationality() (CN and RU
     have their own rules, every other code is "other"); *party_size* >= 1 (5-50 opens the group
     visa-free tours); *limit* the most options returned; *until* the end of the window (default:

@@ -12,10 +12,20 @@ reads the file once (cached) and turns a ValidationError into CrossingDataError 
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from planner import region
 from planner.crossing.base import VisaBase
 from planner.crossing.formats import (
     Closed,
@@ -38,8 +48,34 @@ from planner.crossing.formats import (
 )
 
 ModeId = Literal["ship", "hovercraft", "pontoon_bus", "bridge_bus", "cableway"]
-City = Literal["heihe", "blagoveshchensk"]
-Country = Literal["CN", "RU"]
+
+
+def _region_city(value: str) -> str:
+    """A city id of the loaded region (planner.region: data/region.json)."""
+    ids = region.city_ids()
+    if value not in ids:
+        raise ValueError(f"unknown city {value!r}: expected one of {', '.join(ids)}")
+    return value
+
+
+City = Annotated[str, AfterValidator(_region_city)]
+
+
+def _region_country(value: str) -> str:
+    """A country of the loaded region's cities."""
+    countries = region.current().countries
+    if value not in countries:
+        raise ValueError(f"unknown country {value!r}: expected one of {', '.join(countries)}")
+    return value
+
+
+def _region_nationality(value: str) -> str:
+    """A country of the region, or "other" (every other passport)."""
+    return value if value == "other" else _region_country(value)
+
+
+Country = Annotated[str, AfterValidator(_region_country)]
+Nationality = Annotated[str, AfterValidator(_region_nationality)]
 TimetableStatus = Literal["published", "ambiguous", "derived", "estimated", "unknown"]
 CoordConfidence = Literal["high", "medium", "low", "estimated", "unknown"]
 Confidence = Literal["high", "medium", "low"]
@@ -78,24 +114,28 @@ class Point(Closed):
         return self
 
 
-class SideMap(Closed):
-    """A point id for each bank; the point must exist and stand in that city."""
+class SideMap(RootModel[dict[City, PointId]]):
+    """A point id for each city of the region, by city id; the point must exist and stand in
+    that city."""
 
-    heihe: PointId
-    blagoveshchensk: PointId
+    model_config = ConfigDict(strict=True, frozen=True)
 
     def __getitem__(self, city: str) -> str:
-        """The point id of *city*'s bank (`mode.points[city]`)."""
-        if city not in type(self).model_fields:
-            raise KeyError(city)
-        return str(getattr(self, city))
+        """The point id of *city*'s side (`mode.points[city]`)."""
+        return self.root[city]
 
-    @field_validator("heihe", "blagoveshchensk")
+    @field_validator("root")
     @classmethod
-    def _point_in_city(cls, value: str, info: ValidationInfo) -> str:
+    def _a_point_in_each_city(cls, value: dict[str, str], info: ValidationInfo) -> dict:
         points = (info.context or {}).get("points") or {}
-        if value in points and points[value] != info.field_name:
-            raise ValueError(f"point {value!r} is not in {info.field_name}")
+        problems = [(city, "missing") for city in region.city_ids() if city not in value]
+        problems += [
+            (city, f"point {pid!r} is not in {city}")
+            for city, pid in value.items()
+            if pid in points and points[pid] != city
+        ]
+        if problems:
+            raise FieldProblems(problems)
         return value
 
 
@@ -232,7 +272,7 @@ class Mode(Closed):
         if self.typical and not self.typical_sources:
             problems.append(("typical_sources", need_source))
         if self.in_service:
-            for city in ("heihe", "blagoveshchensk"):
+            for city in region.city_ids():
                 if city not in self.timetables:
                     problems.append((f"timetables.{city}", "missing (use status 'unknown')"))
                 if city not in self.fares:
@@ -254,29 +294,37 @@ class Mode(Closed):
 
 
 class Modes(Closed):
-    """Every mode of the model, each exactly once."""
+    """The modes of the model the region has, each at most once: a mode left out does not
+    exist there (a region on land has no ship); one that exists but does not run says so
+    (`in_service: false`)."""
 
-    ship: Mode
-    hovercraft: Mode
-    pontoon_bus: Mode
-    bridge_bus: Mode
-    cableway: Mode
+    ship: Mode | None = None
+    hovercraft: Mode | None = None
+    pontoon_bus: Mode | None = None
+    bridge_bus: Mode | None = None
+    cableway: Mode | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Modes:
+        if not self.ids():
+            raise ValueError("no mode: a region needs at least one way across")
+        return self
 
     def ids(self) -> tuple[str, ...]:
-        return tuple(type(self).model_fields)
+        return tuple(m for m in type(self).model_fields if getattr(self, m) is not None)
 
     def items(self) -> tuple[tuple[str, Mode], ...]:
         """(mode id, mode) in the model's order."""
         return tuple((mode_id, getattr(self, mode_id)) for mode_id in self.ids())
 
     def __getitem__(self, mode_id: str) -> Mode:
-        if mode_id not in type(self).model_fields:
+        mode: Mode | None = getattr(self, mode_id, None) if mode_id in self.ids() else None
+        if mode is None:
             raise KeyError(mode_id)
-        mode: Mode = getattr(self, mode_id)
         return mode
 
     def __contains__(self, mode_id: object) -> bool:
-        return mode_id in type(self).model_fields
+        return mode_id in self.ids()
 
 
 class Side(Closed):
@@ -298,21 +346,35 @@ class GroupMinutes(Closed):
 
 
 class CheckpointMinutes(Closed):
-    """Typical minutes at exit and entry control on each side."""
+    """Typical minutes at exit and entry control on each side. In the file each city of the
+    region is a key of its own ({"<city id>": {"exit": 30, "entry": 60}, "estimated": ...});
+    here they are `sides`, by city id."""
 
-    heihe: Side
-    blagoveshchensk: Side
+    sides: dict[City, Side]
     estimated: bool = False
     note: str = ""
     sources: Sources
     group: GroupMinutes | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _cities_are_sides(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        own = set(cls.model_fields) - {"sides"}
+        sides = {key: value for key, value in data.items() if key not in own}
+        return {**{k: v for k, v in data.items() if k in own}, "sides": sides}
+
+    @model_validator(mode="after")
+    def _a_side_per_city(self) -> CheckpointMinutes:
+        missing = [(city, "missing") for city in region.city_ids() if city not in self.sides]
+        if missing:
+            raise FieldProblems(missing)
+        return self
+
     def side(self, city: str) -> Side:
         """The exit and entry minutes of *city*'s check-point."""
-        if city not in get_args(City):
-            raise KeyError(city)
-        side: Side = getattr(self, city)
-        return side
+        return self.sides[city]
 
 
 class PortHours(Closed):
@@ -432,7 +494,7 @@ class EntryRule(Closed):
 
     id: Text
     enters: Annotated[Listed[Country], Field(min_length=1)]
-    nationalities: Annotated[Listed[Literal["CN", "RU", "other"]], Field(min_length=1)]
+    nationalities: Annotated[Listed[Nationality], Field(min_length=1)]
     # For 'other': the rule applies only to these ISO 3166-1 alpha-2 codes (empty: all others).
     countries: Listed[IsoCountry] = ()
     permits: bool

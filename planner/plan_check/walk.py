@@ -17,7 +17,7 @@ from astral import Observer
 from astral.sun import sun
 
 from planner import crossing as border
-from planner import hours
+from planner import hours, region
 from planner.catalogue import Catalogue
 from planner.model import Attraction, LatLon
 from planner.planning import rules
@@ -25,12 +25,9 @@ from planner.timeutil import city_zone
 from planner.travel import Party, leg_matrix
 from planner.trip import Crossing, DayPlan, Item, Itinerary, Leg, Meal, TripRequest, Visit
 
-# Where a hotel is when the request names none: the city centres the planner documents
-# (Heihe centre per ru.wikipedia; Blagoveshchensk: Lenin Square). Restated here on purpose.
-DEFAULT_HOTELS: dict[str, LatLon] = {
-    "heihe": LatLon(50.245, 127.48167),
-    "blagoveshchensk": LatLon(50.25732, 127.53458),
-}
+# Where a hotel is when the request names none: each city's centre, read from the region's data
+# (data/region.json) rather than from the planner's own tables.
+DEFAULT_HOTELS: region.CityMap[LatLon] = region.CityMap(lambda c: c.centre.latlon())
 LAST_CROSSING_NOTICE = "last_crossing_used"  # the red notice a day on the last departure carries
 LAST_MOVE_NOTICE = "last_crossing_move"  # the same, on a day that moves to the other bank
 LAST_RUN_NOTICE = "last_run_back"  # the amber notice of a day back on the last (ship, bus) run
@@ -82,6 +79,12 @@ def _travel_seconds(
     if (a.lat, a.lon) == (b.lat, b.lon):
         return 0
     return int(leg_matrix([a, b], modes, party).seconds[0, 1])
+
+
+@region.on_region_change
+def _clear_caches() -> None:
+    _departures.cache_clear()
+    _travel_seconds.cache_clear()
 
 
 @lru_cache(maxsize=1024)

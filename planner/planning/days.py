@@ -54,9 +54,9 @@ def align_nights(req: TripRequest, cat: Catalogue, stays: list[str]) -> list[str
     """The nights on the calendars the days are dated by: the arrival's date on the clock of
     the city arrived in, the departure's on the clock of the city left from.
 
-    The request counts nights on the first stay city's clock; 23:15 in Heihe is already the
-    next day across the river. Where the two differ, a night is added (where one lands, or
-    where one last slept) or dropped, so the last day is the departure's day.
+    The request counts nights on the first stay city's clock; 23:15 in a UTC+8 city is already
+    the next day across a border into UTC+9. Where the two differ, a night is added (where one
+    lands, or where one last slept) or dropped, so the last day is the departure's day.
     """
     zone = city_zone(req.stay[0])
     out = list(stays)

@@ -50,11 +50,15 @@ def validate_request(req: TripRequest, cat: Catalogue) -> TripRequest:
     if not 1 <= req.party_size <= 200:
         raise refused("party size must be between 1 and 200", "refused_party_size")
     if not req.stay:
-        raise refused("say where you stay (heihe or blagoveshchensk)", "refused_stay")
+        raise refused(
+            f"say where you stay ({' or '.join(CITIES)})", "refused_stay", cities=tuple(CITIES)
+        )
     for city in req.stay:
         if city not in CITIES:
             raise refused(
-                f"unknown city {city!r}: expected heihe or blagoveshchensk", "refused_stay"
+                f"unknown city {city!r}: expected {' or '.join(CITIES)}",
+                "refused_stay",
+                cities=tuple(CITIES),
             )
     for city, modes in req.transport:
         if city not in CITIES or not modes or set(modes) - set(CHOSEN_MODES):

@@ -13,16 +13,13 @@ from functools import lru_cache
 from astral import Observer
 from astral.sun import sun
 
+from planner import region
 from planner.model import Attraction, LatLon
 from planner.timeutil import city_zone
 from planner.travel import great_circle_km
 
-CITY_CENTRES: dict[str, LatLon] = {
-    # Hotels default to these points: Heihe centre per ru.wikipedia (dossier D, heihe-places.csv);
-    # Blagoveshchensk: Lenin Square (visitblg guide point, dossier A1).
-    "heihe": LatLon(50.245, 127.48167),
-    "blagoveshchensk": LatLon(50.25732, 127.53458),
-}
+# Hotels default to each city's centre (data/region.json, with its sources).
+CITY_CENTRES: region.CityMap[LatLon] = region.CityMap(lambda c: c.centre.latlon())
 
 
 @dataclass(frozen=True)
@@ -146,6 +143,11 @@ def position_approximate(place: Attraction) -> bool:
 def position_plannable(place: Attraction) -> bool:
     """Whether a place may be planned without being a must-see: known, or approximate."""
     return position_known(place) or position_approximate(place)
+
+
+@region.on_region_change
+def _clear_daylight() -> None:
+    daylight.cache_clear()
 
 
 @lru_cache(maxsize=512)

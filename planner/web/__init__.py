@@ -21,16 +21,54 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _choose_region(app: Flask, region: Any, catalogue_file: str) -> None:
+    """The app's region: DATA_DIR (PLANNER_DATA_DIR, or a test's config) is made the region of
+    every request of this app, and CATALOGUE_PATH defaults to its attractions.geojson."""
+    from flask import g
+
+    configured = app.config.get("DATA_DIR")
+    folder = Path(configured).resolve() if configured else region.data_dir()
+    app.config["DATA_DIR"] = str(folder)
+    app.config.setdefault("CATALOGUE_PATH", str(folder / catalogue_file))
+
+    @app.context_processor
+    def region_context() -> dict[str, Any]:
+        # Templates name the region's cities and say its sentences from data/region.json.
+        from planner.web.i18n import current_lang
+        from planner.wording import country_name
+
+        lang = current_lang()
+        return {
+            "region": region.current(),
+            "region_country": lambda code: country_name(code, lang),
+        }
+
+    if not configured:
+        return
+
+    @app.before_request
+    def _enter_region() -> None:
+        g.region_token = region.choose(folder)
+
+    @app.teardown_request
+    def _leave_region(_exc: BaseException | None = None) -> None:
+        token = g.pop("region_token", None)
+        if token is not None:
+            region.unchoose(token)
+
+
 def _check_data(app: Flask) -> None:
     """Load every data file once at start-up, so a broken file stops the app with its problems
     named (file, feature, field) instead of failing request by request."""
+    from planner import region
     from planner.catalogue import load_catalogue
     from planner.crossing import load_crossing_data
     from planner.travel import load_params
 
-    load_catalogue(Path(app.config["CATALOGUE_PATH"]))
-    load_crossing_data()
-    load_params()
+    with region.use_region(app.config["DATA_DIR"]):
+        load_catalogue(Path(app.config["CATALOGUE_PATH"]))
+        load_crossing_data()
+        load_params()
 
 
 def _check_numbers(app: Flask) -> None:
@@ -108,8 +146,8 @@ def _check_admin_token(app: Flask) -> None:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; *test_config* overrides everything (Flask tutorial's factory)."""
-    from planner import settings
-    from planner.catalogue import DEFAULT_PATH as DEFAULT_CATALOGUE
+    from planner import region, settings
+    from planner.catalogue import FILE as CATALOGUE_FILE
 
     app = Flask(
         __name__,
@@ -122,7 +160,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # planner/settings.py declares each setting and its default once (README lists them).
         settings.APP_DEFAULTS,
         DATABASE_URL=settings.database_url(Path(app.instance_path), {}),
-        CATALOGUE_PATH=str(DEFAULT_CATALOGUE),
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
         BABEL_DEFAULT_LOCALE="en",
         MAX_CONTENT_LENGTH=256 * 1024,  # a plan request is a few kB; larger bodies are a 413
@@ -132,6 +169,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.from_environ())
     if test_config is not None:
         app.config.from_mapping(test_config)
+    _choose_region(app, region, CATALOGUE_FILE)
     if app.config.get("PROXIES"):
         # Behind N reverse proxies (nginx): trust their X-Forwarded-For/-Proto/-Host, so that
         # rate limits see the client's address and HSTS sees https.

@@ -42,7 +42,7 @@ from planner.plan_document import PlanDocument
 from planner.request_spec import FIELD_MESSAGES, FieldError
 from planner.store_schema import UnknownPlan
 from planner.textsafe import user_text
-from planner.timeutil import CITIES, HEIHE_TZ
+from planner.timeutil import CITIES, city_zone
 from planner.web import jobs
 from planner.web.i18n import current_lang
 from planner.web.plan_store import store
@@ -172,7 +172,7 @@ def notices():
     refused = admin_page_or_none()
     if refused is not None:
         return refused
-    today = datetime.now(HEIHE_TZ).date().isoformat()
+    today = datetime.now(city_zone(CITIES[0])).date().isoformat()
     return _notice_page({"start": today, "end": today, "scope": "all", "effect": "info"}, {})
 
 

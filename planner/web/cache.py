@@ -59,9 +59,12 @@ def file_version(path: Path | str) -> tuple[str, int, int]:
 
 def data_version() -> tuple[tuple[str, int, int], ...]:
     """The version of every data file a map is drawn from (catalogue, crossing points)."""
-    from planner.crossing.load import DEFAULT_PATH as CROSSING_PATH
+    from planner.region import data_file
 
-    return (file_version(current_app.config["CATALOGUE_PATH"]), file_version(CROSSING_PATH))
+    return (
+        file_version(current_app.config["CATALOGUE_PATH"]),
+        file_version(data_file("crossing.json")),
+    )
 
 
 def memo() -> Memo:

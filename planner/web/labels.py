@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
-from planner import languages, messages
+from planner import languages, messages, region
 from planner.coverage import Coverage
 
 # The tables themselves live in planner.messages (one copy); these are their lazy translations.
-CITY_LABELS = {code: _l(text) for code, text in messages.CITY_LABELS.items()}
+
+
+def _city_label(city: str) -> str:
+    from planner.web.i18n import current_lang
+
+    return messages.city_word(city, gettext, current_lang())
+
+
+# A live view of the region's cities (planner.region): each name in the reader's language, lazily
+# (the .po catalogues' translation where they have one, else the region file's own name).
+CITY_LABELS = region.CityMap(lambda c: LazyString(_city_label, c.id))
 GROUP_LABELS = {
     "history": _l("History and monuments"),
     "religion": _l("Churches and temples"),

@@ -12,13 +12,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from planner import __version__, languages
+from planner import __version__, languages, region
 from planner.crossing.entry import ISO_ALPHA2
 from planner.edits import EDIT_OPS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
-CITIES = ["heihe", "blagoveshchensk"]
 GROUPS = [
     "history",
     "religion",
@@ -151,7 +150,11 @@ def _paths() -> dict[str, Any]:
                 "summary": "The catalogue as a GeoJSON FeatureCollection, optionally filtered",
                 "operationId": "listAttractions",
                 "parameters": [
-                    _query("city", {"type": "string", "enum": [*CITIES, ""]}, "city (empty: any)"),
+                    _query(
+                        "city",
+                        {"type": "string", "enum": [*region.city_ids(), ""]},
+                        "city (empty: any)",
+                    ),
                     _query(
                         "group", {"type": "string", "enum": [*GROUPS, ""]}, "group (empty: any)"
                     ),
@@ -180,7 +183,9 @@ def _paths() -> dict[str, Any]:
                 "summary": "Crossing options across the Amur after a time",
                 "operationId": "listCrossings",
                 "parameters": [
-                    _query("from", {"type": "string", "enum": CITIES}, "city", True),
+                    _query(
+                        "from", {"type": "string", "enum": list(region.city_ids())}, "city", True
+                    ),
                     _query(
                         "after",
                         {"type": "string", "format": "date-time", "pattern": _YEARS},
@@ -219,7 +224,11 @@ def _paths() -> dict[str, Any]:
                         "the address, any script (blank is refused)",
                         True,
                     ),
-                    _query("city", {"type": "string", "enum": CITIES}, "only this city's bank"),
+                    _query(
+                        "city",
+                        {"type": "string", "enum": list(region.city_ids())},
+                        "only this city's bank",
+                    ),
                     _query("lang", _langs(), "language of the labels"),
                 ],
                 "responses": {
@@ -239,7 +248,10 @@ def _paths() -> dict[str, Any]:
                                             "label": {"type": "string"},
                                             "lat": {"type": "number"},
                                             "lon": {"type": "number"},
-                                            "city": {"type": "string", "enum": CITIES},
+                                            "city": {
+                                                "type": "string",
+                                                "enum": list(region.city_ids()),
+                                            },
                                         },
                                     },
                                 },
@@ -473,7 +485,7 @@ def spec() -> dict[str, Any]:
         "info": {
             "title": "Amur Twin Cities Planner API",
             "version": __version__,
-            "description": "Heihe and Blagoveshchensk: places, border crossings, saved plans. "
+            "description": f"{region.current().name.en}: places, border crossings, saved plans. "
             "Every answer is the JSON envelope; see docs/api.md.",
         },
         "servers": [{"url": "/"}],

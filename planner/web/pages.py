@@ -10,12 +10,19 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner import crossing, languages, maps
+from planner import crossing, languages, maps, region
 from planner.browse import Filters, filter_attractions
 from planner.data_health import DOMAIN_GRADES, GRADES, data_health
 from planner.hours_text import hours_in_words, when_in_words
-from planner.messages import N_, moment_text, render
-from planner.timeutil import FIRST_YEAR, LAST_YEAR, city_zone, require_in_range
+from planner.messages import N_, cities_text, moment_text, render
+from planner.timeutil import (
+    CITY_COUNTRY,
+    FIRST_YEAR,
+    LAST_YEAR,
+    city_zone,
+    other_city,
+    require_in_range,
+)
 from planner.travel import exchange_rate
 from planner.web import data
 from planner.web.cache import cached_map
@@ -36,8 +43,8 @@ from planner.wording import country_name
 
 bp = Blueprint("pages", __name__)
 
-# Where a reader of each language most likely starts, and their passport (English: as before).
-START_CITY = {"ru": "blagoveshchensk", "zh": "heihe"}
+# Where a reader of each language most likely starts (the city whose people read it, else the
+# region's first city: planner.region), and their passport.
 PASSPORT = {"ru": "RU", "zh": "CN"}
 
 BAD_DAY = N_(
@@ -165,7 +172,8 @@ def crossing_page():
     """A day's crossing options, on a map of the crossing points, with their sources."""
     args = request.args
     lang = current_lang()
-    direction = args.get("from") or START_CITY.get(lang, "heihe")
+    here = region.current()
+    direction = args.get("from") or here.city_for_lang(lang)
     typed = args.get("nationality") or PASSPORT.get(lang, "CN")
     nationality = typed.strip().upper()
     error = None
@@ -173,10 +181,10 @@ def crossing_page():
     rules: list[tuple[object, bool]] = []
     base_row = None
     if direction not in CITY_LABELS:
-        error = _("Choose Heihe or Blagoveshchensk.")
-        direction = "heihe"
+        error = _("Choose %(cities)s.") % {"cities": cities_text(here.ids, lang)}
+        direction = here.ids[0]
     day_text = args.get("date") or datetime.now(city_zone(direction)).date().isoformat()
-    visas = [v for v in args.getlist("visa") if v in ("CN", "RU")]
+    visas = [v for v in args.getlist("visa") if v in here.countries]
     group_tour = args.get("group_tour") == "on"
     try:
         party = int(args.get("party") or 1)
@@ -206,7 +214,7 @@ def crossing_page():
         error = _(BAD_DAY) % {"date": day_text[:40], "first": FIRST_YEAR, "last": LAST_YEAR}
     data_ = crossing.load_crossing_data()
     if answer is not None:
-        country_in = "RU" if direction == "heihe" else "CN"
+        country_in = CITY_COUNTRY[other_city(direction)]
         rules = [
             (rule, crossing.needs_review(rule, day))
             for rule in crossing.rules_for(country_in, answer.nationality, data_)
@@ -272,7 +280,7 @@ def crossing_page():
 def about_data():
     """How far to trust the data: per city, what is verified, known, located and how sourced."""
     health = data_health(data.catalogue(), crossing.load_crossing_data())
-    today = datetime.now(city_zone("heihe")).date()
+    today = datetime.now(city_zone(region.city_ids()[0])).date()
     return render_template(
         "about_data.html",
         health=health,

@@ -1,8 +1,8 @@
 """The plan form: its choices, and the form's fields turned into the request JSON.
 
 The form speaks in dates, times and places; the request in ISO 8601 with offsets. The time a
-traveller types is on the clock of the place it happens (an arrival at Heihe airport is Beijing
-time), so the offset comes from that place's city.
+traveller types is on the clock of the place it happens (an arrival at an airport is on its city's
+clock), so the offset comes from that place's city.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from planner import languages
+from planner import languages, region
 from planner.catalogue import Catalogue
 from planner.crossing import ISO_ALPHA2
-from planner.geo import amur_bank, gcj02_to_wgs84, out_of_china
+from planner.geo import gcj02_to_wgs84, out_of_china
 from planner.geocoding import city_of_point
-from planner.maps import TWIN_CITIES_CENTER, TileConfig, new_map
+from planner.maps import TileConfig, new_map
 from planner.model import Attraction
 from planner.request_spec import FieldError, interests_of, nights_between
 from planner.timeutil import CITIES, city_zone, other_city
@@ -29,10 +29,6 @@ FORM_FIELD = {
     "arrive": "arrive_date",
     "depart": "depart_date",
     "stay": "stay_first",
-    "hotels.heihe": "hotel_heihe",
-    "hotels.blagoveshchensk": "hotel_blagoveshchensk",
-    "transport.heihe": "transport_heihe",
-    "transport.blagoveshchensk": "transport_blagoveshchensk",
     "daily_budget": "budget_amount",
     "locked": "must_see",
 }
@@ -41,18 +37,13 @@ MULTI = (
     "visas",
     "must_see",
     "exclude",
-    "transport_heihe",
-    "transport_blagoveshchensk",
 )
 DEFAULTS: dict[str, Any] = {
     "arrive_time": "09:00",
     "depart_time": "18:00",
-    "stay_first": "heihe",
     "pace": "normal",
     "nationality": "CN",
     "party_size": "1",
-    "transport_heihe": ["walk", "taxi"],
-    "transport_blagoveshchensk": ["walk", "taxi"],
     "budget_currency": "CNY",
 }
 COMMON_COUNTRIES = ("CN", "RU", "KZ", "MN", "BY", "KR", "JP", "DE", "US", "GB")
@@ -83,19 +74,26 @@ ERROR_SLOTS = frozenset(
         "notes",
         "agency",
         "group",
-        *(f"hotel_{city}" for city in CITIES),
-        *(f"transport_{city}" for city in CITIES),
     }
 )
 
 
+def _city_fields() -> dict[str, str]:
+    """Each city's hotel and transport fields (hotel_<city id>, transport_<city id>)."""
+    return {
+        **{f"hotels.{city}": f"hotel_{city}" for city in CITIES},
+        **{f"transport.{city}": f"transport_{city}" for city in CITIES},
+    }
+
+
 def form_field(path: str) -> str:
     """The form field that shows the error of request field *path* ('form': the top)."""
-    for prefix in sorted(FORM_FIELD, key=len, reverse=True):
+    fields = {**FORM_FIELD, **_city_fields()}
+    for prefix in sorted(fields, key=len, reverse=True):
         if path == prefix or path.startswith(prefix + "."):
-            return FORM_FIELD[prefix]
+            return fields[prefix]
     name = path.split(".", 1)[0]
-    return name if name in ERROR_SLOTS else "form"
+    return name if name in ERROR_SLOTS or name in fields.values() else "form"
 
 
 @dataclass(frozen=True)
@@ -139,9 +137,13 @@ def interest_choices(cat: Catalogue) -> tuple[str, ...]:
 def form_values(form: MultiDict | None) -> dict[str, Any]:
     """What the person typed (or the defaults), lists for the multi-choice fields."""
     if form is None:
-        return dict(DEFAULTS)
+        return {
+            **DEFAULTS,
+            "stay_first": CITIES[0],
+            **{f"transport_{city}": ["walk", "taxi"] for city in CITIES},
+        }
     values: dict[str, Any] = {key: form.get(key, "") for key in form}
-    for key in MULTI:
+    for key in (*MULTI, *(f"transport_{city}" for city in CITIES)):
         values[key] = form.getlist(key)
     return values
 
@@ -177,10 +179,14 @@ def _latlon(text: str, field: str, errors: list[FieldError]) -> dict[str, float]
 def _lodging(
     point: dict[str, float], city: str, datum: str, errors: list[FieldError]
 ) -> dict[str, float] | None:
-    """A lodging point in WGS-84 if it lies in *city* (its bank of the Amur, inside the twin
-    cities' area), else a field error. A point clicked on a GCJ-02 map is converted back."""
+    """A lodging point in WGS-84 if it lies in *city* (its side of the border, inside the
+    region's area), else a field error. A point clicked on a GCJ-02 map is converted back."""
     lat, lon = point["lat"], point["lon"]
-    if datum == "gcj02" and not out_of_china(lat, lon) and amur_bank(lat, lon) == "CN":
+    if (
+        datum == "gcj02"
+        and not out_of_china(lat, lon)
+        and region.current().country_at(lat, lon) == "CN"
+    ):
         lat, lon = gcj02_to_wgs84(lat, lon)
     if city_of_point(lat, lon) != city:
         errors.append(FieldError(f"hotels.{city}", "hotel_other_city"))
@@ -191,8 +197,8 @@ def _lodging(
 def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[FieldError]]:
     """The request JSON of a submitted form, and the problems only the form can have."""
     errors: list[FieldError] = []
-    first = form.get("stay_first", "heihe")
-    first = first if first in CITIES else "heihe"
+    first = form.get("stay_first", CITIES[0])
+    first = first if first in CITIES else CITIES[0]
     switch_text = form.get("stay_switch", "").strip()
 
     def city_of(pid: str, default: str) -> str:
@@ -265,10 +271,7 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
         else None,
         "must_see": form.getlist("must_see"),
         "exclude": form.getlist("exclude"),
-        "transport": {
-            "heihe": form.getlist("transport_heihe"),
-            "blagoveshchensk": form.getlist("transport_blagoveshchensk"),
-        },
+        "transport": {city: form.getlist(f"transport_{city}") for city in CITIES},
         "daily_budget": budget,
         "lang": form.get("lang", "en"),
         "title": form.get("title", "").strip(),
@@ -283,4 +286,4 @@ def request_json(form: MultiDict, cat: Catalogue) -> tuple[dict[str, Any], list[
 def lodging_map(tiles: TileConfig | None, lang: str):
     """The small map on the form where the traveller confirms or clicks their lodging: both
     cities in view (plan-form.js places one marker per city)."""
-    return new_map(tiles, location=TWIN_CITIES_CENTER, zoom=12, lang=lang)
+    return new_map(tiles, zoom=12, lang=lang)

@@ -35,7 +35,7 @@ from planner.plans import Planner
 from planner.request_spec import FieldError, RequestInvalid
 from planner.storage import Plan
 from planner.store_schema import StaleVersion, UnknownPlan
-from planner.timeutil import CITIES, CITY_TZ
+from planner.timeutil import CITIES, CITY_COUNTRY, CITY_TZ
 from planner.trip import PlanningError
 from planner.web import data
 from planner.web.i18n import current_lang
@@ -112,9 +112,12 @@ def _entry_lines(values: dict[str, Any], lang: str) -> list[str]:
     try:
         day = datetime.fromisoformat(str(values.get("arrive") or "")).date()
     except ValueError:
-        day = datetime.now(CITY_TZ["heihe"]).date()
+        day = datetime.now(CITY_TZ[CITIES[0]]).date()
     lines = []
-    for country in ("RU", "CN"):
+    # The country across first (from the first city), then the other cities' countries.
+    home = CITIES[0]
+    order = (*(c for c in CITIES if c != home), home)
+    for country in dict.fromkeys(CITY_COUNTRY[c] for c in order):
         try:
             decision = entry_decision(country, nationality, day, entry_permits=visas)
         except (KeyError, ValueError):  # an unknown passport: the field's own error says so

@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date
 from flask_babel import gettext as _
 
-from planner import languages
+from planner import languages, region
 from planner.catalogue import Catalogue
 from planner.digest import (
     QuietNotices,
@@ -104,11 +104,11 @@ def leg_text(leg: DocLeg | None) -> str:
 def names(name: LocalizedName, city: str, lang: str) -> tuple[str, str]:
     """The name in *lang*, and the local-script name beside it when it differs."""
     main = name.get(lang)
-    local = name.get("zh" if city == "heihe" else "ru", "")
+    local = name.get(LOCAL_LANG[city], "") if city in LOCAL_LANG else ""
     return main, (local if local and local != main else "")
 
 
-LOCAL_LANG = {"heihe": "zh", "blagoveshchensk": "ru"}  # what a driver in the city reads
+LOCAL_LANG = region.CityMap(lambda c: c.local_lang)  # what a driver in the city reads
 
 
 def for_driver(place: Attraction | None) -> dict[str, str] | None:

@@ -16,7 +16,7 @@ from babel.support import Translations
 from conftest import MUSEUM, MUSEUM_TRIP
 from pypdf import PdfReader
 
-from planner import languages
+from planner import languages, region
 from planner.languages import Language, UnknownLanguage
 from planner.model import LocalizedName
 from planner.resources import TRANSLATIONS
@@ -133,6 +133,9 @@ def test_a_registered_language_is_offered_on_the_switcher_and_serves_the_home_pa
     assert "ko" in english.links and "한국어" in english.switch
     client.get("/?lang=ko")
     assert "여행 계획" in " ".join(page.text)
+    # Each city's other names beside its label: the data's zh and ru, not the English again.
+    first = region.city(region.city_ids()[0])
+    assert f"{first.name.zh} · {first.name.ru}" in [t.strip() for t in page.text]
     # Remembered like the others, and picked from Accept-Language.
     assert parse(client.get("/")).html_lang == "ko"
     fresh = client.application.test_client()

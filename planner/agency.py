@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
 
+from planner import languages
 from planner.crossing import Closure, CrossingData, load_crossing_data
 from planner.crossing.options import NOTICE_KIND
 from planner.errors import PlannerError
@@ -45,7 +46,7 @@ LOGO_MAX_BYTES = 48 * 1024  # a logo on a printed page; a data URI of ~64 kB
 LOGO_MAX_CHARS = 4 * ((LOGO_MAX_BYTES + 2) // 3) + 40
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOTICE_EFFECTS = ("info", "suspended")
-NOTICE_LANGS = ("zh", "ru", "en")
+NOTICE_LANGS = languages.DATA_LANGUAGES  # a notice is data: written in the data languages
 NOTICE_MAX_DAYS = 366
 NOTICE_TEXT_MAX = 500
 

@@ -8,6 +8,24 @@ from typing import Any
 
 import click
 
+from planner import languages
+
+
+class LanguageChoice(click.Choice):
+    """--lang: a language of the registry (planner/languages.py), read when the option is used,
+    so that a language added to the registry is offered by every command."""
+
+    def __init__(self) -> None:
+        super().__init__(languages.codes())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return languages.codes()
+
+    @choices.setter
+    def choices(self, value: object) -> None:  # click's __init__ sets it; the registry rules
+        pass
+
 
 class Seconds(click.ParamType):
     """A time limit in seconds: a finite number above zero (and within the bounds given).

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from planner.languages import list_separator
 from planner.messages import LEFT_OUT_GROUP_LABELS, LEFT_OUT_MORE, LEFT_OUT_OTHER, Message
 from planner.plan_document import CrossingEntry, PlanDocument
 from planner.plan_document import Notice as DocNotice
@@ -289,6 +290,6 @@ def group_names(
     """'Central Street, Night market and 7 more' ('' when none is named)."""
     if not group.named:
         return ""
-    text = ("、" if lang == "zh" else ", ").join(names.get(pid, pid) for pid in group.named)
+    text = list_separator(lang).join(names.get(pid, pid) for pid in group.named)
     more = group.count - len(group.named)
     return gettext(LEFT_OUT_MORE) % {"names": text, "n": more} if more else text

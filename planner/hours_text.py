@@ -17,6 +17,7 @@ from datetime import date, time
 from babel.dates import format_interval, format_skeleton, get_day_names, get_month_names
 
 from planner.errors import PlannerError
+from planner.languages import babel_locale, clause_separator, list_separator, resolve
 from planner.messages import N_
 from planner.model import Attraction
 
@@ -24,7 +25,6 @@ Gettext = Callable[[str], str]
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "ru": "ru", "en": "en"}
 
 ALWAYS_OPEN = N_("open 24 hours, every day")
 DAILY = N_("daily %(times)s")
@@ -164,7 +164,7 @@ def _covered(item: DayItem) -> set[int]:
 
 def _day_label(index: int, lang: str) -> str:
     return _capital(
-        get_day_names("abbreviated", context="stand-alone", locale=BABEL_LOCALES[lang])[index]
+        get_day_names("abbreviated", context="stand-alone", locale=babel_locale(lang))[index]
     )
 
 
@@ -178,16 +178,16 @@ def _days_text(items: Sequence[DayItem], _: Gettext, lang: str) -> str:
         else:
             first, last = _day_label(item.first, lang), _day_label(item.last, lang)
             parts.append(_(DAY_RANGE) % {"first": first, "last": last})
-    return ("、" if lang == "zh" else ", ").join(parts)
+    return list_separator(lang).join(parts)
 
 
 def _times_text(times: Sequence[tuple[str, str]], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(f"{start}–{end}" for start, end in times)
+    return list_separator(lang).join(f"{start}–{end}" for start, end in times)
 
 
 def month_name(month: int, lang: str, width: str = "wide") -> str:
     """A month's name in *lang* as it stands alone (Babel), e.g. 'September', '九月'."""
-    return get_month_names(width, context="stand-alone", locale=BABEL_LOCALES[lang])[month]
+    return get_month_names(width, context="stand-alone", locale=babel_locale(lang))[month]
 
 
 def _capital(text: str) -> str:
@@ -203,16 +203,16 @@ def _months_text(spans: Sequence[tuple[int, int]], _: Gettext, lang: str) -> str
         else:
             end = _capital(month_name(last, lang, "abbreviated"))
             parts.append(_(DAY_RANGE) % {"first": name, "last": end})
-    return ("、" if lang == "zh" else ", ").join(parts)
+    return list_separator(lang).join(parts)
 
 
 def _dates_text(spans: Sequence[tuple[int, int, int, int]], _: Gettext, lang: str) -> str:
     parts = []
     for first_m, first_d, last_m, last_d in spans:
-        first = format_skeleton("MMMd", date(2000, first_m, first_d), locale=BABEL_LOCALES[lang])
-        last = format_skeleton("MMMd", date(2000, last_m, last_d), locale=BABEL_LOCALES[lang])
+        first = format_skeleton("MMMd", date(2000, first_m, first_d), locale=babel_locale(lang))
+        last = format_skeleton("MMMd", date(2000, last_m, last_d), locale=babel_locale(lang))
         parts.append(_(DAY_RANGE) % {"first": first, "last": last})
-    return ("、" if lang == "zh" else ", ").join(parts)
+    return list_separator(lang).join(parts)
 
 
 def _period_text(rule: Rule, _: Gettext, lang: str) -> str:
@@ -260,8 +260,7 @@ def hours_in_words(expression: str | None, _: Gettext, lang: str = "en") -> str 
     """
     if expression is None:
         return None
-    if lang not in BABEL_LOCALES:
-        lang = "en"
+    lang = resolve(lang).code
     try:
         rules = parse(expression)
     except Unsupported:
@@ -275,13 +274,12 @@ def hours_in_words(expression: str | None, _: Gettext, lang: str = "en") -> str 
     parts: list[str] = []
     for rule in rules:
         parts.extend(_rule_text(rule, open_days, _, lang))
-    return ("，" if lang == "zh" else ", ").join(parts)
+    return clause_separator(lang).join(parts)
 
 
 def months_in_words(months: Sequence[int], _: Gettext, lang: str = "en") -> str:
     """When a place can be visited, e.g. 'June to August', '十二月至二月'; 'all year' for all 12."""
-    if lang not in BABEL_LOCALES:
-        lang = "en"
+    lang = resolve(lang).code
     wanted = sorted(set(months))
     if len(wanted) == 12 or not wanted:
         return _(ALL_YEAR)
@@ -301,7 +299,7 @@ def months_in_words(months: Sequence[int], _: Gettext, lang: str = "en") -> str:
         else:
             first, last = month_name(run[0], lang), month_name(run[-1], lang)
             parts.append(_(MONTH_RANGE) % {"first": first, "last": last})
-    return _capital(("、" if lang == "zh" else ", ").join(parts))
+    return _capital(list_separator(lang).join(parts))
 
 
 def _time_of_day(hours: tuple[time, time] | None, estimated: bool, _: Gettext) -> str:
@@ -314,7 +312,7 @@ def _time_of_day(hours: tuple[time, time] | None, estimated: bool, _: Gettext) -
 def event_dates_in_words(place: Attraction, _: Gettext, lang: str = "en") -> list[str]:
     """An event's dates, one line a year: '2025: July 26 – August 20', '2027: dates not
     published', 'every year on May 9, about 09:00–11:30'."""
-    locale = BABEL_LOCALES.get(lang, "en")
+    locale = babel_locale(lang)
     lines = []
     if place.annual is not None:
         rule = place.annual

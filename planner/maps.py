@@ -26,7 +26,7 @@ from babel.dates import format_date
 from branca.element import Element
 from folium.plugins import MarkerCluster
 
-from planner import region
+from planner import languages, region
 from planner.assets import asset_paths
 from planner.basemap import ATTRIBUTION_URL, basemap_geojson
 from planner.catalogue import group_of
@@ -266,7 +266,8 @@ def popup_html(attraction: Attraction, lang: str, _: Gettext, detail_url: str = 
         href = safe_href(source.url)
         # a source without a web address is the project's own (docs/data.md), not a path to show
         label = map_text(urlparse(source.url).netloc if href else _("the project's own judgement"))
-        checked = map_text(format_date(source.checked, "medium", locale=lang))
+        day = format_date(source.checked, "medium", locale=languages.babel_locale(lang))
+        checked = map_text(day)
         links.append(
             f"<a href='{href}' rel='noopener' target='_blank'>{label}</a> ({checked})"
             if href

@@ -19,6 +19,7 @@ from babel.dates import format_skeleton
 from babel.lists import format_list
 
 from planner import region
+from planner.languages import list_separator
 from planner.model import LocalizedName
 from planner.timeutil import city_zone
 from planner.wording import babel_locale, country_name, iso_in_words, month_days, number_text
@@ -518,7 +519,7 @@ def render(
         return _text(message.params.get("text", ""), gettext, lang)
     template = TEMPLATES.get(message.code)
     values: dict[str, str] = _Values()
-    separator = "、" if lang == "zh" else ", "
+    separator = list_separator(lang)
     for key, value in message.params.items():
         if isinstance(value, Message):
             values[key] = render(value, gettext, lang, dates=dates)

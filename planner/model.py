@@ -10,8 +10,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from planner.coverage import Coverage
+from planner.languages import DATA_LANGUAGES, data_language, text_in
 
-LANGS = ("zh", "ru", "en")  # the fields of LocalizedName
+LANGS = DATA_LANGUAGES  # the fields of LocalizedName: the languages the data is written in
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,14 @@ class LocalizedName(BaseModel):
         return cls(zh="", ru="", en=text)
 
     def get(self, lang: str, default: str | None = None) -> str:
-        """The text in *lang*; when it has none, *default* (English when not given)."""
-        text = getattr(self, lang) if lang in LANGS else ""
-        return text or (self.en if default is None else default)
+        """The text for a reader of *lang*: in *lang*, else in the first language of its fallback
+        chain that has one (planner/languages.py: Korean reads en, Traditional Chinese zh).
+
+        With a *default*: the text in *lang*'s own data language (*lang* for zh, ru and en; en
+        for Korean), else *default*, without falling back further."""
+        if default is None:
+            return text_in(self, lang)
+        return getattr(self, data_language(lang)) or default
 
     def blank(self) -> tuple[str, ...]:
         """The languages without text (the loaders refuse a name with any)."""

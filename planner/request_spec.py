@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from planner import region
+from planner import languages, region
 from planner.agency import LOGO_MAX_BYTES, LogoInvalid, check_logo
 from planner.catalogue import Catalogue, load_catalogue
 from planner.crossing import Closure, normalize_nationality
@@ -51,7 +51,6 @@ from planner.timeutil import parse_aware
 from planner.travel import CHOSEN_MODES
 from planner.trip import TripRequest
 
-LANGS = ("zh", "ru", "en")
 CURRENCIES = ("CNY", "RUB")
 MAX_DAYS = 14
 
@@ -117,7 +116,6 @@ CHOICE_LABELS: Mapping[str, str] = ChainMap(
     COUNTRY_LABELS,
     CURRENCY_LABELS,
 )
-LANGUAGE_NAMES = {"zh": "中文", "ru": "Русский", "en": "English"}
 
 
 def choices_text(choices: list[str], gettext: Callable[[str], str] = lambda s: s) -> str:
@@ -127,7 +125,7 @@ def choices_text(choices: list[str], gettext: Callable[[str], str] = lambda s: s
         if choice in CHOICE_LABELS:
             words.append(gettext(CHOICE_LABELS[choice]))
         else:
-            words.append(LANGUAGE_NAMES.get(choice, str(choice)))
+            words.append(languages.native_names().get(choice, str(choice)))
     return " / ".join(words)
 
 
@@ -166,6 +164,22 @@ class RequestInvalid(PlannerError, ValueError):
 
 def _problem(code: str, **params: Any) -> PydanticCustomError:
     return PydanticCustomError(code, FIELD_MESSAGES.get(code, code), params)
+
+
+def _registered_language(value: str) -> str:
+    if not languages.is_known(value):
+        known = list(languages.codes())
+        raise _problem("choice", allowed=", ".join(known), choices=known)
+    return value
+
+
+# A language of the registry (planner/languages.py), read when a request is checked, so that the
+# form, the API and the OpenAPI enum follow the registry.
+LanguageCode = Annotated[
+    StrictStr,
+    AfterValidator(_registered_language),
+    Field(json_schema_extra=lambda schema: schema.update(enum=list(languages.codes()))),
+]
 
 
 def _catalogue(info: ValidationInfo) -> Catalogue:
@@ -295,7 +309,7 @@ class PlanSpec(_Closed):
     exclude: Annotated[list[PlaceId], Field(max_length=100)] = []
     transport: Transport = {}
     daily_budget: Budget | None = None
-    lang: Literal["zh", "ru", "en"] = "en"
+    lang: LanguageCode = languages.DEFAULT
     title: Annotated[StrictStr, Field(max_length=200), Clean] = ""
     notes: Annotated[StrictStr, Field(max_length=5000), Clean] = ""
     # The traveller's note for each day (index from 0; "" for none).

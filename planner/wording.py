@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
+
+from planner.languages import babel_locale  # the registry's locale; the default's if unknown
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2}")
@@ -59,10 +60,3 @@ def month_days(text: str, lang: str) -> str:
 def country_name(code: str, lang: str) -> str:
     """A country (ISO 3166 alpha-2) by its name in *lang*; an unknown code stays as given."""
     return babel_locale(lang).territories.get(code.upper(), code)
-
-
-def babel_locale(lang: str) -> Locale:
-    try:
-        return Locale.parse(lang)
-    except (ValueError, UnknownLocaleError):
-        return Locale.parse("en")

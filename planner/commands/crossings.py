@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 import click
 from babel.support import Translations
 
+from planner import languages
+from planner.cli_options import LanguageChoice
 from planner.crossing import (
     CrossingAnswer,
     CrossingDataError,
@@ -148,8 +150,8 @@ def render_text(
 )
 @click.option(
     "--lang",
-    type=click.Choice(["zh", "ru", "en"]),
-    default="en",
+    type=LanguageChoice(),
+    default=languages.DEFAULT,
     show_default=True,
     help="language of the text (and of the JSON messages' text)",
 )

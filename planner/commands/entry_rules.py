@@ -16,7 +16,8 @@ from typing import Any
 import click
 from babel.support import Translations
 
-from planner import region
+from planner import languages, region
+from planner.cli_options import LanguageChoice
 from planner.crossing import (
     CrossingDataError,
     EntryDecision,
@@ -102,7 +103,7 @@ def _row(nationality: str, country: str, day: date, data: Any) -> dict[str, Any]
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--lang", type=click.Choice(["zh", "ru", "en"]), default="en", show_default=True)
+@click.option("--lang", type=LanguageChoice(), default=languages.DEFAULT, show_default=True)
 def command(on: str, nationalities: str, fmt: str, lang: str) -> None:
     """Entry to Russia and China per passport on a day: allowed, regime, stay, layer and date."""
     try:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from planner import languages
+from planner.cli_options import LanguageChoice
 from planner.resources import INSTANCE, TRANSLATIONS
 
 FORMAT_CHOICES = ("gpx", "ics", "kml", "geojson")
@@ -19,7 +21,7 @@ FORMAT_CHOICES = ("gpx", "ics", "kml", "geojson")
 @click.argument("plan_id")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default=None, help="language")
+@click.option("--lang", type=LanguageChoice(), default=None, help="language")
 def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     """Export a saved plan as GPX, ICS, KML or GeoJSON (to --out FILE or standard output)."""
     from babel.support import Translations
@@ -36,9 +38,7 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
         plan = open_store_or_fail(url).get(plan_id)
     except UnknownPlan:
         raise click.ClickException(f"no plan with the id {plan_id!r}") from None
-    lang = lang or plan.current.request.get("lang") or "en"
-    if lang not in ("en", "zh", "ru"):
-        lang = "en"
+    lang = lang or languages.resolve(plan.current.request.get("lang")).code
     gettext = Translations.load(str(TRANSLATIONS), [lang]).gettext
     info = PlanInfo(
         id=plan.id,

@@ -16,9 +16,9 @@ import click
 from babel.dates import format_date
 from babel.support import Translations
 
-from planner import region
+from planner import languages, region
 from planner.catalogue import Catalogue, load_catalogue
-from planner.cli_options import Seconds
+from planner.cli_options import LanguageChoice, Seconds
 from planner.digest import (
     crossing_severity,
     group_heading,
@@ -95,7 +95,7 @@ def render_text(
     lines: list[str] = []
     for d, day in enumerate(doc.days):
         k = -1  # the crossing of the day
-        heading = format_date(day.date, format="full", locale=lang)
+        heading = format_date(day.date, format="full", locale=languages.babel_locale(lang))
         cities = _(CITY_LABELS[day.city_start])
         if day.city_end != day.city_start:
             cities += " → " + _(CITY_LABELS[day.city_end])
@@ -266,7 +266,7 @@ def _transport_per_city(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--transport", default="walk,taxi", help=f"modes among {','.join(CHOSEN_MODES)}")
 @_transport_per_city
-@click.option("--lang", type=click.Choice(["en", "zh", "ru"]), default="en", help="language")
+@click.option("--lang", type=LanguageChoice(), default=languages.DEFAULT, help="language")
 @click.option("--budget", "daily_budget", type=float, default=None, help="per day, whole party")
 @click.option("--currency", "budget_currency", type=click.Choice(["CNY", "RUB"]), default="CNY")
 @click.option(
@@ -313,7 +313,7 @@ def command(
         try:
             data = json.load(request_file)
             asked = data.get("lang") if isinstance(data, dict) else None
-            lang = asked if asked in ("zh", "ru", "en") else lang
+            lang = asked if languages.is_known(asked) else lang
             request = request_from_json(data)
             lang = request.language
             itinerary = plan_trip(request, time_limit=time_limit, seed=seed)

@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 
-from planner import crossing
+from planner import crossing, languages
 from planner.browse import Filters, filter_attractions
 from planner.geocoding import GeocoderUnavailable, lookup
 from planner.messages import render
@@ -15,7 +15,6 @@ from planner.serialize import answer_to_json, to_feature, to_feature_collection
 from planner.timeutil import parse_aware
 from planner.web import data
 from planner.web.errors import ApiError
-from planner.web.i18n import LANGUAGES
 from planner.web.labels import CITY_LABELS, GROUP_LABELS, KIND_LABELS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -68,8 +67,8 @@ def crossings():
     if missing:
         raise ApiError(f"missing parameter(s): {', '.join(missing)}", 400)
     lang = args.get("lang", "en")
-    if lang not in LANGUAGES:
-        raise ApiError(f"lang must be one of: {', '.join(LANGUAGES)}", 400)
+    if not languages.is_known(lang):
+        raise ApiError(f"lang must be one of: {', '.join(languages.codes())}", 400)
     limit = _whole("limit", 10)
     party = _whole("party", 1)
     try:
@@ -104,8 +103,8 @@ def geocode():
         raise ApiError("q is too long (at most 200 characters)", 400)
     city = _choice("city", CITY_LABELS) or None
     lang = request.args.get("lang", "en")
-    if lang not in LANGUAGES:
-        raise ApiError(f"lang must be one of: {', '.join(LANGUAGES)}", 400)
+    if not languages.is_known(lang):
+        raise ApiError(f"lang must be one of: {', '.join(languages.codes())}", 400)
     try:
         geocoder = data.geocoder()
     except ValueError as exc:  # a misconfigured PLANNER_GEOCODER

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from babel.dates import format_skeleton
 
+from planner import languages
 from planner.crossing import CrossingAnswer, CrossingOption, sources_by_url
 from planner.messages import Message, clock_text, render
 from planner.model import LocalizedName, Source
@@ -66,7 +67,7 @@ class CrossingView:
 
 def day_words(moment: datetime, lang: str) -> str:
     """The local day of *moment* as the reader writes it: 'Sun, Jul 11', 'вс, 11 июл.'."""
-    return format_skeleton("MMMEd", moment, locale=lang)
+    return format_skeleton("MMMEd", moment, locale=languages.babel_locale(lang))
 
 
 def _time(moment: datetime, depart: datetime, lang: str) -> str:

@@ -9,31 +9,34 @@ from babel.dates import format_date
 from flask import Flask, g, request
 from flask_babel import Babel
 
+from planner import languages
 from planner.totals import reader_sums
 from planner.web.security import secure_cookies
 from planner.wording import money_text, number_text
 
-LANGUAGES: dict[str, str] = {"zh": "中文", "ru": "Русский", "en": "English"}
-HTML_LANG = {"zh": "zh-Hans", "ru": "ru", "en": "en"}
 COOKIE = "lang"
 
 
 def select_locale() -> str:
     asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
+    if languages.is_known(asked):
         g.set_lang_cookie = asked
         return asked
     cookie = request.cookies.get(COOKIE, "")
-    if cookie in LANGUAGES:
+    if languages.is_known(cookie):
         return cookie
-    return request.accept_languages.best_match(list(LANGUAGES), default="en") or "en"
+    best = request.accept_languages.best_match(languages.codes(), default=languages.DEFAULT)
+    return best or languages.DEFAULT
 
 
 def current_lang() -> str:
     from flask_babel import get_locale
 
     locale = get_locale()
-    return locale.language if locale else "en"
+    if locale is None:
+        return languages.DEFAULT
+    code = str(locale)  # "zh", or "zh_Hant" for a registered language with a script
+    return code if languages.is_known(code) else locale.language
 
 
 def lang_query(args, code: str) -> str:
@@ -45,7 +48,7 @@ def lang_query(args, code: str) -> str:
 def day_text(value: date | str) -> str:
     """A day (or an ISO date as the data files write it) in the reader's format."""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(day, "medium", locale=current_lang())
+    return format_date(day, "medium", locale=languages.babel_locale(current_lang()))
 
 
 def init_app(app: Flask) -> None:
@@ -76,4 +79,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict:
         lang = current_lang()
-        return {"languages": LANGUAGES, "lang": lang, "html_lang": HTML_LANG.get(lang, lang)}
+        return {
+            "languages": languages.native_names(),
+            "lang": lang,
+            "html_lang": languages.html_lang(lang),
+            "language_fonts": languages.pdf_fonts(),
+            "data_languages": languages.DATA_LANGUAGES,
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
-from planner import messages, region
+from planner import languages, messages, region
 from planner.coverage import Coverage
 
 # The tables themselves live in planner.messages (one copy); these are their lazy translations.
@@ -97,4 +97,4 @@ def coverage_text(coverage: Coverage | None, lang: str) -> str:
         else gettext("%(what)s (not used)", what=COVERAGE_LABELS[code])
         for code in coverage.codes
     ]
-    return format_list(words, locale=lang)
+    return format_list(words, locale=languages.babel_locale(lang))

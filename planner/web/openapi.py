@@ -12,13 +12,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from planner import __version__, region
+from planner import __version__, languages, region
 from planner.crossing.entry import ISO_ALPHA2
 from planner.edits import EDIT_OPS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
-LANGS = ["zh", "ru", "en"]
 GROUPS = [
     "history",
     "religion",
@@ -82,7 +81,15 @@ def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
 
 
-LANG = _query("lang", {"type": "string", "enum": LANGS}, "language of every message's `text`")
+def _langs() -> dict[str, Any]:
+    """The languages of the registry (planner/languages.py), read when the spec is built."""
+    return {"type": "string", "enum": list(languages.codes())}
+
+
+def _lang() -> dict[str, Any]:
+    return _query("lang", _langs(), "language of every message's `text`")
+
+
 PLAN_ID = _path("plan_id", {"type": "string", "maxLength": 64})
 NUMBER = _path("number", {"type": "integer", "minimum": 0})
 TOKEN = [{"editToken": []}, {"editTokenHeader": []}]
@@ -198,7 +205,7 @@ def _paths() -> dict[str, Any]:
                         {"type": "string", "pattern": _CODE_LIST},
                         "comma-separated visa countries (ISO 3166-1 alpha-2)",
                     ),
-                    LANG,
+                    _lang(),
                 ],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "options"]}, "Options"),
@@ -222,7 +229,7 @@ def _paths() -> dict[str, Any]:
                         {"type": "string", "enum": list(region.city_ids())},
                         "only this city's bank",
                     ),
-                    _query("lang", {"type": "string", "enum": LANGS}, "language of the labels"),
+                    _query("lang", _langs(), "language of the labels"),
                 ],
                 "responses": {
                     "200": _json(
@@ -285,14 +292,14 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "A saved plan",
                 "operationId": "getPlan",
-                "parameters": [PLAN_ID, LANG],
+                "parameters": [PLAN_ID, _lang()],
                 "responses": {"200": plan_answer, **_errors("400", "404")},
             },
             "patch": {
                 "summary": "Change a plan (edits, request changes); it is planned again",
                 "operationId": "editPlan",
                 "security": TOKEN,
-                "parameters": [PLAN_ID, LANG],
+                "parameters": [PLAN_ID, _lang()],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": _ref("PlanEdit")}},
@@ -318,7 +325,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "One revision as it was saved",
                 "operationId": "getRevision",
-                "parameters": [PLAN_ID, NUMBER, LANG],
+                "parameters": [PLAN_ID, NUMBER, _lang()],
                 "responses": {
                     "200": _json({"type": "object", "required": ["ok", "number"]}, "Revision"),
                     **_errors("400", "404"),
@@ -330,7 +337,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Make an old revision current again (appended as a new revision)",
                 "operationId": "restoreRevision",
                 "security": TOKEN,
-                "parameters": [PLAN_ID, NUMBER, LANG],
+                "parameters": [PLAN_ID, NUMBER, _lang()],
                 "requestBody": body_version,
                 "responses": {
                     "200": plan_answer,
@@ -376,6 +383,7 @@ def _paths() -> dict[str, Any]:
 
 
 def _components() -> dict[str, Any]:
+    LANGS = list(languages.codes())  # the registry's, when the spec is built
     error = {
         "type": "object",
         "required": ["ok", "error", "status"],

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import folium
-from babel import Locale
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner import crossing, maps, region
+from planner import crossing, languages, maps, region
 from planner.browse import Filters, filter_attractions
 from planner.data_health import DOMAIN_GRADES, GRADES, data_health
 from planner.hours_text import hours_in_words, when_in_words
@@ -162,7 +161,7 @@ def attraction(attraction_id: str):
 
 def month_labels(lang: str) -> list[tuple[str, str]]:
     """(short, full) month names for a 12-cell strip: 'J'/'January', 'Я'/'январь', '1月'/'一月'."""
-    months = Locale.parse(lang).months
+    months = languages.babel_locale(lang).months
     short = months["stand-alone"]["abbreviated" if lang == "zh" else "narrow"]
     full = months["stand-alone"]["wide"]
     return [(short[m], full[m]) for m in range(1, 13)]

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from babel import Locale
 from werkzeug.datastructures import MultiDict
 
-from planner import region
+from planner import languages, region
 from planner.catalogue import Catalogue
 from planner.crossing import ISO_ALPHA2
 from planner.geo import gcj02_to_wgs84, out_of_china
@@ -121,7 +120,7 @@ def country_choices(lang: str) -> list[Choice]:
     """Passport and visa countries named in *lang*: Babel's territories that are ISO 3166-1
     countries (the codes the API accepts), so no pseudo-locale ('Pseudo-Accents'), union
     ('European Union', 'United Nations') or region; the common ones first."""
-    names = Locale.parse(lang).territories
+    names = languages.babel_locale(lang).territories
     codes = [code for code in names if code in ISO_ALPHA2]
     common = [Choice(c, names.get(c, c)) for c in COMMON_COUNTRIES]
     rest = sorted(

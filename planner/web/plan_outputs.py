@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner import exports, printing
+from planner import exports, languages, printing
 from planner.documents import with_texts
 from planner.hours_text import hours_in_words
 from planner.messages import CITY_LABELS, N_
@@ -24,7 +24,6 @@ from planner.storage import Plan
 from planner.store_schema import UnknownPlan
 from planner.timeutil import other_city
 from planner.web import data
-from planner.web.i18n import HTML_LANG, LANGUAGES
 from planner.web.plan_labels import PACE_LABELS
 from planner.web.plan_store import store
 from planner.web.plan_view import (
@@ -69,10 +68,9 @@ def _plan(plan_id: str) -> Plan:
 def _lang(plan: Plan) -> str:
     """`?lang=` when it names a language, else the plan's own."""
     asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
+    if languages.is_known(asked):
         return asked
-    own = plan.current.request.get("lang")
-    return own if own in LANGUAGES else "en"
+    return languages.resolve(plan.current.request.get("lang")).code
 
 
 def _file_name(plan: Plan, ext: str) -> str:
@@ -249,8 +247,8 @@ def _dates(doc: PlanDocument, lang: str) -> str:
     days = [d.date for d in doc.days]
     if not days:
         return ""
-    first = format_date(days[0], format="long", locale=lang)
-    last = format_date(days[-1], format="long", locale=lang)
+    first = format_date(days[0], format="long", locale=languages.babel_locale(lang))
+    last = format_date(days[-1], format="long", locale=languages.babel_locale(lang))
     return first if first == last else f"{first} – {last}"
 
 
@@ -289,7 +287,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             plan=plan,
             req=req,
             lang=lang,
-            html_lang=HTML_LANG.get(lang, lang),
+            html_lang=languages.html_lang(lang),
             title=plan.title or _("Untitled trip"),
             notes=str(req.get("notes") or ""),
             day_notes=[str(n) for n in req.get("day_notes") or ()],

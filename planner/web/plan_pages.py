@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner import maps
+from planner import languages, maps
 from planner.crossing import entry_decision
 from planner.documents import with_texts
 from planner.edits import EDIT_OPS, PLACE_OPS
@@ -38,7 +38,7 @@ from planner.store_schema import StaleVersion, UnknownPlan
 from planner.timeutil import CITIES, CITY_COUNTRY, CITY_TZ
 from planner.trip import PlanningError
 from planner.web import data
-from planner.web.i18n import LANGUAGES, current_lang
+from planner.web.i18n import current_lang
 from planner.web.labels import CITY_LABELS
 from planner.web.pages import MapView, _map_view
 from planner.web.plan_form import (
@@ -99,7 +99,7 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]], problem: st
         transport_labels=TRANSPORT_LABELS,
         city_labels=CITY_LABELS,
         cities=CITIES,
-        languages=LANGUAGES,
+        languages=languages.native_names(),
         entry_lines=_entry_lines(values, lang),
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date
 from flask_babel import gettext as _
 
-from planner import region
+from planner import languages, region
 from planner.catalogue import Catalogue
 from planner.digest import (
     QuietNotices,
@@ -108,7 +108,6 @@ def names(name: LocalizedName, city: str, lang: str) -> tuple[str, str]:
 
 
 LOCAL_LANG = region.CityMap(lambda c: c.local_lang)  # what a driver in the city reads
-HTML_LOCAL_LANG = {"zh": "zh-Hans", "ru": "ru"}
 
 
 def for_driver(place: Attraction | None) -> dict[str, str] | None:
@@ -120,7 +119,7 @@ def for_driver(place: Attraction | None) -> dict[str, str] | None:
     return {
         "name": place.name.get(lang),
         "address": place.address.strip(),
-        "lang": HTML_LOCAL_LANG[lang],
+        "lang": languages.html_lang(lang),
     }
 
 

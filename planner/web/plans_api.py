@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import force_locale, gettext
 
+from planner import languages
 from planner.documents import with_texts
 from planner.messages import refusal_text
 from planner.request_spec import RequestInvalid
@@ -19,7 +20,6 @@ from planner.store_schema import StaleVersion, UnknownPlan
 from planner.trip import PlanningError
 from planner.web import data
 from planner.web.errors import ApiError
-from planner.web.i18n import LANGUAGES
 from planner.web.plan_store import bearer_token, store
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
@@ -55,10 +55,10 @@ def plan_payload(plan: Plan, lang: str) -> dict[str, Any]:
 def _lang(plan: Plan | None = None) -> str:
     asked = request.args.get("lang", "")
     if asked:
-        if asked not in LANGUAGES:
-            raise ApiError(f"lang must be one of: {', '.join(LANGUAGES)}", 400)
+        if not languages.is_known(asked):
+            raise ApiError(f"lang must be one of: {', '.join(languages.codes())}", 400)
         return asked
-    return (plan.current.request.get("lang") if plan else None) or "en"
+    return (plan.current.request.get("lang") if plan else None) or languages.DEFAULT
 
 
 def _body() -> dict[str, Any]:
@@ -123,7 +123,7 @@ def _stale(exc: StaleVersion) -> ApiError:
 def create_plan():
     body = _body()
     asked = body.get("lang")
-    lang = asked if isinstance(asked, str) and asked in LANGUAGES else _lang()
+    lang = asked if languages.is_known(asked) else _lang()
     try:
         plan, token = planner().create(body)
     except RequestInvalid as exc:
@@ -156,7 +156,7 @@ def edit_plan(plan_id: str):
         raise ApiError("request must be an object and edits a list", 400)
     note = body.get("note") if isinstance(body.get("note"), str) else ""
     asked = changes.get("lang")  # an edit that changes the language is answered in it
-    lang = asked if isinstance(asked, str) and asked in LANGUAGES else _lang(plan)
+    lang = asked if languages.is_known(asked) else _lang(plan)
     try:
         plan = planner().edit(plan_id, version, changes, edits, note)
     except RequestInvalid as exc:

@@ -76,7 +76,7 @@ def lines_of(text: Any) -> str:
 
 
 def _span(stop: Any, gettext: Gettext) -> str:
-    """'10:00 Heihe (UTC+8) – 11:00 Heihe (UTC+8)': when a stop begins and ends."""
+    """'10:00 <city> (UTC+8) – 11:00 <city> (UTC+8)': when a stop begins and ends."""
     return (
         f"{clock_text(stop.start, stop.city, gettext)} – {clock_text(stop.end, stop.city, gettext)}"
     )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from babel import Locale
 
+from planner.errors import PlannerError
+
 
 @dataclass(frozen=True)
 class Language:
@@ -55,7 +57,7 @@ DEFAULT = "en"
 DATA_LANGUAGES = ("zh", "ru", "en")
 
 
-class UnknownLanguage(ValueError):
+class UnknownLanguage(PlannerError, ValueError):
     """A language code that is not in the registry."""
 
 

@@ -464,13 +464,13 @@ def city_word(city: str, gettext: Callable[[str], str], lang: str = "en") -> str
 
 
 def cities_text(cities: tuple[str, ...] | list[str], lang: str) -> str:
-    """'Heihe or Blagoveshchensk': the region's cities as a choice, in *lang*."""
+    """'<city> or <city>': the region's cities as a choice, in *lang*."""
     names = [region.city_name(c, lang) for c in cities]
     return format_list(names, style="or", locale=babel_locale(lang))
 
 
 def clock_text(value: datetime, city: str, gettext: Callable[[str], str]) -> str:
-    """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named in the reader's language
+    """'10:00 <city> (UTC+8)': a moment on *city*'s clock, the city named in the reader's language
     (the plan page, the print, the exports and the command line all write times this way)."""
     local = value.astimezone(city_zone(city))
     hours = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
@@ -479,7 +479,7 @@ def clock_text(value: datetime, city: str, gettext: Callable[[str], str]) -> str
 
 
 def moment_text(value: datetime, city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
-    """'Wed, Jan 20, 09:40 Heihe (UTC+8)': the day in words in *lang*, then clock_text."""
+    """'Wed, Jan 20, 09:40 <city> (UTC+8)': the day in words in *lang*, then clock_text."""
     local = value.astimezone(city_zone(city))
     day = format_skeleton("MMMEd", local, locale=babel_locale(lang))
     return f"{day}, {clock_text(local, city, gettext)}"

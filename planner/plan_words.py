@@ -40,7 +40,7 @@ def mode_words(mode: str, gettext: Gettext) -> str:
 @dataclass(frozen=True)
 class CrossingClocks:
     """A crossing's times as a reader sees them: each on the clock of where it happens, and
-    departure and arrival also on the other bank's clock ('10:00 Heihe (UTC+8)')."""
+    departure and arrival also on the other bank's clock ('10:00 <city> (UTC+8)')."""
 
     mode: str
     report_by: str

@@ -2,7 +2,7 @@
 
 A thin adapter: it parses input, calls plan_trip() and renders the plan's document (the typed
 model a saved plan's page, print and exports read). The text is in --lang, word for word, and
-every time carries the clock of the city it is read in ("10:00 Heihe (UTC+8)").
+every time carries the clock of the city it is read in ("10:00 <city> (UTC+8)").
 """
 
 from __future__ import annotations

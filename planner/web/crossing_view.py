@@ -43,7 +43,7 @@ class Card:
     report_by: str  # 'HH:MM', with the day in words when it is not the departure's day
     depart: str
     arrive: str
-    from_clock: str  # 'Heihe (UTC+8)': whose clock the times are on
+    from_clock: str  # '<city> (UTC+8)': whose clock the times are on
     to_clock: str
     fare: str | None  # None: unknown
     notes: tuple[int, ...]  # numbers of the page's notes that apply here and not everywhere
@@ -78,7 +78,7 @@ def _time(moment: datetime, depart: datetime, lang: str) -> str:
 
 
 def _clock(moment: datetime, city: str, gettext: Gettext) -> str:
-    """'Heihe (UTC+8)': the city whose clock a time is on, and its offset."""
+    """'<city> (UTC+8)': the city whose clock a time is on, and its offset."""
     return clock_text(moment, city, gettext).split(" ", 1)[1]
 
 

@@ -1,7 +1,7 @@
 """What the plan page shows, read from the typed plan document in the reader's language.
 
 Times are shown on the clock of the city where they happen. A day says its clock once, in its
-heading ("Times on the Blagoveshchensk clock (UTC+9)"), and its stops and meals then show the
+heading ("Times on the <city> clock (UTC+9)"), and its stops and meals then show the
 bare time ("10:00"); a crossing shows both clocks, each named. Nothing is planned or re-timed here.
 """
 
@@ -61,7 +61,7 @@ def city_name(city: str) -> str:
 
 
 def clock(value: datetime, city: str) -> str:
-    """'10:00 Heihe (UTC+8)': a moment on *city*'s clock, the city named."""
+    """'10:00 <city> (UTC+8)': a moment on *city*'s clock, the city named."""
     return clock_text(value, city, _)
 
 

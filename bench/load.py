@@ -68,6 +68,7 @@ def run(
     parts = _loopback(url)
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     pdfs: list[float] = []  # seconds from asking to having each PDF
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -93,6 +94,7 @@ def run(
         elapsed = time.perf_counter() - start
         with lock:
             latencies[kind].append(elapsed)
+            statuses[kind][status] += 1
             if status == 0 or status >= 400:
                 errors[kind] += 1
         return conn, status, got, data
@@ -196,7 +198,13 @@ def run(
     for t in threads:
         t.join()
     wall = time.monotonic() - began
-    return {"wall": wall, "latencies": latencies, "errors": errors, "pdfs": pdfs}
+    return {
+        "wall": wall,
+        "latencies": latencies,
+        "errors": errors,
+        "pdfs": pdfs,
+        "statuses": statuses,
+    }
 
 
 def report(result: dict, users: int) -> str:
@@ -227,6 +235,8 @@ def report(result: dict, users: int) -> str:
         f"total {total} requests, {total / result['wall']:.1f} req/s, "
         f"{sum(result['errors'].values())} errors"
     )
+    for kind, counts in sorted(result.get("statuses", {}).items()):
+        lines.append(f"{kind}: " + ", ".join(f"{n}×{code}" for code, n in sorted(counts.items())))
     if result.get("pdfs") is not None and any(k == "GET pdf" for k in result["latencies"]):
         made = result["pdfs"]
         lines.append(

@@ -92,7 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PLANNER_PDF_MAX_PASSENGERS", None, int, "print cap: passengers (default 60)"),
     Setting("PLANNER_PDF_MAX_NOTE_CHARS", None, int, "print cap: note length (default 2000)"),
     Setting("PLANNER_SOLVER_SLOTS", None, int, "plans made at once (default: cores - 1)"),
-    Setting("PLANNER_WORKER_NICE", 10, int, "queue consumer's CPU niceness (0 to 19)"),
+    Setting("PLANNER_WORKER_NICE", 0, int, "queue consumer's CPU niceness (0 to 19)"),
     Setting("PLANNER_TEST_DATABASE_URL", None, str, "tests only: also run on this PostgreSQL"),
     Setting("REQUIRE_POSTGRES", None, str, "tests only: `1` fails when PostgreSQL is missing"),
     Setting("PLANNER_TEST_REDIS_URL", None, str, "tests only: also run on this Redis"),

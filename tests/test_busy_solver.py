@@ -30,6 +30,7 @@ def app(tmp_path):
             "WTF_CSRF_ENABLED": False,
             "SOLVER_SLOTS": 1,
             "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
+            "SOLVER_WAIT_SECONDS": 0,  # refused at once (the wait has its own tests)
         }
     )
 
@@ -78,6 +79,7 @@ def test_a_busy_solver_asks_for_seconds_not_the_rate_limit_window(tmp_path):
             "RATELIMIT_ENABLED": True,
             "SOLVER_SLOTS": 1,
             "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
+            "SOLVER_WAIT_SECONDS": 0,  # refused at once (the wait has its own tests)
         }
     )
     client = limited.test_client()
@@ -85,6 +87,29 @@ def test_a_busy_solver_asks_for_seconds_not_the_rate_limit_window(tmp_path):
         busy = client.post("/api/v1/plans", json=PLAN)
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == str(solving.RETRY_SECONDS)
+
+
+def test_a_refusal_as_busy_costs_no_plan_from_the_clients_limit(tmp_path):
+    """A client obeying Retry-After would otherwise use up its plans by waiting for the slot."""
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_PLAN_CREATE": "3 per minute",
+            "SOLVER_SLOTS": 1,
+            "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
+            "SOLVER_WAIT_SECONDS": 0,
+        }
+    )
+    client = limited.test_client()
+    with another_worker_solving(limited):
+        busy = [client.post("/api/v1/plans", json=PLAN).status_code for _ in range(5)]
+    assert busy == [503] * 5
+    made = [client.post("/api/v1/plans", json=PLAN).status_code for _ in range(4)]
+    assert made == [201, 201, 201, 429]  # the limit still holds for plans really made
 
 
 def _from(address: str) -> dict:
@@ -120,6 +145,41 @@ def test_a_turn_not_claimed_in_time_lapses_and_holds_no_one_up(app):
     os.utime(turns[0], (gone, gone))  # the client gave up
     assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.2")).status_code == 201
     assert not turns[0].exists()
+
+
+def test_the_client_first_in_line_waits_a_moment_for_the_slot_instead_of_a_503(app):
+    """The slot would otherwise sit idle until the client first in line comes back."""
+    app.config["SOLVER_WAIT_SECONDS"] = 5
+    held, release = threading.Event(), threading.Event()
+
+    def solve() -> None:
+        with app.app_context(), solving.solver_slot():
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=solve)
+    thread.start()
+    assert held.wait(10)
+    threading.Timer(0.5, release.set).start()  # the other plan ends half a second later
+    answer = app.test_client().post("/api/v1/plans", json=PLAN, **_from("10.0.0.1"))
+    thread.join(10)
+    assert answer.status_code == 201
+
+
+def test_only_the_client_first_in_line_waits_the_others_are_told_at_once(app):
+    import time
+
+    app.config["SOLVER_WAIT_SECONDS"] = 1
+    client = app.test_client()
+    with another_worker_solving(app):
+        started = time.monotonic()
+        first = client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.1"))
+        first_took = time.monotonic() - started
+        started = time.monotonic()
+        second = client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.2"))
+        second_took = time.monotonic() - started
+    assert first.status_code == 503 and first_took >= 1  # waited, the slot never came
+    assert second.status_code == 503 and second_took < 0.5  # behind it in line: no wait
 
 
 def test_the_form_while_the_solver_is_busy_says_so_in_the_readers_language(app):

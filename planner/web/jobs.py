@@ -419,11 +419,12 @@ def prune_pdf_cache(app: Flask, keep: Path | None = None) -> None:
 
 
 def lower_priority(app: Flask) -> int:
-    """Raise this process's niceness to WORKER_NICE (never lower it), so that PDFs and batches
-    take the cores only when pages and interactive plans leave them: on a machine shared with
-    the web workers, a page no longer waits behind a render. Returns the niceness now."""
+    """Raise this process's niceness to WORKER_NICE (never lower it): on a machine shared with
+    the web workers, PDFs and batches then take the cores only when pages and interactive plans
+    leave them, at the cost of slower PDFs (docs/deploy.md has the figures). Returns the
+    niceness now."""
     try:
-        wanted = int(app.config.get("WORKER_NICE", 10))
+        wanted = int(app.config.get("WORKER_NICE", 0))
     except (TypeError, ValueError):
         raise RuntimeError(
             f"PLANNER_WORKER_NICE must be a whole number from 0 to 19, "

@@ -146,6 +146,15 @@ def _render_queued(_response: Response) -> bool:
     return bool(g.get("pdf_render_queued"))
 
 
+def _solver_reached(_response: Response) -> bool:
+    """A request told the solver is busy (503, planner/web/solving.py) made no plan: it costs
+    the client nothing, or a client obeying Retry-After would run out of plans by waiting."""
+    return not g.get("solver_busy")
+
+
+SOLVES = ("RATELIMIT_PLAN_CREATE", "RATELIMIT_PLAN_EDIT")
+
+
 def _check_limits(app: Flask) -> None:
     """Refuse at start-up, by name, a limit that Flask-Limiter cannot read."""
     from limits import parse_many
@@ -182,12 +191,16 @@ def _apply_limits(app: Flask) -> None:
             continue
         # One bucket per setting, whichever endpoint spends from it. A PDF costs only when a
         # render is queued: the cached file (or a poll while it is made) is a cheap read.
-        deduct = _render_queued if key == "RATELIMIT_PDF" else None
-        decorator = limiter.shared_limit(app.config[key], scope=key.lower(), deduct_when=deduct)
+        deduct = {"RATELIMIT_PDF": _render_queued, **dict.fromkeys(SOLVES, _solver_reached)}
+        decorator = limiter.shared_limit(
+            app.config[key], scope=key.lower(), deduct_when=deduct.get(key)
+        )
         view = decorator(view)
         also = ALSO_SPENDS.get(endpoint)
         if also is not None:
-            view = limiter.shared_limit(app.config[also], scope=also.lower())(view)
+            view = limiter.shared_limit(
+                app.config[also], scope=also.lower(), deduct_when=_solver_reached
+            )(view)
         if endpoint in LOCKOUT:
             lockout = LOCKOUT[endpoint]
             view = limiter.shared_limit(

@@ -12,7 +12,9 @@ whose plan just finished and who asks again at once, so a client that obeys Retr
 starve). A client refused as busy gets a turn, a file named by a hash of its address whose age
 is its place in line; while turns are waiting, a slot goes to the oldest of them, and the others
 (the client just served included) are told to come back. A turn not claimed within TURN_SECONDS
-lapses, so a client that gave up does not hold the line.
+lapses, so a client that gave up does not hold the line. The client first in line, when it finds
+every slot taken, waits up to WAIT_SECONDS in the request (at most one such waiter per slot, so
+the other web workers stay free for pages) instead of leaving the slot idle until it comes back.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2
 TURN_SECONDS = 3 * RETRY_SECONDS  # a turn lapses when its client is not back by then
+WAIT_SECONDS = 1.5  # how long the client first in line waits in the request for a slot
+POLL_SECONDS = 0.02
 SOLVING = ("create", "edit", "restore")  # the Planner's methods that run the solver
 
 
@@ -70,6 +74,38 @@ def _take(folder: Path, slots: int) -> int | None:
             continue
         return fd
     return None
+
+
+def _wait_for(folder: Path, slots: int, seconds: float) -> int | None:
+    """Wait up to *seconds* for a slot, holding one of the *slots* waiting places (so at most
+    that many web workers ever wait, and the others stay free for pages); None when no waiting
+    place is free or no slot came."""
+    import fcntl
+
+    if seconds <= 0:
+        return None
+    place = None
+    for number in range(slots):
+        fd = os.open(folder / f"wait-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        place = fd
+        break
+    if place is None:
+        return None
+    try:
+        give_up = time.monotonic() + seconds
+        while time.monotonic() < give_up:
+            time.sleep(POLL_SECONDS)
+            slot = _take(folder, slots)
+            if slot is not None:
+                return slot
+        return None
+    finally:
+        os.close(place)
 
 
 def _client() -> str | None:
@@ -134,7 +170,12 @@ def solver_slot() -> Iterator[None]:
     client = _client()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = _take(folder, slots) if _my_go(folder, client, slots) else None
+        fd = None
+        if _my_go(folder, client, slots):
+            fd = _take(folder, slots)
+            if fd is None:  # first in line: wait a moment for the slot rather than refuse
+                wait = float(current_app.config.get("SOLVER_WAIT_SECONDS", WAIT_SECONDS))
+                fd = _wait_for(folder, slots, wait)
         if fd is None:
             _keep_turn(folder, client)
         elif client is not None:
@@ -147,6 +188,7 @@ def solver_slot() -> Iterator[None]:
         # Kept over the rate limiter's headers, whose Retry-After is its window's reset (up to
         # an hour): a busy solver is free again in seconds, and a client told 60 s waits 60 s.
         g.retry_after = str(RETRY_SECONDS)
+        g.solver_busy = True  # no plan made: the rate limits do not count it
         raise ServiceUnavailable(retry_after=RETRY_SECONDS)
     try:
         yield

@@ -29,9 +29,9 @@ from planner.messages import (
     LEG_MODE_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
-    MODE_LABELS,
     N_,
     clock_text,
+    mode_word,
 )
 from planner.model import LocalizedName
 from planner.plan_document import CrossingItem, PlanDocument, PlanMessage
@@ -153,7 +153,9 @@ def crossing_lines(item: CrossingItem, gettext: Gettext, lang: str) -> list[str]
     """Where to be by when, both clocks, documents and fare: the crossing's description."""
     frm = item.direction_from
     to = item.to_point.city
-    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, gettext)
+    words = crossing_clocks(
+        item.mode, item.report_by, item.depart, item.arrive, frm, to, gettext, lang
+    )
 
     def when(text: str) -> str:
         return gettext(INDICATIVE) % {"time": text} if item.indicative else text
@@ -181,10 +183,11 @@ def crossing_lines(item: CrossingItem, gettext: Gettext, lang: str) -> list[str]
     return [plain(line) for line in lines]
 
 
-def _mode_words(mode: str, gettext: Gettext) -> str:
+def _mode_words(mode: str, gettext: Gettext, lang: str) -> str:
     """A leg's or a crossing's mode in words; '' when there is none."""
-    label = LEG_MODE_LABELS.get(mode) or MODE_LABELS.get(mode)
-    return gettext(label) if label else ""
+    if mode in LEG_MODE_LABELS:
+        return gettext(LEG_MODE_LABELS[mode])
+    return mode_word(mode, gettext, lang) if mode else ""
 
 
 def _leg_line(leg: PlanLeg | None, gettext: Gettext, lang: str) -> list[str]:
@@ -257,7 +260,7 @@ def plan_stops(doc: PlanDocument, catalogue: Catalogue, gettext: Gettext, lang: 
                 )
             else:
                 lines = crossing_lines(item, gettext, lang)
-                mode = mode_words(item.mode, gettext)
+                mode = mode_words(item.mode, gettext, lang)
                 for side, point, start, end, zone in (
                     (
                         "crossing_from",
@@ -386,7 +389,7 @@ def to_ics(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Get
             else:
                 start = _on(item.report_by, item.depart_zone)
                 end = _on(item.arrive, item.arrive_zone)
-                mode = mode_words(item.mode, gettext)
+                mode = mode_words(item.mode, gettext, lang)
                 summary = f"{gettext(BORDER_CROSSING)}: {mode}"
                 event.add("location", both_names(item.from_point.name, item.direction_from, lang))
                 lines = crossing_lines(item, gettext, lang)
@@ -454,7 +457,7 @@ def to_geojson(
                         "kind": "crossing" if crossing else "leg",
                         "day": stop.day + 1,
                         "mode": stop.mode,
-                        "mode_text": _mode_words(stop.mode, gettext),
+                        "mode_text": _mode_words(stop.mode, gettext, info.lang),
                     },
                 }
             )

@@ -374,6 +374,7 @@ LEG_MODE_LABELS: dict[str, str] = {
 # translation in the .po files wins over the file's own name where both exist.
 CITY_LABELS: region.CityMap[str] = region.CityMap(lambda c: c.name.en)
 CITY_PARAMS = frozenset({"city", "from_city", "to_city"})  # params that hold a city id
+MODE_PARAMS = frozenset({"mode", "last_mode"})  # params that hold a crossing mode's id
 COUNTRY_LABELS: dict[str, str] = {"CN": N_("China"), "RU": N_("Russia")}
 # The trip request's choices (the plan form shows these; a "choose one of" error lists them).
 PACE_LABELS: dict[str, str] = {
@@ -436,8 +437,6 @@ GRADE_WORDS: dict[str, str] = {
 
 # Which params hold an id that must be shown as a translated word, never as the id itself.
 _WORDS: dict[str, Mapping[str, str]] = {
-    "mode": MODE_LABELS,
-    "last_mode": MODE_LABELS,
     "vehicle": LEG_MODE_LABELS,
     "country": COUNTRY_LABELS,
     "status": STATUS_LABELS,
@@ -453,6 +452,21 @@ class _Values(dict):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def mode_word(mode: str, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """A crossing mode in the reader's words: the region's own short name for it where its
+    crossing data gives one (`label`: a road bus across a land border is no "bus over the road
+    bridge"), else the catalogues' translation of the built-in name (an unknown id stays)."""
+    from planner.crossing import load_crossing_data  # the crossing package reads messages
+
+    try:
+        own = load_crossing_data().modes[mode].label
+    except (KeyError, AttributeError):
+        own = None
+    if own is not None:
+        return own.get(lang)
+    return gettext(MODE_LABELS[mode]) if mode in MODE_LABELS else mode
 
 
 def city_word(city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
@@ -523,6 +537,8 @@ def render(
     for key, value in message.params.items():
         if isinstance(value, Message):
             values[key] = render(value, gettext, lang, dates=dates)
+        elif key in MODE_PARAMS and isinstance(value, str):
+            values[key] = mode_word(value, gettext, lang)
         elif key in CITY_PARAMS and isinstance(value, str):
             values[key] = city_word(value, gettext, lang)
         elif key == "cities" and isinstance(value, list | tuple):

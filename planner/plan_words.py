@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from planner.messages import MODE_LABELS, clock_text, leg_text
+from planner.messages import clock_text, leg_text, mode_word
 
 Gettext = Callable[[str], str]
 
@@ -32,9 +32,9 @@ def leg_words(leg: LegLike | None, gettext: Gettext, lang: str) -> str:
     return leg_text(leg.mode, leg.minutes, leg.km, gettext, lang)
 
 
-def mode_words(mode: str, gettext: Gettext) -> str:
+def mode_words(mode: str, gettext: Gettext, lang: str) -> str:
     """A crossing's mode in the reader's words (an unknown mode stays as given)."""
-    return gettext(MODE_LABELS[mode]) if mode in MODE_LABELS else mode
+    return mode_word(mode, gettext, lang)
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,11 @@ def crossing_clocks(
     frm: str,
     to: str,
     gettext: Gettext,
+    lang: str = "en",
 ) -> CrossingClocks:
     """The words of a crossing from *frm* to *to*: its mode and its times on both clocks."""
     return CrossingClocks(
-        mode=mode_words(mode, gettext),
+        mode=mode_words(mode, gettext, lang),
         report_by=clock_text(report_by, frm, gettext),
         report_by_other=clock_text(report_by, to, gettext),
         depart=clock_text(depart, frm, gettext),

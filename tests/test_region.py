@@ -156,10 +156,13 @@ def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(towns_cl
     text = page_text(page.get_data(as_text=True))
     assert "Amberton" in text and "Birchfield" in text
     assert "Amber Museum" in text or "Birch Church" in text
-    assert "road" in text.lower()  # the crossing, by bus by road
+    assert "bus by road" in text  # the region's own word for its mode (crossing.json `label`)
+    assert "bus over the road bridge" not in text  # there is no bridge on this border
     # No clock is the shipped cities' (the shipped entry-rule texts may still name them).
     assert "Heihe (UTC" not in text and "Blagoveshchensk (UTC" not in text
     assert "Crossing the border" in text and "Crossing the river" not in text
+    ru_plan = page_text(client.get(f"/plans/{plan['id']}?lang=ru").get_data(as_text=True))
+    assert "автобус по дороге" in ru_plan and "автобус по мосту" not in ru_plan
     home = page_text(client.get("/?lang=ru").get_data(as_text=True))
     assert "Амбертон" in home and "Берёзовка" in home and "Два городка, одна граница" in home
     # The app chose the region for its requests only: the process keeps the shipped one.

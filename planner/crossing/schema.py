@@ -251,6 +251,10 @@ class Mode(Closed):
     in_service: bool
     status: OptionalSentence = None
     name: Name
+    # How a sentence names the mode ("take the %(mode)s"), short and in lower case, where the
+    # built-in name would be wrong for the region (a road bus over a land border is no "bus over
+    # the road bridge"); unset: the built-in, translated name.
+    label: OptionalSentence = None
     points: SideMap
     checkpoints: SideMap
     explicit_range: Range

@@ -37,7 +37,8 @@ from werkzeug.datastructures import MultiDict
 from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_scopes, trip_dates
 from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
-from planner.messages import CITY_LABELS, MODE_LABELS, N_
+from planner.crossing import load_crossing_data
+from planner.messages import CITY_LABELS, MODE_LABELS, N_, mode_word
 from planner.plan_document import PlanDocument
 from planner.request_spec import FIELD_MESSAGES, FieldError
 from planner.store_schema import UnknownPlan
@@ -138,15 +139,13 @@ def logout():
 def _scope_label(scope: str) -> str:
     if scope == "all":
         return _("all crossings")
-    if scope in MODE_LABELS:
-        return _(MODE_LABELS[scope])
+    if scope in MODE_LABELS or scope in dict(load_crossing_data().modes.items()):
+        return mode_word(scope, _, current_lang())
     point = data_points().get(scope)
     return point.name.get(current_lang()) if point else scope
 
 
 def data_points() -> dict[str, Any]:
-    from planner.crossing import load_crossing_data
-
     return {point.id: point for point in load_crossing_data().points}
 
 
@@ -261,7 +260,7 @@ def agency_view(doc: PlanDocument, req: dict[str, Any]) -> dict[str, Any]:
             meetings.append(
                 {
                     "date": m.date.isoformat(),
-                    "mode": _(MODE_LABELS.get(m.mode, m.mode)),
+                    "mode": mode_word(m.mode, _, lang),
                     "checkpoint": m.checkpoint.get(lang, ""),
                     "meet_at": _clock(m.meet_at, m.direction_from),
                     "report_by": _clock(m.report_by, m.direction_from),

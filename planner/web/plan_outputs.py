@@ -156,7 +156,7 @@ def _border(item: CrossingItem, lang: str, notes: dict[str, Any]) -> dict[str, A
     frm = item.direction_from
     to = other_city(frm)
     indicative = item.indicative
-    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, _)
+    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, _, lang)
     return {
         "mode": words.mode,
         "from": item.from_point.name,

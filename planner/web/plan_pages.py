@@ -23,11 +23,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from planner import languages, maps
-from planner.crossing import entry_decision
+from planner.crossing import entry_decision, load_crossing_data
 from planner.documents import with_texts
 from planner.edits import EDIT_OPS, PLACE_OPS
 from planner.itinerary_map import DAY_COLOURS, plan_map
-from planner.messages import MODE_LABELS, N_, Message, refusal_text
+from planner.messages import MODE_LABELS, N_, Message, mode_word, refusal_text
 from planner.messages import render as render_message
 from planner.model import LatLon
 from planner.planning.builder import CITY_CENTRES
@@ -216,7 +216,8 @@ def _plan_page(plan_id: str, edit_link: str = ""):
     doc = with_texts(plan.current.document, _, lang)
     quiet = quiet_doc(doc)
     days = build_days(doc, cat, lang, quiet)
-    texts = {code: _(label) for code, label in MODE_LABELS.items()}
+    modes = {*MODE_LABELS, *(mode for mode, _m in load_crossing_data().modes.items())}
+    texts = {code: mode_word(code, _, lang) for code in modes}
     texts["lodging"] = _("Where you stay")
     fmap = plan_map(
         doc,

@@ -185,7 +185,7 @@ def _crossing(
         buffer_min = int(buffer.total_seconds() // 60)
         if not state and buffer < TIGHT_CROSSING:  # the plan's own amber threshold
             state = "amber"
-    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, _)
+    words = crossing_clocks(item.mode, item.report_by, item.depart, item.arrive, frm, to, _, lang)
     return {
         "mode": words.mode,
         "from_name": names(item.from_point.name, frm, lang),

@@ -75,11 +75,10 @@ def lines_of(text: Any) -> str:
     return plain(str(text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _span(stop: Any, gettext: Gettext) -> str:
+def _span(stop: Any, gettext: Gettext, lang: str) -> str:
     """'10:00 <city> (UTC+8) – 11:00 <city> (UTC+8)': when a stop begins and ends."""
-    return (
-        f"{clock_text(stop.start, stop.city, gettext)} – {clock_text(stop.end, stop.city, gettext)}"
-    )
+    start = clock_text(stop.start, stop.city, gettext, lang)
+    return f"{start} – {clock_text(stop.end, stop.city, gettext, lang)}"
 
 
 def money(amount: float | None, currency: str, gettext: Gettext, lang: str = "en") -> str:
@@ -178,7 +177,7 @@ def crossing_lines(item: CrossingItem, gettext: Gettext, lang: str) -> list[str]
     if item.back_by:
         lines.append(
             gettext("Last safe return: be back at the port by %(time)s")
-            % {"time": clock_text(item.back_by, to, gettext)}
+            % {"time": clock_text(item.back_by, to, gettext, lang)}
         )
     return [plain(line) for line in lines]
 
@@ -311,7 +310,9 @@ def to_gpx(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Get
         comment = " / ".join(dict.fromkeys(one_line(n) for n in names if n))
         description = lines_of(
             "\n".join(
-                [_span(stop, gettext)] + ([stop.address] if stop.address else []) + stop.details
+                [_span(stop, gettext, info.lang)]
+                + ([stop.address] if stop.address else [])
+                + stop.details
             )
         )
         gpx.waypoints.append(
@@ -489,7 +490,7 @@ def to_kml(doc: PlanDocument, catalogue: Catalogue, info: PlanInfo, gettext: Get
         if stop.day not in folders:
             folders[stop.day] = kml.newfolder(name=gettext("Day %(n)s") % {"n": stop.day + 1})
             day_points[stop.day] = []
-        lines = [_span(stop, gettext)]
+        lines = [_span(stop, gettext, info.lang)]
         lines += ([stop.address] if stop.address else []) + stop.details
         folders[stop.day].newpoint(
             name=(f"{stop.number}. " if stop.number else "")

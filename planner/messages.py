@@ -483,12 +483,12 @@ def cities_text(cities: tuple[str, ...] | list[str], lang: str) -> str:
     return format_list(names, style="or", locale=babel_locale(lang))
 
 
-def clock_text(value: datetime, city: str, gettext: Callable[[str], str]) -> str:
+def clock_text(value: datetime, city: str, gettext: Callable[[str], str], lang: str = "en") -> str:
     """'10:00 <city> (UTC+8)': a moment on *city*'s clock, the city named in the reader's language
     (the plan page, the print, the exports and the command line all write times this way)."""
     local = value.astimezone(city_zone(city))
     hours = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
-    label = gettext(CITY_LABELS[city]) if city in CITY_LABELS else city
+    label = city_word(city, gettext, lang)
     return f"{local:%H:%M} {label} (UTC+{hours})"
 
 
@@ -496,7 +496,7 @@ def moment_text(value: datetime, city: str, gettext: Callable[[str], str], lang:
     """'Wed, Jan 20, 09:40 <city> (UTC+8)': the day in words in *lang*, then clock_text."""
     local = value.astimezone(city_zone(city))
     day = format_skeleton("MMMEd", local, locale=babel_locale(lang))
-    return f"{day}, {clock_text(local, city, gettext)}"
+    return f"{day}, {clock_text(local, city, gettext, lang)}"
 
 
 def leg_text(mode: str, minutes: int, km: float, gettext: Callable[[str], str], lang: str) -> str:

@@ -64,10 +64,10 @@ def crossing_clocks(
     """The words of a crossing from *frm* to *to*: its mode and its times on both clocks."""
     return CrossingClocks(
         mode=mode_words(mode, gettext, lang),
-        report_by=clock_text(report_by, frm, gettext),
-        report_by_other=clock_text(report_by, to, gettext),
-        depart=clock_text(depart, frm, gettext),
-        depart_other=clock_text(depart, to, gettext),
-        arrive=clock_text(arrive, to, gettext),
-        arrive_other=clock_text(arrive, frm, gettext),
+        report_by=clock_text(report_by, frm, gettext, lang),
+        report_by_other=clock_text(report_by, to, gettext, lang),
+        depart=clock_text(depart, frm, gettext, lang),
+        depart_other=clock_text(depart, to, gettext, lang),
+        arrive=clock_text(arrive, to, gettext, lang),
+        arrive_other=clock_text(arrive, frm, gettext, lang),
     )

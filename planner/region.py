@@ -146,6 +146,9 @@ class Texts(_Frozen):
     headline: LocalizedName  # the home page's title
     crossing_title: LocalizedName  # the home page's section on crossing the border
     crossing_intro: LocalizedName  # ... and its paragraph (the modes, in words)
+    # The site's name (header, title, print, installed app); unset: the product's own name,
+    # translated (whose zh and ru name the shipped cities).
+    site_name: LocalizedName | None = None
 
 
 class Region(_Frozen):

@@ -163,6 +163,9 @@ def test_made_up_region_plan_page_shows_the_towns_and_the_road_crossing(towns_cl
     assert "Crossing the border" in text and "Crossing the river" not in text
     ru_plan = page_text(client.get(f"/plans/{plan['id']}?lang=ru").get_data(as_text=True))
     assert "автобус по дороге" in ru_plan and "автобус по мосту" not in ru_plan
+    # Named in the reader's language from region.json, on every clock and in the site's name.
+    assert "Амбертон (UTC+8)" in ru_plan and "Amberton" not in ru_plan
+    assert "Планировщик поездок: Амбертон — Берёзовка" in ru_plan and "Хэйхэ" not in ru_plan
     home = page_text(client.get("/?lang=ru").get_data(as_text=True))
     assert "Амбертон" in home and "Берёзовка" in home and "Два городка, одна граница" in home
     # The app chose the region for its requests only: the process keeps the shipped one.

@@ -25,7 +25,7 @@ from planner.crossing import (
     normalize_nationality,
     sources_by_url,
 )
-from planner.messages import CITY_LABELS, render
+from planner.messages import city_word, render
 from planner.resources import TRANSLATIONS
 from planner.serialize import answer_to_json
 from planner.textsafe import terminal_json, terminal_text
@@ -58,7 +58,7 @@ def render_text(
     each option's sources (about 30 lines each) only when *sources* is asked for."""
 
     def city(code: str) -> str:
-        return _(CITY_LABELS[code])
+        return city_word(code, _, lang)
 
     def say(message) -> str:
         return render(message, _, lang)

@@ -29,10 +29,10 @@ from planner.digest import (
 from planner.documents import itinerary_document, with_texts
 from planner.errors import DataProblems
 from planner.messages import (
-    CITY_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
     Message,
+    city_word,
     clock_text,
     refusal_text,
     render,
@@ -89,21 +89,22 @@ def render_text(
         return "  · " + words if words else ""
 
     def span(start: datetime, end: datetime, city: str) -> str:
-        return f"{clock_text(start, city, _)}–{end.astimezone(city_zone(city)):%H:%M}"
+        return f"{clock_text(start, city, _, lang)}–{end.astimezone(city_zone(city)):%H:%M}"
 
     quiet = quiet_document(doc)
     lines: list[str] = []
     for d, day in enumerate(doc.days):
         k = -1  # the crossing of the day
         heading = format_date(day.date, format="full", locale=languages.babel_locale(lang))
-        cities = _(CITY_LABELS[day.city_start])
+        cities = city_word(day.city_start, _, lang)
         if day.city_end != day.city_start:
-            cities += " → " + _(CITY_LABELS[day.city_end])
+            cities += " → " + city_word(day.city_end, _, lang)
         lines += ["", f"== {heading} · {cities} =="]
         if day.leave_at is not None:
             lines.append(
                 "  "
-                + _("set off at %(time)s") % {"time": clock_text(day.leave_at, day.city_start, _)}
+                + _("set off at %(time)s")
+                % {"time": clock_text(day.leave_at, day.city_start, _, lang)}
             )
         for item in day.items:
             if isinstance(item, CrossingEntry):

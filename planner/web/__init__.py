@@ -34,12 +34,13 @@ def _choose_region(app: Flask, region: Any, catalogue_file: str) -> None:
     @app.context_processor
     def region_context() -> dict[str, Any]:
         # Templates name the region's cities and say its sentences from data/region.json.
-        from planner.web.i18n import current_lang
+        from planner.web.i18n import current_lang, site_name
         from planner.wording import country_name
 
         lang = current_lang()
         return {
             "region": region.current(),
+            "site_name": site_name,
             "region_country": lambda code: country_name(code, lang),
         }
 

@@ -38,7 +38,7 @@ from planner.agency import NOTICE_EFFECTS, NOTICE_LANGS, check_notice, notice_sc
 from planner.batch import MAX_ROWS, BatchFileInvalid, count_rows
 from planner.catalogue import Catalogue
 from planner.crossing import load_crossing_data
-from planner.messages import CITY_LABELS, MODE_LABELS, N_, mode_word
+from planner.messages import MODE_LABELS, N_, city_word, mode_word
 from planner.plan_document import PlanDocument
 from planner.request_spec import FIELD_MESSAGES, FieldError
 from planner.store_schema import UnknownPlan
@@ -245,7 +245,7 @@ def _clock(moment: datetime, city: str) -> str:
     from planner.timeutil import city_zone
 
     local = moment.astimezone(city_zone(city))
-    return f"{local:%d.%m %H:%M} {_(CITY_LABELS[city])}"
+    return f"{local:%d.%m %H:%M} {city_word(city, _, current_lang())}"
 
 
 def agency_view(doc: PlanDocument, req: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +294,10 @@ def agency_view(doc: PlanDocument, req: dict[str, Any]) -> dict[str, Any]:
         "agency": doc.agency or req.get("agency"),
         "group": group,
         "meetings": meetings,
-        "guides": [(_(CITY_LABELS[c]), group.guides.get(c) if group else None) for c in CITIES],
+        "guides": [
+            (city_word(c, _, current_lang()), group.guides.get(c) if group else None)
+            for c in CITIES
+        ],
         "notices": notices,
         "effect_labels": {e: _(label) for e, label in EFFECT_LABELS.items()},
     }

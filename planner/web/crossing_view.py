@@ -77,9 +77,9 @@ def _time(moment: datetime, depart: datetime, lang: str) -> str:
     return f"{moment:%H:%M} ({day_words(moment, lang)})"
 
 
-def _clock(moment: datetime, city: str, gettext: Gettext) -> str:
+def _clock(moment: datetime, city: str, gettext: Gettext, lang: str) -> str:
     """'<city> (UTC+8)': the city whose clock a time is on, and its offset."""
-    return clock_text(moment, city, gettext).split(" ", 1)[1]
+    return clock_text(moment, city, gettext, lang).split(" ", 1)[1]
 
 
 def _said(option: CrossingOption) -> list[tuple[str, Message]]:
@@ -122,8 +122,8 @@ def crossing_view(answer: CrossingAnswer, gettext: Gettext, lang: str) -> Crossi
                 report_by=_time(option.report_by, option.depart, lang),
                 depart=_time(option.depart, option.depart, lang),
                 arrive=_time(option.arrive, option.depart, lang),
-                from_clock=_clock(option.depart, answer.direction_from, gettext),
-                to_clock=_clock(option.arrive, answer.direction_to, gettext),
+                from_clock=_clock(option.depart, answer.direction_from, gettext, lang),
+                to_clock=_clock(option.arrive, answer.direction_to, gettext, lang),
                 fare=None
                 if option.fare.amount is None
                 else money_text(option.fare.amount, option.fare.currency, lang),

@@ -86,3 +86,14 @@ def init_app(app: Flask) -> None:
             "language_fonts": languages.pdf_fonts(),
             "data_languages": languages.DATA_LANGUAGES,
         }
+
+
+def site_name() -> str:
+    """The site's name in the reader's language: the region's own (region.json texts.site_name)
+    where it has one, else the product's name from the catalogues."""
+    from flask_babel import gettext
+
+    from planner import region
+
+    own = region.current().texts.site_name
+    return own.get(current_lang()) if own is not None else gettext("Amur Twin Cities Planner")

@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, url_for
 from flask_babel import gettext as _
 
+from planner.web.i18n import site_name
+
 bp = Blueprint("offline", __name__)
 
 ICONS = (
@@ -31,7 +33,7 @@ def service_worker() -> Response:
 @bp.get("/manifest.webmanifest")
 def manifest() -> Response:
     body = {
-        "name": _("Amur Twin Cities Planner"),
+        "name": site_name(),
         "short_name": _("Amur trips"),
         "start_url": url_for("plan_pages.my_plans"),
         "scope": "/",

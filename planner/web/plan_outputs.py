@@ -24,6 +24,7 @@ from planner.storage import Plan
 from planner.store_schema import UnknownPlan
 from planner.timeutil import other_city
 from planner.web import data
+from planner.web.i18n import site_name
 from planner.web.plan_labels import PACE_LABELS
 from planner.web.plan_store import store
 from planner.web.plan_view import (
@@ -42,7 +43,6 @@ from planner.web.security import external_url
 
 bp = Blueprint("plan_outputs", __name__)
 
-PRODUCT = N_("Amur Twin Cities Planner")
 MISSED = N_(
     "If you miss it, you spend the night in %(city)s: book a room there, make sure your visa "
     "or visa-free stay covers the extra night, and call whoever planned the trip. The next "
@@ -292,7 +292,7 @@ def print_html(plan: Plan, lang: str, for_pdf: bool = False) -> str:
             notes=str(req.get("notes") or ""),
             day_notes=[str(n) for n in req.get("day_notes") or ()],
             agency=printing.agency_of(req, plan.current.itinerary),
-            product=_(PRODUCT),
+            product=site_name(),
             dates=_dates(doc, lang),
             days=days,
             maps=maps,

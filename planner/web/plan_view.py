@@ -28,10 +28,10 @@ from planner.documents import render
 from planner.hours_text import hours_in_words
 from planner.itinerary_map import day_colour
 from planner.messages import (
-    CITY_LABELS,
     MEAL_LABELS,
     MEAL_NEAR_LABELS,
     Message,
+    city_word,
     clock_text,
 )
 from planner.model import Attraction, LocalizedName
@@ -57,12 +57,12 @@ NEAR_STOP = MEAL_NEAR_LABELS["last_stop"]
 
 
 def city_name(city: str) -> str:
-    return _(CITY_LABELS[city]) if city in CITY_LABELS else city
+    return city_word(city, _, current_lang())
 
 
 def clock(value: datetime, city: str) -> str:
     """'10:00 <city> (UTC+8)': a moment on *city*'s clock, the city named."""
-    return clock_text(value, city, _)
+    return clock_text(value, city, _, current_lang())
 
 
 def short_clock(value: datetime, city: str) -> str:

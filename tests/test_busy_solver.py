@@ -36,8 +36,9 @@ def app(tmp_path):
 
 
 @contextmanager
-def another_worker_solving(app) -> Iterator[None]:
-    """A slot held by another thread (as by another gunicorn worker) for the block."""
+def another_worker_solving(app, seconds: float | None = None) -> Iterator[None]:
+    """A slot held by another thread (as by another gunicorn worker) for the block, or only
+    for *seconds* when given."""
     held, release = threading.Event(), threading.Event()
 
     def solve() -> None:
@@ -49,6 +50,8 @@ def another_worker_solving(app) -> Iterator[None]:
     thread.start()
     try:
         assert held.wait(10)
+        if seconds is not None:
+            threading.Timer(seconds, release.set).start()
         yield
     finally:
         release.set()
@@ -150,19 +153,8 @@ def test_a_turn_not_claimed_in_time_lapses_and_holds_no_one_up(app):
 def test_the_client_first_in_line_waits_a_moment_for_the_slot_instead_of_a_503(app):
     """The slot would otherwise sit idle until the client first in line comes back."""
     app.config["SOLVER_WAIT_SECONDS"] = 5
-    held, release = threading.Event(), threading.Event()
-
-    def solve() -> None:
-        with app.app_context(), solving.solver_slot():
-            held.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=solve)
-    thread.start()
-    assert held.wait(10)
-    threading.Timer(0.5, release.set).start()  # the other plan ends half a second later
-    answer = app.test_client().post("/api/v1/plans", json=PLAN, **_from("10.0.0.1"))
-    thread.join(10)
+    with another_worker_solving(app, seconds=0.5):  # the other plan ends half a second later
+        answer = app.test_client().post("/api/v1/plans", json=PLAN, **_from("10.0.0.1"))
     assert answer.status_code == 201
 
 

@@ -61,12 +61,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SOLVER_LOCK_DIR", str(Path(app.instance_path) / "solver-slots"))
 
 
-def _take(folder: Path, slots: int) -> int | None:
-    """An open, locked slot file's descriptor; None when every slot is taken."""
+def _lock_one(folder: Path, name: str, count: int) -> int | None:
+    """An open descriptor holding the flock of one of *count* files `<name>-<n>.lock`; None
+    when every one is held."""
     import fcntl
 
-    for number in range(slots):
-        fd = os.open(folder / f"slot-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    for number in range(count):
+        fd = os.open(folder / f"{name}-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -76,24 +77,18 @@ def _take(folder: Path, slots: int) -> int | None:
     return None
 
 
+def _take(folder: Path, slots: int) -> int | None:
+    """An open, locked slot file's descriptor; None when every slot is taken."""
+    return _lock_one(folder, "slot", slots)
+
+
 def _wait_for(folder: Path, slots: int, seconds: float) -> int | None:
     """Wait up to *seconds* for a slot, holding one of the *slots* waiting places (so at most
     that many web workers ever wait, and the others stay free for pages); None when no waiting
     place is free or no slot came."""
-    import fcntl
-
     if seconds <= 0:
         return None
-    place = None
-    for number in range(slots):
-        fd = os.open(folder / f"wait-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue
-        place = fd
-        break
+    place = _lock_one(folder, "wait", slots)
     if place is None:
         return None
     try:

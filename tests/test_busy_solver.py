@@ -19,8 +19,8 @@ PLAN = {
 }
 
 
-@pytest.fixture()
-def app(tmp_path):
+def _app(tmp_path, **config):
+    """One solver slot, refused at once when taken (the wait has its own tests)."""
     return create_app(
         {
             "TESTING": True,
@@ -30,9 +30,15 @@ def app(tmp_path):
             "WTF_CSRF_ENABLED": False,
             "SOLVER_SLOTS": 1,
             "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
-            "SOLVER_WAIT_SECONDS": 0,  # refused at once (the wait has its own tests)
+            "SOLVER_WAIT_SECONDS": 0,
+            **config,
         }
     )
+
+
+@pytest.fixture()
+def app(tmp_path):
+    return _app(tmp_path)
 
 
 @contextmanager
@@ -73,18 +79,7 @@ def test_a_plan_asked_while_the_solver_is_busy_is_503_with_retry_after_in_the_en
 def test_a_busy_solver_asks_for_seconds_not_the_rate_limit_window(tmp_path):
     """The limiter's headers say when its window resets (60 s or an hour): a client that obeys
     them after a 503 would wait a minute for a solver free again in seconds."""
-    limited = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "SOLVER_SLOTS": 1,
-            "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
-            "SOLVER_WAIT_SECONDS": 0,  # refused at once (the wait has its own tests)
-        }
-    )
+    limited = _app(tmp_path, RATELIMIT_ENABLED=True)
     client = limited.test_client()
     with another_worker_solving(limited):
         busy = client.post("/api/v1/plans", json=PLAN)
@@ -94,19 +89,7 @@ def test_a_busy_solver_asks_for_seconds_not_the_rate_limit_window(tmp_path):
 
 def test_a_refusal_as_busy_costs_no_plan_from_the_clients_limit(tmp_path):
     """A client obeying Retry-After would otherwise use up its plans by waiting for the slot."""
-    limited = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_PLAN_CREATE": "3 per minute",
-            "SOLVER_SLOTS": 1,
-            "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
-            "SOLVER_WAIT_SECONDS": 0,
-        }
-    )
+    limited = _app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_PLAN_CREATE="3 per minute")
     client = limited.test_client()
     with another_worker_solving(limited):
         busy = [client.post("/api/v1/plans", json=PLAN).status_code for _ in range(5)]

@@ -50,10 +50,11 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
+def visible_text(html: str, sep: str = "") -> str:
+    """The visible text; with *sep* " ", words run into each other across tags never."""
     parser = _Text()
     parser.feed(html)
-    return "".join(parser.parts)
+    return sep.join(parser.parts)
 
 
 LANGS = ("zh", "ru", "en")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from test_hostile_text import visible_text
 
 from planner import region, settings
 from planner.planning import TripRequest, plan_trip
@@ -20,27 +20,9 @@ TWOTOWNS = Path(__file__).resolve().parent / "regions" / "twotowns"
 AMBERTON = ZoneInfo("Asia/Shanghai")
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def page_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+    """What a reader sees of the page, spaces squeezed."""
+    return " ".join(visible_text(html, " ").split())
 
 
 def two_day_trip() -> TripRequest:

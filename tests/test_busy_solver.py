@@ -238,3 +238,19 @@ def test_solver_slots_that_are_not_a_whole_number_stop_the_app_with_its_name(tmp
                 "SOLVER_SLOTS": value,
             }
         )
+
+
+def test_a_spoofed_forwarded_for_makes_no_turns_of_its_own_without_trusted_proxies(app):
+    """With PLANNER_PROXIES unset, X-Forwarded-For is the client's own claim: fifty made-up
+    addresses from one connection are one client in line, not fifty."""
+    from pathlib import Path
+
+    assert not app.config.get("PROXIES")
+    client = app.test_client()
+    with another_worker_solving(app):
+        for n in range(50):
+            spoofed = {"X-Forwarded-For": f"203.0.113.{n}"}
+            response = client.post("/api/v1/plans", json=PLAN, headers=spoofed, **_from("10.0.0.1"))
+            assert response.status_code == 503
+    turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
+    assert [t.name for t in turns] == [solving._turn_path(Path("."), "10.0.0.1").name]

@@ -254,3 +254,27 @@ def test_a_spoofed_forwarded_for_makes_no_turns_of_its_own_without_trusted_proxi
             assert response.status_code == 503
     turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
     assert [t.name for t in turns] == [solving._turn_path(Path("."), "10.0.0.1").name]
+
+
+def test_turns_left_unclaimed_do_not_keep_a_free_solver_idle(app):
+    """Turns cost nothing (a refusal as busy is free), so clients that take turns and never
+    come for them, one after another, must not hold a free slot: once it has been free for
+    IDLE_SECONDS, whoever asks gets it, though the unclaimed turns have not lapsed yet."""
+    import os
+    import time
+    from pathlib import Path
+
+    client = app.test_client()
+    with another_worker_solving(app):
+        for n in range(3):  # three addresses take turns they will never claim
+            assert (
+                client.post("/api/v1/plans", json=PLAN, **_from(f"10.0.1.{n}")).status_code == 503
+            )
+    # freed a moment ago: kept for the clients ahead in line
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.9")).status_code == 503
+    slot = Path(app.config["SOLVER_LOCK_DIR"]) / "slot-0.lock"
+    freed = time.time() - solving.IDLE_SECONDS - 0.5
+    os.utime(slot, (freed, freed))  # ... and then left idle
+    turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
+    assert len(turns) == 4  # the unclaimed three are still in line, ahead of 10.0.0.9
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.9")).status_code == 201

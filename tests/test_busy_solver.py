@@ -194,6 +194,7 @@ def test_the_form_while_the_solver_is_busy_says_so_in_the_readers_language(app):
         "party_size": "2",
         "pace": "normal",
         "transport_heihe": ["walk", "taxi"],
+        "transport_blagoveshchensk": ["walk", "taxi"],  # (without it the form is a 400)
     }
     with another_worker_solving(app):
         pages = {
@@ -278,3 +279,13 @@ def test_turns_left_unclaimed_do_not_keep_a_free_solver_idle(app):
     turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
     assert len(turns) == 4  # the unclaimed three are still in line, ahead of 10.0.0.9
     assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.9")).status_code == 201
+
+
+def test_a_bad_request_while_the_solver_is_busy_is_a_400_and_takes_no_turn(app):
+    from pathlib import Path
+
+    client = app.test_client()
+    with another_worker_solving(app):
+        bad = client.post("/api/v1/plans", json={**PLAN, "arrive": "2024-01-01T12:99:00Z"})
+        assert bad.status_code == 400 and "arrive" in bad.get_json()["error"]
+    assert not (Path(app.config["SOLVER_LOCK_DIR"]) / "turns").exists()

@@ -229,6 +229,8 @@ class BoundedPlanner:
             return attr
 
         def bounded(*args: Any, **kwargs: Any) -> Any:
+            if name == "create":  # bad input is told at once: it takes no slot and no turn
+                self._planner.check(*args, **kwargs)
             with solver_slot():
                 return attr(*args, **kwargs)
 

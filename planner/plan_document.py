@@ -381,6 +381,8 @@ class PlanDocument(_Doc):
     def from_saved(cls, data: dict[str, Any]) -> PlanDocument:
         """The document of a saved revision of any version (older ones are migrated);
         PlanUnreadable when it is of a newer version or does not have the shape of one."""
+        if not isinstance(data, dict):
+            raise PlanUnreadable("the saved plan is not a document (not a JSON object)")
         try:
             return cls.model_validate(migrate(data))
         except ValidationError as exc:

@@ -65,6 +65,13 @@ class Planner:
             return self._document(request)
         return spec_to_json(spec), doc
 
+    def check(self, request: Any) -> None:
+        """RequestInvalid when create() would refuse *request* as invalid, without planning (the
+        web adapter asks before it takes a solver slot, so bad input is a 400, never a 503)."""
+        spec = spec_from_json(request, self.catalogue)
+        if past := past_dates(spec):
+            raise RequestInvalid(past)
+
     def create(self, request: Any) -> tuple[Plan, str]:
         """Validate, plan and save a new plan; return it and its edit token."""
         spec_json, doc = self._document(request, new_dates=True)

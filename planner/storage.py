@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from planner.agency_store import AgencyStore
-from planner.plan_document import PlanDocument
+from planner.plan_document import PlanDocument, PlanUnreadable
 from planner.resources import PACKAGE
 from planner.store_schema import (
     StaleVersion,
@@ -352,10 +352,22 @@ class PlanStore:
         return Revision(
             number=row["number"],
             created_at=aware_utc(row["created_at"]),
-            request=json.loads(row["request_json"]),
-            itinerary=json.loads(row["itinerary_json"]),
+            request=_saved_object(row["request_json"], "request"),
+            itinerary=_saved_object(row["itinerary_json"], "document"),
             note=row["note"],
         )
+
+
+def _saved_object(text: str, what: str) -> dict[str, Any]:
+    """A revision's saved JSON object; PlanUnreadable (409, not a crash) when the database holds
+    something else there (damaged by hand or by a faulty copy): not JSON, or not an object."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise PlanUnreadable(f"the saved plan's {what} is not JSON") from None
+    if not isinstance(data, dict):
+        raise PlanUnreadable(f"the saved plan's {what} is not a JSON object")
+    return data
 
 
 def open_store(url: str, max_revisions: int = 0) -> PlanStore:

@@ -169,6 +169,7 @@ def test_the_form_while_the_solver_is_busy_says_so_in_the_readers_language(app):
         "party_size": "2",
         "pace": "normal",
         "transport_heihe": ["walk", "taxi"],
+        "transport_blagoveshchensk": ["walk", "taxi"],  # (without it the form is a 400)
     }
     with another_worker_solving(app):
         pages = {
@@ -213,3 +214,53 @@ def test_solver_slots_that_are_not_a_whole_number_stop_the_app_with_its_name(tmp
                 "SOLVER_SLOTS": value,
             }
         )
+
+
+def test_a_spoofed_forwarded_for_makes_no_turns_of_its_own_without_trusted_proxies(app):
+    """With PLANNER_PROXIES unset, X-Forwarded-For is the client's own claim: fifty made-up
+    addresses from one connection are one client in line, not fifty."""
+    from pathlib import Path
+
+    assert not app.config.get("PROXIES")
+    client = app.test_client()
+    with another_worker_solving(app):
+        for n in range(50):
+            spoofed = {"X-Forwarded-For": f"203.0.113.{n}"}
+            response = client.post("/api/v1/plans", json=PLAN, headers=spoofed, **_from("10.0.0.1"))
+            assert response.status_code == 503
+    turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
+    assert [t.name for t in turns] == [solving._turn_path(Path("."), "10.0.0.1").name]
+
+
+def test_turns_left_unclaimed_do_not_keep_a_free_solver_idle(app):
+    """Turns cost nothing (a refusal as busy is free), so clients that take turns and never
+    come for them, one after another, must not hold a free slot: once it has been free for
+    IDLE_SECONDS, whoever asks gets it, though the unclaimed turns have not lapsed yet."""
+    import os
+    import time
+    from pathlib import Path
+
+    client = app.test_client()
+    with another_worker_solving(app):
+        for n in range(3):  # three addresses take turns they will never claim
+            assert (
+                client.post("/api/v1/plans", json=PLAN, **_from(f"10.0.1.{n}")).status_code == 503
+            )
+    # freed a moment ago: kept for the clients ahead in line
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.9")).status_code == 503
+    slot = Path(app.config["SOLVER_LOCK_DIR"]) / "slot-0.lock"
+    freed = time.time() - solving.IDLE_SECONDS - 0.5
+    os.utime(slot, (freed, freed))  # ... and then left idle
+    turns = list((Path(app.config["SOLVER_LOCK_DIR"]) / "turns").iterdir())
+    assert len(turns) == 4  # the unclaimed three are still in line, ahead of 10.0.0.9
+    assert client.post("/api/v1/plans", json=PLAN, **_from("10.0.0.9")).status_code == 201
+
+
+def test_a_bad_request_while_the_solver_is_busy_is_a_400_and_takes_no_turn(app):
+    from pathlib import Path
+
+    client = app.test_client()
+    with another_worker_solving(app):
+        bad = client.post("/api/v1/plans", json={**PLAN, "arrive": "2024-01-01T12:99:00Z"})
+        assert bad.status_code == 400 and "arrive" in bad.get_json()["error"]
+    assert not (Path(app.config["SOLVER_LOCK_DIR"]) / "turns").exists()

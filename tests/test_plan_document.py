@@ -224,3 +224,63 @@ def test_a_plan_saved_by_a_newer_planner_is_a_clear_409_and_is_left_as_it_was(ap
     assert api.status_code == 409 and "cannot be read" in api.get_json()["error"]
     with app.app_context():
         assert store().get(plan.id).current.itinerary["document_version"] == DOCUMENT_VERSION + 1
+
+
+def _damage(app, plan_id: str, column: str, text: str) -> None:
+    """Overwrite the plan's saved revision in the database (a faulty copy, a hand edit)."""
+    import sqlite3
+
+    db = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"UPDATE plan_revisions SET {column} = ? WHERE plan_id = ?", (text, plan_id))
+
+
+@pytest.mark.parametrize(
+    "column,text",
+    [
+        ("itinerary_json", "{not json"),
+        ("itinerary_json", ""),
+        ("itinerary_json", "[]"),
+        ("itinerary_json", "null"),
+        ("itinerary_json", "[" * 100_000 + "]" * 100_000),
+        ("request_json", "null"),
+        ("request_json", "{not json"),
+    ],
+)
+def test_a_damaged_saved_plan_is_a_409_in_the_readers_language_and_nothing_is_saved(
+    app, column, text
+):
+    with app.app_context():
+        plan, token = store().create("Damaged", SAVED_V1["request"], _v1(), "created")
+    _damage(app, plan.id, column, text)
+    client = app.test_client()
+    for path in ("", "/print", ".gpx", ".ics", ".pdf"):
+        page = client.get(f"/plans/{plan.id}{path}?lang=ru")
+        assert page.status_code == 409, path
+        assert "более новой версией" in page.get_data(as_text=True), path
+    api = client.get(f"/api/v1/plans/{plan.id}")
+    assert api.status_code == 409 and "cannot be read" in api.get_json()["error"]
+    assert client.get(f"/api/v1/plans/{plan.id}/revisions").status_code == 409
+    edit = client.patch(
+        f"/api/v1/plans/{plan.id}",
+        json={"version": 1, "request": {"pace": "relaxed"}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert edit.status_code == 409
+    with app.app_context():
+        assert [r.number for r in store().revisions(plan.id)] == [1]
+
+
+def test_the_command_line_says_a_damaged_plan_cannot_be_read_without_a_traceback(app, monkeypatch):
+    from click.testing import CliRunner
+
+    from planner.commands.export import command
+
+    with app.app_context():
+        plan, _token = store().create("Damaged", SAVED_V1["request"], _v1(), "created")
+    _damage(app, plan.id, "itinerary_json", "[]")
+    monkeypatch.setenv("PLANNER_DATABASE_URL", app.config["DATABASE_URL"])
+    result = CliRunner().invoke(command, [plan.id, "--format", "gpx"])
+    assert result.exit_code == 1
+    assert "cannot be read" in result.output or "not a" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

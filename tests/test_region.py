@@ -183,3 +183,40 @@ def test_the_api_answers_crossings_of_the_made_up_region(towns_client):
     assert first["mode_name"]["en"] == "Bus by road across the border"
     assert first["arrive_zone"] == "Asia/Chita"
     assert first["from_point"]["city"] == "amberton"
+
+
+HOSTILE = '<script>alert(1)</script>{{7*7}}"><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def hostile_towns_client(tmp_path_factory):
+    """The made-up region with markup in its towns' names (a region file from elsewhere)."""
+    folder = tmp_path_factory.mktemp("hostile-towns")
+    data = folder / "region"
+    shutil.copytree(TWOTOWNS, data)
+    raw = json.loads((data / "region.json").read_text(encoding="utf-8"))
+    for city in raw["cities"]:
+        city["name"] = {lang: f"{name} {HOSTILE}" for lang, name in city["name"].items()}
+    (data / "region.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only",
+            "DATABASE_URL": f"sqlite:///{folder / 'test.sqlite3'}",
+            "TILES": "none",
+            "DATA_DIR": str(data),
+        }
+    )
+    return app.test_client()
+
+
+@pytest.mark.parametrize("path", ["/", "/attractions", "/crossing", "/about/data", "/plan"])
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_markup_in_a_regions_town_names_is_shown_as_text_on_every_page(
+    hostile_towns_client, path, lang
+):
+    response = hostile_towns_client.get(f"{path}?lang={lang}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert f"Amberton {HOSTILE}" in page_text(page) or f"Амбертон {HOSTILE}" in page_text(page)

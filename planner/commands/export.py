@@ -38,6 +38,8 @@ def command(plan_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
         plan = open_store_or_fail(url).get(plan_id)
     except UnknownPlan:
         raise click.ClickException(f"no plan with the id {plan_id!r}") from None
+    except PlanUnreadable as exc:  # damaged in the database: said, not a traceback
+        raise click.ClickException(str(exc)) from None
     lang = lang or languages.resolve(plan.current.request.get("lang")).code
     gettext = Translations.load(str(TRANSLATIONS), [lang]).gettext
     info = PlanInfo(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from planner import languages, messages, region
 from planner.coverage import Coverage
@@ -17,9 +18,18 @@ def _city_label(city: str) -> str:
     return messages.city_word(city, gettext, current_lang())
 
 
+class _LazyName(LazyString):
+    """A lazy name from the region's data. flask_babel's LazyString tells Jinja it is markup
+    already (its __html__ is the bare text), which holds for our own catalogues' sentences but
+    not for a region file's names: this one is escaped like any other text."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 # A live view of the region's cities (planner.region): each name in the reader's language, lazily
 # (the .po catalogues' translation where they have one, else the region file's own name).
-CITY_LABELS = region.CityMap(lambda c: LazyString(_city_label, c.id))
+CITY_LABELS = region.CityMap(lambda c: _LazyName(_city_label, c.id))
 GROUP_LABELS = {
     "history": _l("History and monuments"),
     "religion": _l("Churches and temples"),

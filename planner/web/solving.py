@@ -15,6 +15,8 @@ is its place in line; while turns are waiting, a slot goes to the oldest of them
 lapses, so a client that gave up does not hold the line. The client first in line, when it finds
 every slot taken, waits up to WAIT_SECONDS in the request (at most one such waiter per slot, so
 the other web workers stay free for pages) instead of leaving the slot idle until it comes back.
+A slot left free for IDLE_SECONDS while the turns ahead do not come for it goes to whoever asks:
+turns cost nothing, and unclaimed ones must not keep the solver idle one after another.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,11 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 2
 TURN_SECONDS = 3 * RETRY_SECONDS  # a turn lapses when its client is not back by then
 WAIT_SECONDS = 1.5  # how long the client first in line waits in the request for a slot
+# A slot free this long while the clients ahead in line have not come for it goes to whoever
+# asks: a client obeying Retry-After is back within RETRY_SECONDS, and turns left unclaimed (a
+# client that gave up, or many addresses taking turns they never claim, for free) would
+# otherwise keep the solver idle for TURN_SECONDS each, one after another.
+IDLE_SECONDS = RETRY_SECONDS + 1
 POLL_SECONDS = 0.02
 SOLVING = ("create", "edit", "restore")  # the Planner's methods that run the solver
 
@@ -80,6 +87,16 @@ def _lock_one(folder: Path, name: str, count: int) -> int | None:
 def _take(folder: Path, slots: int) -> int | None:
     """An open, locked slot file's descriptor; None when every slot is taken."""
     return _lock_one(folder, "slot", slots)
+
+
+def _take_idle(folder: Path, slots: int) -> int | None:
+    """A slot that has been free for IDLE_SECONDS or more (its file's mtime is when it was last
+    freed), locked; None when every free slot was freed more recently or none is free."""
+    fd = _take(folder, slots)
+    if fd is not None and time.time() - os.fstat(fd).st_mtime < IDLE_SECONDS:
+        os.close(fd)  # freed a moment ago: kept for the clients ahead in line
+        return None
+    return fd
 
 
 def _wait_for(folder: Path, slots: int, seconds: float) -> int | None:
@@ -171,6 +188,8 @@ def solver_slot() -> Iterator[None]:
             if fd is None:  # first in line: wait a moment for the slot rather than refuse
                 wait = float(current_app.config.get("SOLVER_WAIT_SECONDS", WAIT_SECONDS))
                 fd = _wait_for(folder, slots, wait)
+        else:  # others are ahead: only a slot they have left idle
+            fd = _take_idle(folder, slots)
         if fd is None:
             _keep_turn(folder, client)
         elif client is not None:
@@ -188,6 +207,8 @@ def solver_slot() -> Iterator[None]:
     try:
         yield
     finally:
+        with suppress(OSError):
+            os.utime(fd)  # when the slot was freed (see _take_idle)
         os.close(fd)  # closing the descriptor releases its lock
 
 
@@ -203,6 +224,8 @@ class BoundedPlanner:
             return attr
 
         def bounded(*args: Any, **kwargs: Any) -> Any:
+            if name == "create":  # bad input is told at once: it takes no slot and no turn
+                self._planner.check(*args, **kwargs)
             with solver_slot():
                 return attr(*args, **kwargs)
 

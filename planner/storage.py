@@ -11,6 +11,8 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -24,6 +26,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -145,6 +148,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_recycle=1800)
 
 
+MIGRATION_LOCK = 72019  # PostgreSQL advisory lock key: one migrating process at a time
+
+
+@contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """Let one process migrate at a time: gunicorn's workers all start on a fresh database at
+    once, and two running the first migration together crashed the others ("table
+    alembic_version already exists"). SQLite: a lock file beside the database; PostgreSQL: an
+    advisory lock taken in the migration's own transaction (see migrate)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
 def migrate(engine: Engine) -> None:
     """Apply every Alembic migration not yet applied (idempotent; data is never dropped)."""
     from alembic import command
@@ -152,7 +175,9 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _one_migrator(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKER = """
 import os, sys, time
 from planner.storage import make_engine, migrate
+open(sys.argv[3], "w").close()  # imported: ready
 while not os.path.exists(sys.argv[2]):
     time.sleep(0.005)
 migrate(make_engine(sys.argv[1]))
@@ -33,15 +34,17 @@ def test_six_workers_migrating_a_fresh_database_at_once_all_come_up(db_url, tmp_
     go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, db_url, str(go)],
+            [sys.executable, "-c", WORKER, db_url, str(go), str(tmp_path / f"ready-{n}")],
             cwd=ROOT,
             env=os.environ.copy(),
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(6)
+        for n in range(6)
     ]
-    time.sleep(2)  # every one has imported the planner by now
-    go.touch()
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 6 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()  # all at once
     errors = [w.communicate(timeout=60)[1] for w in workers]
     assert [w.returncode for w in workers] == [0] * 6, errors

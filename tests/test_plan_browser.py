@@ -76,7 +76,7 @@ def shot(page, name: str) -> None:
 
 
 def make_plan(page, server: str, title: str = "Browser trip") -> None:
-    page.goto(f"{server}/plan?lang=en", wait_until="networkidle")
+    page.goto(f"{server}/plan?lang=en", wait_until="load")
     page.fill("input[name=arrive_date]", "2027-07-10")
     page.fill("input[name=depart_date]", "2027-07-12")
     page.select_option("select[name=nationality]", "RU")
@@ -134,12 +134,12 @@ def test_make_edit_translate_and_share_a_plan(server, browser):
 def test_form_and_plan_fit_a_390px_phone(server, browser, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page, errors, outside = guarded(context)
-    page.goto(f"{server}/plan?lang={lang}", wait_until="networkidle")
+    page.goto(f"{server}/plan?lang={lang}", wait_until="load")
     width = "document.documentElement.scrollWidth"
     assert page.evaluate(width) <= 390, "the form scrolls sideways"
     if lang == "en":
         make_plan(page, server, title="Phone trip")
-        page.goto(page.url + f"?lang={lang}", wait_until="networkidle")
+        page.goto(page.url + f"?lang={lang}", wait_until="load")
         assert page.evaluate(width) <= 390, "the plan page scrolls sideways"
         shot(page, "plan-390.png")
     assert not errors and not outside, errors + outside
@@ -203,7 +203,7 @@ def until(page, expression: str, seconds: float = 5.0) -> None:
 def test_every_map_goes_full_screen_and_back(server, browser, path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page, errors, outside = guarded(context)
-    page.goto(f"{server}{path}?lang=zh", wait_until="networkidle")
+    page.goto(f"{server}{path}?lang=zh", wait_until="load")
     button = page.locator(".map-frame .map-fullscreen-button").first
     assert button.get_attribute("aria-label") == "全屏显示地图"
     button.focus()

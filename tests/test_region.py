@@ -220,3 +220,19 @@ def test_markup_in_a_regions_town_names_is_shown_as_text_on_every_page(
     page = response.get_data(as_text=True)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert f"Amberton {HOSTILE}" in page_text(page) or f"Амбертон {HOSTILE}" in page_text(page)
+
+
+def test_no_module_or_template_names_a_city_of_the_shipped_region():
+    """The cities live in data/region.json: the code knows a region of N cities (issue 17)."""
+    root = Path(__file__).resolve().parent.parent
+    shipped = json.loads((root / "data" / "region.json").read_text(encoding="utf-8"))
+    names = {c["id"] for c in shipped["cities"]} | {c["name"]["en"] for c in shipped["cities"]}
+    files = [*(root / "planner").rglob("*.py"), *(root / "templates").rglob("*.html")]
+    assert len(names) >= 4 and len(files) > 100
+    naming = [
+        f"{path.relative_to(root)}: {name}"
+        for path in files
+        for name in names
+        if name.lower() in path.read_text(encoding="utf-8").lower()
+    ]
+    assert naming == []

@@ -432,9 +432,12 @@ def _messages(value: Any) -> Iterator[PlanMessage]:
 
 
 def saved_version(data: dict[str, Any]) -> int:
-    """The version of a saved document: 1 for those saved before documents had one."""
+    """The version of a saved document: 1 for those saved before documents had one. A version
+    that is not a whole number from 1 is a damaged document, never read as version 1."""
     version = data.get("document_version", 1)
-    return version if isinstance(version, int) else 1
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise PlanUnreadable(f"plan document version {version!r} is not a version number")
+    return version
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -84,6 +84,12 @@ def test_a_plan_of_a_newer_version_is_refused_with_a_reason():
         PlanDocument.from_saved({**_v1(), "document_version": DOCUMENT_VERSION + 1})
 
 
+@pytest.mark.parametrize("version", ["3", 2.5, True, 0, -1, None])
+def test_a_version_that_is_not_a_version_number_is_refused_not_read_as_version_1(version):
+    with pytest.raises(PlanUnreadable, match="not a version number"):
+        PlanDocument.from_saved({**_v1(), "document_version": version})
+
+
 def test_a_damaged_plan_is_refused_naming_where():
     saved = _v1()
     saved["days"][1]["items"][0]["arrive"] = "2027-07-11T09:00"  # no offset: not an aware time

@@ -23,6 +23,7 @@ from planner.crossing.entry import (
     rules_for,
     sources_by_url,
 )
+from planner.crossing.entry_schema import EntryRule, Extension
 from planner.crossing.facts import (
     COORD_CONFIDENCE,
     MODES,
@@ -50,8 +51,6 @@ from planner.crossing.schema import (
     CheckpointMinutes,
     Closure,
     CrossingData,
-    EntryRule,
-    Extension,
     Fare,
     HolidayNote,
     IceRisk,

@@ -15,9 +15,10 @@ import pycountry
 
 from planner import region
 from planner.crossing.base import Requirement, VisaBase
+from planner.crossing.entry_schema import EntryRule, Extension
 from planner.crossing.facts import EntryDecision
 from planner.crossing.formats import GradedSource
-from planner.crossing.schema import CrossingData, EntryRule, Extension, Note
+from planner.crossing.schema import CrossingData, Note
 from planner.messages import Message, data_note
 from planner.model import LocalizedName, Source
 

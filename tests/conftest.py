@@ -27,6 +27,21 @@ def app(tmp_path):
     yield app
 
 
+def make_app(tmp_path, **config):
+    """An app on a fresh SQLite file with forms open to tests (no CSRF) and a short plan cap;
+    *config* adds or overrides keys."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+            "PLAN_TIME_LIMIT": 0.05,
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
+    )
+
+
 @pytest.fixture()
 def client(app):
     return app.test_client()

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from conftest import make_app
 
 from planner.web import create_app, solving
 
@@ -21,18 +22,14 @@ PLAN = {
 
 def _app(tmp_path, **config):
     """One solver slot, refused at once when taken (the wait has its own tests)."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.05,
-            "WTF_CSRF_ENABLED": False,
+    return make_app(
+        tmp_path,
+        **{
             "SOLVER_SLOTS": 1,
             "SOLVER_LOCK_DIR": str(tmp_path / "slots"),
             "SOLVER_WAIT_SECONDS": 0,
             **config,
-        }
+        },
     )
 
 

@@ -4,10 +4,10 @@ and a cap on the revisions stored per plan (the first and the newest stay)."""
 from __future__ import annotations
 
 import pytest
+from conftest import make_app
 from sqlalchemy import func, select
 
 from planner.store_schema import plan_revisions
-from planner.web import create_app
 
 PLAN = {
     "arrive": "2027-07-10T09:00+08:00",
@@ -19,16 +19,7 @@ PLAN = {
 
 
 def _app(tmp_path, **config):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'e.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.05,
-            "WTF_CSRF_ENABLED": False,
-            **config,
-        }
-    )
+    return make_app(tmp_path, **config)
 
 
 def _stored(app, plan_id: str) -> tuple[int, int]:

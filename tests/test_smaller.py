@@ -9,8 +9,7 @@ import threading
 import urllib.request
 
 import pytest
-
-from planner.web import create_app
+from conftest import make_app
 
 FORM = {
     "arrive_date": "2027-07-10",
@@ -36,16 +35,7 @@ INVISIBLE = "\u200b\u200e\u200f\u061c\u2028\ufeff\u034f"
 
 
 def _app(tmp_path, **config):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
-            "PLAN_TIME_LIMIT": 0.05,
-            "WTF_CSRF_ENABLED": False,
-            **config,
-        }
-    )
+    return make_app(tmp_path, **config)
 
 
 def test_zero_width_and_direction_marks_are_removed_from_user_text(tmp_path):

@@ -164,7 +164,7 @@ def test_the_edge_test_sees_which_parameters_a_route_reads():
 
 
 @pytest.mark.parametrize("rule", _get_rules())
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=queries, path_value=st.text(min_size=1, max_size=20))
 def test_no_route_answers_5xx_to_any_query(rule, query, path_value):
     path = _path(rule, path_value)
